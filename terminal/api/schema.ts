@@ -1,0 +1,139 @@
+// The terminal's one API surface: every host (Electron IPC, web WebSocket) carries exactly these
+// commands and events, and validates them with these schemas on both sides of the boundary.
+// Money is integer fen everywhere in this file.
+import { z } from 'zod';
+
+export const Fen = z.number().int().safe();
+
+export const ServiceKind = z.enum(['outpatient', 'registration', 'discharge']);
+export type ServiceKind = z.infer<typeof ServiceKind>;
+
+/** The credential a patient presented, as far as the UI may know it (never the raw payload). */
+export const CredentialKind = z.enum(['ec-qr', 'ss-card', 'id-card', 'face', 'hospital-barcode', 'pay-code']);
+export type CredentialKind = z.infer<typeof CredentialKind>;
+
+/** Patient as shown on screen: masked name, no ID number. */
+export const PatientView = z.object({
+  maskedName: z.string(),
+  gender: z.enum(['male', 'female', 'unknown']),
+  age: z.number().int().nonnegative(),
+  insuranceLabel: z.string(),
+  crossRegion: z.boolean(),
+});
+export type PatientView = z.infer<typeof PatientView>;
+
+export const BillItem = z.object({
+  name: z.string(),
+  quantity: z.string(),
+  amountFen: Fen,
+});
+export type BillItem = z.infer<typeof BillItem>;
+
+/** The split of one bill (一单式): what each payer pays. Sums to totalFen to the fen. */
+export const Split = z.object({
+  totalFen: Fen,
+  fundFen: Fen,
+  basicFundFen: Fen,
+  criticalIllnessFen: Fen,
+  medicalAidFen: Fen,
+  otherFundFen: Fen,
+  personalAccountFen: Fen,
+  familyAccountFen: Fen,
+  cashFen: Fen,
+});
+export type Split = z.infer<typeof Split>;
+
+export const Receipt = z.object({
+  settlementId: z.string(),
+  /** The platform's setl_id, when settled online. */
+  platformSettlementId: z.string().nullable(),
+  settledAt: z.string(),
+  split: Split,
+  balanceAfterFen: Fen.nullable(),
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+export const UserError = z.object({
+  code: z.string(),
+  /** Words a patient understands, with what to do next. */
+  message: z.string(),
+});
+export type UserError = z.infer<typeof UserError>;
+
+export const SessionStep = z.enum([
+  'idle',
+  'identify',
+  'identifying',
+  'loading-bill',
+  'presettling',
+  'confirm',
+  'settling',
+  'receipt',
+  'pending',
+  'error',
+]);
+export type SessionStep = z.infer<typeof SessionStep>;
+
+export const SessionView = z.object({
+  step: SessionStep,
+  service: ServiceKind.nullable(),
+  settlementId: z.string().nullable(),
+  patient: PatientView.nullable(),
+  bill: z.object({ items: z.array(BillItem), totalFen: Fen }).nullable(),
+  split: Split.nullable(),
+  receipt: Receipt.nullable(),
+  error: UserError.nullable(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const DeviceHealth = z.object({
+  id: z.string(),
+  kind: z.enum(['qr-scanner', 'card-reader', 'id-card', 'camera', 'printer']),
+  state: z.enum(['connecting', 'ready', 'error', 'closed']),
+  lastDataAt: z.string().nullable(),
+  errorCount: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+export type DeviceHealth = z.infer<typeof DeviceHealth>;
+
+export const TerminalStatus = z.object({
+  terminalId: z.string(),
+  platformOnline: z.boolean(),
+  outboxPending: z.number().int().nonnegative(),
+  devices: z.array(DeviceHealth),
+});
+export type TerminalStatus = z.infer<typeof TerminalStatus>;
+
+export const Command = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session.begin'), service: ServiceKind }),
+  /** Text typed by a keyboard-wedge scanner in the renderer, or entered by staff. */
+  z.object({ type: z.literal('credential.text'), text: z.string().min(1).max(4096) }),
+  z.object({ type: z.literal('session.confirm'), settlementId: z.string().min(1) }),
+  z.object({ type: z.literal('session.reset') }),
+  z.object({ type: z.literal('status.get') }),
+]);
+export type Command = z.infer<typeof Command>;
+
+export const CommandResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), session: SessionView, status: TerminalStatus }),
+  z.object({ ok: z.literal(false), error: UserError }),
+]);
+export type CommandResult = z.infer<typeof CommandResult>;
+
+export const TerminalEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session'), session: SessionView }),
+  z.object({ type: z.literal('status'), status: TerminalStatus }),
+]);
+export type TerminalEvent = z.infer<typeof TerminalEvent>;
+
+/** What a host needs from the terminal core. The core implements it; hosts only carry it. */
+export interface TerminalApi {
+  execute(command: Command): Promise<CommandResult>;
+  subscribe(listener: (event: TerminalEvent) => void): () => void;
+}
+
+/** The channel names the hosts use; one place so preload, main and web agree. */
+export const channels = {
+  command: 'terminal:command',
+  event: 'terminal:event',
+} as const;
