@@ -1,0 +1,44 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from './config';
+
+describe('terminal config', () => {
+  it('runs fully simulated on the embedded defaults', () => {
+    const config = parseConfig({});
+    assert.equal(config.platform.mode, 'embedded-sim');
+    assert.equal(config.his.mode, 'embedded-sim');
+    assert.equal(config.terminal.operatorType, '2');
+    assert.equal(config.devices[0]?.transport.type, 'replay');
+  });
+
+  it('takes a remote platform and a serial scanner', () => {
+    const config = parseConfig({
+      platform: { mode: 'remote', baseUrl: 'https://gateway.example/fsi', timeoutMs: 5000 },
+      devices: [{ id: 'qr', kind: 'qr-scanner', transport: { type: 'serial', path: '/dev/ttyUSB0' } }],
+    });
+    assert.equal(config.platform.mode === 'remote' && config.platform.baseUrl, 'https://gateway.example/fsi');
+    const transport = config.devices[0]?.transport;
+    assert.equal(transport?.type === 'serial' && transport.baudRate, 9600);
+  });
+
+  it('names every wrong field', () => {
+    assert.throws(
+      () => parseConfig({ terminal: { areaCode: '44' }, platform: { mode: 'remote', baseUrl: 'not a url' } }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems.some((p) => p.startsWith('terminal.areaCode')) &&
+        err.problems.some((p) => p.includes('baseUrl')),
+    );
+  });
+
+  it('says which file is not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'terminal.json');
+    writeFileSync(file, '{ nope');
+    assert.throws(() => loadConfig(file), /terminal\.json is not JSON/);
+    assert.throws(() => loadConfig(join(dir, 'missing.json')), /cannot read config file/);
+  });
+});

@@ -1,0 +1,124 @@
+// The terminal's configuration: one validated file that says who this terminal is, where the
+// platform and the HIS are, and which devices it has. Every field has an embedded default, so a
+// fresh install runs fully simulated; a hospital overrides what differs, and a wrong value stops
+// the start with a message that names the field.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const Digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `${n} digits`);
+
+const SerialTransportConfig = z.object({
+  type: z.literal('serial'),
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(9600),
+});
+const ReplayTransportConfig = z.object({
+  type: z.literal('replay'),
+  /** A fixture recording, relative to the fixtures folder. */
+  fixture: z.string().min(1),
+  /** When to play it: at start, or each time a patient reaches the identify step (a simulated phone held up). */
+  playOn: z.enum(['start', 'identify']).default('identify'),
+  delayMs: z.number().int().nonnegative().default(1500),
+});
+
+const QrScannerConfig = z.object({
+  id: z.string().min(1),
+  kind: z.literal('qr-scanner'),
+  suffix: z.enum(['CR', 'LF', 'CRLF']).default('CRLF'),
+  transport: z.discriminatedUnion('type', [SerialTransportConfig, ReplayTransportConfig]),
+});
+
+const SignerConfig = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({ type: z.literal('x-tif'), paasid: z.string().min(1), token: z.string().min(1) }),
+]);
+
+const EndpointConfig = z.discriminatedUnion('mode', [
+  /** Start the bundled simulator in-process on loopback (the default: no hospital network needed). */
+  z.object({ mode: z.literal('embedded-sim'), timeoutMs: z.number().int().positive().default(10_000) }),
+  z.object({ mode: z.literal('remote'), baseUrl: z.string().url(), timeoutMs: z.number().int().positive().default(10_000) }),
+]);
+
+export const TerminalConfig = z.object({
+  terminal: z
+    .object({
+      /** Operator id sent as `opter` for a self-service terminal, and the journal's owner. */
+      id: z.string().min(1).max(30).default('KIOSK-001'),
+      name: z.string().min(1).default('自助机1号'),
+      institutionCode: z.string().regex(/^[A-Z0-9]{12}$/, '12 characters, letters and digits').default('H44030500001'),
+      institutionName: z.string().min(1).default('模拟医院'),
+      /** 就医地医保区划: where this hospital is. */
+      areaCode: Digits(6).default('440305'),
+      deviceNo: z.string().default(''),
+      operatorType: z.enum(['1', '2', '3']).default('2'),
+    })
+    .prefault({}),
+  /** Where the journal and keys live; the Electron host passes its user-data folder. */
+  dataDir: z.string().min(1).optional(),
+  fixturesDir: z.string().min(1).optional(),
+  platform: EndpointConfig.and(
+    z.object({
+      infver: z.string().default('V1.0'),
+      recerSysCode: z.string().default('MBS_LOCAL'),
+      signer: SignerConfig.default({ type: 'none' }),
+      /** The e-voucher's use, sent to the decode service (01301 outpatient settlement). */
+      ecBusinessType: z.string().default('01301'),
+      ecDeviceType: z.string().default('SelfService'),
+    }),
+  ).prefault({ mode: 'embedded-sim' }),
+  his: EndpointConfig.prefault({ mode: 'embedded-sim' }),
+  devices: z.array(QrScannerConfig).default([
+    {
+      id: 'qr-1',
+      kind: 'qr-scanner',
+      suffix: 'CRLF',
+      transport: { type: 'replay', fixture: 'devices/qr-scanner/ec-qr-fresh.jsonl', playOn: 'identify', delayMs: 1500 },
+    },
+  ]),
+  settlement: z
+    .object({
+      /** acct_used_flag: pay the self-paid part from the personal account where the hospital allows it. */
+      usePersonalAccount: z.boolean().default(true),
+      /** How long a patient may take on one step before the outcome is treated as abandoned. */
+      stepTimeoutMs: z.number().int().positive().default(120_000),
+    })
+    .prefault({}),
+});
+export type TerminalConfig = z.infer<typeof TerminalConfig>;
+export type QrScannerConfig = z.infer<typeof QrScannerConfig>;
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates a parsed config object; the error lists every wrong field by its path. */
+export function parseConfig(raw: unknown, source = 'config'): TerminalConfig {
+  const result = TerminalConfig.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ConfigError(`${source} is not valid:\n  ${problems.join('\n  ')}`, problems);
+}
+
+/** Reads a JSON config file; no file means the embedded defaults. */
+export function loadConfig(file: string | undefined): TerminalConfig {
+  if (!file) return parseConfig({}, 'embedded defaults');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`, []);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not JSON: ${(err as Error).message}`, []);
+  }
+  return parseConfig(raw, file);
+}

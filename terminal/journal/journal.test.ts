@@ -1,0 +1,105 @@
+import { describe, it, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openJournal, StaleTransitionError } from './journal';
+
+const formatMsgid = (code: string, _at: Date, seq: number) => `${code}20261123120000${String(seq % 10000).padStart(4, '0')}`;
+const ID_NUMBER = '110101199003074518';
+
+describe('settlement journal', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'journal-'));
+  });
+  const open = () => openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid });
+
+  it('migrates a new file with durable settings', () => {
+    const journal = open();
+    journal.close();
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    assert.equal(db.pragma('user_version', { simple: true }), 1);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    db.close();
+  });
+
+  it('refuses a database from a newer terminal', () => {
+    open().close();
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    db.pragma('user_version = 99');
+    db.close();
+    assert.throws(() => open(), /newer than this terminal knows/);
+  });
+
+  it('writes the state change and its call together, with the msgid fixed there', () => {
+    const journal = open();
+    const opened = journal.openSettlement({
+      id: 's1',
+      service: 'outpatient',
+      state: 'fees-pending',
+      context: { certno: ID_NUMBER },
+      call: { step: 'fee-upload', infno: '2204', input: { feedetail: [{ certno: ID_NUMBER }] } },
+    });
+    assert.match(opened.msgid ?? '', /^H44030500001\d{14}0001$/);
+    const row = journal.outboxRow(opened.outboxId ?? -1);
+    assert.equal(row?.status, 'pending');
+    assert.equal(row?.msgid, opened.msgid);
+    assert.deepEqual(row?.input, { feedetail: [{ certno: ID_NUMBER }] });
+    assert.deepEqual(journal.settlementContext('s1'), { certno: ID_NUMBER });
+    journal.close();
+  });
+
+  it('keeps ID numbers out of the database file in the clear', () => {
+    const journal = open();
+    journal.openSettlement({ id: 's1', service: 'outpatient', state: 'x', context: { certno: ID_NUMBER }, call: { step: 'q', infno: '1101', input: { certno: ID_NUMBER } } });
+    journal.close();
+    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('journal.sqlite'))) {
+      assert.equal(readFileSync(join(dataDir, file)).includes(Buffer.from(ID_NUMBER)), false, `${file} holds the ID number in the clear`);
+    }
+  });
+
+  it('refuses a stale transition and writes nothing of it', () => {
+    const journal = open();
+    journal.openSettlement({ id: 's1', service: 'outpatient', state: 'presettled', context: {} });
+    journal.transition({ settlementId: 's1', from: ['presettled'], to: 'settle-pending', call: { step: 'settle', infno: '2207', input: {} } });
+    assert.throws(
+      () => journal.transition({ settlementId: 's1', from: ['presettled'], to: 'settle-pending', call: { step: 'settle', infno: '2207', input: {} } }),
+      StaleTransitionError,
+    );
+    assert.equal(journal.openOutboxCount(), 1, 'the second confirm must not queue a second settlement');
+    assert.deepEqual(journal.events('s1').map((e) => e.to_state), ['presettled', 'settle-pending']);
+    journal.close();
+  });
+
+  it('never reuses a msgid across restarts', () => {
+    const seen = new Set<string>();
+    for (let restart = 0; restart < 3; restart++) {
+      const journal = open();
+      for (let i = 0; i < 5; i++) {
+        const { msgid } = journal.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+        assert.equal(seen.has(msgid), false);
+        seen.add(msgid);
+      }
+      journal.close();
+    }
+    assert.equal(seen.size, 15);
+  });
+
+  it('records an outcome and the transition it causes atomically', () => {
+    const journal = open();
+    const { outboxId } = journal.openSettlement({ id: 's1', service: 'outpatient', state: 'settle-pending', context: {}, call: { step: 'settle', infno: '2207', input: {} } });
+    journal.markInFlight(outboxId!);
+    assert.equal(journal.outboxRow(outboxId!)?.status, 'in-flight');
+    assert.throws(() =>
+      journal.recordOutcome({ outboxId: outboxId!, status: 'done', rawResponse: '{"infcode":0}', then: { settlementId: 's1', from: ['wrong'], to: 'settled' } }),
+    );
+    assert.equal(journal.outboxRow(outboxId!)?.status, 'in-flight', 'outcome rolled back with the failed transition');
+    journal.recordOutcome({ outboxId: outboxId!, status: 'done', rawResponse: '{"infcode":0}', then: { settlementId: 's1', from: ['settle-pending'], to: 'settled', patch: { setlId: 'S1' } } });
+    assert.equal(journal.settlement('s1')?.setlId, 'S1');
+    assert.equal(journal.rawResponse(outboxId!), '{"infcode":0}');
+    assert.equal(journal.openOutboxCount(), 0);
+    journal.close();
+  });
+});

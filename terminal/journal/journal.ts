@@ -1,0 +1,310 @@
+// The settlement journal: the only code that writes SQL. A settlement's state change and the
+// platform call it implies are written in one transaction, with the call's msgid fixed there, before
+// anything leaves the terminal; an online call and an offline replay then read the same row.
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { migrations } from './migrations';
+import { createSealer, loadOrCreateKey, type Sealer } from './sealed';
+
+export type OutboxStatus = 'pending' | 'in-flight' | 'done' | 'rejected' | 'unknown' | 'dead';
+
+export interface SettlementRow {
+  id: string;
+  service: string;
+  state: string;
+  psnNo: string | null;
+  insutype: string | null;
+  insuplcAdmdvs: string | null;
+  billId: string | null;
+  totalFen: number | null;
+  mdtrtId: string | null;
+  chrgBchno: string | null;
+  setlId: string | null;
+  splitJson: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SettlementPatch = Partial<Pick<SettlementRow, 'psnNo' | 'insutype' | 'insuplcAdmdvs' | 'billId' | 'totalFen' | 'mdtrtId' | 'chrgBchno' | 'setlId' | 'splitJson'>>;
+
+/** A platform call to queue. The msgid is assigned by the journal, never by the caller. */
+export interface NewCall {
+  step: string;
+  infno: string;
+  input: unknown;
+  insuplcAdmdvs?: string | null;
+}
+
+export interface OutboxRow {
+  id: number;
+  settlementId: string | null;
+  step: string;
+  infno: string;
+  msgid: string;
+  insuplcAdmdvs: string | null;
+  input: unknown;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface TransitionRequest {
+  settlementId: string;
+  /** The states the settlement must be in now; anything else means another actor moved it first. */
+  from: readonly string[];
+  to: string;
+  patch?: SettlementPatch;
+  note?: string;
+  call?: NewCall;
+}
+
+export class StaleTransitionError extends Error {
+  constructor(settlementId: string, expected: readonly string[], actual: string | null) {
+    super(`settlement ${settlementId} is ${actual ?? 'missing'}, expected one of ${expected.join(', ')}`);
+    this.name = 'StaleTransitionError';
+  }
+}
+
+export interface JournalOptions {
+  /** Folder for the database and its key file. */
+  dataDir: string;
+  institutionCode: string;
+  now?: () => Date;
+  /** Builds the wire msgid from the persisted sequence; the insurance layer owns the format. */
+  formatMsgid: (institutionCode: string, at: Date, sequence: number) => string;
+}
+
+export type Journal = ReturnType<typeof openJournal>;
+
+export function openJournal(options: JournalOptions) {
+  mkdirSync(options.dataDir, { recursive: true });
+  const now = options.now ?? (() => new Date());
+  const sealer: Sealer = createSealer(loadOrCreateKey(join(options.dataDir, 'journal.key')));
+  const db = new Database(join(options.dataDir, 'journal.sqlite'));
+  db.pragma('journal_mode = WAL');
+  // FULL: a settlement step the patient was told about must survive a power cut.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const stmt = {
+    metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    metaSet: db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    insertSettlement: db.prepare(
+      `INSERT INTO settlements (id, service, state, sealed_context, created_at, updated_at) VALUES (@id, @service, @state, @sealed, @at, @at)`,
+    ),
+    getSettlement: db.prepare<[string], Record<string, unknown>>('SELECT * FROM settlements WHERE id = ?'),
+    insertEvent: db.prepare('INSERT INTO settlement_events (settlement_id, at, from_state, to_state, note) VALUES (?, ?, ?, ?, ?)'),
+    insertOutbox: db.prepare(
+      `INSERT INTO outbox (settlement_id, step, infno, msgid, insuplc_admdvs, sealed_input, status, created_at, updated_at)
+       VALUES (@settlementId, @step, @infno, @msgid, @insuplcAdmdvs, @sealedInput, 'pending', @at, @at)`,
+    ),
+    getOutbox: db.prepare<[number], Record<string, unknown>>('SELECT * FROM outbox WHERE id = ?'),
+    openOutbox: db.prepare<[], Record<string, unknown>>(
+      `SELECT * FROM outbox WHERE status IN ('pending','in-flight','unknown') ORDER BY id`,
+    ),
+    countOpenOutbox: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending','in-flight','unknown')`),
+    setOutboxStatus: db.prepare(
+      `UPDATE outbox SET status = @status, attempts = attempts + @attempt, last_error = @lastError,
+         next_attempt_at = @nextAttemptAt, sealed_response = coalesce(@sealedResponse, sealed_response), updated_at = @at
+       WHERE id = @id`,
+    ),
+    events: db.prepare<[string], { at: string; from_state: string | null; to_state: string; note: string | null }>(
+      'SELECT at, from_state, to_state, note FROM settlement_events WHERE settlement_id = ? ORDER BY id',
+    ),
+    settlementsInStates: db.prepare<[string], Record<string, unknown>>(
+      `SELECT * FROM settlements WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`,
+    ),
+  };
+
+  const nowIso = () => now().toISOString();
+
+  function nextMsgid(at: Date): string {
+    const previous = Number(stmt.metaGet.get('msgid_sequence')?.value ?? '0');
+    const sequence = previous + 1;
+    stmt.metaSet.run('msgid_sequence', String(sequence));
+    return options.formatMsgid(options.institutionCode, at, sequence);
+  }
+
+  function enqueue(settlementId: string | null, call: NewCall): { outboxId: number; msgid: string } {
+    const at = now();
+    const msgid = nextMsgid(at);
+    const info = stmt.insertOutbox.run({
+      settlementId,
+      step: call.step,
+      infno: call.infno,
+      msgid,
+      insuplcAdmdvs: call.insuplcAdmdvs ?? null,
+      sealedInput: sealer.seal(JSON.stringify(call.input)),
+      at: at.toISOString(),
+    });
+    return { outboxId: Number(info.lastInsertRowid), msgid };
+  }
+
+  const applyTransition = (req: TransitionRequest): { outboxId: number | null; msgid: string | null } => {
+    const current = stmt.getSettlement.get(req.settlementId);
+    const state = (current?.state as string | undefined) ?? null;
+    if (state === null || !req.from.includes(state)) throw new StaleTransitionError(req.settlementId, req.from, state);
+    const patch = req.patch ?? {};
+    const sets = Object.keys(patch).map((k) => `${columnOf(k)} = @${k}`);
+    db.prepare(`UPDATE settlements SET state = @state, updated_at = @at${sets.map((s) => ', ' + s).join('')} WHERE id = @id`).run({
+      ...patch,
+      state: req.to,
+      at: nowIso(),
+      id: req.settlementId,
+    });
+    stmt.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ?? null);
+    if (!req.call) return { outboxId: null, msgid: null };
+    return enqueue(req.settlementId, req.call);
+  };
+
+  return {
+    /** Opens a settlement; with a call, the call is queued in the same transaction. */
+    openSettlement: db.transaction(
+      (open: { id: string; service: string; state: string; context: unknown; call?: NewCall }): { outboxId: number | null; msgid: string | null } => {
+        const at = nowIso();
+        stmt.insertSettlement.run({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at });
+        stmt.insertEvent.run(open.id, at, null, open.state, 'opened');
+        return open.call ? enqueue(open.id, open.call) : { outboxId: null, msgid: null };
+      },
+    ),
+
+    transition: db.transaction(applyTransition),
+
+    /** A call that belongs to no settlement (sign-in, person query, reconciliation). */
+    enqueueCall: db.transaction((call: NewCall) => enqueue(null, call)),
+
+    settlement(id: string): SettlementRow | null {
+      const row = stmt.getSettlement.get(id);
+      return row ? toSettlement(row) : null;
+    },
+
+    settlementContext<T>(id: string): T | null {
+      const row = stmt.getSettlement.get(id);
+      if (!row || !row.sealed_context) return null;
+      return JSON.parse(sealer.open(row.sealed_context as Buffer)) as T;
+    },
+
+    settlementsIn(states: readonly string[]): SettlementRow[] {
+      return stmt.settlementsInStates.all(JSON.stringify(states)).map(toSettlement);
+    },
+
+    events(settlementId: string) {
+      return stmt.events.all(settlementId);
+    },
+
+    outboxRow(id: number): OutboxRow | null {
+      const row = stmt.getOutbox.get(id);
+      return row ? toOutbox(row, sealer) : null;
+    },
+
+    openOutbox(): OutboxRow[] {
+      return stmt.openOutbox.all().map((r) => toOutbox(r, sealer));
+    },
+
+    openOutboxCount(): number {
+      return stmt.countOpenOutbox.get()?.n ?? 0;
+    },
+
+    /** Written and synced before the request is sent: after a crash, an in-flight row means "outcome unknown". */
+    markInFlight(outboxId: number): void {
+      stmt.setOutboxStatus.run({ id: outboxId, status: 'in-flight', attempt: 1, lastError: null, nextAttemptAt: null, sealedResponse: null, at: nowIso() });
+    },
+
+    /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
+    recordOutcome: db.transaction(
+      (outcome: { outboxId: number; status: OutboxStatus; error?: string | null; rawResponse?: string | null; nextAttemptAt?: string | null; then?: TransitionRequest }) => {
+        stmt.setOutboxStatus.run({
+          id: outcome.outboxId,
+          status: outcome.status,
+          attempt: 0,
+          lastError: outcome.error ?? null,
+          nextAttemptAt: outcome.nextAttemptAt ?? null,
+          sealedResponse: outcome.rawResponse != null ? sealer.seal(outcome.rawResponse) : null,
+          at: nowIso(),
+        });
+        return outcome.then ? applyTransition(outcome.then) : { outboxId: null, msgid: null };
+      },
+    ),
+
+    rawResponse(outboxId: number): string | null {
+      const row = stmt.getOutbox.get(outboxId);
+      return row?.sealed_response ? sealer.open(row.sealed_response as Buffer) : null;
+    },
+
+    close(): void {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new Error(`journal schema version ${version} is newer than this terminal knows (${migrations.length}); refusing to open it`);
+  }
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+const columns: Record<string, string> = {
+  psnNo: 'psn_no',
+  insutype: 'insutype',
+  insuplcAdmdvs: 'insuplc_admdvs',
+  billId: 'bill_id',
+  totalFen: 'total_fen',
+  mdtrtId: 'mdtrt_id',
+  chrgBchno: 'chrg_bchno',
+  setlId: 'setl_id',
+  splitJson: 'split_json',
+};
+
+function columnOf(key: string): string {
+  const column = columns[key];
+  if (!column) throw new Error(`not a settlement column: ${key}`);
+  return column;
+}
+
+function toSettlement(r: Record<string, unknown>): SettlementRow {
+  return {
+    id: r.id as string,
+    service: r.service as string,
+    state: r.state as string,
+    psnNo: (r.psn_no as string | null) ?? null,
+    insutype: (r.insutype as string | null) ?? null,
+    insuplcAdmdvs: (r.insuplc_admdvs as string | null) ?? null,
+    billId: (r.bill_id as string | null) ?? null,
+    totalFen: (r.total_fen as number | null) ?? null,
+    mdtrtId: (r.mdtrt_id as string | null) ?? null,
+    chrgBchno: (r.chrg_bchno as string | null) ?? null,
+    setlId: (r.setl_id as string | null) ?? null,
+    splitJson: (r.split_json as string | null) ?? null,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+function toOutbox(r: Record<string, unknown>, sealer: Sealer): OutboxRow {
+  return {
+    id: r.id as number,
+    settlementId: (r.settlement_id as string | null) ?? null,
+    step: r.step as string,
+    infno: r.infno as string,
+    msgid: r.msgid as string,
+    insuplcAdmdvs: (r.insuplc_admdvs as string | null) ?? null,
+    input: JSON.parse(sealer.open(r.sealed_input as Buffer)),
+    status: r.status as OutboxStatus,
+    attempts: r.attempts as number,
+    nextAttemptAt: (r.next_attempt_at as string | null) ?? null,
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: r.created_at as string,
+  };
+}

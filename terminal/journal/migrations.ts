@@ -1,0 +1,59 @@
+// Numbered schema migrations. The schema version lives in PRAGMA user_version; a database written
+// by a newer terminal is refused rather than guessed at.
+export const migrations: readonly string[] = [
+  // 1: settlements, their audit trail, and the outbox that carries every platform call.
+  `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE settlements (
+    id              TEXT PRIMARY KEY,
+    service         TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    psn_no          TEXT,
+    insutype        TEXT,
+    insuplc_admdvs  TEXT,
+    bill_id         TEXT,
+    total_fen       INTEGER,
+    mdtrt_id        TEXT,
+    chrg_bchno      TEXT,
+    setl_id         TEXT,
+    split_json      TEXT,
+    -- name, ID number and other patient details needed to finish the visit, sealed with a key kept outside the database
+    sealed_context  BLOB,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX settlements_state ON settlements(state);
+
+  CREATE TABLE settlement_events (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    settlement_id  TEXT NOT NULL REFERENCES settlements(id),
+    at             TEXT NOT NULL,
+    from_state     TEXT,
+    to_state       TEXT NOT NULL,
+    note           TEXT
+  ) STRICT;
+  CREATE INDEX settlement_events_by_settlement ON settlement_events(settlement_id);
+
+  CREATE TABLE outbox (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    settlement_id    TEXT REFERENCES settlements(id),
+    step             TEXT NOT NULL,
+    infno            TEXT NOT NULL,
+    msgid            TEXT NOT NULL UNIQUE,
+    insuplc_admdvs   TEXT,
+    sealed_input     BLOB NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending','in-flight','done','rejected','unknown','dead')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  TEXT,
+    last_error       TEXT,
+    sealed_response  BLOB,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_open ON outbox(status) WHERE status NOT IN ('done','rejected');
+  `,
+];
