@@ -1,0 +1,71 @@
+// The kiosk's view of the terminal as React state: the latest session and status, whether the
+// transport is up, and one `run` that sends a command while blocking double taps.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Command, SessionView, TerminalStatus, UserError } from '../../terminal/api/schema';
+import type { TerminalClient } from './terminal-client';
+
+export interface TerminalState {
+  connected: boolean;
+  session: SessionView | null;
+  status: TerminalStatus | null;
+  busy: boolean;
+  /** A command the terminal refused; cleared by the next command. */
+  commandError: UserError | null;
+  run(command: Command): Promise<void>;
+}
+
+export function useTerminal(client: TerminalClient): TerminalState {
+  const [connected, setConnected] = useState(false);
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [status, setStatus] = useState<TerminalStatus | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [commandError, setCommandError] = useState<UserError | null>(null);
+  // A ref, not state: two taps in one frame must not both get through.
+  const inFlight = useRef(false);
+
+  const run = useCallback(
+    async (command: Command) => {
+      if (inFlight.current) return;
+      inFlight.current = true;
+      setBusy(true);
+      setCommandError(null);
+      try {
+        const result = await client.execute(command);
+        if (result.ok) {
+          setSession(result.session);
+          setStatus(result.status);
+        } else {
+          setCommandError(result.error);
+        }
+      } finally {
+        inFlight.current = false;
+        setBusy(false);
+      }
+    },
+    [client],
+  );
+
+  useEffect(() => {
+    const offEvent = client.onEvent((event) => {
+      if (event.type === 'session') setSession(event.session);
+      else setStatus(event.status);
+    });
+    const offConnection = client.onConnection((up) => {
+      setConnected(up);
+      // After any (re)connect the terminal's own view is the truth, whatever we showed before.
+      if (up)
+        void client.execute({ type: 'status.get' }).then((result) => {
+          if (result.ok) {
+            setSession(result.session);
+            setStatus(result.status);
+          }
+        });
+    });
+    return () => {
+      offEvent();
+      offConnection();
+    };
+  }, [client]);
+
+  return { connected, session, status, busy, commandError, run };
+}
