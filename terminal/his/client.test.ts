@@ -1,0 +1,53 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startHisSimulator, type HisSimulator } from '../sim/his/server';
+import { createHisClient, HisError } from './client';
+
+const fixturesDir = fileURLToPath(new URL('../../fixtures', import.meta.url));
+const EMPLOYEE = '33010219800101123X';
+const MEDICAL_AID = '330105195809204566';
+
+describe('HIS client against the HIS simulator', () => {
+  let sim: HisSimulator;
+  before(async () => {
+    sim = await startHisSimulator({ fixturesDir });
+  });
+  after(() => sim.close());
+
+  it('reads the employee outpatient bill in fen with classes 01/02/03', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const bills = await his.pendingBills(EMPLOYEE);
+    assert.equal(bills.length, 1);
+    const bill = bills[0]!;
+    assert.equal(bill.billId, 'OP202401150001');
+    assert.equal(bill.totalFen, 20_000);
+    assert.deepEqual(bill.items.map((i) => i.itemClass), ['01', '01', '02', '03']);
+    assert.equal(bill.items[2]?.unitPriceFen, 4_000);
+    assert.equal(bill.items[2]?.amountFen, 12_000);
+  });
+
+  it('reads the large inpatient bill to the fen', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const [bill] = await his.pendingBills(MEDICAL_AID);
+    assert.equal(bill?.medType, '21');
+    assert.equal(bill?.totalFen, 5_141_322);
+  });
+
+  it('a paid bill is no longer pending; the notice is idempotent; another settlement conflicts', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    await his.markPaid('OP202401150002', { setlId: 'S1', msgid: 'M1' });
+    await his.markPaid('OP202401150002', { setlId: 'S1', msgid: 'M1' });
+    assert.deepEqual(await his.pendingBills('330106199203152348'), []);
+    assert.deepEqual(sim.paidBills(), [{ billId: 'OP202401150002', setlId: 'S1', msgid: 'M1' }]);
+    await assert.rejects(his.markPaid('OP202401150002', { setlId: 'S2', msgid: 'M2' }), (e: unknown) => e instanceof HisError && e.status === 409);
+    await assert.rejects(his.markPaid('NOPE', { setlId: 'S1', msgid: 'M1' }), (e: unknown) => e instanceof HisError && e.status === 404);
+  });
+
+  it('an unknown person has no bills; an unreachable HIS is a HisError', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    assert.deepEqual(await his.pendingBills('110101199001010000'), []);
+    const dead = createHisClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 500 });
+    await assert.rejects(dead.pendingBills(EMPLOYEE), (e: unknown) => e instanceof HisError && e.status === null);
+  });
+});

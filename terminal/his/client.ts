@@ -1,0 +1,126 @@
+// The terminal's client of the hospital information system: pending bills of a patient, and the
+// notice that a bill was settled. Money arrives as yuan text and is held as integer fen from here on.
+import { z } from 'zod';
+import { yuanToFen } from '../insurance/money';
+
+export interface HisFeeItem {
+  feedetlSn: string;
+  name: string;
+  medListCodg: string;
+  medinsListCodg: string;
+  unitPriceFen: number;
+  quantity: string;
+  amountFen: number;
+  itemClass: '01' | '02' | '03';
+  occurredAt: string;
+}
+
+export interface HisBill {
+  billId: string;
+  medType: string;
+  deptCode: string;
+  deptName: string;
+  drCode: string;
+  drName: string;
+  items: HisFeeItem[];
+  totalFen: number;
+}
+
+export interface HisClient {
+  pendingBills(certno: string): Promise<HisBill[]>;
+  markPaid(billId: string, receipt: { setlId: string; msgid: string }): Promise<void>;
+}
+
+export class HisError extends Error {
+  constructor(message: string, readonly status: number | null) {
+    super(message);
+    this.name = 'HisError';
+  }
+}
+
+const Yuan = z.string().transform((v, ctx) => {
+  try {
+    return yuanToFen(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a yuan amount' });
+    return z.NEVER;
+  }
+});
+
+const WireItem = z.object({
+  feedetlSn: z.string(),
+  name: z.string(),
+  medListCodg: z.string(),
+  medinsListCodg: z.string(),
+  unitPrice: Yuan,
+  quantity: z.string().regex(/^\d+(\.\d+)?$/),
+  amount: Yuan,
+  itemClass: z.enum(['01', '02', '03']),
+  occurredAt: z.string(),
+});
+const WireBill = z.object({
+  billId: z.string(),
+  medType: z.string(),
+  deptCode: z.string(),
+  deptName: z.string(),
+  drCode: z.string(),
+  drName: z.string(),
+  items: z.array(WireItem).min(1),
+});
+const PendingAnswer = z.object({ bills: z.array(WireBill) });
+
+export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): HisClient {
+  const base = opts.baseUrl.replace(/\/+$/, '');
+
+  async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+    let res: Response;
+    try {
+      res = await fetch(base + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new HisError(`HIS answered ${res.status} with a body that is not JSON`, res.status);
+      }
+      return { status: res.status, json };
+    } catch (err) {
+      if (err instanceof HisError) throw err;
+      throw new HisError(`HIS unreachable: ${err instanceof Error ? err.message : String(err)}`, null);
+    }
+  }
+
+  return {
+    async pendingBills(certno) {
+      // The certno goes in the body, not the URL, so it stays out of access logs.
+      const { status, json } = await post('/his/pending-bills', { certno });
+      if (status !== 200) throw new HisError(`HIS pending bills: HTTP ${status}`, status);
+      const parsed = PendingAnswer.safeParse(json);
+      if (!parsed.success) throw new HisError('HIS pending bills: unexpected shape', status);
+      return parsed.data.bills.map((b) => {
+        const items: HisFeeItem[] = b.items.map((i) => ({
+          feedetlSn: i.feedetlSn,
+          name: i.name,
+          medListCodg: i.medListCodg,
+          medinsListCodg: i.medinsListCodg,
+          unitPriceFen: i.unitPrice,
+          quantity: i.quantity,
+          amountFen: i.amount,
+          itemClass: i.itemClass,
+          occurredAt: i.occurredAt,
+        }));
+        return { ...b, items, totalFen: items.reduce((sum, i) => sum + i.amountFen, 0) };
+      });
+    },
+
+    async markPaid(billId, receipt) {
+      const { status } = await post(`/his/bills/${encodeURIComponent(billId)}/paid`, receipt);
+      if (status !== 200) throw new HisError(`HIS mark paid: HTTP ${status}`, status);
+    },
+  };
+}

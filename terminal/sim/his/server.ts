@@ -1,0 +1,83 @@
+// The HIS simulator: pending bills by the patient's certno, and the "paid" notice the terminal sends
+// after a settlement. Its HTTP shape is this project's own (terminal/sim/README.md).
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { closeServer, listen, readBody, sendJson, trackSockets } from '../http';
+
+const HisItemFixture = z.object({
+  feedetlSn: z.string(),
+  name: z.string(),
+  medListCodg: z.string(),
+  medinsListCodg: z.string(),
+  unitPrice: z.string(),
+  quantity: z.string(),
+  amount: z.string(),
+  itemClass: z.enum(['01', '02', '03']),
+  occurredAt: z.string(),
+});
+const HisBillFixture = z.object({
+  billId: z.string(),
+  certno: z.string(),
+  medType: z.string(),
+  deptCode: z.string(),
+  deptName: z.string(),
+  drCode: z.string(),
+  drName: z.string(),
+  items: z.array(HisItemFixture).min(1),
+});
+export const HisOrdersFixture = z.object({ bills: z.array(HisBillFixture) });
+export type HisBillFixture = z.infer<typeof HisBillFixture>;
+
+export interface HisSimulator {
+  url: string;
+  close(): Promise<void>;
+  paidBills(): Array<{ billId: string; setlId: string; msgid: string }>;
+}
+
+const PendingRequest = z.object({ certno: z.string().min(1) });
+const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(1) });
+
+export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string }): Promise<HisSimulator> {
+  const orders = HisOrdersFixture.parse(JSON.parse(readFileSync(join(opts.fixturesDir, 'his', 'orders.json'), 'utf8')));
+  const paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        if (req.method === 'POST' && path === '/his/pending-bills') {
+          const body = PendingRequest.safeParse(JSON.parse(await readBody(req)));
+          if (!body.success) return sendJson(res, 400, { error: 'certno required' });
+          const bills = orders.bills
+            .filter((b) => b.certno === body.data.certno && !paid.has(b.billId))
+            .map(({ certno: _certno, ...bill }) => bill);
+          return sendJson(res, 200, { bills });
+        }
+        const m = /^\/his\/bills\/([^/]+)\/paid$/.exec(path);
+        if (req.method === 'POST' && m) {
+          const billId = decodeURIComponent(m[1] ?? '');
+          const body = PaidRequest.safeParse(JSON.parse(await readBody(req)));
+          if (!body.success) return sendJson(res, 400, { error: 'setlId and msgid required' });
+          if (!orders.bills.some((b) => b.billId === billId)) return sendJson(res, 404, { error: 'no such bill' });
+          const before = paid.get(billId);
+          // The same notice twice is a retry; a different settlement for a paid bill is a conflict.
+          if (before && before.setlId !== body.data.setlId) return sendJson(res, 409, { error: 'bill already paid by another settlement' });
+          if (!before) paid.set(billId, { billId, ...body.data });
+          return sendJson(res, 200, { billId, paid: true });
+        }
+        return sendJson(res, 404, { error: 'not found' });
+      } catch {
+        if (!res.headersSent) sendJson(res, 400, { error: 'bad request' });
+      }
+    })();
+  });
+  const sockets = trackSockets(server);
+  const url = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  return {
+    url,
+    close: () => closeServer(server, sockets),
+    paidBills: () => [...paid.values()].map((p) => ({ ...p })),
+  };
+}

@@ -1,0 +1,125 @@
+// Loads the simulator's people, policies and settings from fixtures/platform/ and turns their yuan
+// and ratio text into integer fen and per-mille values once, at start.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { yuanToFen } from '../../insurance/money';
+import type { InsutypePolicy, ItemClass } from './policy';
+
+const Yuan = z.string().transform((v, ctx) => {
+  try {
+    return yuanToFen(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not a yuan amount: ${v}` });
+    return z.NEVER;
+  }
+});
+
+/** "0.85" -> 850 per mille; at most 3 decimals, between 0 and 1. */
+export function parseRatio(text: string): number {
+  const m = /^(0|1)(?:\.(\d{1,3}))?$/.exec(text);
+  if (!m) throw new Error(`not a ratio between 0 and 1: ${text}`);
+  const permille = Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
+  if (permille > 1000) throw new Error(`ratio above 1: ${text}`);
+  return permille;
+}
+const Ratio = z.string().transform((v, ctx) => {
+  try {
+    return parseRatio(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
+const Person = z.object({
+  key: z.string(),
+  psn_no: z.string(),
+  certno: z.string().regex(/^\d{17}[\dX]$/),
+  psn_cert_type: z.string(),
+  psn_name: z.string(),
+  gend: z.string(),
+  naty: z.string(),
+  brdy: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  card_no: z.string(),
+  card_sn: z.string(),
+  ec_index_no: z.string().regex(/^[A-Za-z0-9]+$/),
+  insutype: z.string(),
+  psn_type: z.string(),
+  insuplc_admdvs: z.string().regex(/^\d{6}$/),
+  psn_insu_stas: z.string(),
+  balc: Yuan,
+  cvlserv_flag: z.string(),
+  emp_name: z.string(),
+  medicalAid: z.boolean(),
+  idetinfo: z.array(z.looseObject({ psn_idet_type: z.string(), begntime: z.string() })),
+});
+export type SimPerson = z.infer<typeof Person>;
+
+const FundPolicy = z.object({ deductible: Yuan, ratio: Ratio, annualCap: Yuan }).transform((p) => ({
+  deductibleFen: p.deductible,
+  ratioPermille: p.ratio,
+  annualCapFen: p.annualCap,
+}));
+const Policy = z.object({
+  name: z.string(),
+  outpatient: FundPolicy,
+  inpatient: FundPolicy,
+  classBSelfpayRatio: Ratio,
+  personalAccount: z.boolean(),
+  criticalIllness: z.object({ fund: z.enum(['hifmi_pay', 'hifob_pay']), threshold: Yuan, ratio: Ratio }).nullable(),
+  medicalAid: z.object({ ratio: Ratio, annualCap: Yuan }).nullable(),
+});
+const CatalogueEntry = z.object({ name: z.string(), chrgitm_lv: z.enum(['01', '02', '03']), med_chrgitm_type: z.string() });
+
+const Config = z.object({
+  admdvs: z.string().regex(/^\d{6}$/),
+  ecQrHmacKey: z.string().min(16),
+  ecTokenValiditySeconds: z.number().int().positive(),
+  signNoPrefix: z.string(),
+});
+
+export interface SimFixtures {
+  config: z.infer<typeof Config>;
+  people: SimPerson[];
+  policies: Map<string, InsutypePolicy & { name: string }>;
+  catalogue: Map<string, { name: string; chrgitm_lv: ItemClass; med_chrgitm_type: string }>;
+}
+
+function readJson(dir: string, file: string): unknown {
+  return JSON.parse(readFileSync(join(dir, 'platform', file), 'utf8'));
+}
+
+export function loadFixtures(fixturesDir: string): SimFixtures {
+  const config = Config.parse(readJson(fixturesDir, 'config.json'));
+  const people = z.object({ people: z.array(Person) }).parse(readJson(fixturesDir, 'people.json')).people;
+  const raw = z
+    .object({ insutypes: z.record(z.string(), Policy), catalogue: z.record(z.string(), CatalogueEntry) })
+    .parse(readJson(fixturesDir, 'policies.json'));
+  const policies = new Map<string, InsutypePolicy & { name: string }>();
+  for (const [insutype, p] of Object.entries(raw.insutypes)) {
+    policies.set(insutype, {
+      name: p.name,
+      outpatient: p.outpatient,
+      inpatient: p.inpatient,
+      classBSelfpayPermille: p.classBSelfpayRatio,
+      personalAccount: p.personalAccount,
+      criticalIllness: p.criticalIllness && { fund: p.criticalIllness.fund, thresholdFen: p.criticalIllness.threshold, ratioPermille: p.criticalIllness.ratio },
+      medicalAid: p.medicalAid && { ratioPermille: p.medicalAid.ratio, annualCapFen: p.medicalAid.annualCap },
+    });
+  }
+  for (const p of people) {
+    if (!policies.has(p.insutype)) throw new Error(`person ${p.key} has insutype ${p.insutype} without a policy`);
+    if (!validCertno(p.certno)) throw new Error(`person ${p.key} has a certno with a bad GB11643 check digit`);
+  }
+  return { config, people, policies, catalogue: new Map(Object.entries(raw.catalogue)) };
+}
+
+/** GB 11643 check digit of an 18-character resident ID number. */
+export function validCertno(certno: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(certno)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(certno[i]) * (weights[i] ?? 0);
+  return '10X98765432'[sum % 11] === certno[17];
+}

@@ -1,0 +1,208 @@
+// The national-platform simulator: a real HTTP server on loopback that answers callService for every
+// infno, decodes its own 医保码 payloads, keeps a ledger, answers a repeated msgid with its first answer,
+// and injects seeded faults. Hospital IT and the tests run the terminal against it.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { RequestEnvelope } from '../../insurance/envelope';
+import { formatMillisTime } from '../../insurance/msgid';
+import { closeServer, listen, readBody, sendJson, sendText, trackSockets } from '../http';
+import { mintEcQrPayload, verifyEcQrPayload } from './ecqr';
+import { FaultInjector, FaultPlan, type FaultRule } from './faults';
+import { loadFixtures } from './fixtures';
+import { PlatformState, type Ledger } from './state';
+
+export type { Ledger } from './state';
+export type { FaultPlan, FaultRule } from './faults';
+
+export interface PlatformSimulator {
+  url: string;
+  close(): Promise<void>;
+  ledger(): Ledger;
+  setFaults(plan: FaultPlan): void;
+  mintEcQr(personKey: string, issuedAt?: Date): string;
+}
+
+export const EC_DECODE_FAULT_INFNO = 'ecQuery';
+
+const DecodeRequest = z.object({
+  data: z.object({ qrCode: z.string(), businessType: z.string(), deviceType: z.string() }).loose(),
+}).loose();
+
+export async function startPlatformSimulator(opts: {
+  fixturesDir: string;
+  port?: number;
+  host?: string;
+  seed?: number;
+  now?: () => Date;
+  ecQrValiditySeconds?: number;
+}): Promise<PlatformSimulator> {
+  const fx = loadFixtures(opts.fixturesDir);
+  const now = opts.now ?? (() => new Date());
+  const validitySeconds = opts.ecQrValiditySeconds ?? 60;
+  const state = new PlatformState(fx, now);
+  const faults = new FaultInjector(opts.seed ?? 1);
+  /** msgid -> fingerprint of the request and the exact text first answered. */
+  const answers = new Map<string, { fingerprint: string; text: string }>();
+  const usedQrNonces = new Set<string>();
+  let refSerial = 0;
+
+  function mintEcQr(personKey: string, issuedAt?: Date): string {
+    const p = state.personByKey(personKey);
+    if (!p) throw new Error(`no person with key ${personKey}`);
+    return mintEcQrPayload(fx.config.ecQrHmacKey, p.ec_index_no, issuedAt ?? now());
+  }
+
+  function envelopeText(infcode: number, errMsg: string | null, output: unknown, receivedAt: Date): string {
+    const at = now();
+    return JSON.stringify({
+      infcode,
+      inf_refmsgid: `${fx.config.admdvs}${formatMillisTime(at).slice(0, 14)}${String(++refSerial).padStart(10, '0')}`,
+      refmsg_time: formatMillisTime(receivedAt),
+      respond_time: formatMillisTime(at),
+      err_msg: errMsg,
+      warn_msg: null,
+      cainfo: null,
+      signtype: null,
+      output: output ?? null,
+    });
+  }
+
+  /** Processes one call exactly once per msgid; returns the answer text. */
+  function process(env: RequestEnvelope, receivedAt: Date): string {
+    const fingerprint = createHash('sha256').update(env.infno + '\n' + JSON.stringify(env.input)).digest('hex');
+    const earlier = answers.get(env.msgid);
+    if (earlier) {
+      if (earlier.fingerprint === fingerprint) return earlier.text;
+      // Not cached: a msgid reused for another request must not overwrite the first answer.
+      return envelopeText(-1, `报文ID[${env.msgid}]重复且报文内容不同`, null, receivedAt);
+    }
+    const result = state.handle(env);
+    const text = envelopeText(result.infcode, result.err_msg ?? null, result.output, receivedAt);
+    answers.set(env.msgid, { fingerprint, text });
+    return text;
+  }
+
+  async function withFault(req: IncomingMessage, res: ServerResponse, infno: string, run: () => string): Promise<void> {
+    const decision = faults.decide(infno);
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    const fault: FaultRule | null = decision.fault;
+    if (!fault) return sendText(res, 200, run());
+    switch (fault.kind) {
+      case 'timeout':
+        if (fault.afterCommit) run();
+        return; // held until the client gives up or the simulator closes
+      case 'http-5xx':
+        if (fault.afterCommit) run();
+        return sendText(res, fault.status ?? 503, '<html><body>503 Service Temporarily Unavailable</body></html>', 'text/html');
+      case 'reset-before':
+        req.socket.destroy();
+        return;
+      case 'reset-after-commit':
+        run();
+        req.socket.destroy();
+        return;
+      case 'malformed-json': {
+        if (fault.afterCommit) run();
+        return sendText(res, 200, '{"infcode":0,"inf_refmsgid":"3301002024","output":{"setlinfo":{');
+      }
+      case 'wrong-infcode':
+        return sendText(res, 200, envelopeText(fault.infcode ?? 1, '模拟错误码', null, new Date()));
+      case 'latency':
+        return sendText(res, 200, run());
+    }
+  }
+
+  async function callService(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = now();
+    const json = safeJson(await readBody(req));
+    const env = RequestEnvelope.safeParse(json);
+    if (!env.success) {
+      return sendText(res, 200, envelopeText(-1, `报文格式错误: ${env.error.issues.map((i) => i.path.join('.')).join(',').slice(0, 200)}`, null, receivedAt));
+    }
+    await withFault(req, res, env.data.infno, () => process(env.data, receivedAt));
+  }
+
+  async function decode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = DecodeRequest.safeParse(safeJson(await readBody(req)));
+    if (!body.success) return sendJson(res, 200, { code: 'EC1000', message: '请求报文格式错误', data: null });
+    await withFault(req, res, EC_DECODE_FAULT_INFNO, () => JSON.stringify(decodeQr(body.data.data.qrCode)));
+  }
+
+  function decodeQr(qrCode: string): { code: number | string; message: string; data: unknown } {
+    const check = verifyEcQrPayload(fx.config.ecQrHmacKey, qrCode);
+    if (!check.ok) {
+      return check.reason === 'format'
+        ? { code: 'EC1001', message: '不是有效的医保电子凭证二维码', data: null }
+        : { code: 'EC1004', message: '电子凭证二维码校验失败', data: null };
+    }
+    const age = now().getTime() / 1000 - check.issuedAtSeconds;
+    if (age > validitySeconds) return { code: 'EC1002', message: '电子凭证二维码已过期，请刷新后重试', data: null };
+    if (age < -5) return { code: 'EC1004', message: '电子凭证二维码时间无效', data: null };
+    if (usedQrNonces.has(check.nonce)) return { code: 'EC1003', message: '电子凭证二维码已使用，请刷新后重试', data: null };
+    const p = state.personByEcIndex(check.ecIndexNo);
+    if (!p) return { code: 'EC1005', message: '电子凭证未激活或不存在', data: null };
+    usedQrNonces.add(check.nonce);
+    return {
+      code: 0,
+      message: '成功',
+      data: {
+        ecToken: state.issueEcToken(p),
+        idNo: p.certno,
+        idType: p.psn_cert_type,
+        userName: p.psn_name,
+        insuOrg: p.insuplc_admdvs,
+        ecIndexNo: p.ec_index_no,
+        gender: p.gend,
+        birthday: p.brdy,
+      },
+    };
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        if (req.method === 'POST' && path === '/fsi/api/rsfComIfsService/callService') return await callService(req, res);
+        if (req.method === 'POST' && path === '/localcfc/api/hsecfc/localQrCodeQuery') return await decode(req, res);
+        if (req.method === 'GET' && path === '/sim/ledger') return sendJson(res, 200, state.ledger());
+        if (req.method === 'POST' && path === '/sim/faults') {
+          const plan = FaultPlan.safeParse(safeJson(await readBody(req)));
+          if (!plan.success) return sendJson(res, 400, { error: z.prettifyError(plan.error) });
+          faults.setPlan(plan.data);
+          return sendJson(res, 200, { ok: true });
+        }
+        if (req.method === 'POST' && path === '/sim/ec-qr') {
+          const body = z.object({ person: z.string() }).safeParse(safeJson(await readBody(req)));
+          if (!body.success || !state.personByKey(body.data.person)) return sendJson(res, 400, { error: 'unknown person key' });
+          return sendJson(res, 200, { payload: mintEcQr(body.data.person) });
+        }
+        return sendJson(res, 404, { error: 'not found' });
+      } catch (err) {
+        if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: err instanceof Error ? err.message : 'internal error' });
+      }
+    })();
+  });
+  const sockets = trackSockets(server);
+  const url = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+
+  return {
+    url,
+    close: () => closeServer(server, sockets),
+    ledger: () => state.ledger(),
+    setFaults: (plan) => faults.setPlan(FaultPlan.parse(plan)),
+    mintEcQr,
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
