@@ -31,7 +31,7 @@ describe('sim-devices', () => {
     const exited = once(child, 'exit');
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const scans: TimedScanEvent[] = [];
-    let hostPath = '';
+    let hostPath: string | undefined;
     const scanner = (path: string) => createQrScanner({ id: 'qr-cli', transport: createSerialTransport({ path, baudRate: 9600 }), suffix: 'CRLF' });
     let device: ReturnType<typeof scanner> | null = null;
     try {
@@ -51,6 +51,6 @@ describe('sim-devices', () => {
       await exited;
     }
     assert.equal(child.exitCode, 0);
-    assert.ok(!existsSync(hostPath), 'the pty pair is gone after the CLI stops');
+    assert.ok(hostPath && !existsSync(hostPath), 'the pty pair is gone after the CLI stops');
   });
 });

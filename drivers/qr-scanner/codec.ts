@@ -88,6 +88,7 @@ export function createQrScannerCodec(opts: {
       return;
     }
     // Control characters mean line noise or a wrong baud rate, not a code.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) {
       out.push({ type: 'error', code: 'invalid-text', detail: `frame of ${size} bytes contains control characters` });
       return;

@@ -104,6 +104,7 @@ export function openJournal(options: JournalOptions) {
        VALUES (@settlementId, @step, @infno, @msgid, @insuplcAdmdvs, @sealedInput, 'pending', @at, @at)`,
     ),
     getOutbox: db.prepare<[number], Record<string, unknown>>('SELECT * FROM outbox WHERE id = ?'),
+    callsOf: db.prepare<[string], Record<string, unknown>>('SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id'),
     openOutbox: db.prepare<[], Record<string, unknown>>(
       `SELECT * FROM outbox WHERE status IN ('pending','in-flight','unknown') ORDER BY id`,
     ),
@@ -145,18 +146,18 @@ export function openJournal(options: JournalOptions) {
     return { outboxId: Number(info.lastInsertRowid), msgid };
   }
 
+  function updateColumns(id: string, patch: SettlementPatch): void {
+    const keys = Object.keys(patch);
+    if (keys.length === 0) return;
+    db.prepare(`UPDATE settlements SET ${keys.map((k) => `${columnOf(k)} = @${k}`).join(', ')} WHERE id = @id`).run({ ...patch, id });
+  }
+
   const applyTransition = (req: TransitionRequest): { outboxId: number | null; msgid: string | null } => {
     const current = stmt.getSettlement.get(req.settlementId);
     const state = (current?.state as string | undefined) ?? null;
     if (state === null || !req.from.includes(state)) throw new StaleTransitionError(req.settlementId, req.from, state);
-    const patch = req.patch ?? {};
-    const sets = Object.keys(patch).map((k) => `${columnOf(k)} = @${k}`);
-    db.prepare(`UPDATE settlements SET state = @state, updated_at = @at${sets.map((s) => ', ' + s).join('')} WHERE id = @id`).run({
-      ...patch,
-      state: req.to,
-      at: nowIso(),
-      id: req.settlementId,
-    });
+    db.prepare('UPDATE settlements SET state = ?, updated_at = ? WHERE id = ?').run(req.to, nowIso(), req.settlementId);
+    if (req.patch) updateColumns(req.settlementId, req.patch);
     stmt.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ?? null);
     if (!req.call) return { outboxId: null, msgid: null };
     return enqueue(req.settlementId, req.call);
@@ -165,9 +166,10 @@ export function openJournal(options: JournalOptions) {
   return {
     /** Opens a settlement; with a call, the call is queued in the same transaction. */
     openSettlement: db.transaction(
-      (open: { id: string; service: string; state: string; context: unknown; call?: NewCall }): { outboxId: number | null; msgid: string | null } => {
+      (open: { id: string; service: string; state: string; context: unknown; patch?: SettlementPatch; call?: NewCall }): { outboxId: number | null; msgid: string | null } => {
         const at = nowIso();
         stmt.insertSettlement.run({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at });
+        if (open.patch) updateColumns(open.id, open.patch);
         stmt.insertEvent.run(open.id, at, null, open.state, 'opened');
         return open.call ? enqueue(open.id, open.call) : { outboxId: null, msgid: null };
       },
@@ -200,6 +202,11 @@ export function openJournal(options: JournalOptions) {
     outboxRow(id: number): OutboxRow | null {
       const row = stmt.getOutbox.get(id);
       return row ? toOutbox(row, sealer) : null;
+    },
+
+    /** Every call a visit made, in order, whatever became of it. */
+    callsOf(settlementId: string): OutboxRow[] {
+      return stmt.callsOf.all(settlementId).map((r) => toOutbox(r, sealer));
     },
 
     openOutbox(): OutboxRow[] {

@@ -1,0 +1,196 @@
+// One patient's pass through the kiosk: identify, fetch the bill, pre-settle, confirm, settle,
+// receipt. It owns the SessionView the screens draw and nothing else: money moves only through the
+// settlement engine, people are found only through identity.
+import type { PatientView, ServiceKind, SessionView } from '../api/schema';
+import type { HisBill, HisClient } from '../his/client';
+import { ageOn, identifyByEcQr, maskName, type IdentityOptions } from '../identity/resolve';
+import type { SettlementEngine, SettlementView } from '../settlement/engine';
+import type { VisitPerson } from '../settlement/calls';
+import { userError, type UserErrorCode } from './user-errors';
+
+export const idleSession = (): SessionView => ({
+  step: 'idle',
+  service: null,
+  settlementId: null,
+  patient: null,
+  bill: null,
+  split: null,
+  receipt: null,
+  error: null,
+});
+
+const medTypesFor: Record<ServiceKind, readonly string[]> = {
+  outpatient: ['11', '13', '14'],
+  registration: ['12'],
+  discharge: ['21'],
+};
+
+const insuranceLabels: Record<string, string> = {
+  '310': '职工基本医疗保险',
+  '390': '城乡居民基本医疗保险',
+  '320': '公务员医疗补助',
+  '510': '生育保险',
+};
+
+export interface KioskSessionOptions {
+  identity: IdentityOptions;
+  his: HisClient;
+  engine: SettlementEngine;
+  usePersonalAccount: boolean;
+  areaCode: string;
+  now?: () => Date;
+  onChange: (session: SessionView) => void;
+  /** Told when the session reaches the identify step (simulated devices play then). */
+  onIdentifyStep?: () => void;
+}
+
+export type KioskSession = ReturnType<typeof createKioskSession>;
+
+export function createKioskSession(options: KioskSessionOptions) {
+  const now = options.now ?? (() => new Date());
+  let session = idleSession();
+  // Every step that awaits checks it is still the same pass: a reset mid-call must not be overwritten.
+  let generation = 0;
+
+  function set(next: Partial<SessionView>): void {
+    session = { ...session, ...next };
+    options.onChange(session);
+  }
+
+  function fail(code: UserErrorCode): void {
+    set({ step: 'error', error: userError(code) });
+  }
+
+  function patientView(person: VisitPerson): PatientView {
+    return {
+      maskedName: maskName(person.name),
+      gender: person.gender,
+      age: ageOn(person.birthday, now()),
+      insuranceLabel: insuranceLabels[person.insutype] ?? person.insutype,
+      crossRegion: person.insuplcAdmdvs !== options.areaCode,
+    };
+  }
+
+  function chooseBill(bills: HisBill[], service: ServiceKind): HisBill | null {
+    return bills.find((b) => medTypesFor[service].includes(b.medType)) ?? null;
+  }
+
+  /** Follows the engine until the visit needs the patient again or is done. */
+  function showSettlement(view: SettlementView, gen: number): void {
+    if (gen !== generation) return;
+    switch (view.state) {
+      case 'awaiting-confirm':
+        set({ step: 'confirm', split: view.split });
+        return;
+      case 'settled':
+      case 'closed':
+        set({
+          step: 'receipt',
+          split: view.split,
+          receipt: view.split && {
+            settlementId: view.id,
+            platformSettlementId: view.setlId,
+            settledAt: now().toISOString(),
+            split: view.split,
+            balanceAfterFen: null,
+          },
+        });
+        return;
+      case 'failed':
+      case 'cancelled':
+        fail('settlement-refused');
+        return;
+      case 'needs-staff':
+        fail('needs-staff');
+        return;
+      default:
+        // Still queued: the platform did not answer. The visit is safe in the journal and will be
+        // finished by the replay worker; the patient gets a pending slip.
+        set({ step: 'pending' });
+    }
+  }
+
+  async function identifyAndLoad(payload: string): Promise<void> {
+    const gen = generation;
+    const service = session.service;
+    if (session.step !== 'identify' || !service) return;
+    set({ step: 'identifying', error: null });
+    const identified = await identifyByEcQr(options.identity, payload);
+    if (gen !== generation) return;
+    if (identified.kind === 'unreachable') return fail('platform-unreachable');
+    if (identified.kind === 'refused') return fail(identified.code);
+    const person = identified.person;
+    set({ step: 'loading-bill', patient: patientView(person) });
+
+    let bills: HisBill[];
+    try {
+      bills = await options.his.pendingBills(person.idNo);
+    } catch {
+      if (gen === generation) fail('his-unreachable');
+      return;
+    }
+    if (gen !== generation) return;
+    const bill = chooseBill(bills, service);
+    if (!bill) return fail('no-bill');
+
+    const settlementId = options.engine.open({ service, person, bill, usePersonalAccount: options.usePersonalAccount });
+    set({
+      step: 'presettling',
+      settlementId,
+      bill: { items: bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })), totalFen: bill.totalFen },
+    });
+    showSettlement(await options.engine.pump(settlementId), gen);
+  }
+
+  async function settle(settlementId: string): Promise<void> {
+    const gen = generation;
+    set({ step: 'settling' });
+    const view = await options.engine.confirm(settlementId);
+    if (view.state === 'settled' && view.setlId && view.billId && view.settleMsgid) {
+      try {
+        await options.his.markPaid(view.billId, { setlId: view.setlId, msgid: view.settleMsgid });
+        options.engine.close(settlementId);
+      } catch {
+        // Settled with the platform but the HIS did not hear it: the receipt stands; the admin
+        // screen shows the visit as settled-not-closed for staff to push to the HIS.
+      }
+    }
+    showSettlement(options.engine.view(settlementId), gen);
+  }
+
+  return {
+    current: (): SessionView => session,
+
+    begin(service: ServiceKind): void {
+      generation++;
+      session = { ...idleSession(), step: 'identify', service };
+      options.onChange(session);
+      options.onIdentifyStep?.();
+    },
+
+    /** A scan or typed credential; only the identify step listens. */
+    credential(text: string, kind: 'ec-qr' | 'pay-code' | 'hospital-barcode' | 'unknown'): Promise<void> {
+      if (session.step !== 'identify') return Promise.resolve();
+      if (kind !== 'ec-qr') {
+        fail('not-a-qr');
+        return Promise.resolve();
+      }
+      return identifyAndLoad(text).catch(() => fail('internal'));
+    },
+
+    confirm(settlementId: string): Promise<void> | UserErrorCode {
+      if (session.step !== 'confirm' || session.settlementId !== settlementId) return 'wrong-step';
+      return settle(settlementId).catch(() => fail('internal'));
+    },
+
+    async reset(): Promise<void> {
+      const settlementId = session.settlementId;
+      const step = session.step;
+      generation++;
+      session = idleSession();
+      options.onChange(session);
+      // A patient who walks away from the split has committed nothing: release the visit.
+      if (settlementId && step === 'confirm') await options.engine.cancel(settlementId).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// Starts the terminal core the same way under every host: the simulators when the config says
+// embedded, the platform and HIS clients, the journal, the settlement engine, the devices, and the
+// one TerminalApi that hosts carry. Returns a handle that stops all of it.
+import { join } from 'node:path';
+import type { Command, CommandResult, DeviceHealth, SessionView, TerminalApi, TerminalEvent, TerminalStatus } from '../api/schema';
+import type { TerminalConfig } from '../config/config';
+import { createPlatformClient, type PlatformClient } from '../insurance/client';
+import { formatMsgid } from '../insurance/msgid';
+import { createHisClient } from '../his/client';
+import { openJournal } from '../journal/journal';
+import { createSettlementEngine } from '../settlement/engine';
+import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
+import { startHisSimulator } from '../sim/his/server';
+import { createKioskSession } from './kiosk-session';
+import { startDevices, type RunningDevices } from './devices';
+import { userError } from './user-errors';
+
+export interface StartOptions {
+  config: TerminalConfig;
+  dataDir: string;
+  fixturesDir: string;
+  now?: () => Date;
+}
+
+export interface RunningTerminal {
+  api: TerminalApi;
+  /** The embedded simulators, when the config runs them (hospital IT and tests read their ledgers). */
+  simulators: { platform: PlatformSimulator | null; hisUrl: string | null };
+  close(): Promise<void>;
+}
+
+export async function startTerminal(options: StartOptions): Promise<RunningTerminal> {
+  const { config } = options;
+  const stops: Array<() => Promise<void> | void> = [];
+  try {
+    const platformSim =
+      config.platform.mode === 'embedded-sim' ? await startPlatformSimulator({ fixturesDir: options.fixturesDir }) : null;
+    if (platformSim) stops.push(() => platformSim.close());
+    const hisSim = config.his.mode === 'embedded-sim' ? await startHisSimulator({ fixturesDir: options.fixturesDir }) : null;
+    if (hisSim) stops.push(() => hisSim.close());
+
+    const platformUrl = config.platform.mode === 'remote' ? config.platform.baseUrl : (platformSim as PlatformSimulator).url;
+    const hisUrl = config.his.mode === 'remote' ? config.his.baseUrl : (hisSim as { url: string }).url;
+
+    const platform: PlatformClient = createPlatformClient({
+      baseUrl: platformUrl,
+      timeoutMs: config.platform.timeoutMs,
+      context: {
+        mdtrtarea_admvs: config.terminal.areaCode,
+        recer_sys_code: config.platform.recerSysCode,
+        dev_no: config.terminal.deviceNo,
+        dev_safe_info: '',
+        cainfo: '',
+        signtype: '',
+        infver: config.platform.infver,
+        opter_type: config.terminal.operatorType,
+        opter: config.terminal.id,
+        opter_name: config.terminal.name,
+        fixmedins_code: config.terminal.institutionCode,
+        fixmedins_name: config.terminal.institutionName,
+      },
+    });
+    const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
+    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, formatMsgid, now: options.now });
+    stops.push(() => journal.close());
+
+    const listeners = new Set<(event: TerminalEvent) => void>();
+    const emit = (event: TerminalEvent) => {
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch {
+          // One broken subscriber (a closed socket) must not stop the others.
+        }
+      }
+    };
+    let platformOnline = true;
+    let devices: RunningDevices | null = null;
+    const status = (): TerminalStatus => ({
+      terminalId: config.terminal.id,
+      platformOnline,
+      outboxPending: journal.openOutboxCount(),
+      devices: devices?.health() ?? ([] as DeviceHealth[]),
+    });
+    const emitStatus = () => emit({ type: 'status', status: status() });
+
+    const engine = createSettlementEngine({
+      journal,
+      platform,
+      now: options.now,
+      onReachability: (reachable) => {
+        if (reachable !== platformOnline) {
+          platformOnline = reachable;
+          emitStatus();
+        }
+      },
+    });
+    // Whatever a previous run left queued (a crash, an outage) is finished before anything new.
+    await engine.resumeAll({ afterCrash: true });
+
+    const session = createKioskSession({
+      identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
+      his,
+      engine,
+      usePersonalAccount: config.settlement.usePersonalAccount,
+      areaCode: config.terminal.areaCode,
+      now: options.now,
+      onChange: (s: SessionView) => emit({ type: 'session', session: s }),
+      onIdentifyStep: () => devices?.identifyStepReached(),
+    });
+
+    devices = await startDevices({
+      config,
+      fixturesDir: options.fixturesDir,
+      resolveTemplate: async (template, arg) => {
+        if (template === 'ec-qr' && platformSim) return platformSim.mintEcQr(arg);
+        throw new Error(`fixture template ${template} needs the embedded platform simulator`);
+      },
+      onScan: (scan) => void session.credential(scan.text, scan.kind),
+      onHealth: emitStatus,
+    });
+    stops.push(() => devices?.stop());
+
+    const ok = (): CommandResult => ({ ok: true, session: session.current(), status: status() });
+    const api: TerminalApi = {
+      async execute(command: Command): Promise<CommandResult> {
+        switch (command.type) {
+          case 'session.begin':
+            session.begin(command.service);
+            return ok();
+          case 'credential.text':
+            await session.credential(command.text, devices?.classify(command.text) ?? 'unknown');
+            return ok();
+          case 'session.confirm': {
+            const result = session.confirm(command.settlementId);
+            if (typeof result === 'string') return { ok: false, error: userError(result) };
+            await result;
+            return ok();
+          }
+          case 'session.reset':
+            await session.reset();
+            return ok();
+          case 'status.get':
+            return ok();
+        }
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+
+    return {
+      api,
+      simulators: { platform: platformSim, hisUrl: hisSim?.url ?? null },
+      async close() {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (err) {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    throw err;
+  }
+}

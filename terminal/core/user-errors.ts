@@ -1,0 +1,26 @@
+// What a patient is told when something goes wrong: plain words and the next step, never a code
+// path or a stack trace. The UI may translate by `code`; the message is the Chinese default.
+import type { UserError } from '../api/schema';
+
+const messages = {
+  'qr-expired': '医保码已过期，请在手机上刷新医保码后重新扫码。',
+  'qr-used': '这个医保码已经用过了，请刷新医保码后重新扫码。',
+  'qr-invalid': '没有识别到医保码，请打开医保电子凭证，对准扫码口。',
+  'not-a-qr': '这不是医保码。请打开国家医保服务平台或微信、支付宝中的医保电子凭证。',
+  'not-insured': '没有查到您的参保信息，请到人工窗口办理。',
+  'insurance-suspended': '您的医保目前暂停使用，请到人工窗口咨询。',
+  'person-not-found': '没有查到您的参保信息，请到人工窗口办理。',
+  'no-bill': '您目前没有需要缴费的项目。如有疑问，请咨询导医台。',
+  'platform-unreachable': '医保系统暂时连不上，请稍后再试，或到人工窗口缴费。',
+  'settlement-refused': '医保结算没有成功，您没有被扣费。请到人工窗口办理。',
+  'needs-staff': '结算需要工作人员确认，请拿好凭条到人工窗口，您不会被重复扣费。',
+  'his-unreachable': '医院系统暂时连不上，请稍后再试。',
+  'wrong-step': '操作已过期，请重新开始。',
+  internal: '机器出了点问题，请到人工窗口办理。',
+} as const;
+
+export type UserErrorCode = keyof typeof messages;
+
+export function userError(code: UserErrorCode): UserError {
+  return { code, message: messages[code] };
+}

@@ -1,0 +1,95 @@
+// From a credential to an insured person: a 医保码 payload is decoded by the platform's e-voucher
+// service into a token, then the person query (1101) says who is insured where, and how.
+import type { PlatformClient } from '../insurance/client';
+import { tx1101 } from '../insurance/transactions';
+import { yuanToFen } from '../insurance/money';
+import type { Journal } from '../journal/journal';
+import type { VisitPerson } from '../settlement/calls';
+import { callThroughOutbox } from '../settlement/outbox-send';
+
+export type IdentifyResult =
+  | { kind: 'ok'; person: VisitPerson }
+  | { kind: 'refused'; code: 'qr-invalid' | 'qr-expired' | 'qr-used' | 'not-insured' | 'insurance-suspended' | 'person-not-found'; detail: string }
+  | { kind: 'unreachable'; detail: string };
+
+export interface IdentityOptions {
+  journal: Journal;
+  platform: PlatformClient;
+  ecBusinessType: string;
+  ecDeviceType: string;
+  now?: () => Date;
+}
+
+/** psn_insu_stas 1: 正常参保 (insured and paying). Anything else cannot settle. */
+const ACTIVE = '1';
+
+export async function identifyByEcQr(options: IdentityOptions, payload: string): Promise<IdentifyResult> {
+  const decoded = await options.platform.decodeEcQr({ qrCode: payload, businessType: options.ecBusinessType, deviceType: options.ecDeviceType });
+  if (decoded.kind === 'unknown') return { kind: 'unreachable', detail: `${decoded.reason}: ${decoded.detail}` };
+  if (decoded.kind === 'rejected') return { kind: 'refused', code: classifyQrRefusal(decoded.message), detail: decoded.message };
+  const ec = decoded.person;
+  const now = (options.now ?? (() => new Date()))();
+  const outcome = await callThroughOutbox(options.journal, options.platform, {
+    step: 'person-query',
+    infno: '1101',
+    input: {
+      data: {
+        mdtrt_cert_type: '01',
+        mdtrt_cert_no: ec.ecToken,
+        card_sn: '',
+        begntime: now.toISOString().replace('T', ' ').slice(0, 19),
+        psn_cert_type: ec.idType || '01',
+        certno: ec.idNo,
+        psn_name: ec.userName,
+      },
+    },
+  });
+  if (outcome.kind === 'unknown') return { kind: 'unreachable', detail: `${outcome.reason}: ${outcome.detail}` };
+  if (outcome.kind === 'rejected') return { kind: 'refused', code: 'person-not-found', detail: outcome.errMsg };
+  const parsed = tx1101.output.safeParse(outcome.output);
+  if (!parsed.success) return { kind: 'unreachable', detail: 'person query answer is malformed' };
+  const { baseinfo, insuinfo } = parsed.data;
+  if (insuinfo.length === 0) return { kind: 'refused', code: 'not-insured', detail: 'no insurance record' };
+  const active = insuinfo.find((i) => i.psn_insu_stas === ACTIVE);
+  if (!active) return { kind: 'refused', code: 'insurance-suspended', detail: 'insurance is suspended' };
+  return {
+    kind: 'ok',
+    person: {
+      psnNo: baseinfo.psn_no,
+      insutype: active.insutype,
+      insuplcAdmdvs: active.insuplc_admdvs,
+      certType: '01',
+      certNo: ec.ecToken,
+      cardSn: '',
+      idNo: baseinfo.certno,
+      name: baseinfo.psn_name,
+      gender: baseinfo.gend === '1' ? 'male' : baseinfo.gend === '2' ? 'female' : 'unknown',
+      birthday: baseinfo.brdy,
+      balanceFen: yuanToFen(active.balc),
+    },
+  };
+}
+
+function classifyQrRefusal(message: string): 'qr-invalid' | 'qr-expired' | 'qr-used' {
+  if (/过期|失效|expired/i.test(message)) return 'qr-expired';
+  if (/已使用|重复|used|replay/i.test(message)) return 'qr-used';
+  return 'qr-invalid';
+}
+
+/** Age in whole years on a date, from a yyyy-MM-dd birthday. */
+export function ageOn(birthday: string, on: Date): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthday);
+  if (!m) return 0;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  let age = on.getFullYear() - y;
+  if (on.getMonth() + 1 < mo || (on.getMonth() + 1 === mo && on.getDate() < d)) age--;
+  return Math.max(0, age);
+}
+
+/** 张三丰 -> 张*丰, 李四 -> 李*: enough for a patient to recognise, not enough to identify. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}

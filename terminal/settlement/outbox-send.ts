@@ -1,0 +1,30 @@
+// Sends a call that the journal has already queued. The row is marked in flight, durably, before
+// the request leaves, so that after a crash the terminal knows the outcome is unknown rather than
+// assuming the call never went.
+import type { CallOutcome, PlatformClient } from '../insurance/client';
+import type { Journal, NewCall, OutboxRow } from '../journal/journal';
+
+export async function sendQueued(journal: Journal, platform: PlatformClient, row: OutboxRow): Promise<CallOutcome> {
+  journal.markInFlight(row.id);
+  return platform.call({ infno: row.infno, msgid: row.msgid, input: row.input, insuplcAdmdvs: row.insuplcAdmdvs ?? undefined });
+}
+
+/**
+ * A call that belongs to no visit and commits nothing (person query, sign-in): queued, sent and
+ * recorded like any other, so online and replayed calls share one path and one msgid sequence.
+ */
+export async function callThroughOutbox(journal: Journal, platform: PlatformClient, call: NewCall): Promise<CallOutcome> {
+  const { outboxId } = journal.enqueueCall(call);
+  const row = journal.outboxRow(outboxId);
+  if (!row) throw new Error(`outbox row ${outboxId} vanished`);
+  const outcome = await sendQueued(journal, platform, row);
+  const status = outcome.kind === 'ok' ? 'done' : outcome.kind === 'rejected' ? 'rejected' : 'dead';
+  // A read whose answer never came is not replayed later: the patient at the kiosk simply tries again.
+  journal.recordOutcome({
+    outboxId,
+    status,
+    error: outcome.kind === 'ok' ? null : outcome.kind === 'rejected' ? outcome.errMsg : `${outcome.reason}: ${outcome.detail}`,
+    rawResponse: outcome.rawResponse,
+  });
+  return outcome;
+}

@@ -1,0 +1,45 @@
+// Turns the platform's settlement info (2206/2207 setlinfo, yuan on the wire) into the fen split the
+// terminal shows, and refuses an answer whose parts do not add up to its total: money on one bill
+// (一单式) must balance to the fen before a patient is asked to confirm it.
+import type { Split } from '../api/schema';
+import { yuanToFen } from '../insurance/money';
+
+export class UnbalancedSplitError extends Error {
+  constructor(detail: string) {
+    super(`platform settlement does not balance: ${detail}`);
+    this.name = 'UnbalancedSplitError';
+  }
+}
+
+type SetlInfo = Record<string, unknown>;
+
+const fen = (info: SetlInfo, field: string): number => (info[field] == null || info[field] === '' ? 0 : yuanToFen(info[field]));
+
+export function splitFromSetlinfo(info: SetlInfo): Split {
+  const totalFen = fen(info, 'medfee_sumamt');
+  const fundFen = fen(info, 'fund_pay_sumamt');
+  const accountFen = fen(info, 'acct_pay');
+  const cashFen = fen(info, 'psn_cash_pay');
+  const basicFundFen = fen(info, 'hifp_pay');
+  const criticalIllnessFen = fen(info, 'hifmi_pay');
+  const medicalAidFen = fen(info, 'maf_pay');
+  // acct_mulaid_pay (家庭共济) is taken to be the part of acct_pay drawn from a relative's account.
+  const familyAccountFen = fen(info, 'acct_mulaid_pay');
+  if (fundFen + accountFen + cashFen !== totalFen) {
+    throw new UnbalancedSplitError(`fund ${fundFen} + account ${accountFen} + cash ${cashFen} != total ${totalFen} (fen)`);
+  }
+  const otherFundFen = fundFen - basicFundFen - criticalIllnessFen - medicalAidFen;
+  if (otherFundFen < 0) throw new UnbalancedSplitError(`named funds exceed fund_pay_sumamt ${fundFen}`);
+  if (familyAccountFen > accountFen) throw new UnbalancedSplitError(`acct_mulaid_pay exceeds acct_pay`);
+  return {
+    totalFen,
+    fundFen,
+    basicFundFen,
+    criticalIllnessFen,
+    medicalAidFen,
+    otherFundFen,
+    personalAccountFen: accountFen - familyAccountFen,
+    familyAccountFen,
+    cashFen,
+  };
+}
