@@ -1,7 +1,6 @@
 // Starts the terminal core the same way under every host: the simulators when the config says
 // embedded, the platform and HIS clients, the journal, the settlement engine, the devices, and the
 // one TerminalApi that hosts carry. Returns a handle that stops all of it.
-import { join } from 'node:path';
 import type { Command, CommandResult, DeviceHealth, SessionView, TerminalApi, TerminalEvent, TerminalStatus } from '../api/schema';
 import type { TerminalConfig } from '../config/config';
 import { createPlatformClient, type PlatformClient } from '../insurance/client';
