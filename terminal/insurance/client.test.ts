@@ -5,16 +5,13 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { createPlatformClient, type CallOutcome, type PlatformClient } from './client';
-import type { EnvelopeContext } from './envelope';
+import { simEnvelopeContext } from '../sim/platform/context';
 import { fenToYuan, yuanToFen } from './money';
 import { formatMsgid } from './msgid';
 import { tx1101, tx2201, tx2204, tx2207 } from './transactions';
 
 const fixturesDir = fileURLToPath(new URL('../../fixtures', import.meta.url));
-export const testContext: EnvelopeContext = {
-  mdtrtarea_admvs: '330100', recer_sys_code: 'FSI_LOCAL', dev_no: 'KIOSK-01', dev_safe_info: '', cainfo: '', signtype: 'SM2',
-  infver: 'V1.0', opter_type: '2', opter: 'KIOSK-01', opter_name: '自助机01', fixmedins_code: 'H33010000001', fixmedins_name: '模拟医院',
-};
+const testContext = simEnvelopeContext;
 
 let seq = 0;
 const msgid = () => formatMsgid('H33010000001', new Date(), ++seq);
@@ -180,6 +177,22 @@ describe('platform client against the simulator', () => {
     assert.ok(never.kind === 'rejected' && never.errMsg.includes('不存在'));
     // After the reversal the same fees can be settled again with a new msgid.
     ok(await client.call({ infno: '2207', msgid: msgid(), insuplcAdmdvs: '330100', input: settleInput(p, mdtrtId, 7_000, '0') }));
+  });
+
+  it('the medical-aid person\'s inpatient bill splits across basic fund, 大病 and 医疗救助 to the fen', async () => {
+    const p = { psnNo: '33000000000000000104', insutype: '390', admdvs: '330100', certType: '02' as const, certNo: '330105195809204566' };
+    // Same numbers as the policy unit test: A 40000.00, B 10000.00 (15%), C 2000.00.
+    const { mdtrtId } = await openVisit(client, p, [
+      { sn: 'I1', codg: '002100000010000-210000001', fen: 4_000_000 },
+      { sn: 'I2', codg: '003300000010000-330000001', fen: 1_000_000 },
+      { sn: 'I3', codg: '004400000010000-440000001', fen: 200_000 },
+    ]);
+    const input = settleInput(p, mdtrtId, 5_200_000, '0');
+    input.data.med_type = '21';
+    const out = tx2207.output.parse(ok(await client.call({ infno: '2207', msgid: msgid(), insuplcAdmdvs: '330100', input })));
+    const s = out.setlinfo;
+    assert.deepEqual([s.hifp_pay, s.hifmi_pay, s.maf_pay, s.fund_pay_sumamt, s.psn_cash_pay].map(yuanToFen), [3_325_000, 15_000, 1_057_000, 4_397_000, 803_000]);
+    assert.deepEqual(out.setldetail.map((d) => d.fund_pay_type), ['390100', '390200', '610100']);
   });
 
   it('9001 signs in', async () => {
