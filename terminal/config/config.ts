@@ -72,7 +72,7 @@ export const TerminalConfig = z.object({
       id: 'qr-1',
       kind: 'qr-scanner',
       suffix: 'CRLF',
-      transport: { type: 'replay', fixture: 'devices/qr-scanner/ec-qr-fresh.jsonl', playOn: 'identify', delayMs: 1500 },
+      transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 1500 },
     },
   ]),
   settlement: z
