@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const sourceFolders = ['terminal', 'drivers', 'ui', 'scripts', 'test'];
+const sourceFolders = ['terminal', 'drivers', 'ui', 'scripts', 'test', 'bench'];
 const skipDirs = new Set(['node_modules', 'dist', 'test-output']);
 const args = process.argv.slice(2);
 const withE2e = !args.includes('--no-e2e');
