@@ -75,6 +75,8 @@ export const SessionStep = z.enum([
 export type SessionStep = z.infer<typeof SessionStep>;
 
 export const SessionView = z.object({
+  /** Grows with every change, so a host that may deliver views out of order (IPC) lets the UI drop stale ones. */
+  revision: z.number().int().nonnegative(),
   step: SessionStep,
   service: ServiceKind.nullable(),
   settlementId: z.string().nullable(),

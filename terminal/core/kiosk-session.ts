@@ -9,6 +9,7 @@ import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from './user-errors';
 
 export const idleSession = (): SessionView => ({
+  revision: 0,
   step: 'idle',
   service: null,
   settlementId: null,
@@ -52,9 +53,14 @@ export function createKioskSession(options: KioskSessionOptions) {
   // Every step that awaits checks it is still the same pass: a reset mid-call must not be overwritten.
   let generation = 0;
 
-  function set(next: Partial<SessionView>): void {
-    session = { ...session, ...next };
+  let revision = 0;
+  function publish(next: SessionView): void {
+    session = { ...next, revision: ++revision };
     options.onChange(session);
+  }
+
+  function set(next: Partial<SessionView>): void {
+    publish({ ...session, ...next });
   }
 
   function fail(code: UserErrorCode): void {
@@ -163,8 +169,7 @@ export function createKioskSession(options: KioskSessionOptions) {
 
     begin(service: ServiceKind): void {
       generation++;
-      session = { ...idleSession(), step: 'identify', service };
-      options.onChange(session);
+      publish({ ...idleSession(), step: 'identify', service });
       options.onIdentifyStep?.();
     },
 
@@ -187,8 +192,7 @@ export function createKioskSession(options: KioskSessionOptions) {
       const settlementId = session.settlementId;
       const step = session.step;
       generation++;
-      session = idleSession();
-      options.onChange(session);
+      publish(idleSession());
       // A patient who walks away from the split has committed nothing: release the visit.
       if (settlementId && step === 'confirm') await options.engine.cancel(settlementId).catch(() => undefined);
     },

@@ -5,71 +5,23 @@
 // would. The simulator's ledger then proves what was really settled.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from './browser';
-import { parseConfig } from '../../terminal/config/config';
-import { startTerminal, type RunningTerminal } from '../../terminal/core/start-terminal';
-import { startWebHost, type WebHost } from '../../terminal/host/web/server';
-import { createPtyPair, playRecordingToPort, type PtyPair } from '../../drivers/transport/pty';
-import { readRecording } from '../../drivers/transport/replay';
-
-const root = resolve(import.meta.dirname, '..', '..');
-const fixturesDir = join(root, 'fixtures');
-const uiDir = join(root, 'dist', 'ui');
-
-/** Integer fen to the UI's "¥1,234.56", computed independently of the UI's own helper. */
-function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-async function startKiosk(pty: PtyPair): Promise<{ terminal: RunningTerminal; host: WebHost }> {
-  const config = parseConfig({
-    devices: [{ id: 'qr-1', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } }],
-  });
-  const terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'kiosk-e2e-')), fixturesDir });
-  const host = await startWebHost({ api: terminal.api, uiDir });
-  return { terminal, host };
-}
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { screenshot } from './browser';
+import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
 
 describe('walking skeleton: 医保码 on a serial scanner to a receipt', () => {
-  let browser: Browser;
-  let page: Page;
-  let pty: PtyPair;
-  let kiosk: { terminal: RunningTerminal; host: WebHost };
-  const pageErrors: string[] = [];
+  let kiosk: KioskHarness;
 
   before(async () => {
     assert.ok(existsSync(join(uiDir, 'index.html')), 'run `npm run build:ui` first');
-    pty = await createPtyPair();
-    kiosk = await startKiosk(pty);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1080, height: 1500 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    kiosk = await startKioskHarness();
   });
-
-  after(async () => {
-    await browser?.close();
-    await kiosk?.host.close();
-    await kiosk?.terminal.close();
-    await pty?.close();
-  });
-
-  const scanFreshCode = async (personKey: string) => {
-    const sim = kiosk.terminal.simulators.platform;
-    assert.ok(sim, 'the embedded platform simulator runs');
-    const recording = await readRecording(join(fixturesDir, 'devices', 'qr-scanner', 'fresh-ec-qr.jsonl'));
-    await playRecordingToPort(pty.devicePath, recording, { speed: Infinity, resolve: async (_t, _arg) => sim.mintEcQr(personKey) });
-  };
+  after(() => kiosk?.close());
 
   it('settles an outpatient bill exactly once and shows the receipt to the fen', async () => {
-    const sim = kiosk.terminal.simulators.platform!;
-    const settledBefore = sim.ledger().settlements.length;
+    const { page, platform } = kiosk;
+    const settledBefore = platform.ledger().settlements.length;
 
     await page.goto(kiosk.host.url);
     await page.getByTestId('screen-idle').waitFor();
@@ -80,7 +32,7 @@ describe('walking skeleton: 医保码 on a serial scanner to a receipt', () => {
     await page.locator('[data-testid="scanner-status"][data-state="ready"]').waitFor();
     await screenshot(page, 'skeleton-02-identify');
 
-    await scanFreshCode('employee');
+    await kiosk.scanFreshCode('employee');
     await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
     await screenshot(page, 'skeleton-03-confirm');
     const shownTotal = await page.getByTestId('split-totalFen').innerText();
@@ -90,7 +42,7 @@ describe('walking skeleton: 医保码 on a serial scanner to a receipt', () => {
     await screenshot(page, 'skeleton-04-receipt');
 
     // What the platform really settled, read from the simulator's own ledger.
-    const settlements = sim.ledger().settlements.slice(settledBefore);
+    const settlements = platform.ledger().settlements.slice(settledBefore);
     assert.equal(settlements.length, 1, 'exactly one settlement reached the platform');
     const settled = settlements[0]!;
     assert.equal(settled.status, 'settled');
@@ -108,25 +60,25 @@ describe('walking skeleton: 医保码 on a serial scanner to a receipt', () => {
   });
 
   it('tells the patient plainly when the platform is down, and settles nothing', async () => {
-    const sim = kiosk.terminal.simulators.platform!;
-    const settledBefore = sim.ledger().settlements.length;
-    const payload = sim.mintEcQr('resident');
-    sim.setFaults({ rules: [{ kind: 'http-5xx' }] });
+    const { page, platform } = kiosk;
+    const settledBefore = platform.ledger().settlements.length;
+    const payload = platform.mintEcQr('resident');
+    platform.setFaults({ rules: [{ kind: 'http-5xx' }] });
     try {
       await page.getByTestId('service-outpatient').click();
       await page.getByTestId('screen-identify').waitFor();
-      await playRecordingToPort(pty.devicePath, [{ t_ms: 0, dir: 'in', hex: Buffer.from(payload + '\r\n').toString('hex') }], { speed: Infinity });
+      await kiosk.scanText(payload);
       await page.getByTestId('screen-error').waitFor({ timeout: 20_000 });
       assert.match(await page.getByTestId('error-message').innerText(), /医保系统暂时连不上/);
       await screenshot(page, 'skeleton-05-platform-down');
     } finally {
-      sim.setFaults({ rules: [] });
+      platform.setFaults({ rules: [] });
     }
-    assert.equal(sim.ledger().settlements.length, settledBefore);
+    assert.equal(platform.ledger().settlements.length, settledBefore);
     await page.getByTestId('back-to-start').click();
   });
 
   it('ran without script errors in the page', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(kiosk.pageErrors, []);
   });
 });

@@ -19,6 +19,8 @@ export function useTerminal(client: TerminalClient): TerminalState {
   const [session, setSession] = useState<SessionView | null>(null);
   const [status, setStatus] = useState<TerminalStatus | null>(null);
   const [busy, setBusy] = useState(false);
+  // Results and events can cross on IPC: never step back to an older view of the session.
+  const showSession = useCallback((next: SessionView) => setSession((prev) => (prev && prev.revision > next.revision ? prev : next)), []);
   const [commandError, setCommandError] = useState<UserError | null>(null);
   // A ref, not state: two taps in one frame must not both get through.
   const inFlight = useRef(false);
@@ -32,7 +34,7 @@ export function useTerminal(client: TerminalClient): TerminalState {
       try {
         const result = await client.execute(command);
         if (result.ok) {
-          setSession(result.session);
+          showSession(result.session);
           setStatus(result.status);
         } else {
           setCommandError(result.error);
@@ -42,12 +44,12 @@ export function useTerminal(client: TerminalClient): TerminalState {
         setBusy(false);
       }
     },
-    [client],
+    [client, showSession],
   );
 
   useEffect(() => {
     const offEvent = client.onEvent((event) => {
-      if (event.type === 'session') setSession(event.session);
+      if (event.type === 'session') showSession(event.session);
       else setStatus(event.status);
     });
     const offConnection = client.onConnection((up) => {
@@ -56,7 +58,7 @@ export function useTerminal(client: TerminalClient): TerminalState {
       if (up)
         void client.execute({ type: 'status.get' }).then((result) => {
           if (result.ok) {
-            setSession(result.session);
+            showSession(result.session);
             setStatus(result.status);
           }
         });
@@ -65,7 +67,7 @@ export function useTerminal(client: TerminalClient): TerminalState {
       offEvent();
       offConnection();
     };
-  }, [client]);
+  }, [client, showSession]);
 
   return { connected, session, status, busy, commandError, run };
 }

@@ -26,6 +26,7 @@ export const scriptedBill = {
 };
 
 const idle: SessionView = {
+  revision: 0,
   step: 'idle',
   service: null,
   settlementId: null,
@@ -59,8 +60,9 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
   const emit = (event: TerminalEvent): void => {
     for (const listener of listeners) listener(event);
   };
+  let revision = 0;
   const moveTo = (next: SessionView): void => {
-    session = next;
+    session = { ...next, revision: ++revision };
     emit({ type: 'session', session });
   };
   /** Runs the automatic steps unless a reset came in between. */

@@ -1,0 +1,95 @@
+// A kiosk for end-to-end tests, built from the real parts: the terminal core with its embedded
+// platform and HIS simulators, a QR scanner on a socat pty pair read through the serial driver,
+// the web host, and a headless Chromium page on it. Tests scan codes the way a patient would.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { parseConfig } from '../../terminal/config/config';
+import { startTerminal, type RunningTerminal } from '../../terminal/core/start-terminal';
+import { startWebHost, type WebHost } from '../../terminal/host/web/server';
+import type { PlatformSimulator } from '../../terminal/sim/platform/server';
+import { createPtyPair, playRecordingToPort, type PtyPair } from '../../drivers/transport/pty';
+import { readRecording } from '../../drivers/transport/replay';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const fixturesDir = join(repoRoot, 'fixtures');
+export const uiDir = join(repoRoot, 'dist', 'ui');
+
+export interface KioskHarness {
+  terminal: RunningTerminal;
+  platform: PlatformSimulator;
+  host: WebHost;
+  browser: Browser;
+  page: Page;
+  /** Errors the page threw; a test should end with none. */
+  pageErrors: string[];
+  /** A patient's phone shows a fresh 医保码 to the scanner (the fixture's template, minted now). */
+  scanFreshCode(personKey: string): Promise<void>;
+  /** Any recording from fixtures/devices/, played onto the scanner's serial port. */
+  playFixture(relativePath: string, personKey?: string): Promise<void>;
+  /** Raw text followed by CRLF, as a scanner sends it. */
+  scanText(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startKioskHarness(opts: { config?: Record<string, unknown>; viewport?: { width: number; height: number } } = {}): Promise<KioskHarness> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const pty: PtyPair = await createPtyPair();
+    cleanups.push(() => pty.close());
+    const config = parseConfig({
+      ...opts.config,
+      devices: [{ id: 'qr-1', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } }],
+    });
+    const terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'kiosk-e2e-')), fixturesDir });
+    cleanups.push(() => terminal.close());
+    const platform = terminal.simulators.platform;
+    if (!platform) throw new Error('the e2e kiosk runs the embedded platform simulator');
+    const host = await startWebHost({ api: terminal.api, uiDir });
+    cleanups.push(() => host.close());
+    const browser = await launchBrowser();
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1080, height: 1500 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    const playFixture = async (relativePath: string, personKey?: string) => {
+      const recording = await readRecording(join(fixturesDir, 'devices', relativePath));
+      await playRecordingToPort(pty.devicePath, recording, {
+        speed: Infinity,
+        resolve: async (template, arg) => {
+          if (template !== 'ec-qr') throw new Error(`no resolver for template ${template}`);
+          return platform.mintEcQr(personKey ?? arg);
+        },
+      });
+    };
+    return {
+      terminal,
+      platform,
+      host,
+      browser,
+      page,
+      pageErrors,
+      scanFreshCode: (personKey) => playFixture('qr-scanner/fresh-ec-qr.jsonl', personKey),
+      playFixture,
+      scanText: (text) => playRecordingToPort(pty.devicePath, [{ t_ms: 0, dir: 'in', hex: Buffer.from(`${text}\r\n`).toString('hex') }], { speed: Infinity }),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Integer fen to the UI's "¥1,234.56", computed independently of the UI's own helper. */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
