@@ -81,6 +81,8 @@ export const TerminalConfig = z.object({
       usePersonalAccount: z.boolean().default(true),
       /** How long a patient may take on one step before the outcome is treated as abandoned. */
       stepTimeoutMs: z.number().int().positive().default(120_000),
+      /** How often the replay worker looks at the queue (and probes the platform while it is down). */
+      replayIntervalMs: z.number().int().positive().default(5_000),
     })
     .prefault({}),
 });

@@ -8,6 +8,9 @@ import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
 import { createSettlementEngine } from '../settlement/engine';
+import { createReplayWorker } from '../settlement/replay-worker';
+import { callThroughOutbox } from '../settlement/outbox-send';
+import { trackReachability } from './reachability';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from './kiosk-session';
@@ -41,7 +44,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const platformUrl = config.platform.mode === 'remote' ? config.platform.baseUrl : (platformSim as PlatformSimulator).url;
     const hisUrl = config.his.mode === 'remote' ? config.his.baseUrl : (hisSim as { url: string }).url;
 
-    const platform: PlatformClient = createPlatformClient({
+    const reachability = trackReachability(
+      createPlatformClient({
       baseUrl: platformUrl,
       timeoutMs: config.platform.timeoutMs,
       context: {
@@ -58,7 +62,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         fixmedins_code: config.terminal.institutionCode,
         fixmedins_name: config.terminal.institutionName,
       },
-    });
+      }),
+    );
+    const platform: PlatformClient = reachability.client;
     const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
     const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, formatMsgid, now: options.now });
     stops.push(() => journal.close());
@@ -73,29 +79,37 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         }
       }
     };
-    let platformOnline = true;
     let devices: RunningDevices | null = null;
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
-      platformOnline,
+      platformOnline: reachability.online(),
       outboxPending: journal.openOutboxCount(),
       devices: devices?.health() ?? ([] as DeviceHealth[]),
     });
     const emitStatus = () => emit({ type: 'status', status: status() });
 
-    const engine = createSettlementEngine({
-      journal,
-      platform,
-      now: options.now,
-      onReachability: (reachable) => {
-        if (reachable !== platformOnline) {
-          platformOnline = reachable;
-          emitStatus();
-        }
+    reachability.onChange(emitStatus);
+
+    const engine = createSettlementEngine({ journal, platform, now: options.now });
+    // A call a previous run left in flight has an unknown outcome; the worker then finishes every
+    // queued visit in the background, so a cold start while offline is as quick as any other.
+    engine.recoverInFlight();
+    const replay = createReplayWorker({
+      engine,
+      online: reachability.online,
+      probe: async () => {
+        const outcome = await callThroughOutbox(journal, platform, {
+          step: 'probe',
+          infno: '9001',
+          input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } },
+        });
+        return outcome.kind !== 'unknown';
       },
+      intervalMs: config.settlement.replayIntervalMs,
+      onState: emitStatus,
     });
-    // Whatever a previous run left queued (a crash, an outage) is finished before anything new.
-    await engine.resumeAll({ afterCrash: true });
+    replay.start();
+    stops.push(() => replay.stop());
 
     const session = createKioskSession({
       identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { migrations } from './migrations';
 import { createSealer, loadOrCreateKey, type Sealer } from './sealed';
 
-export type OutboxStatus = 'pending' | 'in-flight' | 'done' | 'rejected' | 'unknown' | 'dead';
+export type OutboxStatus = 'pending' | 'in-flight' | 'done' | 'rejected' | 'unknown' | 'superseded' | 'dead';
 
 export interface SettlementRow {
   id: string;
@@ -237,6 +237,12 @@ export function openJournal(options: JournalOptions) {
         return outcome.then ? applyTransition(outcome.then) : { outboxId: null, msgid: null };
       },
     ),
+
+    /** Staff retry of a dead letter: the same call, same msgid, from attempt zero, and the visit back in its step. */
+    requeue: db.transaction((outboxId: number, then: TransitionRequest) => {
+      db.prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'`).run(nowIso(), outboxId);
+      applyTransition(then);
+    }),
 
     rawResponse(outboxId: number): string | null {
       const row = stmt.getOutbox.get(outboxId);

@@ -46,7 +46,8 @@ export const migrations: readonly string[] = [
     msgid            TEXT NOT NULL UNIQUE,
     insuplc_admdvs   TEXT,
     sealed_input     BLOB NOT NULL,
-    status           TEXT NOT NULL CHECK (status IN ('pending','in-flight','done','rejected','unknown','dead')),
+    -- superseded: the answer never came and a reversal (queued after it) resolves it; never resent.
+    status           TEXT NOT NULL CHECK (status IN ('pending','in-flight','done','rejected','unknown','superseded','dead')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_attempt_at  TEXT,
     last_error       TEXT,
@@ -54,6 +55,6 @@ export const migrations: readonly string[] = [
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL
   ) STRICT;
-  CREATE INDEX outbox_open ON outbox(status) WHERE status NOT IN ('done','rejected');
+  CREATE INDEX outbox_open ON outbox(status) WHERE status IN ('pending','in-flight','unknown');
   `,
 ];

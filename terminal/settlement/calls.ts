@@ -26,6 +26,8 @@ export interface VisitContext {
   /** The terminal's own batch number for this bill's fee lines (chrg_bchno). */
   chargeBatchNo: string;
   usePersonalAccount: boolean;
+  /** Captured offline: the patient agreed to the bill, the split is settled when the platform is back. */
+  deferred?: boolean;
   operator: { deptCode: string; deptName: string; drCode: string; drName: string };
 }
 

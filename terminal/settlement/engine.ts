@@ -1,20 +1,18 @@
 // The settlement engine: moves each visit through its state machine by sending the one call its
 // state has queued in the outbox, and records each answer with the transition it causes in one
 // journal write. An online call and an offline replay are the same `pump`. An answer that never
-// came is never resent blind: a settlement whose outcome is unknown is reversed (2601) by its
-// original msgid, and only then redone under a new one.
+// came is never resent blind when the call commits something: it is reversed (2601) by its original
+// msgid, and only then redone under a new one. Calls that commit nothing are resent as they were.
 import { randomUUID } from 'node:crypto';
 import type { Split } from '../api/schema';
-import type { CallOutcome, PlatformClient } from '../insurance/client';
+import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
 import type { HisBill } from '../his/client';
 import { feeUploadCall, preSettleCall, registrationCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
 import { isSettlementState, predecessorsOf, type SettlementState } from './states';
 import { splitFromSetlinfo } from './split';
 import { sendQueued } from './outbox-send';
-
-/** Reads with no effect on the platform may be resent with the same msgid; at most this often in one pump. */
-const MAX_INLINE_READ_RETRIES = 3;
+import { retryDelayMs } from './backoff';
 
 export interface SettlementView {
   id: string;
@@ -22,8 +20,11 @@ export interface SettlementView {
   split: Split | null;
   setlId: string | null;
   billId: string | null;
+  totalFen: number | null;
   /** msgid of the settlement call that succeeded: the platform echoes it as medins_setl_id. */
   settleMsgid: string | null;
+  /** Captured while the platform was unreachable: settles without a second confirmation. */
+  deferred: boolean;
   lastError: string | null;
 }
 
@@ -31,42 +32,62 @@ export interface EngineOptions {
   journal: Journal;
   platform: PlatformClient;
   now?: () => Date;
+  random?: () => number;
+  /** After this many sends without an answer, a call becomes a dead letter for staff. */
+  maxAttempts?: number;
   /** Told of every state change, for the API's events and the admin screen. */
   onChange?: (view: SettlementView) => void;
-  /** Told whether the platform answered at all (any answer) or could not be reached. */
-  onReachability?: (reachable: boolean) => void;
 }
+
+export interface PumpOptions {
+  /** The replay worker waits out each call's backoff; a patient at the kiosk does not. */
+  respectBackoff?: boolean;
+  /** How many immediate resends of an unanswered read one pump may make. */
+  inlineRetries?: number;
+}
+
+/** Steps whose call changes nothing on the platform: safe to resend with the same msgid. */
+const READ_ONLY_STEPS = new Set(['pre-settle']);
+/** Steps that commit: an unknown outcome is reversed before the step is redone. */
+const COMMITTING_STEPS = new Set(['register', 'fee-upload', 'settle']);
 
 export type SettlementEngine = ReturnType<typeof createSettlementEngine>;
 
 export function createSettlementEngine(options: EngineOptions) {
   const { journal, platform } = options;
   const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const maxAttempts = options.maxAttempts ?? 12;
   const locks = new Map<string, Promise<unknown>>();
-  const lastErrors = new Map<string, string>();
 
   /** One pump per settlement at a time: the online path and the replay worker never race. */
   function exclusive<T>(settlementId: string, work: () => Promise<T>): Promise<T> {
     const previous = locks.get(settlementId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(work);
     locks.set(settlementId, next);
-    void next.finally(() => {
-      if (locks.get(settlementId) === next) locks.delete(settlementId);
-    });
+    void next
+      .finally(() => {
+        if (locks.get(settlementId) === next) locks.delete(settlementId);
+      })
+      .catch(() => undefined);
     return next;
   }
 
   function view(id: string): SettlementView {
     const row = journal.settlement(id);
     if (!row || !isSettlementState(row.state)) throw new Error(`unknown settlement ${id}`);
+    const calls = journal.callsOf(id);
+    const last = calls[calls.length - 1];
     return {
       id,
       state: row.state,
       split: row.splitJson ? (JSON.parse(row.splitJson) as Split) : null,
       setlId: row.setlId,
       billId: row.billId,
-      settleMsgid: row.setlId ? (journal.callsOf(id).find((c) => c.infno === '2207' && c.status === 'done')?.msgid ?? null) : null,
-      lastError: lastErrors.get(id) ?? null,
+      totalFen: row.totalFen,
+      settleMsgid: row.setlId ? (calls.find((c) => c.infno === '2207' && c.status === 'done')?.msgid ?? null) : null,
+      deferred: context(id).deferred === true,
+      lastError: last && last.status !== 'done' ? last.lastError : null,
     };
   }
 
@@ -83,6 +104,29 @@ export function createSettlementEngine(options: EngineOptions) {
     ...extra,
   });
 
+  const mdtrtIdOf = (id: string): string => {
+    const mdtrtId = journal.settlement(id)?.mdtrtId;
+    if (!mdtrtId) throw new Error(`settlement ${id} has no mdtrt_id yet`);
+    return mdtrtId;
+  };
+
+  /** The step a reversal undid, queued again under a fresh msgid. */
+  function redo(id: string, reversedInfno: string, note: string): TransitionRequest {
+    const ctx = context(id);
+    switch (reversedInfno) {
+      case '2201':
+        return to(id, 'register-pending', { note, call: registrationCall(ctx, now()) });
+      case '2204':
+        return to(id, 'fees-pending', { note, call: feeUploadCall(ctx, mdtrtIdOf(id)) });
+      case '2207':
+        return to(id, 'settle-pending', { note, call: settleCall(ctx, mdtrtIdOf(id)) });
+      default:
+        return to(id, 'needs-staff', { note: `cannot redo ${reversedInfno} after reversal` });
+    }
+  }
+
+  const reversedInfnoOf = (row: OutboxRow): string => String(((row.input as { data?: { oinfno?: unknown } }).data?.oinfno as string | undefined) ?? '');
+
   /** What an answer to a step means for the visit. */
   function onOk(row: OutboxRow, output: Record<string, unknown>): TransitionRequest {
     const id = row.settlementId as string;
@@ -97,6 +141,10 @@ export function createSettlementEngine(options: EngineOptions) {
         return to(id, 'presettle-pending', { call: preSettleCall(ctx, mdtrtIdOf(id)) });
       case 'pre-settle': {
         const split = splitFromSetlinfo(setlinfoOf(output));
+        // A visit captured offline was confirmed on its bill total; it settles as soon as it can.
+        if (ctx.deferred) {
+          return to(id, 'settle-pending', { patch: { splitJson: JSON.stringify(split) }, note: 'offline capture: settling without a second confirmation', call: settleCall(ctx, mdtrtIdOf(id)) });
+        }
         return to(id, 'awaiting-confirm', { patch: { splitJson: JSON.stringify(split) } });
       }
       case 'settle': {
@@ -105,8 +153,7 @@ export function createSettlementEngine(options: EngineOptions) {
         return to(id, 'settled', { patch: { splitJson: JSON.stringify(split), setlId: String(info.setl_id ?? '') } });
       }
       case 'reverse':
-        // The unknown settlement is undone on the platform: settle again, under a new msgid.
-        return to(id, 'settle-pending', { note: 'reversed; settling again', call: settleCall(ctx, mdtrtIdOf(id)) });
+        return redo(id, reversedInfnoOf(row), `reversed ${reversedInfnoOf(row)}; redoing it`);
       default:
         throw new Error(`no handler for step ${row.step}`);
     }
@@ -115,47 +162,27 @@ export function createSettlementEngine(options: EngineOptions) {
   function onRejected(row: OutboxRow, errMsg: string): TransitionRequest {
     const id = row.settlementId as string;
     if (row.step === 'reverse') {
-      // The platform has no such transaction to reverse: the settlement never happened there.
-      if (/不存在|未找到|not found|no such/i.test(errMsg)) {
-        return to(id, 'settle-pending', { note: 'nothing to reverse; settling again', call: settleCall(context(id), mdtrtIdOf(id)) });
-      }
+      // Nothing there to undo (it never arrived, it was refused, or it is already undone): the
+      // original did not take effect, so the step can be redone.
+      if (/不存在|未成功|已冲正|无需冲正|not found|no such/i.test(errMsg)) return redo(id, reversedInfnoOf(row), `reversal not needed (${errMsg}); redoing`);
       return to(id, 'needs-staff', { note: `reversal refused: ${errMsg}` });
     }
     return to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
   }
 
-  /** An answer that never came. Only a call that commits nothing may be sent again as it was. */
+  /** An answer that never came. Returns the transition, or 'retry' to resend the same call later. */
   function onUnknown(row: OutboxRow): TransitionRequest | 'retry' {
     const id = row.settlementId as string;
-    switch (row.step) {
-      case 'pre-settle':
-        return 'retry';
-      case 'settle':
-        return to(id, 'reversal-pending', { note: 'settlement outcome unknown', call: reversalCall(context(id), row) });
-      case 'reverse':
-        return 'retry';
-      default:
-        // Registration and fee upload are resent with their own msgid, which the platform dedupes;
-        // a later issue replaces this with 2202/2205 cancellation where a platform does not.
-        return 'retry';
+    if (COMMITTING_STEPS.has(row.step)) {
+      return to(id, 'reversal-pending', { note: `${row.infno} outcome unknown`, call: reversalCall(context(id), row) });
     }
-  }
-
-  const mdtrtIdOf = (id: string): string => {
-    const mdtrtId = journal.settlement(id)?.mdtrtId;
-    if (!mdtrtId) throw new Error(`settlement ${id} has no mdtrt_id yet`);
-    return mdtrtId;
-  };
-
-  async function send(row: OutboxRow): Promise<CallOutcome> {
-    const outcome = await sendQueued(journal, platform, row);
-    options.onReachability?.(outcome.kind !== 'unknown' || outcome.reason === 'malformed' || outcome.reason === 'http-status');
-    return outcome;
+    // Reads, and the reversal itself (the platform answers "already reversed" to a repeat).
+    return 'retry';
   }
 
   /** Sends one queued call and records what it means. Returns false when the visit must wait. */
   async function dispatch(row: OutboxRow): Promise<boolean> {
-    const outcome = await send(row);
+    const outcome = await sendQueued(journal, platform, row);
     const id = row.settlementId as string;
     if (outcome.kind === 'ok') {
       let then: TransitionRequest;
@@ -163,40 +190,47 @@ export function createSettlementEngine(options: EngineOptions) {
         then = onOk(row, (outcome.output ?? {}) as Record<string, unknown>);
       } catch (err) {
         // An answer we cannot use (unbalanced split, missing id) is kept and handed to staff.
-        journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: to(id, 'needs-staff', { note: (err as Error).message }) });
-        lastErrors.set(id, 'platform-answer-invalid');
+        journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: to(id, 'needs-staff', { note: (err as Error).message }) });
         return false;
       }
       journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then });
-      lastErrors.delete(id);
       return true;
     }
     if (outcome.kind === 'rejected') {
       journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: onRejected(row, outcome.errMsg) });
-      lastErrors.set(id, outcome.errMsg);
       return true;
     }
-    lastErrors.set(id, `outcome unknown (${outcome.reason})`);
+    const error = `${outcome.reason}: ${outcome.detail}`;
     const next = onUnknown(row);
-    if (next === 'retry') {
-      journal.recordOutcome({ outboxId: row.id, status: 'unknown', error: `${outcome.reason}: ${outcome.detail}`, rawResponse: outcome.rawResponse });
+    if (next !== 'retry') {
+      journal.recordOutcome({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next });
+      return true;
+    }
+    const attempts = (journal.outboxRow(row.id)?.attempts ?? 0);
+    if (attempts >= maxAttempts) {
+      journal.recordOutcome({ outboxId: row.id, status: 'dead', error, rawResponse: outcome.rawResponse, then: to(id, 'needs-staff', { note: `no answer after ${attempts} attempts` }) });
       return false;
     }
-    journal.recordOutcome({ outboxId: row.id, status: 'unknown', error: `${outcome.reason}: ${outcome.detail}`, rawResponse: outcome.rawResponse, then: next });
-    return true;
+    const nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts, random)).toISOString();
+    journal.recordOutcome({ outboxId: row.id, status: 'unknown', error, rawResponse: outcome.rawResponse, nextAttemptAt });
+    return false;
   }
 
+  const nextRowOf = (settlementId: string): OutboxRow | undefined =>
+    journal.openOutbox().find((r) => r.settlementId === settlementId && r.status !== 'dead');
+
   /** Sends this visit's queued calls in order until it waits for the patient, finishes, or cannot reach the platform. */
-  function pump(settlementId: string): Promise<SettlementView> {
+  function pump(settlementId: string, opts: PumpOptions = {}): Promise<SettlementView> {
     return exclusive(settlementId, async () => {
-      let readRetries = 0;
+      let inline = opts.inlineRetries ?? 2;
       for (;;) {
-        const row = journal.openOutbox().find((r) => r.settlementId === settlementId);
+        const row = nextRowOf(settlementId);
         if (!row) break;
+        if (opts.respectBackoff && row.nextAttemptAt && row.nextAttemptAt > now().toISOString()) break;
         const progressed = await dispatch(row);
         options.onChange?.(view(settlementId));
         if (progressed) continue;
-        if (journal.outboxRow(row.id)?.status !== 'unknown' || ++readRetries > MAX_INLINE_READ_RETRIES) break;
+        if (journal.outboxRow(row.id)?.status !== 'unknown' || inline-- <= 0) break;
       }
       return view(settlementId);
     });
@@ -204,15 +238,17 @@ export function createSettlementEngine(options: EngineOptions) {
 
   return {
     view,
+    pump,
 
     /** Opens a visit for a bill and queues its first call; `pump` sends it. */
-    open(input: { service: string; person: VisitPerson; bill: HisBill; usePersonalAccount: boolean }): string {
+    open(input: { service: string; person: VisitPerson; bill: HisBill; usePersonalAccount: boolean; deferred?: boolean }): string {
       const id = randomUUID();
       const ctx: VisitContext = {
         person: input.person,
         bill: input.bill,
         chargeBatchNo: `${input.bill.billId}-${id.slice(0, 8)}`,
         usePersonalAccount: input.usePersonalAccount,
+        deferred: input.deferred === true,
         operator: { deptCode: input.bill.deptCode, deptName: input.bill.deptName, drCode: input.bill.drCode, drName: input.bill.drName },
       };
       journal.openSettlement({
@@ -227,8 +263,6 @@ export function createSettlementEngine(options: EngineOptions) {
       return id;
     },
 
-    pump,
-
     /** The patient confirmed the split on screen: queue the settlement itself. A second confirm is refused by the journal. */
     confirm(settlementId: string): Promise<SettlementView> {
       return exclusive(settlementId, async () => {
@@ -237,10 +271,11 @@ export function createSettlementEngine(options: EngineOptions) {
       }).then(() => pump(settlementId));
     },
 
-    /** Walks away from a visit that committed nothing yet (the patient cancelled before paying). */
-    cancel(settlementId: string): Promise<SettlementView> {
+    /** Walks away from a visit that committed no payment yet (the patient cancelled before paying). */
+    cancel(settlementId: string, reason = 'patient cancelled'): Promise<SettlementView> {
       return exclusive(settlementId, async () => {
-        journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'cancelled', note: 'patient cancelled' });
+        journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'cancelled', note: reason });
+        options.onChange?.(view(settlementId));
         return view(settlementId);
       });
     },
@@ -251,24 +286,76 @@ export function createSettlementEngine(options: EngineOptions) {
       options.onChange?.(view(settlementId));
     },
 
+    /** Staff: send a dead letter's call again, from attempt zero. */
+    retryByStaff(settlementId: string, reason: string): Promise<SettlementView> {
+      return exclusive(settlementId, async () => {
+        const dead = journal.callsOf(settlementId).filter((c) => c.status === 'dead').pop();
+        const stalledState = dead ? stateAwaiting(dead.step) : null;
+        if (!dead || !stalledState) throw new StaffActionError('nothing to retry for this visit');
+        journal.requeue(dead.id, { settlementId, from: ['needs-staff'], to: stalledState, note: `staff retry: ${reason}` });
+        options.onChange?.(view(settlementId));
+      }).then(() => pump(settlementId));
+    },
+
     /**
-     * Replays every visit with queued calls: at start (a call left in flight by a crash is an unknown
-     * outcome) and whenever the platform comes back. Concurrent across visits, in order within one.
+     * Staff: give up on a visit. Nothing may be left half-done on the platform, so a visit whose
+     * last committing call has an unknown outcome is reversed first; the reversal then cancels.
      */
-    async resumeAll(opts: { afterCrash: boolean }): Promise<SettlementView[]> {
-      const rows = journal.openOutbox();
-      if (opts.afterCrash) {
-        for (const row of rows.filter((r) => r.status === 'in-flight' && r.settlementId)) {
-          const next = onUnknown(row);
-          journal.recordOutcome({ outboxId: row.id, status: 'unknown', error: 'terminal stopped while the call was in flight', then: next === 'retry' ? undefined : next });
+    cancelByStaff(settlementId: string, reason: string): Promise<SettlementView> {
+      return exclusive(settlementId, async () => {
+        const state = view(settlementId).state;
+        if (state !== 'needs-staff' && state !== 'awaiting-confirm') throw new StaffActionError(`a ${state} visit cannot be cancelled`);
+        const unknownCommit = journal
+          .callsOf(settlementId)
+          .filter((c) => COMMITTING_STEPS.has(c.step) && (c.status === 'unknown' || c.status === 'superseded' || c.status === 'dead' || c.status === 'in-flight'))
+          .pop();
+        if (unknownCommit) {
+          journal.transition(to(settlementId, 'reversal-pending', { note: `staff cancel: ${reason}`, call: reversalCall(context(settlementId), unknownCommit) }));
+        } else {
+          journal.transition({ settlementId, from: [state], to: 'cancelled', note: `staff cancel: ${reason}` });
         }
+        options.onChange?.(view(settlementId));
+      }).then(() => pump(settlementId));
+    },
+
+    /** Every visit with a queued call: the replay worker's work list. */
+    visitsWithQueuedCalls(): string[] {
+      return [...new Set(journal.openOutbox().filter((r) => r.status !== 'dead').map((r) => r.settlementId).filter((id): id is string => id !== null))];
+    },
+
+    /**
+     * After a crash, a call left in flight has an unknown outcome: record it so, and decide (reverse
+     * or resend) exactly as if its answer had been lost on the wire. Sends nothing itself.
+     */
+    recoverInFlight(): number {
+      const stranded = journal.openOutbox().filter((r) => r.status === 'in-flight' && r.settlementId);
+      for (const row of stranded) {
+        const next = onUnknown(row);
+        journal.recordOutcome({
+          outboxId: row.id,
+          status: next === 'retry' ? 'unknown' : 'superseded',
+          error: 'terminal stopped while the call was in flight',
+          then: next === 'retry' ? undefined : next,
+        });
       }
-      const ids = [...new Set(journal.openOutbox().map((r) => r.settlementId).filter((id): id is string => id !== null))];
-      return Promise.all(ids.map((id) => pump(id)));
+      return stranded.length;
     },
   };
 }
 
+/** The state a visit is in while the given step's call is queued. */
+function stateAwaiting(step: string): SettlementState | null {
+  const states: Record<string, SettlementState> = {
+    register: 'register-pending',
+    'fee-upload': 'fees-pending',
+    'pre-settle': 'presettle-pending',
+    settle: 'settle-pending',
+    reverse: 'reversal-pending',
+  };
+  return states[step] ?? null;
+}
+
+export class StaffActionError extends Error {}
 class MalformedAnswer extends Error {}
 
 function setlinfoOf(output: Record<string, unknown>): Record<string, unknown> {
@@ -276,3 +363,5 @@ function setlinfoOf(output: Record<string, unknown>): Record<string, unknown> {
   if (!info || typeof info !== 'object') throw new MalformedAnswer('answer has no setlinfo');
   return info as Record<string, unknown>;
 }
+
+export { READ_ONLY_STEPS };

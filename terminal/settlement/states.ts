@@ -1,25 +1,31 @@
 // The settlement of one visit as a state machine written as data, so the admin screen can show it
 // and a test can walk it. Each "-pending" state has exactly one platform call queued in the outbox.
 export const settlementTransitions = {
-  'register-pending': ['fees-pending', 'failed', 'cancelled', 'needs-staff'],
-  'fees-pending': ['presettle-pending', 'failed', 'cancelled', 'needs-staff'],
-  'presettle-pending': ['awaiting-confirm', 'failed', 'cancelled', 'needs-staff'],
+  'register-pending': ['fees-pending', 'failed', 'cancelled', 'reversal-pending', 'needs-staff'],
+  'fees-pending': ['presettle-pending', 'failed', 'cancelled', 'reversal-pending', 'needs-staff'],
+  // An offline capture skips the confirm screen: the patient agreed to the bill when it was taken.
+  'presettle-pending': ['awaiting-confirm', 'settle-pending', 'failed', 'cancelled', 'needs-staff'],
   'awaiting-confirm': ['settle-pending', 'cancelled'],
-  'settle-pending': ['settled', 'failed', 'reversal-pending'],
-  'reversal-pending': ['settle-pending', 'cancelled', 'needs-staff'],
+  'settle-pending': ['settled', 'failed', 'reversal-pending', 'needs-staff'],
+  // A call whose answer never came is undone (2601 by its msgid), then the step is redone.
+  'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff'],
   settled: ['closed'],
   closed: [],
   failed: [],
   cancelled: [],
-  'needs-staff': ['settle-pending', 'cancelled'],
+  // Dead letters: staff retry the step that stalled, or cancel with a reason.
+  'needs-staff': ['register-pending', 'fees-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'cancelled'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettlementState = keyof typeof settlementTransitions;
 
 export const settlementStates = Object.keys(settlementTransitions) as SettlementState[];
 
-/** States in which the platform may hold money for this visit that is not yet final. */
-export const unsettledStates: readonly SettlementState[] = ['settle-pending', 'reversal-pending', 'needs-staff'];
+/** States with work left for the platform: the replay worker's concern, and the admin queue. */
+export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'needs-staff'];
+
+/** States no transition leaves. */
+export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled'];
 
 export function canTransition(from: SettlementState, to: SettlementState): boolean {
   return (settlementTransitions[from] as readonly string[]).includes(to);

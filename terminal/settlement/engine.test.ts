@@ -1,0 +1,150 @@
+// The settlement engine against the real platform simulator with its faults: every visit ends
+// settled exactly once or not at all, whatever the wire does, and the simulator's ledger says so.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSettlementEngine, type SettlementEngine } from './engine';
+import { platformSideOf, startSettlementRig, type SettlementRig } from './settlement.testkit';
+import type { HisBill } from '../his/client';
+import type { VisitPerson } from './calls';
+
+describe('settlement engine on the platform simulator', () => {
+  let rig: SettlementRig;
+  let engine: SettlementEngine;
+  let person: VisitPerson;
+  let bill: HisBill;
+  let billNo = 0;
+
+  before(async () => {
+    rig = await startSettlementRig();
+    engine = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0 });
+    person = await rig.person('employee');
+    const bills = await rig.hisBills(person.idNo);
+    assert.ok(bills[0]);
+    bill = bills[0];
+  });
+  after(() => rig.close());
+
+  /** Each visit gets its own bill number, so fee lines never collide across tests. */
+  const freshBill = (): HisBill => {
+    const billId = `${bill.billId}-T${++billNo}`;
+    return { ...bill, billId, items: bill.items.map((i) => ({ ...i, feedetlSn: `${billId}-${i.feedetlSn}` })) };
+  };
+  const registrations = (id: string) => rig.journal.callsOf(id).filter((c) => c.infno === '2201').map((c) => c.msgid);
+  const platformSide = (id: string) => platformSideOf(rig.platform.ledger(), registrations(id));
+
+  it('settles a confirmed visit and shows the platform’s own split', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    const presettled = await engine.pump(id);
+    assert.equal(presettled.state, 'awaiting-confirm');
+    assert.equal(platformSide(id).settled.length, 0, 'pre-settlement commits nothing');
+    const settled = await engine.confirm(id);
+    assert.equal(settled.state, 'settled');
+    const side = platformSide(id);
+    assert.equal(side.settled.length, 1);
+    assert.equal(settled.split?.totalFen, side.settled[0]!.split.medfeeSumamtFen);
+    assert.equal(settled.split?.cashFen, side.settled[0]!.split.psnCashPayFen);
+    assert.equal(settled.setlId, side.settled[0]!.setlId);
+    await assert.rejects(engine.confirm(id), /expected one of awaiting-confirm/, 'a second confirm is refused');
+    assert.equal(platformSide(id).settled.length, 1);
+  });
+
+  it('reverses a settlement whose answer was lost after commit, then settles it once', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    assert.equal((await engine.pump(id)).state, 'awaiting-confirm');
+    rig.platform.setFaults({ rules: [{ kind: 'reset-after-commit', infnos: ['2207'], count: 1 }] });
+    const view = await engine.confirm(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(view.state, 'settled');
+    const side = platformSide(id);
+    assert.equal(side.settled.length, 1, 'exactly one settlement stands');
+    assert.equal(side.settlements.filter((s) => s.status === 'reversed').length, 1, 'the lost one was reversed');
+    assert.deepEqual(
+      rig.journal.callsOf(id).map((c) => `${c.infno}:${c.status}`),
+      ['2201:done', '2204:done', '2206:done', '2207:superseded', '2601:done', '2207:done'],
+    );
+  });
+
+  it('reverses a registration that timed out after commit, then registers again', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    rig.platform.setFaults({ rules: [{ kind: 'timeout', infnos: ['2201'], count: 1, afterCommit: true }] });
+    const view = await engine.pump(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(view.state, 'awaiting-confirm');
+    const visits = platformSide(id).visits;
+    assert.deepEqual(visits.map((v) => v.status).sort(), ['open', 'reversed']);
+  });
+
+  it('redoes a step the platform never received, after the reversal finds nothing to undo', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    rig.platform.setFaults({ rules: [{ kind: 'reset-before', infnos: ['2201'], count: 1 }] });
+    const view = await engine.pump(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(view.state, 'awaiting-confirm');
+    assert.equal(platformSide(id).visits.length, 1, 'one registration reached the platform');
+    assert.equal(rig.journal.callsOf(id).find((c) => c.infno === '2601')?.status, 'rejected');
+  });
+
+  it('marks a settlement the platform refuses as failed, with nothing settled', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    await engine.pump(id);
+    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infnos: ['2207'], count: 1 }] });
+    const view = await engine.confirm(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(view.state, 'failed');
+    assert.equal(platformSide(id).settled.length, 0);
+  });
+
+  it('waits while the platform is down, then finishes the visit exactly once', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    await engine.pump(id);
+    rig.platform.setFaults({ rules: [{ kind: 'reset-before' }] });
+    const waiting = await engine.confirm(id);
+    assert.notEqual(waiting.state, 'settled');
+    assert.ok(engine.visitsWithQueuedCalls().includes(id), 'the visit stays queued');
+    rig.platform.setFaults({ rules: [] });
+    const done = await engine.pump(id);
+    assert.equal(done.state, 'settled');
+    assert.equal(platformSide(id).settled.length, 1);
+  });
+
+  it('settles a visit captured offline without asking again', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true, deferred: true });
+    const view = await engine.pump(id);
+    assert.equal(view.state, 'settled');
+    assert.equal(view.deferred, true);
+    assert.equal(platformSide(id).settled.length, 1);
+  });
+
+  it('turns a read that never gets an answer into a dead letter, which staff can retry', async () => {
+    const deadEngine = createSettlementEngine({ journal: rig.journal, platform: rig.client, maxAttempts: 2, random: () => 0 });
+    const id = deadEngine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    rig.platform.setFaults({ rules: [{ kind: 'http-5xx', infnos: ['2206'] }] });
+    const stuck = await deadEngine.pump(id, { inlineRetries: 5 });
+    assert.equal(stuck.state, 'needs-staff');
+    assert.equal(rig.journal.callsOf(id).at(-1)?.status, 'dead');
+    rig.platform.setFaults({ rules: [] });
+    const retried = await deadEngine.retryByStaff(id, 'network fixed');
+    assert.equal(retried.state, 'awaiting-confirm');
+    assert.match(rig.journal.events(id).map((e) => e.note ?? '').join('|'), /staff retry: network fixed/);
+  });
+
+  it('after a crash, treats a settlement left in flight as unknown and reverses before redoing', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    await engine.pump(id);
+    // The crash: the patient confirmed, the call was marked in flight and committed, the answer never recorded.
+    rig.journal.transition({ settlementId: id, from: ['awaiting-confirm'], to: 'settle-pending', call: { step: 'settle', infno: '2207', input: rig.journal.callsOf(id).at(-1)!.input, insuplcAdmdvs: person.insuplcAdmdvs } });
+    const row = rig.journal.callsOf(id).at(-1)!;
+    rig.journal.markInFlight(row.id);
+    const sent = await rig.client.call({ infno: '2207', msgid: row.msgid, input: row.input, insuplcAdmdvs: row.insuplcAdmdvs ?? undefined });
+    assert.equal(sent.kind, 'ok', JSON.stringify(sent));
+    const journal = rig.reopenJournal();
+    const restarted = createSettlementEngine({ journal, platform: rig.client });
+    assert.equal(restarted.recoverInFlight(), 1);
+    const view = await restarted.pump(id);
+    assert.equal(view.state, 'settled');
+    engine = createSettlementEngine({ journal, platform: rig.client, random: () => 0 });
+    const side = platformSide(id);
+    assert.equal(side.settled.length, 1);
+    assert.equal(side.settlements.filter((s) => s.status === 'reversed').length, 1);
+  });
+});
