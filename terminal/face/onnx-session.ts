@@ -1,0 +1,52 @@
+// Opens ONNX sessions the way a kiosk with two cores needs them, and turns image crops into input
+// tensors by a model's InputSpec. Spinning threads are off: sessions run back to back (detect,
+// landmarks, embed) would otherwise spin against each other (a probe went from 15 to 42 ms a frame).
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { buildDlibResnetOnnx } from './dlib-resnet-onnx';
+import { resolveModelPath, type InputSpec } from './face-config';
+import type { Frame } from './frame';
+
+export async function openSession(model: string, threads: number): Promise<ort.InferenceSession> {
+  const bytes = model === 'builtin:dlib-resnet' ? buildDlibResnetOnnx() : readFileSync(resolveModelPath(model));
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  });
+}
+
+/** `crop` must already be spec.width x spec.height. */
+export function toTensor(crop: Frame, spec: InputSpec): ort.Tensor {
+  if (crop.width !== spec.width || crop.height !== spec.height) {
+    throw new Error(`crop ${crop.width}x${crop.height} for a ${spec.width}x${spec.height} input`);
+  }
+  const order = spec.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const c = spec.channels === 'GRAY' ? 1 : 3;
+  const n = spec.width * spec.height;
+  const out = new Float32Array(n * c);
+  const mean = (k: number) => spec.mean[Math.min(k, spec.mean.length - 1)]!;
+  const std = (k: number) => spec.std[Math.min(k, spec.std.length - 1)]!;
+  const d = crop.data;
+  for (let i = 0; i < n; i++) {
+    const p = i * 4;
+    for (let k = 0; k < c; k++) {
+      const v = c === 1 ? 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]! : d[p + order[k]!]!;
+      const value = (v - mean(k)) / std(k);
+      if (spec.layout === 'NCHW') out[k * n + i] = value;
+      else out[i * c + k] = value;
+    }
+  }
+  const dims = spec.layout === 'NCHW' ? [1, c, spec.height, spec.width] : [1, spec.height, spec.width, c];
+  return new ort.Tensor('float32', out, dims);
+}
+
+export async function runOne(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, output: string): Promise<Float32Array> {
+  const result = await session.run(feeds);
+  const tensor = result[output];
+  if (!tensor) throw new Error(`model has no output ${output} (it has ${session.outputNames.join(', ')})`);
+  return tensor.data as Float32Array;
+}
