@@ -50,6 +50,8 @@ export const TerminalConfig = z.object({
       /** 就医地医保区划: where this hospital is. */
       areaCode: Digits(6).default('440305'),
       deviceNo: z.string().default(''),
+      /** This kiosk's digits (0-2) at the head of the msgid sequence; each kiosk of one hospital needs its own. */
+      msgidSlot: z.string().regex(/^\d{0,2}$/, 'at most 2 digits').default(''),
       operatorType: z.enum(['1', '2', '3']).default('2'),
     })
     .prefault({}),

@@ -66,7 +66,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     );
     const platform: PlatformClient = reachability.client;
     const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
-    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, formatMsgid, now: options.now });
+    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now });
     stops.push(() => journal.close());
 
     const listeners = new Set<(event: TerminalEvent) => void>();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openJournal, StaleTransitionError } from './journal';
 
-const formatMsgid = (code: string, _at: Date, seq: number) => `${code}20261123120000${String(seq % 10000).padStart(4, '0')}`;
+import { formatMsgid } from '../insurance/msgid';
 const ID_NUMBER = '110101199003074518';
 
 describe('settlement journal', () => {
@@ -42,7 +42,7 @@ describe('settlement journal', () => {
       context: { certno: ID_NUMBER },
       call: { step: 'fee-upload', infno: '2204', input: { feedetail: [{ certno: ID_NUMBER }] } },
     });
-    assert.match(opened.msgid ?? '', /^H44030500001\d{14}0001$/);
+    assert.match(opened.msgid ?? '', /^H44030500001\d{14}0000$/);
     const row = journal.outboxRow(opened.outboxId ?? -1);
     assert.equal(row?.status, 'pending');
     assert.equal(row?.msgid, opened.msgid);
@@ -85,6 +85,27 @@ describe('settlement journal', () => {
       journal.close();
     }
     assert.equal(seen.size, 15);
+  });
+
+  it('keeps two terminals of one hospital apart by their slot, and never wraps within a second', () => {
+    const at = new Date('2026-11-23T04:00:00Z');
+    const kioskA = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, msgidSlot: '01', now: () => at });
+    const other = mkdtempSync(join(tmpdir(), 'journal-b-'));
+    const kioskB = openJournal({ dataDir: other, institutionCode: 'H44030500001', formatMsgid, msgidSlot: '02', now: () => at });
+    const seen = new Set<string>();
+    for (let i = 0; i < 250; i++) {
+      for (const j of [kioskA, kioskB]) {
+        const { msgid } = j.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+        assert.equal(seen.has(msgid), false, `msgid ${msgid} repeated`);
+        seen.add(msgid);
+      }
+    }
+    assert.equal(seen.size, 500);
+    const last = [...seen].at(-1)!;
+    assert.equal(last.slice(-4, -2), '02', 'the slot leads the sequence');
+    assert.notEqual(last.slice(12, 26), [...seen][0]!.slice(12, 26), '250 in one second borrowed the following seconds');
+    kioskA.close();
+    kioskB.close();
   });
 
   it('records an outcome and the transition it causes atomically', () => {

@@ -75,6 +75,12 @@ export interface JournalOptions {
   now?: () => Date;
   /** Builds the wire msgid from the persisted sequence; the insurance layer owns the format. */
   formatMsgid: (institutionCode: string, at: Date, sequence: number) => string;
+  /**
+   * This terminal's digits at the head of the 4-digit sequence. The msgid is only institution code +
+   * second + sequence, so two kiosks of one hospital would collide without it: slot '07' leaves each
+   * terminal 100 msgids a second, '' (one terminal) all 10,000.
+   */
+  msgidSlot?: string;
 }
 
 export type Journal = ReturnType<typeof openJournal>;
@@ -117,6 +123,7 @@ export function openJournal(options: JournalOptions) {
     events: db.prepare<[string], { at: string; from_state: string | null; to_state: string; note: string | null }>(
       'SELECT at, from_state, to_state, note FROM settlement_events WHERE settlement_id = ? ORDER BY id',
     ),
+    settlementsByBill: db.prepare<[string], Record<string, unknown>>('SELECT * FROM settlements WHERE bill_id = ? ORDER BY created_at'),
     settlementsInStates: db.prepare<[string], Record<string, unknown>>(
       `SELECT * FROM settlements WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`,
     ),
@@ -124,11 +131,25 @@ export function openJournal(options: JournalOptions) {
 
   const nowIso = () => now().toISOString();
 
+  const slot = options.msgidSlot ?? '';
+  if (!/^\d{0,2}$/.test(slot)) throw new Error('msgidSlot is at most 2 digits');
+  const perSecond = 10 ** (4 - slot.length);
+
+  /**
+   * A msgid never repeats for this terminal: within one second the counter runs up to the slot's
+   * capacity, and past it the msgid takes the next second (a burst borrows time; it never wraps).
+   */
   function nextMsgid(at: Date): string {
-    const previous = Number(stmt.metaGet.get('msgid_sequence')?.value ?? '0');
-    const sequence = previous + 1;
-    stmt.metaSet.run('msgid_sequence', String(sequence));
-    return options.formatMsgid(options.institutionCode, at, sequence);
+    const last = JSON.parse(stmt.metaGet.get('msgid_clock')?.value ?? '{"second":0,"count":0}') as { second: number; count: number };
+    let second = Math.max(Math.floor(at.getTime() / 1000), last.second);
+    let count = second === last.second ? last.count + 1 : 0;
+    if (count >= perSecond) {
+      second += 1;
+      count = 0;
+    }
+    stmt.metaSet.run('msgid_clock', JSON.stringify({ second, count }));
+    const sequence = slot === '' ? count : Number(slot) * perSecond + count;
+    return options.formatMsgid(options.institutionCode, new Date(second * 1000), sequence);
   }
 
   function enqueue(settlementId: string | null, call: NewCall): { outboxId: number; msgid: string } {
@@ -189,6 +210,10 @@ export function openJournal(options: JournalOptions) {
       const row = stmt.getSettlement.get(id);
       if (!row || !row.sealed_context) return null;
       return JSON.parse(sealer.open(row.sealed_context as Buffer)) as T;
+    },
+
+    settlementsByBill(billId: string): SettlementRow[] {
+      return stmt.settlementsByBill.all(billId).map(toSettlement);
     },
 
     settlementsIn(states: readonly string[]): SettlementRow[] {

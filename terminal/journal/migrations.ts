@@ -27,6 +27,7 @@ export const migrations: readonly string[] = [
     updated_at      TEXT NOT NULL
   ) STRICT;
   CREATE INDEX settlements_state ON settlements(state);
+  CREATE INDEX settlements_bill ON settlements(bill_id);
 
   CREATE TABLE settlement_events (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -34,7 +34,7 @@ export async function startSettlementRig(opts: { timeoutMs?: number; seed?: numb
   const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: opts.timeoutMs ?? 400 });
   const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 2_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'settlement-'));
-  const open = () => openJournal({ dataDir, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid });
+  const open = () => openJournal({ dataDir, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid, msgidSlot: '00' });
   const rig: SettlementRig = {
     platform,
     client,

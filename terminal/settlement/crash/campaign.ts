@@ -1,0 +1,171 @@
+// The crash campaign: runs the child terminal against the platform simulator with seeded faults,
+// SIGKILLs it at random points, restarts it, and at the end checks the simulator's own ledger:
+// every visit settled exactly once (or not at all), sums equal to the fen, nothing left queued.
+// `npm test` runs a short campaign, `npm run bench:journal` the long one.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { build } from 'esbuild';
+import { formatMsgid } from '../../insurance/msgid';
+import { openJournal } from '../../journal/journal';
+import { simEnvelopeContext } from '../../sim/platform/context';
+import { seededRandom, type FaultRule } from '../../sim/platform/faults';
+import type { Split } from '../../api/schema';
+import { platformSideOf, startSettlementRig } from '../settlement.testkit';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+
+export interface CampaignResult {
+  kills: number;
+  /** Kills that landed while the child was working, not before it started or after it finished. */
+  killsMidWork: number;
+  visits: number;
+  settled: number;
+  lost: number;
+  duplicated: number;
+  mismatchedFen: number;
+  leftQueued: number;
+  /** Reversals the faults forced (settlements and registrations undone on the platform). */
+  faultsFired: number;
+  /** Calls whose answer never came (lost on the wire or by a kill), by infno: what the campaign exercised. */
+  unknownOutcomes: Record<string, number>;
+  /** Settlements the platform recorded before the faults were switched off (so the faults met real work). */
+  settledUnderFaults: number;
+  seconds: number;
+}
+
+export const campaignFaults: FaultRule[] = [
+  { kind: 'latency', latencyMs: 3, probability: 0.5 },
+  { kind: 'reset-after-commit', infnos: ['2207'], probability: 0.15 },
+  { kind: 'reset-after-commit', infnos: ['2201', '2204'], probability: 0.05 },
+  { kind: 'reset-before', infnos: ['2201', '2204', '2206', '2207', '2601'], probability: 0.05 },
+  { kind: 'http-5xx', infnos: ['2206'], probability: 0.05, afterCommit: false },
+  { kind: 'timeout', infnos: ['2207'], probability: 0.02, afterCommit: true },
+];
+
+/** Bundles the child once so each restart costs a plain node start, not a TypeScript compile. */
+async function bundleChild(): Promise<string> {
+  const outDir = join(repoRoot, 'dist', 'crash');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, 'child.mjs');
+  await build({
+    entryPoints: [join(import.meta.dirname, 'child.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    logLevel: 'error',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  return outfile;
+}
+
+export async function runCrashCampaign(opts: { kills: number; visits: number; seed: number; killWindowMs: number; log?: (line: string) => void }): Promise<CampaignResult> {
+  const started = Date.now();
+  const random = seededRandom(opts.seed);
+  const rig = await startSettlementRig({ seed: opts.seed, timeoutMs: 150 });
+  try {
+    const people = [await rig.person('employee'), await rig.person('resident'), await rig.person('cross-region'), await rig.person('medical-aid')];
+    const employeeBill = (await rig.hisBills(people[0]!.idNo))[0];
+    if (!employeeBill) throw new Error('no bill for the employee fixture');
+    const child = await bundleChild();
+    const dataDir = mkdtempSync(join(tmpdir(), 'crash-'));
+    writeFileSync(join(dataDir, 'plan.json'), JSON.stringify({ platformUrl: rig.platform.url, timeoutMs: 150, people, bill: employeeBill, visits: opts.visits }));
+    rig.platform.setFaults({ seed: opts.seed, rules: campaignFaults });
+
+    let kills = 0;
+    let killsMidWork = 0;
+    const runChild = async (killAfterMs: number | null): Promise<'killed' | 'done' | 'failed'> => {
+      const proc = spawn(process.execPath, [child, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = once(proc, 'exit');
+      if (killAfterMs !== null) {
+        await new Promise<void>((r) => {
+          const check = setInterval(() => {
+            if (stdout.includes('ready') || proc.exitCode !== null) {
+              clearInterval(check);
+              r();
+            }
+          }, 2);
+        });
+        await new Promise((r) => setTimeout(r, killAfterMs));
+        if (proc.exitCode === null) {
+          proc.kill('SIGKILL');
+          kills++;
+          if (!stdout.includes('done')) killsMidWork++;
+        }
+      }
+      const [code, signal] = (await exited) as [number | null, string | null];
+      if (signal === 'SIGKILL') return 'killed';
+      if (code === 0 && stdout.includes('done')) return 'done';
+      opts.log?.(`child failed (${code}): ${stderr.slice(-500)}`);
+      return 'failed';
+    };
+
+    for (let i = 0; i < opts.kills; i++) {
+      await runChild(Math.floor(random() * opts.killWindowMs));
+      if (i % 50 === 49) opts.log?.(`${i + 1} kills`);
+    }
+    const settledUnderFaults = rig.platform.ledger().settlements.length;
+    rig.platform.setFaults({ rules: [] });
+    const finish = await runChild(null);
+    if (finish !== 'done') throw new Error(`the last, unkilled run did not finish: ${finish}`);
+
+    // The verdict, from the journal the child left and the simulator's ledger.
+    const journal = openJournal({ dataDir, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid, msgidSlot: '01' });
+    const ledger = rig.platform.ledger();
+    let lost = 0;
+    let duplicated = 0;
+    let mismatchedFen = 0;
+    let settled = 0;
+    const unknownOutcomes: Record<string, number> = {};
+    for (let i = 0; i < opts.visits; i++) {
+      const rows = journal.settlementsByBill(`CRASH-${i}`);
+      if (rows.length !== 1) {
+        lost++;
+        continue;
+      }
+      const row = rows[0]!;
+      for (const call of journal.callsOf(row.id)) {
+        if (call.status === 'superseded' || call.lastError) unknownOutcomes[call.infno] = (unknownOutcomes[call.infno] ?? 0) + 1;
+      }
+      const registrations = journal.callsOf(row.id).filter((c) => c.infno === '2201').map((c) => c.msgid);
+      const side = platformSideOf(ledger, registrations);
+      const done = row.state === 'settled' || row.state === 'closed';
+      if (side.settled.length > 1) duplicated++;
+      if (done && side.settled.length === 0) lost++;
+      if (!done && side.settled.length > 0) lost++;
+      if (done && side.settled.length === 1) {
+        settled++;
+        const split = JSON.parse(row.splitJson ?? 'null') as Split | null;
+        const onPlatform = side.settled[0]!.split;
+        if (!split || split.totalFen !== onPlatform.medfeeSumamtFen || split.cashFen !== onPlatform.psnCashPayFen || split.fundFen !== onPlatform.fundPaySumamtFen) mismatchedFen++;
+      }
+    }
+    const leftQueued = journal.openOutboxCount();
+    journal.close();
+    return {
+      kills,
+      killsMidWork,
+      visits: opts.visits,
+      settled,
+      lost,
+      duplicated,
+      mismatchedFen,
+      leftQueued,
+      unknownOutcomes,
+      settledUnderFaults,
+      faultsFired: ledger.settlements.filter((s) => s.status === 'reversed').length + ledger.visits.filter((v) => v.status === 'reversed').length,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await rig.close();
+  }
+}
