@@ -6,6 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { encodeSamCommand, encodeSamResponse, SamStatus } from './id-card/codec';
 import { syntheticBaseInfoAnswer } from './id-card/sim-reader';
+import { ReaderCommand, ReaderStatus, encodeCardBaseInfo, encodeReaderAnswer, encodeReaderCommand } from './card-reader/codec';
+import { SYNTHETIC_SS_CARD } from './card-reader/sim-reader';
 
 const root = new URL('../fixtures/devices/', import.meta.url).pathname;
 
@@ -57,4 +59,48 @@ async function idCard(): Promise<void> {
   await write('id-card/noise-between-frames.jsonl', 'Line noise before the find answer and after the base-info answer.', noisy);
 }
 
+/** status poll answered "card in", then read base info answered with `answer` in `pieces`. */
+function cardInserted(t: number, answer: Uint8Array, pieces = 1): Line[] {
+  const lines = [
+    out(t, encodeReaderCommand('cardStatus')),
+    inn(t + 5, encodeReaderAnswer(ReaderCommand.cardStatus, ReaderStatus.ok, Uint8Array.of(1))),
+    out(t + 20, encodeReaderCommand('readBaseInfo')),
+  ];
+  const size = Math.ceil(answer.length / pieces);
+  for (let i = 0; i < pieces; i++) lines.push(inn(t + 150 + i * 10, answer.subarray(i * size, (i + 1) * size)));
+  return lines;
+}
+
+const cardRemoved = (t: number): Line[] => [
+  out(t, encodeReaderCommand('cardStatus')),
+  inn(t + 5, encodeReaderAnswer(ReaderCommand.cardStatus, ReaderStatus.ok, Uint8Array.of(0))),
+];
+
+async function cardReader(): Promise<void> {
+  const good = encodeReaderAnswer(ReaderCommand.readBaseInfo, ReaderStatus.ok, encodeCardBaseInfo(SYNTHETIC_SS_CARD));
+  await write('card-reader/insert-read-remove.jsonl', 'A card inserted, read, and taken out.', [...cardInserted(0, good), ...cardRemoved(1000)]);
+  await write('card-reader/split-answer.jsonl', 'The base-info answer in 5 chunks; the card stays in.', cardInserted(0, good, 5));
+  await write('card-reader/card-pulled-mid-read.jsonl', 'The card pulled mid-read: half the answer, then the reader says no card; inserted again, read whole.', [
+    ...cardInserted(0, good.subarray(0, 30)),
+    ...cardRemoved(1000),
+    ...cardInserted(2000, good),
+  ]);
+  const corrupt = Uint8Array.from(good);
+  corrupt[40] = corrupt[40]! ^ 0x04;
+  await write('card-reader/bad-checksum.jsonl', 'One bit flipped in the answer; the card taken out and inserted again reads whole.', [
+    ...cardInserted(0, corrupt),
+    ...cardRemoved(1000),
+    ...cardInserted(2000, good),
+  ]);
+  const noise = Uint8Array.of(0x02, 0x7f, 0xff, 0x00, 0x03, 0x55);
+  const noisy = cardInserted(0, good);
+  noisy.splice(1, 0, inn(2, noise));
+  await write('card-reader/noise-between-frames.jsonl', 'Noise (with stray STX and ETX) before the status answer.', noisy);
+  await write('card-reader/pin-entry.jsonl', 'The PIN pad asked for a PIN (30 s); the holder types 123456 (synthetic) after 400 ms.', [
+    out(0, encodeReaderCommand('readPin', Uint8Array.of(30))),
+    inn(400, encodeReaderAnswer(ReaderCommand.readPin, ReaderStatus.ok, new TextEncoder().encode('123456'))),
+  ]);
+}
+
 await idCard();
+await cardReader();

@@ -17,8 +17,11 @@ export interface ConversationOptions {
   chunks: RecordedChunk[];
   /** A fresh request framer (the device's own frame parser, host direction). */
   framer: () => RequestFramer;
-  /** The device's answer to an unexpected request, or null to stay silent. */
-  idle: (request: Uint8Array) => Uint8Array | null;
+  /**
+   * The device's answer to an unexpected request, or null to stay silent. `recorded` is the last
+   * recorded answer to the same request, so a device can stay as the recording left it (a card still in).
+   */
+  idle: (request: Uint8Array, recorded: Uint8Array | null) => Uint8Array | null;
   resolve?: TemplateResolver;
   speed?: number;
 }
@@ -50,6 +53,13 @@ function steps(chunks: RecordedChunk[], framer: () => RequestFramer): Step[] {
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+const key = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+async function recordedAnswer(step: Step, resolve?: TemplateResolver): Promise<Uint8Array> {
+  const parts = await Promise.all(step.answers.map((a) => chunkBytes(a.chunk, resolve)));
+  return Uint8Array.from(parts.flatMap((p) => [...p]));
+}
+
 /** Feeds host bytes in, calls `send` with the device's answers; stop() cuts playback short. */
 export function createConversationPlayer(opts: ConversationOptions, send: (bytes: Uint8Array) => Promise<void> | void) {
   const plan = steps(opts.chunks, opts.framer);
@@ -57,6 +67,7 @@ export function createConversationPlayer(opts: ConversationOptions, send: (bytes
   const speed = opts.speed ?? 1;
   const stop = new AbortController();
   let next = 0;
+  const lastRecorded = new Map<string, Uint8Array>();
   // Answers go out in order even when requests arrive faster than a slow answer plays.
   let playing: Promise<void> = Promise.resolve();
   let done!: () => void;
@@ -85,10 +96,11 @@ export function createConversationPlayer(opts: ConversationOptions, send: (bytes
         const step = plan[next];
         if (step?.request && same(step.request, request)) {
           next++;
+          void recordedAnswer(step).then((bytes) => lastRecorded.set(key(request), bytes)).catch(() => {});
           playing = playing.then(() => playAnswers(step)).catch(() => {});
           if (next >= plan.length) void playing.then(done);
         } else {
-          const reply = opts.idle(request);
+          const reply = opts.idle(request, lastRecorded.get(key(request)) ?? null);
           if (reply) playing = playing.then(() => send(reply)).catch(() => {});
         }
       }
