@@ -1,10 +1,20 @@
-// The kiosk: a status bar and one screen chosen purely by SessionView.step.
-import { useCallback, useState, type ComponentType } from 'react';
-import type { SessionStep } from '../../terminal/api/schema';
-import { otherLang, translate, type Lang, type TextKey } from './i18n';
+// The kiosk: a status bar and one screen chosen purely by SessionView.step, plus what is the
+// kiosk's own business: the visit's language, elderly mode, voice prompts, the offline banner and
+// the idle timeout that sends an absent patient's session back to the attract screen.
+import { useCallback, useMemo, type ComponentType } from 'react';
+import type { Command, SessionStep } from '../../terminal/api/schema';
+import { otherLang, translate, type TextKey } from './i18n';
+import { errorText } from './error-text';
+import { timingsFromQuery } from './kiosk-settings';
 import { StatusBar } from './StatusBar';
+import { OfflineBanner } from './OfflineBanner';
+import { IdleWarning } from './IdleWarning';
 import type { TerminalClient } from './terminal-client';
 import { useTerminal } from './use-terminal';
+import { useIdleTimeout } from './use-idle-timeout';
+import { useVisitPreferences } from './use-visit-preferences';
+import { useVoice } from './use-voice';
+import { promptForStep } from './voice-prompts';
 import type { ScreenProps } from './screens/props';
 import { Attract } from './screens/Attract';
 import { Identify } from './screens/Identify';
@@ -28,24 +38,44 @@ const screens: Record<SessionStep, ComponentType<ScreenProps>> = {
 };
 
 export function App({ client }: { client: TerminalClient }) {
-  const [lang, setLang] = useState<Lang>('zh');
   const terminal = useTerminal(client);
+  const { session, status, run } = terminal;
+  const prefs = useVisitPreferences(session);
+  const { lang } = prefs;
   const t = useCallback((key: TextKey) => translate(lang, key), [lang]);
-  const { run } = terminal;
-  const act = useCallback((command: Parameters<typeof run>[0]) => void run(command), [run]);
+  const act = useCallback((command: Command) => void run(command), [run]);
+  // Read once: the query string only tunes timings (tests shorten them), within bounds.
+  const timings = useMemo(() => timingsFromQuery(window.location.search), []);
 
-  const Screen = terminal.session ? screens[terminal.session.step] : null;
+  const step = session?.step ?? null;
+  const idle = useIdleTimeout(step, session?.revision ?? 0, timings, () => void run({ type: 'session.reset' }));
+  const warning = idle.phase.kind === 'warning';
+  const prompt = warning ? 'idle-warning' : step && promptForStep(step);
+  const audio = useVoice(prefs.voice, lang, prompt);
+
+  const Screen = session ? screens[session.step] : null;
+  const offline = terminal.connected && status?.platformOnline === false;
   return (
-    <div className="kiosk" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
-      <StatusBar status={terminal.status} connected={terminal.connected} t={t} onToggleLang={() => setLang(otherLang)} />
+    <div className={prefs.elderly ? 'kiosk elderly' : 'kiosk'} lang={lang === 'zh' ? 'zh-CN' : 'en'} data-testid="kiosk" data-elderly={String(prefs.elderly)}>
+      <StatusBar
+        status={status}
+        connected={terminal.connected}
+        t={t}
+        onToggleLang={() => prefs.setLang(otherLang(lang))}
+        elderly={prefs.elderly}
+        onToggleElderly={() => prefs.setElderly(!prefs.elderly)}
+        voice={prefs.voice}
+        onToggleVoice={() => prefs.setVoice(!prefs.voice)}
+      />
+      {offline && <OfflineBanner t={t} />}
       <main>
         {terminal.commandError && (
           <p className="command-error" role="alert" data-testid="command-error">
-            {terminal.commandError.message}
+            {errorText(lang, terminal.commandError)}
           </p>
         )}
-        {Screen && terminal.session ? (
-          <Screen session={terminal.session} status={terminal.status} t={t} busy={terminal.busy || !terminal.connected} run={act} />
+        {Screen && session ? (
+          <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} />
         ) : (
           <section className="screen progress" data-testid="screen-connecting">
             <div className="spinner" aria-hidden="true" />
@@ -53,6 +83,8 @@ export function App({ client }: { client: TerminalClient }) {
           </section>
         )}
       </main>
+      {idle.phase.kind === 'warning' && <IdleWarning secondsLeft={idle.phase.secondsLeft} t={t} onStay={idle.stay} />}
+      <audio ref={audio} data-testid="voice" preload="auto" hidden />
     </div>
   );
 }

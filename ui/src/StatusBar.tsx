@@ -1,4 +1,5 @@
-// Always on screen: platform online/offline, the terminal's id, and the language toggle.
+// Always on screen: platform online/offline, the terminal's id, and the patient's switches:
+// language, elderly mode (large text) and voice prompts.
 import type { TerminalStatus } from '../../terminal/api/schema';
 import type { TextKey } from './i18n';
 
@@ -7,6 +8,10 @@ export function StatusBar(props: {
   connected: boolean;
   t: (key: TextKey) => string;
   onToggleLang: () => void;
+  elderly: boolean;
+  onToggleElderly: () => void;
+  voice: boolean;
+  onToggleVoice: () => void;
 }) {
   const { status, connected, t } = props;
   const online = connected && status?.platformOnline === true;
@@ -18,9 +23,17 @@ export function StatusBar(props: {
         {connected ? t(online ? 'platformOnline' : 'platformOffline') : t('connecting')}
       </span>
       {status && <span className="terminal-id">{status.terminalId}</span>}
-      <button type="button" className="lang" data-testid="lang-toggle" onClick={props.onToggleLang}>
-        {t('langToggle')}
-      </button>
+      <div className="switches">
+        <button type="button" className="switch" data-testid="elderly-toggle" aria-pressed={props.elderly} onClick={props.onToggleElderly}>
+          {t('elderlyMode')}
+        </button>
+        <button type="button" className="switch" data-testid="voice-toggle" aria-pressed={props.voice} onClick={props.onToggleVoice}>
+          {t('voice')}
+        </button>
+        <button type="button" className="switch lang" data-testid="lang-toggle" onClick={props.onToggleLang}>
+          {t('langToggle')}
+        </button>
+      </div>
     </header>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { translate, languages, otherLang, type TextKey } from './i18n';
+import { fill, translate, languages, otherLang, textKeys, type TextKey } from './i18n';
 
 describe('i18n', () => {
   it('has a non-empty, distinct text for every key in every language', () => {
@@ -15,5 +15,20 @@ describe('i18n', () => {
   it('toggles between the two languages', () => {
     assert.equal(otherLang('zh'), 'en');
     assert.equal(otherLang('en'), 'zh');
+  });
+});
+
+describe('every text', () => {
+  it('exists in both languages with the same placeholders', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of textKeys) {
+      assert.ok(translate('zh', key).trim().length > 0 && translate('en', key).trim().length > 0, key);
+      assert.deepEqual(placeholders(translate('en', key)), placeholders(translate('zh', key)), key);
+    }
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    assert.equal(fill(translate('zh', 'idleBody'), { seconds: 20 }), '20 秒后将返回首页，并清除您的信息。');
+    assert.equal(fill('{a} and {b}', { a: 1 }), '1 and {b}');
   });
 });

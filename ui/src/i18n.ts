@@ -53,14 +53,28 @@ const zh = {
   settlementNo: '结算单号',
   settledAt: '结算时间',
   done: '完成',
-  pendingTitle: '已受理，待结算',
-  pendingBody: '医保平台暂时无法连接。您的费用已登记，平台恢复后将自动结算，无需再次缴费。请保留此凭条。',
+  pendingTitle: '已登记，待网络恢复后完成',
+  pendingBody: '医保网络暂时中断。您的缴费已经登记，网络恢复后会自动完成，不会重复扣费。请保留此凭条（可拍照），如有疑问请到人工窗口出示。',
+  pendingRef: '凭条编号',
   errorTitle: '无法完成',
   backToStart: '返回首页',
   commandFailed: '操作未完成',
+  elderlyMode: '长者模式',
+  voice: '语音提示',
+  payNow: '本次需支付',
+  payNowNone: '本次无需支付现金',
+  payNowRest: '其余费用由医保基金和账户支付',
+  showItems: '查看费用明细',
+  hideItems: '收起费用明细',
+  itemCount: '共 {count} 项',
+  idleTitle: '您还在吗？',
+  idleBody: '{seconds} 秒后将返回首页，并清除您的信息。',
+  idleContinue: '继续办理',
+  offlineBanner: '医保网络暂时中断。已确认的缴费会在网络恢复后自动完成，不会重复扣费；新的医保缴费请稍后再试，或到人工窗口办理。',
 } as const;
 
 export type TextKey = keyof typeof zh;
+export const textKeys = Object.keys(zh) as TextKey[];
 
 const en: Record<TextKey, string> = {
   appTitle: 'Medical Insurance Self-Service',
@@ -111,18 +125,37 @@ const en: Record<TextKey, string> = {
   settlementNo: 'Settlement no.',
   settledAt: 'Settled at',
   done: 'Done',
-  pendingTitle: 'Accepted, settlement pending',
+  pendingTitle: 'Recorded, will complete when the network is back',
   pendingBody:
-    'The insurance platform cannot be reached right now. Your bill is recorded and will be settled automatically when it is back; do not pay again. Please keep this slip.',
+    'The insurance network is down for now. Your payment is recorded and will complete by itself when the network is back; you will not be charged twice. Keep this slip (a photo is fine) and show it at the service desk if you have questions.',
+  pendingRef: 'Slip reference',
   errorTitle: 'Could not complete',
   backToStart: 'Back to start',
   commandFailed: 'Action not completed',
+  elderlyMode: 'Large text',
+  voice: 'Voice',
+  payNow: 'To pay now',
+  payNowNone: 'Nothing to pay in cash',
+  payNowRest: 'Insurance funds and your accounts pay the rest',
+  showItems: 'Show bill details',
+  hideItems: 'Hide bill details',
+  itemCount: '{count} items',
+  idleTitle: 'Are you still there?',
+  idleBody: 'In {seconds} s the kiosk returns to the start and clears your details.',
+  idleContinue: 'Continue',
+  offlineBanner:
+    'The insurance network is down for now. Payments already confirmed will complete when it is back, and you will not be charged twice; for a new insurance payment please try again later or go to the service desk.',
 };
 
 const tables: Record<Lang, Record<TextKey, string>> = { zh, en };
 
 export function translate(lang: Lang, key: TextKey): string {
   return tables[lang][key];
+}
+
+/** A text with `{name}` placeholders filled in. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 export function otherLang(lang: Lang): Lang {

@@ -1,35 +1,61 @@
-// The bill and its split (一单式); the patient confirms once, with one large button.
-import type { Split } from '../../../terminal/api/schema';
+// The bill and its split (一单式). What the patient pays now (cash) comes first and largest, then
+// the items and who pays the rest; one confirm. In elderly mode the confirm button comes right
+// after the amount, zero lines are hidden and the items fold away behind one button.
+import { useState } from 'react';
 import { formatFen } from '../money';
+import { fill } from '../i18n';
+import { splitLines } from '../split-lines';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
 
-/** The payer rows in the order the national 一单式 shows them; fund sub-rows only when used. */
-type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen'>;
-
-const splitRows: ReadonlyArray<{ field: PayerField; always: boolean }> = [
-  { field: 'basicFundFen', always: true },
-  { field: 'criticalIllnessFen', always: true },
-  { field: 'medicalAidFen', always: true },
-  { field: 'otherFundFen', always: false },
-  { field: 'personalAccountFen', always: true },
-  { field: 'familyAccountFen', always: true },
-  { field: 'cashFen', always: true },
-];
-
-export function Confirm({ session, t, busy, run }: ScreenProps) {
+export function Confirm({ session, t, elderly, busy, run }: ScreenProps) {
   const { bill, split, settlementId } = session;
+  const [showItems, setShowItems] = useState(false);
+  const itemsVisible = !elderly || showItems;
+
+  const payNow = split && (
+    <div className="pay-now" data-testid="pay-now">
+      <span className="label">{split.cashFen === 0 ? t('payNowNone') : t('payNow')}</span>
+      <span className="amount" data-testid="pay-now-amount">{formatFen(split.cashFen)}</span>
+      {split.cashFen < split.totalFen && <span className="note">{t('payNowRest')}</span>}
+    </div>
+  );
+
+  const actions = (
+    <div className="actions">
+      <button type="button" className="secondary" data-testid="cancel" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
+        {t('cancel')}
+      </button>
+      <button
+        type="button"
+        className="primary"
+        data-testid="confirm-pay"
+        disabled={busy || settlementId === null || split === null}
+        onClick={() => settlementId !== null && run({ type: 'session.confirm', settlementId })}
+      >
+        {t('confirmPay')}
+      </button>
+    </div>
+  );
+
   return (
     <section className="screen confirm" data-testid="screen-confirm">
       <h1>{t('confirmTitle')}</h1>
       <PatientLine session={session} t={t} />
-      {bill && (
+      {payNow}
+      {elderly && actions}
+      {elderly && bill && (
+        <button type="button" className="details-toggle" data-testid="toggle-items" aria-expanded={showItems} onClick={() => setShowItems((v) => !v)}>
+          {showItems ? t('hideItems') : t('showItems')} · {fill(t('itemCount'), { count: bill.items.length })}
+        </button>
+      )}
+      {bill && itemsVisible && (
         <table className="bill">
           <thead>
             <tr>
-              <th>{t('item')}</th>
-              <th>{t('quantity')}</th>
-              <th className="num">{t('amount')}</th>
+              <th scope="col">{t('item')}</th>
+              <th scope="col">{t('quantity')}</th>
+              <th scope="col" className="num">{t('amount')}</th>
             </tr>
           </thead>
           <tbody>
@@ -43,7 +69,7 @@ export function Confirm({ session, t, busy, run }: ScreenProps) {
           </tbody>
           <tfoot>
             <tr>
-              <th colSpan={2}>{t('billTotal')}</th>
+              <th scope="row" colSpan={2}>{t('billTotal')}</th>
               <td className="num" data-testid="bill-total">{formatFen(bill.totalFen)}</td>
             </tr>
           </tfoot>
@@ -52,34 +78,19 @@ export function Confirm({ session, t, busy, run }: ScreenProps) {
       {split && <h2>{t('splitTitle')}</h2>}
       {split && (
         <dl className="split">
-          {splitRows
-            .filter((row) => row.always || split[row.field] !== 0)
-            .map(({ field }) => (
-              <div key={field} className={field === 'cashFen' ? 'row cash' : 'row'}>
-                <dt>{t(field)}</dt>
-                <dd data-testid={`split-${field}`}>{formatFen(split[field])}</dd>
-              </div>
-            ))}
+          {splitLines(split, elderly).map((field) => (
+            <div key={field} className={field === 'cashFen' ? 'row cash' : 'row'}>
+              <dt>{t(field)}</dt>
+              <dd data-testid={`split-${field}`}>{formatFen(split[field])}</dd>
+            </div>
+          ))}
           <div className="row total">
             <dt>{t('totalFen')}</dt>
             <dd data-testid="split-totalFen">{formatFen(split.totalFen)}</dd>
           </div>
         </dl>
       )}
-      <div className="actions">
-        <button type="button" className="secondary" data-testid="cancel" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
-          {t('cancel')}
-        </button>
-        <button
-          type="button"
-          className="primary"
-          data-testid="confirm-pay"
-          disabled={busy || settlementId === null || split === null}
-          onClick={() => settlementId !== null && run({ type: 'session.confirm', settlementId })}
-        >
-          {t('confirmPay')}
-        </button>
-      </div>
+      {!elderly && actions}
     </section>
   );
 }

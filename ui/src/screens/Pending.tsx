@@ -1,4 +1,5 @@
-// The offline slip: the bill is recorded and will settle when the platform is back.
+// The offline slip: the payment is recorded, completes by itself when the network is back, is
+// never charged twice; the patient keeps the slip with its reference for the service desk.
 import { formatFen } from '../money';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
@@ -7,23 +8,25 @@ export function Pending({ session, t, busy, run }: ScreenProps) {
   const total = session.split?.totalFen ?? session.bill?.totalFen ?? null;
   return (
     <section className="screen pending" data-testid="screen-pending">
-      <h1>{t('pendingTitle')}</h1>
-      <PatientLine session={session} t={t} />
-      <p className="body">{t('pendingBody')}</p>
-      <dl className="split">
-        {session.settlementId !== null && (
-          <div className="row">
-            <dt>{t('settlementNo')}</dt>
-            <dd data-testid="pending-settlement">{session.settlementId}</dd>
-          </div>
-        )}
-        {total !== null && (
-          <div className="row">
-            <dt>{t('billTotal')}</dt>
-            <dd data-testid="pending-total">{formatFen(total)}</dd>
-          </div>
-        )}
-      </dl>
+      <div className="slip" role="status">
+        <h1>{t('pendingTitle')}</h1>
+        <PatientLine session={session} t={t} />
+        <p className="body strong" data-testid="pending-body">{t('pendingBody')}</p>
+        <dl className="split">
+          {session.settlementId !== null && (
+            <div className="row reference">
+              <dt>{t('pendingRef')}</dt>
+              <dd data-testid="pending-settlement">{session.settlementId}</dd>
+            </div>
+          )}
+          {total !== null && (
+            <div className="row">
+              <dt>{t('billTotal')}</dt>
+              <dd data-testid="pending-total">{formatFen(total)}</dd>
+            </div>
+          )}
+        </dl>
+      </div>
       <div className="actions">
         <button type="button" className="primary" data-testid="back-to-start" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
           {t('done')}

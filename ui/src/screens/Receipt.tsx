@@ -1,37 +1,44 @@
-// The settled receipt: what each payer paid, to the fen.
+// The settled receipt: what each payer paid, to the fen, and when, in the kiosk's local time.
+// In elderly mode lines that paid nothing are left out.
 import { formatFen } from '../money';
+import { formatLocalTime } from '../local-time';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
 
-export function Receipt({ session, t, busy, run }: ScreenProps) {
+export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
   const receipt = session.receipt;
+  const shown = (fen: number) => !elderly || fen !== 0;
   return (
     <section className="screen receipt" data-testid="screen-receipt">
       <h1 className="success">{t('receiptTitle')}</h1>
       <PatientLine session={session} t={t} />
       {receipt && (
         <dl className="split">
-          <div className="row">
-            <dt>{t('receiptTotal')}</dt>
-            <dd data-testid="receipt-total">{formatFen(receipt.split.totalFen)}</dd>
+          <div className="row cash">
+            <dt>{t('receiptCash')}</dt>
+            <dd data-testid="receipt-cash">{formatFen(receipt.split.cashFen)}</dd>
           </div>
-          <div className="row">
-            <dt>{t('receiptFund')}</dt>
-            <dd data-testid="receipt-fund">{formatFen(receipt.split.fundFen)}</dd>
-          </div>
-          <div className="row">
-            <dt>{t('receiptAccount')}</dt>
-            <dd data-testid="receipt-account">{formatFen(receipt.split.personalAccountFen)}</dd>
-          </div>
+          {shown(receipt.split.fundFen) && (
+            <div className="row">
+              <dt>{t('receiptFund')}</dt>
+              <dd data-testid="receipt-fund">{formatFen(receipt.split.fundFen)}</dd>
+            </div>
+          )}
+          {shown(receipt.split.personalAccountFen) && (
+            <div className="row">
+              <dt>{t('receiptAccount')}</dt>
+              <dd data-testid="receipt-account">{formatFen(receipt.split.personalAccountFen)}</dd>
+            </div>
+          )}
           {receipt.split.familyAccountFen !== 0 && (
             <div className="row">
               <dt>{t('receiptFamily')}</dt>
               <dd data-testid="receipt-family">{formatFen(receipt.split.familyAccountFen)}</dd>
             </div>
           )}
-          <div className="row cash">
-            <dt>{t('receiptCash')}</dt>
-            <dd data-testid="receipt-cash">{formatFen(receipt.split.cashFen)}</dd>
+          <div className="row">
+            <dt>{t('receiptTotal')}</dt>
+            <dd data-testid="receipt-total">{formatFen(receipt.split.totalFen)}</dd>
           </div>
           {receipt.balanceAfterFen !== null && (
             <div className="row">
@@ -41,11 +48,11 @@ export function Receipt({ session, t, busy, run }: ScreenProps) {
           )}
           <div className="row small">
             <dt>{t('settlementNo')}</dt>
-            <dd>{receipt.platformSettlementId ?? receipt.settlementId}</dd>
+            <dd data-testid="receipt-number">{receipt.platformSettlementId ?? receipt.settlementId}</dd>
           </div>
           <div className="row small">
             <dt>{t('settledAt')}</dt>
-            <dd>{receipt.settledAt}</dd>
+            <dd data-testid="receipt-time">{formatLocalTime(receipt.settledAt, lang)}</dd>
           </div>
         </dl>
       )}

@@ -1,11 +1,14 @@
-// What every screen receives: the session it shows, a translator and the one way to act.
+// What every screen receives: the session it shows, a translator and the one way to act, plus the
+// visit's language and whether elderly mode (larger, fewer, next step first) is on.
 import type { Command, SessionView, TerminalStatus } from '../../../terminal/api/schema';
-import type { TextKey } from '../i18n';
+import type { Lang, TextKey } from '../i18n';
 
 export interface ScreenProps {
   session: SessionView;
   status: TerminalStatus | null;
   t: (key: TextKey) => string;
+  lang: Lang;
+  elderly: boolean;
   busy: boolean;
   run: (command: Command) => void;
 }

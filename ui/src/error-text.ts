@@ -1,0 +1,91 @@
+// What a patient reads when something went wrong: the terminal's UserError translated by its code
+// into the kiosk's language, each with what to do next. A code the UI does not know yet falls
+// back to the terminal's own message, which is already written for patients.
+import type { UserError } from '../../terminal/api/schema';
+import type { Lang } from './i18n';
+
+type Texts = Record<Lang, string>;
+
+/** The core's codes (terminal/core/user-errors.ts) and the UI's own transport codes. */
+const errorTexts = {
+  'qr-expired': {
+    zh: '医保码已过期，请在手机上刷新医保码后重新扫码。',
+    en: 'Your insurance code has expired. Refresh it on your phone and scan again.',
+  },
+  'qr-used': {
+    zh: '这个医保码已经用过了，请刷新医保码后重新扫码。',
+    en: 'This insurance code has already been used. Refresh it on your phone and scan again.',
+  },
+  'qr-invalid': {
+    zh: '没有识别到医保码，请打开医保电子凭证，对准扫码口。',
+    en: 'The code could not be read. Open your medical insurance e-voucher and hold it to the scanner.',
+  },
+  'not-a-qr': {
+    zh: '这不是医保码。请打开国家医保服务平台或微信、支付宝中的医保电子凭证。',
+    en: 'This is not an insurance code. Open the medical insurance e-voucher in the national app, WeChat or Alipay.',
+  },
+  'not-insured': {
+    zh: '没有查到您的参保信息，请到人工窗口办理。',
+    en: 'We could not find your insurance. Please go to the service desk.',
+  },
+  'insurance-suspended': {
+    zh: '您的医保目前暂停使用，请到人工窗口咨询。',
+    en: 'Your insurance is suspended at the moment. Please ask at the service desk.',
+  },
+  'person-not-found': {
+    zh: '没有查到您的参保信息，请到人工窗口办理。',
+    en: 'We could not find your insurance. Please go to the service desk.',
+  },
+  'no-bill': {
+    zh: '您目前没有需要缴费的项目。如有疑问，请咨询导医台。',
+    en: 'You have nothing to pay right now. If in doubt, please ask at the information desk.',
+  },
+  'platform-unreachable': {
+    zh: '医保系统暂时连不上，请稍后再试，或到人工窗口缴费。',
+    en: 'The insurance system cannot be reached right now. Please try again later or pay at the service desk.',
+  },
+  'settlement-refused': {
+    zh: '医保结算没有成功，您没有被扣费。请到人工窗口办理。',
+    en: 'The insurance payment did not go through and you have not been charged. Please go to the service desk.',
+  },
+  'needs-staff': {
+    zh: '结算需要工作人员确认，请拿好凭条到人工窗口，您不会被重复扣费。',
+    en: 'A member of staff needs to check this payment. Take your slip to the service desk; you will not be charged twice.',
+  },
+  'his-unreachable': {
+    zh: '医院系统暂时连不上，请稍后再试。',
+    en: 'The hospital system cannot be reached right now. Please try again in a moment.',
+  },
+  'wrong-step': {
+    zh: '操作已过期，请重新开始。',
+    en: 'That step has expired. Please start again.',
+  },
+  internal: {
+    zh: '机器出了点问题，请到人工窗口办理。',
+    en: 'Something went wrong with this machine. Please go to the service desk.',
+  },
+  disconnected: {
+    zh: '与终端的连接已断开，请稍候，或到人工窗口办理。',
+    en: 'The connection to the terminal was lost. Please wait a moment or go to the service desk.',
+  },
+  timeout: {
+    zh: '终端没有响应，请稍候再试。',
+    en: 'The terminal did not answer. Please wait a moment and try again.',
+  },
+  'bad-request': {
+    zh: '这个操作无法完成，请重新开始。',
+    en: 'That action could not be done. Please start again.',
+  },
+  'bad-response': {
+    zh: '终端出了点问题，请联系工作人员。',
+    en: 'Something went wrong with the terminal. Please ask a member of staff.',
+  },
+} satisfies Record<string, Texts>;
+
+export type KnownErrorCode = keyof typeof errorTexts;
+export const knownErrorCodes = Object.keys(errorTexts) as KnownErrorCode[];
+
+export function errorText(lang: Lang, error: UserError): string {
+  const known = (errorTexts as Record<string, Texts | undefined>)[error.code];
+  return known ? known[lang] : error.message;
+}

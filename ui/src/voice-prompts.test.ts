@@ -1,0 +1,28 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { languages } from './i18n';
+import { promptForStep, promptUrl, voicePrompts } from './voice-prompts';
+
+const publicDir = path.resolve(import.meta.dirname, '../public');
+
+describe('voice prompts', () => {
+  it('has a small generated audio file for every prompt in every language', () => {
+    for (const lang of languages) {
+      for (const prompt of voicePrompts) {
+        const file = path.join(publicDir, promptUrl(lang, prompt));
+        assert.ok(existsSync(file), `missing ${file}: run ui/audio/generate.sh`);
+        const size = statSync(file).size;
+        assert.ok(size > 1000 && size < 100_000, `${file} is ${size} bytes`);
+      }
+    }
+  });
+
+  it('speaks where the patient must act and stays quiet while the terminal works', () => {
+    assert.equal(promptForStep('identify'), 'identify');
+    assert.equal(promptForStep('confirm'), 'confirm');
+    assert.equal(promptForStep('settling'), null);
+    assert.equal(promptForStep('idle'), null);
+  });
+});
