@@ -7,6 +7,7 @@ import { createHisClient, HisError } from './client';
 const fixturesDir = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const EMPLOYEE = '33010219800101123X';
 const MEDICAL_AID = '330105195809204566';
+const CROSS_PROVINCE_INPATIENT = '51010719660412351X';
 
 describe('HIS client against the HIS simulator', () => {
   let sim: HisSimulator;
@@ -27,11 +28,14 @@ describe('HIS client against the HIS simulator', () => {
     assert.equal(bill.items[2]?.amountFen, 12_000);
   });
 
-  it('reads the large inpatient bill to the fen', async () => {
+  it('reads the inpatient bills to the fen, the discharge case of INSURANCE-API.md included', async () => {
     const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
-    const [bill] = await his.pendingBills(MEDICAL_AID);
-    assert.equal(bill?.medType, '21');
-    assert.equal(bill?.totalFen, 5_141_322);
+    const [aid] = await his.pendingBills(MEDICAL_AID);
+    assert.equal(aid?.medType, '21');
+    assert.equal(aid?.totalFen, 5_200_000);
+    const [discharge] = await his.pendingBills(CROSS_PROVINCE_INPATIENT);
+    assert.equal(discharge?.totalFen, 5_142_322, '51,423.22 yuan, not 51,413.22');
+    assert.equal(discharge?.items.reduce((s, i) => s + i.amountFen, 0), 5_142_322);
   });
 
   it('a paid bill is no longer pending; the notice is idempotent; another settlement conflicts', async () => {

@@ -19,6 +19,8 @@ export const WireYuan = z.union([z.number(), z.string()]).refine(
 
 const optYuan = WireYuan.nullish();
 const str = z.string();
+/** A field the platform cannot do without: present and not empty. */
+const req = z.string().min(1, 'must not be empty');
 const optStr = z.string().nullish();
 const CertType = z.enum(['01', '02', '03']);
 const Flag = z.enum(['0', '1']);
@@ -34,7 +36,7 @@ export const tx1101 = {
   input: z.object({
     data: z.object({
       mdtrt_cert_type: CertType,
-      mdtrt_cert_no: str,
+      mdtrt_cert_no: req,
       card_sn: str,
       begntime: str,
       psn_cert_type: str,
@@ -55,7 +57,7 @@ export const tx1101 = {
 export const tx2201 = {
   input: z.object({
     data: z.object({
-      psn_no: str, insutype: str, begntime: str, mdtrt_cert_type: CertType, mdtrt_cert_no: str,
+      psn_no: req, insutype: req, begntime: str, mdtrt_cert_type: CertType, mdtrt_cert_no: req,
       ipt_otp_no: str, atddr_no: str, dr_name: str, dept_code: str, dept_name: str, caty: str,
     }),
   }),
@@ -64,15 +66,15 @@ export const tx2201 = {
 
 // ---- 2204 outpatient fee details
 export const FeeDetail = z.object({
-  feedetl_sn: str,
-  mdtrt_id: str,
-  psn_no: str,
+  feedetl_sn: req,
+  mdtrt_id: req,
+  psn_no: req,
   chrg_bchno: str,
   dise_codg: optStr,
   rxno: optStr,
   rx_circ_flag: optStr,
   fee_ocur_time: str,
-  med_list_codg: str,
+  med_list_codg: req,
   medins_list_codg: str,
   det_item_fee_sumamt: WireYuan,
   cnt: z.union([z.number(), z.string()]),
@@ -109,16 +111,16 @@ export const tx2204 = {
 
 // ---- 2206 / 2207 pre-settlement and settlement
 const SettleData = z.object({
-  psn_no: str,
+  psn_no: req,
   mdtrt_cert_type: CertType,
-  mdtrt_cert_no: str,
-  med_type: str,
+  mdtrt_cert_no: req,
+  med_type: req,
   medfee_sumamt: WireYuan,
   psn_setlway: str,
-  mdtrt_id: str,
+  mdtrt_id: req,
   chrg_bchno: str,
   acct_used_flag: Flag,
-  insutype: str,
+  insutype: req,
   invono: optStr,
   fulamt_ownpay_amt: optYuan,
   overlmt_selfpay: optYuan,
@@ -175,20 +177,177 @@ export const tx2207 = {
 
 // ---- 2208 cancel a settlement
 export const tx2208 = {
-  input: z.object({ data: z.object({ setl_id: str, mdtrt_id: str, psn_no: str }) }),
+  input: z.object({ data: z.object({ setl_id: req, mdtrt_id: req, psn_no: req }) }),
   output: z.looseObject({ setlinfo: SetlInfo, setldetail: z.array(SetlDetail).optional() }),
 };
 
 // ---- 2601 reversal by the original msgid
 export const tx2601 = {
-  input: z.object({ data: z.object({ psn_no: str, omsgid: z.string().length(30), oinfno: z.string().regex(/^\d{4}$/) }) }),
+  input: z.object({ data: z.object({ psn_no: req, omsgid: z.string().length(30), oinfno: z.string().regex(/^\d{4}$/) }) }),
   output: z.unknown(),
 };
 
 // ---- 5203 settlement query
 export const tx5203 = {
-  input: z.object({ data: z.object({ psn_no: str, setl_id: str, mdtrt_id: str }) }),
+  input: z.object({ data: z.object({ psn_no: req, setl_id: str, mdtrt_id: str }) }),
   output: z.looseObject({ setlinfo: SetlInfo, setldetail: z.array(SetlDetail) }),
+};
+
+// ---- 9002 sign out (output node name as seen in public HIS code; uncertain)
+export const tx9002 = {
+  input: z.object({ signOut: z.object({ sign_no: req, opter_no: str }) }),
+  output: z.looseObject({ signoutoutb: z.looseObject({ sign_time: str }) }),
+};
+
+// ---- 2202 cancel an outpatient registration
+export const tx2202 = {
+  input: z.object({ data: z.object({ psn_no: req, mdtrt_id: req, ipt_otp_no: str }) }),
+  output: z.unknown(),
+};
+
+// ---- 2203 outpatient visit information (diagnoses): nothing comes back but infcode
+export const DiseInfo = z.object({
+  diag_type: str,
+  diag_srt_no: z.union([z.number(), z.string()]),
+  diag_code: req,
+  diag_name: str,
+  diag_dept: optStr,
+  dise_dor_no: optStr,
+  dise_dor_name: optStr,
+  diag_time: optStr,
+  vali_flag: optStr,
+  maindiag_flag: optStr,
+  psn_no: optStr,
+});
+export const tx2203 = {
+  input: z.object({
+    mdtrtinfo: z.object({
+      mdtrt_id: req, psn_no: req, med_type: req, begntime: str, main_cond_dscr: optStr,
+      dise_codg: optStr, dise_name: optStr, birctrl_type: optStr, birctrl_matn_date: optStr,
+    }),
+    diseinfo: z.array(DiseInfo),
+  }),
+  output: z.unknown(),
+};
+
+// ---- 2205 cancel outpatient fee lines: chrg_bchno "0000" deletes every unsettled line of the visit
+export const tx2205 = {
+  input: z.object({ data: z.object({ mdtrt_id: req, chrg_bchno: req, psn_no: req }) }),
+  output: z.unknown(),
+};
+
+// ---- 2401 admission (output node `result` in public HIS code; INSURANCE-API.md says data)
+export const tx2401 = {
+  input: z.object({
+    mdtrtinfo: z.object({
+      psn_no: req, insutype: req, coner_name: optStr, tel: optStr, begntime: req,
+      mdtrt_cert_type: CertType, mdtrt_cert_no: str, med_type: req, ipt_no: req, medrcdno: optStr,
+      atddr_no: str, chfpdr_name: str, adm_diag_dscr: str, adm_dept_codg: str, adm_dept_name: str,
+      adm_bed: str, dscg_maindiag_code: str, dscg_maindiag_name: str, main_cond_dscr: optStr,
+      dise_codg: optStr, dise_name: optStr,
+    }),
+    diseinfo: z.array(DiseInfo),
+  }),
+  output: z.looseObject({ result: z.looseObject({ mdtrt_id: str }) }),
+};
+
+// ---- 2402 discharge
+export const tx2402 = {
+  input: z.object({
+    dscginfo: z.object({
+      mdtrt_id: req, psn_no: req, insutype: req, endtime: req, dise_codg: optStr, dise_name: optStr,
+      dscg_dept_codg: str, dscg_dept_name: str, dscg_bed: optStr, dscg_way: req, die_date: optStr,
+    }),
+    diseinfo: z.array(DiseInfo),
+  }),
+  output: z.unknown(),
+};
+
+// ---- 2404 / 2405 cancel admission / cancel discharge
+const VisitRef = z.object({ data: z.object({ mdtrt_id: req, psn_no: req }) });
+export const tx2404 = { input: VisitRef, output: z.unknown() };
+export const tx2405 = { input: VisitRef, output: z.unknown() };
+
+// ---- 2301 inpatient fee details: like 2204, with the order number and med_type instead of rx fields
+export const InpatientFeeDetail = z.object({
+  feedetl_sn: req,
+  init_feedetl_sn: optStr,
+  mdtrt_id: req,
+  drord_no: optStr,
+  psn_no: req,
+  med_type: req,
+  fee_ocur_time: str,
+  med_list_codg: req,
+  medins_list_codg: str,
+  det_item_fee_sumamt: WireYuan,
+  cnt: z.union([z.number(), z.string()]),
+  pric: WireYuan,
+  bilg_dept_codg: str,
+  bilg_dept_name: optStr,
+  bilg_dr_codg: str,
+  bilg_dr_name: optStr,
+  hosp_appr_flag: optStr,
+});
+export const tx2301 = {
+  input: z.object({ feedetail: z.array(InpatientFeeDetail).min(1) }),
+  output: z.looseObject({ result: z.array(FeeResult) }),
+};
+
+// ---- 2302 cancel inpatient fee lines: feedetl_sn "0000" deletes every unsettled line of the visit
+export const tx2302 = {
+  input: z.object({ data: z.array(z.object({ feedetl_sn: req, mdtrt_id: req, psn_no: req })).min(1) }),
+  output: z.unknown(),
+};
+
+// ---- 2303 / 2304 inpatient pre-settlement and settlement; one answer carries every fund (一单式)
+const InpatientSettleData = z.object({
+  psn_no: req,
+  mdtrt_cert_type: CertType,
+  mdtrt_cert_no: str,
+  medfee_sumamt: WireYuan,
+  psn_setlway: req,
+  mdtrt_id: req,
+  insutype: req,
+  acct_used_flag: Flag,
+  mid_setl_flag: Flag,
+  invono: optStr,
+  fulamt_ownpay_amt: optYuan,
+  overlmt_selfpay: optYuan,
+  preselfpay_amt: optYuan,
+  inscp_scp_amt: optYuan,
+});
+export const tx2303 = {
+  input: z.object({ data: InpatientSettleData }),
+  output: z.looseObject({ setlinfo: SetlInfo.extend({ setl_id: optStr }), setldetail: z.array(SetlDetail) }),
+};
+export const tx2304 = {
+  input: z.object({ data: InpatientSettleData }),
+  output: z.looseObject({ setlinfo: SetlInfo, setldetail: z.array(SetlDetail) }),
+};
+
+// ---- 2305 cancel an inpatient settlement (the public spec's answer has no psn_no)
+export const tx2305 = {
+  input: z.object({ data: z.object({ mdtrt_id: req, setl_id: req, psn_no: req }) }),
+  output: z.looseObject({ setlinfo: SetlInfo.extend({ psn_no: optStr }), setldetail: z.array(SetlDetail).optional() }),
+};
+
+// ---- 3201 reconciliation of totals: the terminal's sums against the platform's books
+export const tx3201 = {
+  input: z.object({
+    data: z.object({
+      insutype: req,
+      clr_type: req,
+      setl_optins: str,
+      stmt_begndate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      stmt_enddate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      medfee_sumamt: WireYuan,
+      fund_pay_sumamt: WireYuan,
+      acct_pay: WireYuan,
+      fixmedins_setl_cnt: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
+      refd_setl_flag: Flag.nullish(),
+    }),
+  }),
+  output: z.looseObject({ stmtinfo: z.looseObject({ setl_optins: optStr, stmt_rslt: z.enum(['0', '1']), stmt_rslt_dscr: optStr }) }),
 };
 
 export interface TransactionSchema {
@@ -198,12 +357,26 @@ export interface TransactionSchema {
 
 export const transactionSchemas: Record<string, TransactionSchema> = {
   '9001': tx9001,
+  '9002': tx9002,
   '1101': tx1101,
   '2201': tx2201,
+  '2202': tx2202,
+  '2203': tx2203,
   '2204': tx2204,
+  '2205': tx2205,
   '2206': tx2206,
   '2207': tx2207,
   '2208': tx2208,
+  '2301': tx2301,
+  '2302': tx2302,
+  '2303': tx2303,
+  '2304': tx2304,
+  '2305': tx2305,
+  '2401': tx2401,
+  '2402': tx2402,
+  '2404': tx2404,
+  '2405': tx2405,
   '2601': tx2601,
+  '3201': tx3201,
   '5203': tx5203,
 };

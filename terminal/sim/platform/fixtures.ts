@@ -83,6 +83,8 @@ export interface SimFixtures {
   config: z.infer<typeof Config>;
   people: SimPerson[];
   policies: Map<string, InsutypePolicy & { name: string }>;
+  /** insuplc_admdvs -> insutype -> policy: the insured area's own rules for 异地 patients. */
+  areaPolicies: Map<string, Map<string, InsutypePolicy & { name: string }>>;
   catalogue: Map<string, { name: string; chrgitm_lv: ItemClass; med_chrgitm_type: string }>;
 }
 
@@ -94,25 +96,34 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
   const config = Config.parse(readJson(fixturesDir, 'config.json'));
   const people = z.object({ people: z.array(Person) }).parse(readJson(fixturesDir, 'people.json')).people;
   const raw = z
-    .object({ insutypes: z.record(z.string(), Policy), catalogue: z.record(z.string(), CatalogueEntry) })
+    .object({
+      insutypes: z.record(z.string(), Policy),
+      areaPolicies: z.record(z.string().regex(/^\d{6}$/), z.record(z.string(), Policy)).default({}),
+      catalogue: z.record(z.string(), CatalogueEntry),
+    })
     .parse(readJson(fixturesDir, 'policies.json'));
-  const policies = new Map<string, InsutypePolicy & { name: string }>();
-  for (const [insutype, p] of Object.entries(raw.insutypes)) {
-    policies.set(insutype, {
-      name: p.name,
-      outpatient: p.outpatient,
-      inpatient: p.inpatient,
-      classBSelfpayPermille: p.classBSelfpayRatio,
-      personalAccount: p.personalAccount,
-      criticalIllness: p.criticalIllness && { fund: p.criticalIllness.fund, thresholdFen: p.criticalIllness.threshold, ratioPermille: p.criticalIllness.ratio },
-      medicalAid: p.medicalAid && { ratioPermille: p.medicalAid.ratio, annualCapFen: p.medicalAid.annualCap },
-    });
-  }
+  const toPolicies = (byInsutype: Record<string, z.infer<typeof Policy>>) => {
+    const policies = new Map<string, InsutypePolicy & { name: string }>();
+    for (const [insutype, p] of Object.entries(byInsutype)) {
+      policies.set(insutype, {
+        name: p.name,
+        outpatient: p.outpatient,
+        inpatient: p.inpatient,
+        classBSelfpayPermille: p.classBSelfpayRatio,
+        personalAccount: p.personalAccount,
+        criticalIllness: p.criticalIllness && { fund: p.criticalIllness.fund, thresholdFen: p.criticalIllness.threshold, ratioPermille: p.criticalIllness.ratio },
+        medicalAid: p.medicalAid && { ratioPermille: p.medicalAid.ratio, annualCapFen: p.medicalAid.annualCap },
+      });
+    }
+    return policies;
+  };
+  const policies = toPolicies(raw.insutypes);
+  const areaPolicies = new Map(Object.entries(raw.areaPolicies).map(([area, byType]) => [area, toPolicies(byType)]));
   for (const p of people) {
     if (!policies.has(p.insutype)) throw new Error(`person ${p.key} has insutype ${p.insutype} without a policy`);
     if (!validCertno(p.certno)) throw new Error(`person ${p.key} has a certno with a bad GB11643 check digit`);
   }
-  return { config, people, policies, catalogue: new Map(Object.entries(raw.catalogue)) };
+  return { config, people, policies, areaPolicies, catalogue: new Map(Object.entries(raw.catalogue)) };
 }
 
 /** GB 11643 check digit of an 18-character resident ID number. */

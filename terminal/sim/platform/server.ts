@@ -10,6 +10,7 @@ import { closeServer, listen, readBody, sendJson, sendText, trackSockets } from 
 import { mintEcQrPayload, verifyEcQrPayload } from './ecqr';
 import { FaultInjector, FaultPlan, type FaultRule } from './faults';
 import { loadFixtures } from './fixtures';
+import { loadDataFile, saveDataFile } from './persist';
 import { PlatformState, type Ledger } from './state';
 
 export type { Ledger } from './state';
@@ -36,14 +37,17 @@ export async function startPlatformSimulator(opts: {
   seed?: number;
   now?: () => Date;
   ecQrValiditySeconds?: number;
+  /** Keep the books in this JSON file across restarts (off when absent). */
+  dataFile?: string;
 }): Promise<PlatformSimulator> {
   const fx = loadFixtures(opts.fixturesDir);
   const now = opts.now ?? (() => new Date());
   const validitySeconds = opts.ecQrValiditySeconds ?? 60;
-  const state = new PlatformState(fx, now);
+  const saved = opts.dataFile ? loadDataFile(opts.dataFile) : null;
+  const state = new PlatformState(fx, now, saved?.state);
   const faults = new FaultInjector(opts.seed ?? 1);
   /** msgid -> fingerprint of the request and the exact text first answered. */
-  const answers = new Map<string, { fingerprint: string; text: string }>();
+  const answers = new Map<string, { fingerprint: string; text: string }>(saved?.answers ?? []);
   const usedQrNonces = new Set<string>();
   let refSerial = 0;
 
@@ -80,6 +84,7 @@ export async function startPlatformSimulator(opts: {
     const result = state.handle(env);
     const text = envelopeText(result.infcode, result.err_msg ?? null, result.output, receivedAt);
     answers.set(env.msgid, { fingerprint, text });
+    if (opts.dataFile) saveDataFile(opts.dataFile, { state: state.snapshot(), answers: [...answers] });
     return text;
   }
 

@@ -29,7 +29,8 @@ export interface FeeLine {
   cnt: string;
   medListCodg: string;
   split: LineSplit;
-  state: 'unsettled' | 'settled' | 'reversed';
+  /** reversed: undone by 2601; deleted: cancelled by 2205 / 2302 or with its visit. */
+  state: 'unsettled' | 'settled' | 'reversed' | 'deleted';
   setlId: string | null;
 }
 
@@ -37,10 +38,18 @@ export interface Visit {
   mdtrtId: string;
   psnNo: string;
   insutype: string;
+  /** The msgid of the 2201 / 2401 that opened it. */
   msgid: string;
-  status: 'open' | 'reversed';
+  kind: VisitKind;
+  /** med_type from 2401, or from 2203 for an outpatient visit ('' until known). */
+  medType: string;
+  /** open: registered or admitted; discharged: 2402 done; cancelled: 2202 / 2404; reversed: 2601. */
+  status: 'open' | 'discharged' | 'cancelled' | 'reversed';
+  diagnoses: number;
   fees: FeeLine[];
 }
+
+export type VisitKind = 'outpatient' | 'inpatient';
 
 export interface Settlement {
   setlId: string;
@@ -50,6 +59,10 @@ export interface Settlement {
   insutype: string;
   medType: string;
   setlTime: string;
+  kind: VisitKind;
+  /** clr_type: 11 outpatient, 21 inpatient; 3201 reconciles per clr_type. */
+  clrType: string;
+  clrOptins: string;
   split: Split;
   status: 'settled' | 'cancelled' | 'reversed';
   cancelSetlId: string | null;
@@ -59,8 +72,26 @@ export interface Ledger {
   accounts: Array<{ psnNo: string; balanceFen: number; ytd: YearToDate }>;
   visits: Visit[];
   settlements: Settlement[];
-  signIns: Array<{ signNo: string; opterNo: string }>;
+  signIns: SignIn[];
   tokens: number;
+  /** The calendar year the year-to-date totals belong to. */
+  year: number;
+}
+
+export interface SignIn { signNo: string; opterNo: string; signedOut: boolean }
+
+interface Effect { infno: string; committed: boolean; reversed: boolean }
+
+/** Everything the simulator's books hold, as JSON: what a dataFile keeps across restarts. */
+export interface StateSnapshot {
+  version: 1;
+  year: number;
+  serial: number;
+  accounts: Array<{ psnNo: string; balanceFen: number; ytd: YearToDate }>;
+  visits: Visit[];
+  settlements: Settlement[];
+  signIns: SignIn[];
+  effects: Array<[string, Effect]>;
 }
 
 const rejected = (err_msg: string): HandlerResult => ({ infcode: -1, err_msg });
@@ -69,14 +100,18 @@ export class PlatformState {
   private accounts = new Map<string, { balanceFen: number; ytd: YearToDate }>();
   private visits = new Map<string, Visit>();
   private settlements = new Map<string, Settlement>();
-  private signIns: Array<{ signNo: string; opterNo: string }> = [];
+  private signIns: SignIn[] = [];
   private tokens = new Map<string, { psnNo: string; expiresAt: number }>();
   /** What each processed msgid did, so 2601 can undo it. */
-  private effects = new Map<string, { infno: string; committed: boolean; reversed: boolean }>();
+  private effects = new Map<string, Effect>();
   private serial = 0;
+  private year: number;
 
-  constructor(private fx: SimFixtures, private now: () => Date) {
+  constructor(private fx: SimFixtures, private now: () => Date, snapshot?: StateSnapshot) {
+    this.year = now().getFullYear();
     for (const p of fx.people) this.accounts.set(p.psn_no, { balanceFen: p.balc, ytd: emptyYearToDate() });
+    if (snapshot) this.restore(snapshot);
+    this.rollYear();
   }
 
   ledger(): Ledger {
@@ -86,7 +121,40 @@ export class PlatformState {
       settlements: [...this.settlements.values()],
       signIns: this.signIns,
       tokens: this.tokens.size,
+      year: this.year,
     });
+  }
+
+  snapshot(): StateSnapshot {
+    return structuredClone({
+      version: 1 as const,
+      year: this.year,
+      serial: this.serial,
+      accounts: [...this.accounts].map(([psnNo, a]) => ({ psnNo, ...a })),
+      visits: [...this.visits.values()],
+      settlements: [...this.settlements.values()],
+      signIns: this.signIns,
+      effects: [...this.effects],
+    });
+  }
+
+  private restore(snap: StateSnapshot): void {
+    this.year = snap.year;
+    this.serial = snap.serial;
+    // People dropped from the fixtures since the file was written are dropped with them.
+    for (const a of snap.accounts) if (this.accounts.has(a.psnNo)) this.accounts.set(a.psnNo, { balanceFen: a.balanceFen, ytd: a.ytd });
+    this.visits = new Map(snap.visits.map((v) => [v.mdtrtId, v]));
+    this.settlements = new Map(snap.settlements.map((x) => [x.setlId, x]));
+    this.signIns = snap.signIns;
+    this.effects = new Map(snap.effects);
+  }
+
+  /** The deductible, the caps and the 大病 threshold count per calendar year: a new year starts at zero. */
+  private rollYear(): void {
+    const year = this.now().getFullYear();
+    if (year === this.year) return;
+    for (const a of this.accounts.values()) a.ytd = emptyYearToDate();
+    this.year = year;
   }
 
   personByKey(key: string): SimPerson | undefined {
@@ -108,10 +176,11 @@ export class PlatformState {
   }
 
   handle(env: CallEnvelope): HandlerResult {
+    this.rollYear();
     const schema = transactionSchemas[env.infno];
     if (!schema) return rejected(`交易编号[${env.infno}]不存在`);
-    const input = schema.input.safeParse(env.input);
-    if (!input.success) return rejected(`入参校验失败: ${input.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ').slice(0, 300)}`);
+    const input = schema.input.safeParse(env.input, { reportInput: true });
+    if (!input.success) return rejected(describeInputIssues(input.error.issues));
     const result = this.dispatch(env);
     this.effects.set(env.msgid, { infno: env.infno, committed: result.infcode === 0 && COMMITTING.has(env.infno), reversed: false });
     return result;
@@ -122,13 +191,27 @@ export class PlatformState {
     const input = env.input as Record<string, Record<string, unknown> & Array<Record<string, unknown>>>;
     switch (env.infno) {
       case '9001': return this.signIn(input.signIn as unknown as { opter_no: string });
+      case '9002': return this.signOut(input.signOut as unknown as { sign_no: string; opter_no: string });
       case '1101': return this.personInfo(input.data as unknown as PersonQuery);
       case '2201': return this.register(env, input.data as unknown as RegisterData);
-      case '2204': return this.uploadFees(env, input.feedetail as unknown as FeeDetailData[]);
-      case '2206': return this.settle(env, input.data as unknown as SettleData, false);
-      case '2207': return this.settle(env, input.data as unknown as SettleData, true);
-      case '2208': return this.cancelSettlement(input.data as unknown as { setl_id: string; mdtrt_id: string; psn_no: string });
+      case '2202': return this.cancelRegistration(input.data as unknown as VisitRef);
+      case '2203': return this.visitInfo(input.mdtrtinfo as unknown as { mdtrt_id: string; psn_no: string; med_type: string }, (input.diseinfo as unknown as unknown[]).length);
+      case '2204': return this.uploadFees(env, input.feedetail as unknown as FeeDetailData[], 'outpatient');
+      case '2205': return this.deleteOutpatientFees(input.data as unknown as VisitRef & { chrg_bchno: string });
+      case '2206': return this.settle(env, input.data as unknown as SettleData, false, 'outpatient');
+      case '2207': return this.settle(env, input.data as unknown as SettleData, true, 'outpatient');
+      case '2208': return this.cancelSettlement(input.data as unknown as SettlementRef, 'outpatient');
+      case '2301': return this.uploadFees(env, input.feedetail as unknown as FeeDetailData[], 'inpatient');
+      case '2302': return this.deleteInpatientFees(input.data as unknown as Array<VisitRef & { feedetl_sn: string }>);
+      case '2303': return this.settle(env, input.data as unknown as SettleData, false, 'inpatient');
+      case '2304': return this.settle(env, input.data as unknown as SettleData, true, 'inpatient');
+      case '2305': return this.cancelSettlement(input.data as unknown as SettlementRef, 'inpatient');
+      case '2401': return this.admit(env, input.mdtrtinfo as unknown as AdmissionData, (input.diseinfo as unknown as unknown[]).length);
+      case '2402': return this.discharge(input.dscginfo as unknown as VisitRef & { insutype: string });
+      case '2404': return this.cancelAdmission(input.data as unknown as VisitRef);
+      case '2405': return this.cancelDischarge(input.data as unknown as VisitRef);
       case '2601': return this.reverse(input.data as unknown as { psn_no: string; omsgid: string; oinfno: string });
+      case '3201': return this.reconcile(input.data as unknown as ReconcileData);
       case '5203': return this.querySettlement(input.data as unknown as { psn_no: string; setl_id: string; mdtrt_id: string });
       default: return rejected(`交易编号[${env.infno}]模拟器未实现`);
     }
@@ -136,8 +219,16 @@ export class PlatformState {
 
   private signIn(data: { opter_no: string }): HandlerResult {
     const signNo = `${this.fx.config.signNoPrefix}${formatCompactTime(this.now())}${String(++this.serial).padStart(8, '0')}`;
-    this.signIns.push({ signNo, opterNo: data.opter_no });
+    this.signIns.push({ signNo, opterNo: data.opter_no, signedOut: false });
     return { infcode: 0, output: { signinoutb: { sign_time: formatWireTime(this.now()), sign_no: signNo } } };
+  }
+
+  private signOut(data: { sign_no: string }): HandlerResult {
+    const s = this.signIns.find((x) => x.signNo === data.sign_no);
+    if (!s) return rejected(`签到编号[${data.sign_no}]不存在`);
+    if (s.signedOut) return rejected(`签到编号[${data.sign_no}]已签退`);
+    s.signedOut = true;
+    return { infcode: 0, output: { signoutoutb: { sign_time: formatWireTime(this.now()) } } };
   }
 
   private findPerson(q: PersonQuery): SimPerson | string {
@@ -206,31 +297,127 @@ export class PlatformState {
     if (typeof p === 'string') return rejected(p);
     if (d.insutype !== p.insutype) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
     const mdtrtId = this.nextId('');
-    this.visits.set(mdtrtId, { mdtrtId, psnNo: p.psn_no, insutype: p.insutype, msgid: env.msgid, status: 'open', fees: [] });
+    this.visits.set(mdtrtId, { mdtrtId, psnNo: p.psn_no, insutype: p.insutype, msgid: env.msgid, kind: 'outpatient', medType: '', status: 'open', diagnoses: 0, fees: [] });
     return { infcode: 0, output: { data: { mdtrt_id: mdtrtId, psn_no: p.psn_no, ipt_otp_no: d.ipt_otp_no, exp_content: '' } } };
   }
 
-  private uploadFees(env: CallEnvelope, lines: FeeDetailData[]): HandlerResult {
+  /** The visit named by a request, checked against its person, kind and the states it may be in. */
+  private visitFor(mdtrtId: string, psnNo: string, kind: VisitKind, states: Visit['status'][]): Visit | string {
+    const v = this.visits.get(mdtrtId);
+    if (!v || v.kind !== kind || v.status === 'reversed' || v.status === 'cancelled') return `就诊信息[${mdtrtId}]不存在`;
+    if (v.psnNo !== psnNo) return '人员编号与就诊信息不符';
+    if (!states.includes(v.status)) return v.status === 'discharged' ? `就诊信息[${mdtrtId}]已出院` : `就诊信息[${mdtrtId}]未出院`;
+    return v;
+  }
+
+  private cancelRegistration(d: VisitRef): HandlerResult {
+    const v = this.visitFor(d.mdtrt_id, d.psn_no, 'outpatient', ['open']);
+    if (typeof v === 'string') return rejected(v);
+    if (v.fees.some((f) => f.state === 'settled')) return rejected('就诊已结算，请先撤销结算');
+    for (const f of v.fees) if (f.state === 'unsettled') f.state = 'deleted';
+    v.status = 'cancelled';
+    return { infcode: 0, output: {} };
+  }
+
+  private visitInfo(d: { mdtrt_id: string; psn_no: string; med_type: string }, diagnoses: number): HandlerResult {
+    const v = this.visitFor(d.mdtrt_id, d.psn_no, 'outpatient', ['open']);
+    if (typeof v === 'string') return rejected(v);
+    if (diagnoses === 0) return rejected('诊断信息[diseinfo]不能为空');
+    v.medType = d.med_type;
+    v.diagnoses = diagnoses;
+    return { infcode: 0, output: {} };
+  }
+
+  private deleteOutpatientFees(d: VisitRef & { chrg_bchno: string }): HandlerResult {
+    const v = this.visitFor(d.mdtrt_id, d.psn_no, 'outpatient', ['open']);
+    if (typeof v === 'string') return rejected(v);
+    // "0000" is the spec's "every unsettled line of this visit".
+    const lines = v.fees.filter((f) => f.state === 'unsettled' && (d.chrg_bchno === '0000' || f.chrgBchno === d.chrg_bchno));
+    if (lines.length === 0) return rejected(`收费批次号[${d.chrg_bchno}]无可撤销的未结算费用明细`);
+    for (const f of lines) f.state = 'deleted';
+    return { infcode: 0, output: {} };
+  }
+
+  private deleteInpatientFees(rows: Array<VisitRef & { feedetl_sn: string }>): HandlerResult {
+    const doomed = new Set<FeeLine>();
+    for (const r of rows) {
+      const v = this.visitFor(r.mdtrt_id, r.psn_no, 'inpatient', ['open', 'discharged']);
+      if (typeof v === 'string') return rejected(v);
+      if (r.feedetl_sn === '0000') {
+        for (const f of v.fees) if (f.state === 'unsettled') doomed.add(f);
+        continue;
+      }
+      const line = v.fees.find((f) => f.feedetlSn === r.feedetl_sn && (f.state === 'unsettled' || f.state === 'settled'));
+      if (!line) return rejected(`费用明细流水号[${r.feedetl_sn}]不存在`);
+      if (line.state === 'settled') return rejected(`费用明细流水号[${r.feedetl_sn}]已结算，不能撤销`);
+      doomed.add(line);
+    }
+    // Every row checked before any line goes: a refused request leaves the visit as it was.
+    if (doomed.size === 0) return rejected('无可撤销的未结算费用明细');
+    for (const f of doomed) f.state = 'deleted';
+    return { infcode: 0, output: {} };
+  }
+
+  private admit(env: CallEnvelope, d: AdmissionData, diagnoses: number): HandlerResult {
+    const p = this.checkPerson(d.psn_no, env, true);
+    if (typeof p === 'string') return rejected(p);
+    if (d.insutype !== p.insutype) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
+    const cert = this.certMatches(p, d.mdtrt_cert_type, d.mdtrt_cert_no);
+    if (cert) return rejected(cert);
+    if (settingOf(d.med_type) !== 'inpatient') return rejected(`医疗类别[${d.med_type}]不是住院类别`);
+    if (diagnoses === 0) return rejected('入院诊断信息[diseinfo]不能为空');
+    const inHospital = [...this.visits.values()].some((v) => v.psnNo === p.psn_no && v.kind === 'inpatient' && v.status === 'open');
+    if (inHospital) return rejected('参保人存在未出院的住院登记，不能重复入院');
+    const mdtrtId = this.nextId('');
+    this.visits.set(mdtrtId, { mdtrtId, psnNo: p.psn_no, insutype: p.insutype, msgid: env.msgid, kind: 'inpatient', medType: d.med_type, status: 'open', diagnoses, fees: [] });
+    return { infcode: 0, output: { result: { mdtrt_id: mdtrtId, psn_no: p.psn_no, ipt_no: d.ipt_no } } };
+  }
+
+  private discharge(d: VisitRef & { insutype: string }): HandlerResult {
+    const v = this.visitFor(d.mdtrt_id, d.psn_no, 'inpatient', ['open']);
+    if (typeof v === 'string') return rejected(v);
+    if (d.insutype !== v.insutype) return rejected(`险种类型[${d.insutype}]与入院登记不符`);
+    v.status = 'discharged';
+    return { infcode: 0, output: {} };
+  }
+
+  private cancelAdmission(d: VisitRef): HandlerResult {
+    const v = this.visitFor(d.mdtrt_id, d.psn_no, 'inpatient', ['open']);
+    if (typeof v === 'string') return rejected(v);
+    if (v.fees.some((f) => f.state === 'unsettled' || f.state === 'settled')) return rejected('存在费用明细，请先撤销费用明细(2302)');
+    v.status = 'cancelled';
+    return { infcode: 0, output: {} };
+  }
+
+  private cancelDischarge(d: VisitRef): HandlerResult {
+    const v = this.visitFor(d.mdtrt_id, d.psn_no, 'inpatient', ['discharged']);
+    if (typeof v === 'string') return rejected(v);
+    const settled = [...this.settlements.values()].some((s) => s.mdtrtId === v.mdtrtId && s.status === 'settled');
+    if (settled) return rejected('已办理结算，请先撤销结算(2305)');
+    v.status = 'open';
+    return { infcode: 0, output: {} };
+  }
+
+  private uploadFees(env: CallEnvelope, lines: FeeDetailData[], kind: VisitKind): HandlerResult {
     const staged: Array<{ visit: Visit; line: FeeLine }> = [];
     for (const l of lines) {
-      const visit = this.visits.get(l.mdtrt_id);
-      if (!visit || visit.status !== 'open') return rejected(`就诊信息[${l.mdtrt_id}]不存在`);
-      if (visit.psnNo !== l.psn_no) return rejected('人员编号与就诊信息不符');
+      const visit = this.visitFor(l.mdtrt_id, l.psn_no, kind, ['open']);
+      if (typeof visit === 'string') return rejected(visit);
       const p = this.checkPerson(l.psn_no, env, true);
       if (typeof p === 'string') return rejected(p);
       const item = this.fx.catalogue.get(l.med_list_codg);
       if (!item) return rejected(`医保目录编码[${l.med_list_codg}]不存在`);
       const amountFen = yuanToFen(l.det_item_fee_sumamt);
       if (amountFen < 0) return rejected(`费用明细[${l.feedetl_sn}]金额不能为负`);
-      const clash = visit.fees.some((f) => f.feedetlSn === l.feedetl_sn && f.state !== 'reversed') ||
+      const clash = visit.fees.some((f) => f.feedetlSn === l.feedetl_sn && (f.state === 'unsettled' || f.state === 'settled')) ||
         staged.some((s) => s.visit === visit && s.line.feedetlSn === l.feedetl_sn);
       if (clash) return rejected(`费用明细流水号[${l.feedetl_sn}]重复`);
-      const policy = this.fx.policies.get(visit.insutype);
+      const policy = this.policyOf(p);
       if (!policy) return rejected('险种无待遇政策');
       staged.push({
         visit,
         line: {
-          feedetlSn: l.feedetl_sn, chrgBchno: l.chrg_bchno, msgid: env.msgid, amountFen, priceFen: yuanToFen(l.pric),
+          feedetlSn: l.feedetl_sn, chrgBchno: l.chrg_bchno ?? '', msgid: env.msgid, amountFen, priceFen: yuanToFen(l.pric),
           cnt: String(l.cnt), medListCodg: l.med_list_codg, split: classifyLine(amountFen, item.chrgitm_lv, policy),
           state: 'unsettled', setlId: null,
         },
@@ -260,18 +447,20 @@ export class PlatformState {
     };
   }
 
-  private settle(env: CallEnvelope, d: SettleData, commit: boolean): HandlerResult {
-    const visit = this.visits.get(d.mdtrt_id);
-    if (!visit || visit.status !== 'open') return rejected(`就诊信息[${d.mdtrt_id}]不存在`);
-    if (visit.psnNo !== d.psn_no) return rejected('人员编号与就诊信息不符');
+  private settle(env: CallEnvelope, d: SettleData, commit: boolean, kind: VisitKind): HandlerResult {
+    // An inpatient bill settles at discharge; mid_setl_flag 1 (中途结算) settles what is there so far.
+    const states: Visit['status'][] = kind === 'outpatient' || d.mid_setl_flag === '1' ? ['open', 'discharged'] : ['discharged'];
+    const visit = this.visitFor(d.mdtrt_id, d.psn_no, kind, states);
+    if (typeof visit === 'string') return rejected(visit === `就诊信息[${d.mdtrt_id}]未出院` ? '未办理出院登记，不能进行出院结算' : visit);
     const p = this.checkPerson(d.psn_no, env, true);
     if (typeof p === 'string') return rejected(p);
     if (d.insutype !== p.insutype) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
     const cert = this.certMatches(p, d.mdtrt_cert_type, d.mdtrt_cert_no);
     if (cert) return rejected(cert);
-    const policy = this.fx.policies.get(p.insutype);
+    const policy = this.policyOf(p);
     if (!policy) return rejected('险种无待遇政策');
-    const fees = visit.fees.filter((f) => f.state === 'unsettled' && (d.chrg_bchno === '' || f.chrgBchno === d.chrg_bchno));
+    const medType = kind === 'inpatient' ? visit.medType : d.med_type ?? '';
+    const fees = visit.fees.filter((f) => f.state === 'unsettled' && (!d.chrg_bchno || f.chrgBchno === d.chrg_bchno));
     if (fees.length === 0) return rejected('无待结算的费用明细');
     const total = fees.reduce((s, f) => s + f.amountFen, 0);
     if (yuanToFen(d.medfee_sumamt) !== total) {
@@ -280,7 +469,7 @@ export class PlatformState {
     const account = this.account(p.psn_no);
     const split = splitBill({
       lines: fees.map((f) => f.split),
-      setting: settingOf(d.med_type),
+      setting: kind === 'inpatient' ? 'inpatient' : settingOf(medType),
       policy,
       ytd: account.ytd,
       medicalAidEligible: p.medicalAid,
@@ -290,8 +479,8 @@ export class PlatformState {
     const setlTime = formatWireTime(this.now());
     const settlement: Settlement = {
       setlId: commit ? this.nextId('S') : '',
-      mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: p.insutype, medType: d.med_type,
-      setlTime, split, status: 'settled', cancelSetlId: null,
+      mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: p.insutype, medType,
+      setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, split, status: 'settled', cancelSetlId: null,
     };
     if (commit) {
       account.balanceFen = split.balanceAfterFen;
@@ -330,7 +519,7 @@ export class PlatformState {
       fund_pay_sumamt: y(x.fundPaySumamtFen), psn_part_amt: y(x.psnPartFen), acct_pay: y(x.acctPayFen),
       psn_cash_pay: y(x.psnCashPayFen), hosp_part_amt: 0, balc: fenToYuan(this.account(s.psnNo).balanceFen),
       acct_mulaid_pay: y(x.acctMulaidPayFen), medins_setl_id: s.msgid, clr_optins: p.insuplc_admdvs,
-      clr_way: '1', clr_type: '11', refd_setl_flag: s.status === 'settled' ? '0' : '1',
+      clr_way: '1', clr_type: s.clrType, refd_setl_flag: s.status === 'settled' ? '0' : '1',
     };
     const funds: Array<[string, string, number]> = [
       [`${s.insutype}100`, '基本医疗保险统筹基金支出', x.hifpFen],
@@ -358,9 +547,9 @@ export class PlatformState {
     s.status = status;
   }
 
-  private cancelSettlement(d: { setl_id: string; mdtrt_id: string; psn_no: string }): HandlerResult {
+  private cancelSettlement(d: SettlementRef, kind: VisitKind): HandlerResult {
     const s = this.settlements.get(d.setl_id);
-    if (!s || s.mdtrtId !== d.mdtrt_id || s.psnNo !== d.psn_no) return rejected(`结算信息[${d.setl_id}]不存在`);
+    if (!s || s.kind !== kind || s.mdtrtId !== d.mdtrt_id || s.psnNo !== d.psn_no) return rejected(`结算信息[${d.setl_id}]不存在`);
     if (s.status !== 'settled') return rejected(`结算信息[${d.setl_id}]已撤销`);
     const p = this.fx.people.find((x) => x.psn_no === s.psnNo);
     if (!p) return rejected('人员编号不存在');
@@ -376,23 +565,27 @@ export class PlatformState {
     if (effect.reversed) return rejected(`原交易[${d.omsgid}]已冲正`);
     if (!effect.committed) return rejected(`原交易[${d.omsgid}]未成功，无需冲正`);
     switch (d.oinfno) {
-      case '2207': {
+      case '2207':
+      case '2304': {
         const s = [...this.settlements.values()].find((x) => x.msgid === d.omsgid);
         if (!s || s.psnNo !== d.psn_no) return rejected('人员编号与原交易不符');
         if (s.status !== 'settled') return rejected(`原交易[${d.omsgid}]的结算已撤销`);
         this.undoSettlement(s, 'reversed');
         break;
       }
-      case '2204': {
+      case '2204':
+      case '2301': {
         const fees = [...this.visits.values()].flatMap((v) => v.fees).filter((f) => f.msgid === d.omsgid);
         if (fees.some((f) => f.state === 'settled')) return rejected('费用明细已结算，请先撤销结算');
         for (const f of fees) f.state = 'reversed';
         break;
       }
-      case '2201': {
+      case '2201':
+      case '2401': {
         const v = [...this.visits.values()].find((x) => x.msgid === d.omsgid);
         if (!v || v.psnNo !== d.psn_no) return rejected('人员编号与原交易不符');
         if (v.fees.some((f) => f.state === 'settled')) return rejected('就诊已结算，请先撤销结算');
+        for (const f of v.fees) if (f.state === 'unsettled') f.state = 'deleted';
         v.status = 'reversed';
         break;
       }
@@ -401,6 +594,47 @@ export class PlatformState {
     }
     effect.reversed = true;
     return { infcode: 0, output: {} };
+  }
+
+  /**
+   * 3201: the terminal's totals for one insutype and clr_type over a date range against the books.
+   * refd_setl_flag 1 compares the cancelled settlements (refunds); otherwise those still in force.
+   * A 2601 reversal erases a settlement, so it is in neither.
+   */
+  private reconcile(d: ReconcileData): HandlerResult {
+    const refunds = d.refd_setl_flag === '1';
+    if (d.stmt_begndate > d.stmt_enddate) return rejected('对账开始日期[stmt_begndate]不能晚于结束日期[stmt_enddate]');
+    const rows = [...this.settlements.values()].filter((s) =>
+      s.insutype === d.insutype && s.clrType === d.clr_type && (d.setl_optins === '' || s.clrOptins === d.setl_optins) &&
+      s.setlTime.slice(0, 10) >= d.stmt_begndate && s.setlTime.slice(0, 10) <= d.stmt_enddate &&
+      s.status === (refunds ? 'cancelled' : 'settled'));
+    const books = {
+      medfee_sumamt: rows.reduce((a, s) => a + s.split.medfeeSumamtFen, 0),
+      fund_pay_sumamt: rows.reduce((a, s) => a + s.split.fundPaySumamtFen, 0),
+      acct_pay: rows.reduce((a, s) => a + s.split.acctPayFen, 0),
+    };
+    const names = { medfee_sumamt: '医疗费总额', fund_pay_sumamt: '基金支付总额', acct_pay: '个人账户支付金额' } as const;
+    const differences: string[] = [];
+    for (const key of ['medfee_sumamt', 'fund_pay_sumamt', 'acct_pay'] as const) {
+      const theirs = yuanToFen(d[key]);
+      if (theirs !== books[key]) differences.push(`${names[key]}[${key}]不符: 机构${fenToYuanString(theirs)} 中心${fenToYuanString(books[key])}`);
+    }
+    if (Number(d.fixmedins_setl_cnt) !== rows.length) differences.push(`结算笔数[fixmedins_setl_cnt]不符: 机构${d.fixmedins_setl_cnt} 中心${rows.length}`);
+    return {
+      infcode: 0,
+      output: {
+        stmtinfo: {
+          setl_optins: d.setl_optins,
+          stmt_rslt: differences.length === 0 ? '0' : '1',
+          stmt_rslt_dscr: differences.length === 0 ? `对账平: ${rows.length}笔` : `对账不平: ${differences.join('; ')}`,
+        },
+      },
+    };
+  }
+
+  /** Cross-region (异地) patients are paid by their insured area's policy when the fixtures give one. */
+  private policyOf(p: SimPerson) {
+    return this.fx.areaPolicies.get(p.insuplc_admdvs)?.get(p.insutype) ?? this.fx.policies.get(p.insutype);
   }
 
   private querySettlement(d: { psn_no: string; setl_id: string; mdtrt_id: string }): HandlerResult {
@@ -416,17 +650,39 @@ export class PlatformState {
 }
 
 /** Transactions whose success changes the books, and so can be reversed by 2601. */
-const COMMITTING = new Set(['2201', '2204', '2207']);
+const COMMITTING = new Set(['2201', '2204', '2207', '2301', '2304', '2401']);
 
 interface PersonQuery { mdtrt_cert_type: string; mdtrt_cert_no: string; card_sn: string }
 interface RegisterData { psn_no: string; insutype: string; ipt_otp_no: string }
+interface VisitRef { mdtrt_id: string; psn_no: string }
+interface SettlementRef { setl_id: string; mdtrt_id: string; psn_no: string }
+interface AdmissionData {
+  psn_no: string; insutype: string; mdtrt_cert_type: string; mdtrt_cert_no: string; med_type: string; ipt_no: string;
+}
+interface ReconcileData {
+  insutype: string; clr_type: string; setl_optins: string; stmt_begndate: string; stmt_enddate: string;
+  medfee_sumamt: number | string; fund_pay_sumamt: number | string; acct_pay: number | string;
+  fixmedins_setl_cnt: number | string; refd_setl_flag?: string | null;
+}
 interface FeeDetailData {
-  feedetl_sn: string; mdtrt_id: string; psn_no: string; chrg_bchno: string; med_list_codg: string;
+  feedetl_sn: string; mdtrt_id: string; psn_no: string; chrg_bchno?: string; med_list_codg: string;
   det_item_fee_sumamt: number | string; pric: number | string; cnt: number | string;
 }
+/** 2206/2207 and 2303/2304: the inpatient pair has mid_setl_flag instead of med_type and chrg_bchno. */
 interface SettleData {
-  psn_no: string; mdtrt_cert_type: string; mdtrt_cert_no: string; med_type: string; medfee_sumamt: number | string;
-  mdtrt_id: string; chrg_bchno: string; acct_used_flag: string; insutype: string;
+  psn_no: string; mdtrt_cert_type: string; mdtrt_cert_no: string; med_type?: string; medfee_sumamt: number | string;
+  mdtrt_id: string; chrg_bchno?: string; acct_used_flag: string; insutype: string; mid_setl_flag?: string;
+}
+
+/** A refused input names the field: 入参[data.psn_no]不能为空 rather than a schema dump. */
+function describeInputIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code: string; input?: unknown }>): string {
+  const parts = issues.slice(0, 5).map((i) => {
+    const field = i.path.map(String).join('.') || '(input)';
+    const missing = i.code === 'invalid_type' && i.input === undefined;
+    const empty = i.code === 'too_small' && i.input === '';
+    return missing || empty ? `入参[${field}]不能为空` : `入参[${field}]格式错误: ${i.message}`;
+  });
+  return `入参校验失败: ${parts.join('; ')}`.slice(0, 400);
 }
 
 function ageOn(brdy: string, at: Date): number {
