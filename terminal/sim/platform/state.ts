@@ -63,6 +63,8 @@ export interface Settlement {
   /** clr_type: 11 outpatient, 21 inpatient; 3201 reconciles per clr_type. */
   clrType: string;
   clrOptins: string;
+  /** 中途结算 (mid_setl_flag 1): does not close the stay, so the discharge may still be undone. */
+  midSetl: boolean;
   split: Split;
   status: 'settled' | 'cancelled' | 'reversed';
   cancelSetlId: string | null;
@@ -392,7 +394,7 @@ export class PlatformState {
   private cancelDischarge(d: VisitRef): HandlerResult {
     const v = this.visitFor(d.mdtrt_id, d.psn_no, 'inpatient', ['discharged']);
     if (typeof v === 'string') return rejected(v);
-    const settled = [...this.settlements.values()].some((s) => s.mdtrtId === v.mdtrtId && s.status === 'settled');
+    const settled = [...this.settlements.values()].some((s) => s.mdtrtId === v.mdtrtId && s.status === 'settled' && !s.midSetl);
     if (settled) return rejected('已办理结算，请先撤销结算(2305)');
     v.status = 'open';
     return { infcode: 0, output: {} };
@@ -480,7 +482,7 @@ export class PlatformState {
     const settlement: Settlement = {
       setlId: commit ? this.nextId('S') : '',
       mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: p.insutype, medType,
-      setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, split, status: 'settled', cancelSetlId: null,
+      setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, midSetl: d.mid_setl_flag === '1', split, status: 'settled', cancelSetlId: null,
     };
     if (commit) {
       account.balanceFen = split.balanceAfterFen;
@@ -678,7 +680,7 @@ interface SettleData {
 function describeInputIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code: string; input?: unknown }>): string {
   const parts = issues.slice(0, 5).map((i) => {
     const field = i.path.map(String).join('.') || '(input)';
-    const missing = i.code === 'invalid_type' && i.input === undefined;
+    const missing = i.input === undefined;
     const empty = i.code === 'too_small' && i.input === '';
     return missing || empty ? `入参[${field}]不能为空` : `入参[${field}]格式错误: ${i.message}`;
   });
