@@ -1,0 +1,176 @@
+// The devices benchmark (`npm run bench:devices`): QR decoding from camera frames with @zxing/library
+// and zxing-wasm on a clean and a hard synthetic set (seeded, made at bench time), the decode
+// pipeline before and after its retries, codec throughput, 100,000 fuzz cases a codec, and the time
+// from the last byte written on a pty to the scan event in the terminal. Last line: one JSON object.
+import { performance } from 'node:perf_hooks';
+import { SerialPort } from 'serialport';
+import { qrSymbol, renderQrScene, seededRandom } from '../drivers/camera/synth-qr';
+import { decodeQrFrame, decodeQrZxingJs, decodeQrZxingWasm, loadZxingWasm } from '../drivers/camera/qr-decode';
+import type { CameraFrame } from '../drivers/camera/frame';
+import { fuzzCodec, type FuzzResult } from '../drivers/fuzz/codec-fuzz';
+import { samFuzzTarget } from '../drivers/id-card/fuzz-target';
+import { cardReaderFuzzTarget } from '../drivers/card-reader/fuzz-target';
+import { qrScannerFuzzTarget } from '../drivers/qr-scanner/fuzz-target';
+import { createSamResponseDecoder } from '../drivers/id-card/codec';
+import { syntheticBaseInfoAnswer } from '../drivers/id-card/sim-reader';
+import { createReaderAnswerDecoder, encodeCardBaseInfo, encodeReaderAnswer } from '../drivers/card-reader/codec';
+import { SYNTHETIC_SS_CARD } from '../drivers/card-reader/sim-reader';
+import { createQrScannerCodec } from '../drivers/qr-scanner/codec';
+import { createQrScanner } from '../drivers/qr-scanner/device';
+import { createSerialTransport } from '../drivers/transport/serial';
+import { createPtyPair } from '../drivers/transport/pty';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const SET_SIZE = Number(args.get('frames') ?? 160);
+const FUZZ_CASES = Number(args.get('fuzz') ?? 100_000);
+const SEED = Number(args.get('seed') ?? 42);
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const log = (...parts: unknown[]) => console.log(...parts);
+
+async function makeSet(hard: boolean): Promise<Array<{ frame: CameraFrame; text: string }>> {
+  const rnd = seededRandom(SEED + (hard ? 1 : 0));
+  const set = [];
+  for (let i = 0; i < SET_SIZE; i++) {
+    // Lengths of real codes: pay codes (18 digits) to 医保码 payloads (~100 characters).
+    const text = `NHSAEC1.EC${Math.floor(rnd() * 1e12).toString(36).toUpperCase()}.${1700000000 + i}.${Math.floor(rnd() * 1e15).toString(16)}${'x'.repeat(Math.floor(rnd() * 60))}`;
+    set.push({ frame: renderQrScene(await qrSymbol(text), { hard, seed: SEED * 1000 + i + (hard ? 500_000 : 0) }), text });
+  }
+  return set;
+}
+
+interface DecodeFigures {
+  p50: number;
+  p95: number;
+  success: number;
+}
+
+async function measure(set: Array<{ frame: CameraFrame; text: string }>, decode: (f: CameraFrame) => Promise<string | null> | string | null): Promise<DecodeFigures & { by?: Record<string, number> }> {
+  const times: number[] = [];
+  let ok = 0;
+  for (const { frame, text } of set) {
+    const t0 = performance.now();
+    const got = await decode(frame);
+    times.push(performance.now() - t0);
+    if (got === text) ok++;
+  }
+  return { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), success: round(ok / set.length, 4) };
+}
+
+function throughput(name: string, frame: Uint8Array, create: () => { push(c: Uint8Array): unknown[] }): number {
+  const decoder = create();
+  const n = Math.max(2000, Math.floor(20_000_000 / frame.length));
+  const t0 = performance.now();
+  let events = 0;
+  for (let i = 0; i < n; i++) events += decoder.push(frame).length;
+  const fps = n / ((performance.now() - t0) / 1000);
+  if (events !== n) throw new Error(`${name}: ${events} events for ${n} frames`);
+  log(`codec ${name}: ${Math.round(fps)} frames/s (${frame.length} bytes a frame)`);
+  return Math.round(fps);
+}
+
+async function ptyToEvent(samples: number): Promise<number[]> {
+  const pair = await createPtyPair();
+  const scanner = createQrScanner({ id: 'bench', transport: createSerialTransport({ path: pair.hostPath, baudRate: 115200 }), suffix: 'CRLF' });
+  let resolveScan: (() => void) | null = null;
+  scanner.onScan(() => resolveScan?.());
+  await scanner.start();
+  const port = new SerialPort({ path: pair.devicePath, baudRate: 115200, autoOpen: false });
+  port.on('error', () => {});
+  await new Promise<void>((r, j) => port.open((e) => (e ? j(e) : r())));
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const code = `ZY${String(2024081500000 + i)}`;
+      await new Promise<void>((r) => port.write(code, () => port.drain(() => r())));
+      await new Promise((r) => setTimeout(r, 5));
+      const seen = new Promise<void>((r) => (resolveScan = r));
+      // The clock starts as the frame's last bytes (its suffix) are handed to the pty.
+      const t0 = performance.now();
+      port.write('\r\n');
+      await seen;
+      out.push(performance.now() - t0);
+    }
+  } finally {
+    await new Promise<void>((r) => port.close(() => r()));
+    await scanner.stop();
+    await pair.close();
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  await loadZxingWasm();
+  const clean = await makeSet(false);
+  const hard = await makeSet(true);
+  log(`sets: ${clean.length} clean, ${hard.length} hard frames of 640x480 (seed ${SEED})`);
+
+  const jsClean = await measure(clean, decodeQrZxingJs);
+  const jsHard = await measure(hard, decodeQrZxingJs);
+  const wasmClean = await measure(clean, decodeQrZxingWasm);
+  const wasmHard = await measure(hard, decodeQrZxingWasm);
+  const jsOnlyHard = await measure(hard, async (f) => (await decodeQrFrame(f, { wasmFallback: false }))?.text ?? null);
+  const pipeClean = await measure(clean, async (f) => (await decodeQrFrame(f))?.text ?? null);
+  const pipeHard = await measure(hard, async (f) => (await decodeQrFrame(f))?.text ?? null);
+  log('@zxing/library (hybrid)  clean', jsClean, 'hard', jsHard);
+  log('zxing-wasm               clean', wasmClean, 'hard', wasmHard);
+  log('pipeline js retries only hard', jsOnlyHard);
+  log('pipeline with wasm       clean', pipeClean, 'hard', pipeHard);
+
+  const sam = throughput('id-card-sam base info', syntheticBaseInfoAnswer(), createSamResponseDecoder);
+  const reader = throughput('ss-card-reader base info', encodeReaderAnswer(0x32, 0, encodeCardBaseInfo(SYNTHETIC_SS_CARD)), () => createReaderAnswerDecoder());
+  const qr = throughput('qr-scanner line', new TextEncoder().encode(`${clean[0]!.text}\r\n`), () => createQrScannerCodec({ suffix: 'CRLF' }));
+
+  const fuzz: FuzzResult[] = [];
+  for (const target of [samFuzzTarget, cardReaderFuzzTarget, qrScannerFuzzTarget]) {
+    const t0 = performance.now();
+    const result = fuzzCodec(target as Parameters<typeof fuzzCodec>[0], FUZZ_CASES, SEED);
+    log(`fuzz ${result.name}: ${result.cases} cases, ${result.failures} failing properties in ${Math.round(performance.now() - t0)} ms${result.counterexample ? `: ${result.counterexample}` : ''}`);
+    fuzz.push(result);
+  }
+
+  const latency = await ptyToEvent(100);
+  log(`pty -> scan event: p50 ${round(percentile(latency, 50))} ms, p95 ${round(percentile(latency, 95))} ms`);
+
+  console.log(
+    JSON.stringify({
+      qr_decode_ms_p50: jsClean.p50,
+      qr_decode_ms_p95: jsClean.p95,
+      qr_decode_success_rate: jsClean.success,
+      qr_hard_success_rate: pipeHard.success,
+      qr_hard_success_rate_before: jsHard.success,
+      qr_hard_success_rate_js_retries: jsOnlyHard.success,
+      qr_hard_ms_p50_before: jsHard.p50,
+      qr_hard_ms_p95_before: jsHard.p95,
+      qr_hard_ms_p50_after: pipeHard.p50,
+      qr_hard_ms_p95_after: pipeHard.p95,
+      zxing_wasm_ms_p50: wasmClean.p50,
+      zxing_wasm_ms_p95: wasmClean.p95,
+      zxing_wasm_success_rate: wasmClean.success,
+      zxing_wasm_hard_success_rate: wasmHard.success,
+      zxing_wasm_hard_ms_p50: wasmHard.p50,
+      wasm_over_js_p50_ratio: round(wasmClean.p50 / jsClean.p50, 3),
+      frames_per_set: SET_SIZE,
+      codec_fps_id_card: sam,
+      codec_fps_card_reader: reader,
+      codec_fps_qr_scanner: qr,
+      fuzz_cases: fuzz.reduce((n, r) => n + r.cases, 0),
+      fuzz_cases_per_codec: FUZZ_CASES,
+      fuzz_failures: fuzz.reduce((n, r) => n + r.failures, 0),
+      pty_to_event_ms_p50: round(percentile(latency, 50)),
+      pty_to_event_ms_p95: round(percentile(latency, 95)),
+      seed: SEED,
+      total_s: round((performance.now() - started) / 1000, 1),
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
