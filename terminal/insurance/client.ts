@@ -117,7 +117,7 @@ export function createPlatformClient(opts: {
         sign_no: call.signNo ?? '',
         input: call.input,
       };
-      const body = JSON.stringify(envelope);
+      const body = JSON.stringify(signer.signEnvelope ? signer.signEnvelope(envelope) : envelope);
       const exchange = await post(CALL_SERVICE_PATH, body, signer.sign(body));
       return classifyCallAnswer(call.infno, exchange);
     },

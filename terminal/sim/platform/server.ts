@@ -2,7 +2,8 @@
 // infno, decodes its own 医保码 payloads, keeps a ledger, answers a repeated msgid with its first answer,
 // and injects seeded faults. Hospital IT and the tests run the terminal against it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
+import { csbSignature, tifSignature, verifySm2Envelope } from '../../insurance/signer';
 import { z } from 'zod';
 import { RequestEnvelope } from '../../insurance/envelope';
 import { formatMillisTime } from '../../insurance/msgid';
@@ -39,6 +40,8 @@ export async function startPlatformSimulator(opts: {
   ecQrValiditySeconds?: number;
   /** Keep the books in this JSON file across restarts (off when absent). */
   dataFile?: string;
+  /** Check the caller's signature like a provincial gateway (off when absent). */
+  signature?: SignatureCheck;
 }): Promise<PlatformSimulator> {
   const fx = loadFixtures(opts.fixturesDir);
   const now = opts.now ?? (() => new Date());
@@ -121,6 +124,9 @@ export async function startPlatformSimulator(opts: {
   async function callService(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = now();
     const json = safeJson(await readBody(req));
+    if (opts.signature && !signatureValid(opts.signature, req, json)) {
+      return sendText(res, 200, envelopeText(-1, '签名校验失败', null, receivedAt));
+    }
     const env = RequestEnvelope.safeParse(json);
     if (!env.success) {
       return sendText(res, 200, envelopeText(-1, `报文格式错误: ${env.error.issues.map((i) => i.path.join('.')).join(',').slice(0, 200)}`, null, receivedAt));
@@ -198,6 +204,25 @@ export async function startPlatformSimulator(opts: {
     setFaults: (plan) => faults.setPlan(FaultPlan.parse(plan)),
     mintEcQr,
   };
+}
+
+export type SignatureCheck =
+  | { type: 'sm2'; publicKey: KeyObject; userId?: string }
+  | { type: 'x-tif'; paasId: string; token: string }
+  | { type: 'csb'; accessKey: string; secretKey: string };
+
+function signatureValid(check: SignatureCheck, req: IncomingMessage, body: unknown): boolean {
+  const h = (name: string) => String(req.headers[name] ?? '');
+  switch (check.type) {
+    case 'sm2':
+      return typeof body === 'object' && body !== null && verifySm2Envelope(body as Record<string, unknown>, check.publicKey, check.userId);
+    case 'x-tif':
+      return h('x-tif-paasid') === check.paasId && h('x-tif-signature') === tifSignature(h('x-tif-timestamp'), check.token, h('x-tif-nonce'));
+    case 'csb': {
+      const params = { _api_name: h('_api_name'), _api_version: h('_api_version'), _api_access_key: h('_api_access_key'), _api_timestamp: h('_api_timestamp') };
+      return params._api_access_key === check.accessKey && h('_api_signature') === csbSignature(params, check.secretKey);
+    }
+  }
 }
 
 function safeJson(text: string): unknown {
