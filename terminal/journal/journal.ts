@@ -114,6 +114,14 @@ export function openJournal(options: JournalOptions) {
     openOutbox: db.prepare<[], Record<string, unknown>>(
       `SELECT * FROM outbox WHERE status IN ('pending','in-flight','unknown') ORDER BY id`,
     ),
+    nextOpenCall: db.prepare<[string], Record<string, unknown>>(
+      `SELECT * FROM outbox WHERE settlement_id = ? AND status IN ('pending','in-flight','unknown') ORDER BY id LIMIT 1`,
+    ),
+    settlementsWithOpenCalls: db.prepare<[], { settlement_id: string }>(
+      `SELECT DISTINCT settlement_id FROM outbox WHERE status IN ('pending','in-flight','unknown') AND settlement_id IS NOT NULL ORDER BY settlement_id`,
+    ),
+    doneMsgid: db.prepare<[string, string], { msgid: string }>(`SELECT msgid FROM outbox WHERE settlement_id = ? AND infno = ? AND status = 'done' ORDER BY id DESC LIMIT 1`),
+    lastCallError: db.prepare<[string], { status: string; last_error: string | null }>(`SELECT status, last_error FROM outbox WHERE settlement_id = ? ORDER BY id DESC LIMIT 1`),
     countOpenOutbox: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending','in-flight','unknown')`),
     setOutboxStatus: db.prepare(
       `UPDATE outbox SET status = @status, attempts = attempts + @attempt, last_error = @lastError,
@@ -236,6 +244,27 @@ export function openJournal(options: JournalOptions) {
 
     openOutbox(): OutboxRow[] {
       return stmt.openOutbox.all().map((r) => toOutbox(r, sealer));
+    },
+
+    /** The call a visit waits on: the first of its calls still open, in the order they were queued. */
+    nextOpenCall(settlementId: string): OutboxRow | null {
+      const row = stmt.nextOpenCall.get(settlementId);
+      return row ? toOutbox(row, sealer) : null;
+    },
+
+    settlementsWithOpenCalls(): string[] {
+      return stmt.settlementsWithOpenCalls.all().map((r) => r.settlement_id);
+    },
+
+    /** msgid of the visit's last successful call of this infno (the platform echoes a 2207's as medins_setl_id). */
+    doneMsgid(settlementId: string, infno: string): string | null {
+      return stmt.doneMsgid.get(settlementId, infno)?.msgid ?? null;
+    },
+
+    /** Why the visit's latest call has not succeeded, if it has not. */
+    lastCallError(settlementId: string): string | null {
+      const row = stmt.lastCallError.get(settlementId);
+      return row && row.status !== 'done' ? row.last_error : null;
     },
 
     openOutboxCount(): number {

@@ -76,8 +76,6 @@ export function createSettlementEngine(options: EngineOptions) {
   function view(id: string): SettlementView {
     const row = journal.settlement(id);
     if (!row || !isSettlementState(row.state)) throw new Error(`unknown settlement ${id}`);
-    const calls = journal.callsOf(id);
-    const last = calls[calls.length - 1];
     return {
       id,
       state: row.state,
@@ -85,9 +83,9 @@ export function createSettlementEngine(options: EngineOptions) {
       setlId: row.setlId,
       billId: row.billId,
       totalFen: row.totalFen,
-      settleMsgid: row.setlId ? (calls.find((c) => c.infno === '2207' && c.status === 'done')?.msgid ?? null) : null,
+      settleMsgid: row.setlId ? journal.doneMsgid(id, '2207') : null,
       deferred: context(id).deferred === true,
-      lastError: last && last.status !== 'done' ? last.lastError : null,
+      lastError: journal.lastCallError(id),
     };
   }
 
@@ -216,8 +214,7 @@ export function createSettlementEngine(options: EngineOptions) {
     return false;
   }
 
-  const nextRowOf = (settlementId: string): OutboxRow | undefined =>
-    journal.openOutbox().find((r) => r.settlementId === settlementId && r.status !== 'dead');
+  const nextRowOf = (settlementId: string): OutboxRow | null => journal.nextOpenCall(settlementId);
 
   /** Sends this visit's queued calls in order until it waits for the patient, finishes, or cannot reach the platform. */
   function pump(settlementId: string, opts: PumpOptions = {}): Promise<SettlementView> {
@@ -320,7 +317,7 @@ export function createSettlementEngine(options: EngineOptions) {
 
     /** Every visit with a queued call: the replay worker's work list. */
     visitsWithQueuedCalls(): string[] {
-      return [...new Set(journal.openOutbox().filter((r) => r.status !== 'dead').map((r) => r.settlementId).filter((id): id is string => id !== null))];
+      return journal.settlementsWithOpenCalls();
     },
 
     /**
