@@ -3,8 +3,12 @@
 // alone reveals no one.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
-const VERSION = 1;
+// 2: deflated before sealing. Raw platform replies are kept as received and are most of the journal;
+// JSON deflates to about a third, and ciphertext would not compress at all afterwards.
+const VERSION = 2;
+const PLAIN_VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -19,16 +23,18 @@ export function createSealer(key: Buffer): Sealer {
     seal(plain) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(plain, 'utf8'))), cipher.final()]);
       return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]);
     },
     open(sealed) {
-      if (sealed[0] !== VERSION) throw new Error(`unknown sealed-field version ${sealed[0]}`);
+      const version = sealed[0];
+      if (version !== VERSION && version !== PLAIN_VERSION) throw new Error(`unknown sealed-field version ${version}`);
       const iv = sealed.subarray(1, 1 + IV_BYTES);
       const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      const body = Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+      return (version === VERSION ? inflateRawSync(body) : body).toString('utf8');
     },
   };
 }
