@@ -28,10 +28,14 @@ const QrScannerConfig = z.object({
   transport: z.discriminatedUnion('type', [SerialTransportConfig, ReplayTransportConfig]),
 });
 
+/** The province's gateway authentication: which scheme, and its secrets (keys live in files, not here). */
 const SignerConfig = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({ type: z.literal('x-tif'), paasid: z.string().min(1), token: z.string().min(1) }),
+  z.object({ type: z.literal('csb'), apiName: z.string().min(1), apiVersion: z.string().min(1), accessKey: z.string().min(1), secretKey: z.string().min(1) }),
+  z.object({ type: z.literal('sm2'), privateKeyFile: z.string().min(1), userId: z.string().min(1).optional() }),
 ]);
+export type SignerConfig = z.infer<typeof SignerConfig>;
 
 const EndpointConfig = z.discriminatedUnion('mode', [
   /** Start the bundled simulator in-process on loopback (the default: no hospital network needed). */

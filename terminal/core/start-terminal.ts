@@ -11,6 +11,7 @@ import { createSettlementEngine } from '../settlement/engine';
 import { createReplayWorker } from '../settlement/replay-worker';
 import { callThroughOutbox } from '../settlement/outbox-send';
 import { trackReachability } from './reachability';
+import { signerFromConfig } from './platform-signer';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from './kiosk-session';
@@ -48,6 +49,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       createPlatformClient({
       baseUrl: platformUrl,
       timeoutMs: config.platform.timeoutMs,
+      signer: signerFromConfig(config.platform.signer),
       context: {
         mdtrtarea_admvs: config.terminal.areaCode,
         recer_sys_code: config.platform.recerSysCode,

@@ -56,15 +56,20 @@ export interface Sm2Keys { d?: bigint; pub: Point }
  * Node cannot export SM2 as JWK, so the numbers come out of the DER: the public point is the last
  * 65 bytes of the SPKI (04 || x || y), the private scalar the 32-byte OCTET STRING after version 1.
  */
+/** OID 1.2.156.10197.1.301, the SM2 curve, as DER. */
+const SM2_CURVE_OID = Buffer.from('06082a811ccf5501822d', 'hex');
+
 export function sm2KeysOf(key: KeyObject): Sm2Keys {
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'SM2') throw new Error('not an SM2 key');
   const spki = (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
+  // A key read back from PEM has no asymmetricKeyType in Node (OpenSSL 3 calls it 'SM2'): the curve's OID says it.
+  const generatedSm2 = key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'SM2';
+  if (!generatedSm2 && !spki.includes(SM2_CURVE_OID)) throw new Error('not an SM2 key');
   const point = spki.subarray(spki.length - 65);
   if (point[0] !== 0x04) throw new Error('SM2 public key is not an uncompressed point');
   const pub = { x: toBig(point.subarray(1, 33)), y: toBig(point.subarray(33)) };
   if (key.type !== 'private') return { pub };
-  const der = key.export({ type: 'sec1', format: 'der' });
-  // ECPrivateKey ::= SEQUENCE { version INTEGER 1, privateKey OCTET STRING (32), ... }
+  const der = key.export({ type: 'pkcs8', format: 'der' });
+  // Inside the PKCS#8 wrapper, ECPrivateKey ::= SEQUENCE { version INTEGER 1, privateKey OCTET STRING (32), ... }
   const at = der.indexOf(Buffer.from([0x02, 0x01, 0x01, 0x04, 0x20]));
   if (at < 0) throw new Error('SM2 private key: no 32-byte scalar in its DER');
   return { d: toBig(der.subarray(at + 5, at + 37)), pub };
