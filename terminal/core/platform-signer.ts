@@ -18,7 +18,7 @@ export function signerFromConfig(config: SignerConfig): EnvelopeSigner | undefin
       try {
         pem = readFileSync(config.privateKeyFile, 'utf8');
       } catch (err) {
-        throw new Error(`platform.signer.privateKeyFile: cannot read ${config.privateKeyFile}: ${(err as Error).message}`);
+        throw new Error(`platform.signer.privateKeyFile: cannot read ${config.privateKeyFile}: ${(err as Error).message}`, { cause: err });
       }
       return createSm2EnvelopeSigner({ privateKey: createPrivateKey(pem), userId: config.userId });
     }
