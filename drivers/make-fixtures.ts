@@ -8,10 +8,14 @@ import { encodeSamCommand, encodeSamResponse, SamStatus } from './id-card/codec'
 import { syntheticBaseInfoAnswer } from './id-card/sim-reader';
 import { ReaderCommand, ReaderStatus, encodeCardBaseInfo, encodeReaderAnswer, encodeReaderCommand } from './card-reader/codec';
 import { SYNTHETIC_SS_CARD } from './card-reader/sim-reader';
+import { encodeKeyboardReports, encodePosReports } from './transport/hid-reports';
 
 const root = new URL('../fixtures/devices/', import.meta.url).pathname;
 
-type Line = { t_ms: number; dir: 'in' | 'out'; hex: string };
+type Line =
+  | { t_ms: number; dir: 'in' | 'out'; hex: string }
+  | { t_ms: number; dir: 'in'; template: string; arg: string; suffix?: string }
+  | { t_ms: number; dir: 'in'; event: 'unplug' };
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const out = (t_ms: number, b: Uint8Array): Line => ({ t_ms, dir: 'out', hex: hex(b) });
 const inn = (t_ms: number, b: Uint8Array): Line => ({ t_ms, dir: 'in', hex: hex(b) });
@@ -102,5 +106,55 @@ async function cardReader(): Promise<void> {
   ]);
 }
 
+/** The recorded (expired) 医保码 of the qr-scanner fixtures: capitals need Shift on a keyboard scanner. */
+const EXPIRED_EC_QR = 'NHSAEC1.EC00000000000000000000000000E101.1700000000.7f3a9c2e5b1d4e80.d07e8ea7380ad71895234da7887191a1';
+const VISIT_BARCODE = 'ZY2024081500123';
+
+/** One report a line, about 1 ms apart (a full-speed USB keyboard endpoint polls each ms). */
+function reportLines(t: number, reports: Uint8Array[]): Line[] {
+  return reports.map((r, i) => inn(t + i, r));
+}
+
+async function hidScanner(): Promise<void> {
+  // Keys pressed and released one by one for the first half, with a Shift-only report before each
+  // capital as many scanners send; 2-key rollover for the second half; one report sent twice.
+  const half = Math.floor(EXPIRED_EC_QR.length / 2);
+  const first = encodeKeyboardReports(EXPIRED_EC_QR.slice(0, half)).slice(0, -2);
+  const withShift: Uint8Array[] = [];
+  for (const r of first) {
+    if (r[0] === 0x02 && r[2] !== 0) withShift.push(Uint8Array.of(0x02, 0, 0, 0, 0, 0, 0, 0));
+    withShift.push(r);
+  }
+  const second = encodeKeyboardReports(EXPIRED_EC_QR.slice(half), { rollover: true });
+  const reports = [...withShift, new Uint8Array(8), ...second];
+  reports.splice(10, 0, reports[9]!);
+  await write(
+    'qr-scanner-hid/keyboard-ec-qr.jsonl',
+    'HID keyboard mode (8-byte boot reports, US layout): the recorded expired 医保码 typed with Shift for capitals,\nthen Enter. Second half in 2-key rollover; one report repeated. Synthetic, from encodeKeyboardReports.',
+    reportLines(0, reports),
+  );
+  await write(
+    'qr-scanner-hid/pos-ec-qr.jsonl',
+    'HID POS data mode: the recorded expired 医保码 with a CRLF suffix in 64-byte reports (length byte, payload).',
+    reportLines(0, encodePosReports(new TextEncoder().encode(`${EXPIRED_EC_QR}\r\n`))),
+  );
+  const cut = encodeKeyboardReports(EXPIRED_EC_QR).slice(0, 60);
+  await write(
+    'qr-scanner-hid/unplugged-mid-scan.jsonl',
+    'HID keyboard mode: the scanner pulled 30 keys into a 医保码; plugged in again, it reads a visit barcode.',
+    [...reportLines(0, cut), { t_ms: 100, dir: 'in', event: 'unplug' }, ...reportLines(400, encodeKeyboardReports(VISIT_BARCODE))],
+  );
+  await write('qr-scanner-hid/fresh-ec-qr-keyboard.jsonl', 'HID keyboard mode: a fresh 医保码 (template, typed as key reports at play time).', [
+    { t_ms: 0, dir: 'in', template: 'ec-qr', arg: 'employee' },
+  ]);
+  const text = (s: string) => new TextEncoder().encode(s);
+  await write(
+    'qr-scanner/unplugged-mid-scan.jsonl',
+    'The scanner pulled mid-frame (half a 医保码, no suffix); plugged in again, it reads a visit barcode.',
+    [inn(0, text(EXPIRED_EC_QR.slice(0, 40))), { t_ms: 50, dir: 'in', event: 'unplug' }, inn(300, text(`${VISIT_BARCODE}\r\n`))],
+  );
+}
+
 await idCard();
 await cardReader();
+await hidScanner();

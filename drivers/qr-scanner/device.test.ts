@@ -188,6 +188,50 @@ describe('qr scanner lifecycle', () => {
   });
 });
 
+describe('qr scanner unplugged mid-scan (fixture)', () => {
+  it('drops the half frame when the cable goes and reads the next code on a new cable', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qr-unplug-'));
+    const path = join(dir, 'scanner');
+    const pairs: PtyPair[] = [];
+    const plugIn = async () => {
+      const pair = await createPtyPair();
+      pairs.push(pair);
+      await unlink(path).catch(() => {});
+      await symlink(pair.hostPath, path);
+      return pair;
+    };
+    const first = await plugIn();
+    const scanner = createQrScanner({ id: 'qr-1', transport: createSerialTransport({ path, baudRate: 9600 }), suffix: 'CRLF', reconnect: fast });
+    const rig = watch(scanner);
+    try {
+      await scanner.start();
+      await playRecordingToPort(first.devicePath, await readRecording(fixture('unplugged-mid-scan')), {
+        async onUnplug() {
+          await waitFor('half a frame arrives', () => scanner.health().lastDataAt);
+          await first.close();
+          await waitFor('error', () => scanner.health().state === 'error');
+          const second = await plugIn();
+          await waitFor('ready again', () => scanner.health().state === 'ready');
+          return second.devicePath;
+        },
+      });
+      await waitFor('scan', () => rig.scans.length === 1);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(rig.scans.map((s) => [s.kind, s.text]), [['hospital-barcode', 'ZY2024081500123']]);
+      // The first error is the pulled cable; retries before the new cable is in may add "open failed".
+      const errors = rig.healths.map((h) => h.lastError).filter((e, i, a) => e && e !== a[i - 1]);
+      assert.match(errors[0] ?? '', /^disconnected: /);
+      assert.ok(errors.slice(1).every((e) => /^open failed on serial:/.test(e ?? '')), String(errors));
+      assert.equal(scanner.health().state, 'ready');
+      assert.ok(!rig.healths.some((h) => (h.lastError ?? '').includes('NHSA')), 'no scanned bytes in health');
+    } finally {
+      await scanner.stop();
+      for (const p of pairs) await p.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('qr scanner over a replay transport', () => {
   it('recovers from a replay that ends by unplugging', async () => {
     const transport = createReplayTransport({ chunks: await readRecording(fixture('fresh-ec-qr')), resolve: freshCode, atEnd: 'unplug', speed: 10 });

@@ -36,6 +36,7 @@ function steps(chunks: RecordedChunk[], framer: () => RequestFramer): Step[] {
   let current: Step = { request: null, answers: [] };
   let since = 0;
   for (const chunk of chunks) {
+    if ('event' in chunk) throw new Error(`unplug events are not supported in a conversation recording (t_ms ${chunk.t_ms})`);
     if (chunk.dir === 'out') {
       if (!('hex' in chunk)) throw new Error('a recorded request must be hex');
       if (current.request || current.answers.length > 0) out.push(current);

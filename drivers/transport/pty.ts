@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import type { RecordedChunk, TemplateResolver } from './types';
-import { chunkBytes, delay, inboundChunks } from './recording';
+import { chunkBytes, delay, inboundChunks, plugSessions } from './recording';
 
 export interface PtyPair {
   /** The end a simulated device writes to. */
@@ -75,22 +75,45 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * Writes a recording's device->host chunks onto a port with their timing, waiting for each write to
- * leave before the next so the reader sees the same chunking the recording has.
+ * leave before the next so the reader sees the same chunking the recording has. At a recorded
+ * unplug it closes the port and asks `onUnplug` where the device is plugged in again (a new pty
+ * pair's device end), or stops there when there is no `onUnplug` or it answers null.
  */
 export async function playRecordingToPort(
   path: string,
   chunks: RecordedChunk[],
-  opts: { speed?: number; resolve?: TemplateResolver; baudRate?: number; signal?: AbortSignal } = {},
+  opts: {
+    speed?: number;
+    resolve?: TemplateResolver;
+    baudRate?: number;
+    signal?: AbortSignal;
+    onUnplug?: () => Promise<string | null>;
+  } = {},
 ): Promise<void> {
   const speed = opts.speed ?? 1;
   if (!(speed > 0)) throw new Error('speed must be > 0');
+  let devicePath: string | null = path;
+  for (const session of plugSessions(inboundChunks(chunks))) {
+    if (devicePath === null) return;
+    await playSession(devicePath, session.chunks, session.startMs, { ...opts, speed });
+    if (opts.signal?.aborted || !session.endsUnplugged) return;
+    devicePath = opts.onUnplug ? await opts.onUnplug() : null;
+  }
+}
+
+async function playSession(
+  path: string,
+  chunks: RecordedChunk[],
+  startMs: number,
+  opts: { speed: number; resolve?: TemplateResolver; baudRate?: number; signal?: AbortSignal },
+): Promise<void> {
   const port = new SerialPort({ path, baudRate: opts.baudRate ?? 9600, autoOpen: false });
   port.on('error', () => {});
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
   try {
-    let previous = 0;
-    for (const chunk of inboundChunks(chunks)) {
-      await delay((chunk.t_ms - previous) / speed, opts.signal);
+    let previous = startMs;
+    for (const chunk of chunks) {
+      await delay((chunk.t_ms - previous) / opts.speed, opts.signal);
       previous = chunk.t_ms;
       if (opts.signal?.aborted) return;
       const bytes = await chunkBytes(chunk, opts.resolve);

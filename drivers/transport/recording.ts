@@ -49,11 +49,17 @@ function toChunk(value: unknown, where: string): RecordedChunk {
     if (suffix !== undefined && typeof suffix !== 'string') throw new Error(`${where}: suffix must be a string`);
     return suffix === undefined ? { t_ms: t, dir, template: o['template'], arg } : { t_ms: t, dir, template: o['template'], arg, suffix };
   }
-  throw new Error(`${where}: needs "hex" or "template"`);
+  if (o['event'] !== undefined) {
+    if (o['event'] !== 'unplug') throw new Error(`${where}: event must be "unplug"`);
+    if (dir !== 'in') throw new Error(`${where}: an unplug is dir "in"`);
+    return { t_ms: t, dir, event: 'unplug' };
+  }
+  throw new Error(`${where}: needs "hex", "template" or "event"`);
 }
 
 /** The bytes a chunk stands for; template chunks ask the resolver now, so a code is fresh when played. */
 export async function chunkBytes(chunk: RecordedChunk, resolve?: TemplateResolver): Promise<Uint8Array> {
+  if ('event' in chunk) return new Uint8Array(0);
   if ('hex' in chunk) return Uint8Array.from(Buffer.from(chunk.hex, 'hex'));
   if (!resolve) throw new Error(`template chunk "${chunk.template}" needs a resolver`);
   const text = await resolve(chunk.template, chunk.arg);
@@ -62,6 +68,23 @@ export async function chunkBytes(chunk: RecordedChunk, resolve?: TemplateResolve
 
 export function inboundChunks(chunks: RecordedChunk[]): RecordedChunk[] {
   return chunks.filter((c) => c.dir === 'in');
+}
+
+/** Splits a recording at its unplug events: one list of chunks a time the device is plugged in. */
+export function plugSessions(chunks: RecordedChunk[]): Array<{ chunks: RecordedChunk[]; startMs: number; endsUnplugged: boolean }> {
+  const sessions: Array<{ chunks: RecordedChunk[]; startMs: number; endsUnplugged: boolean }> = [];
+  let current = { chunks: [] as RecordedChunk[], startMs: 0, endsUnplugged: false };
+  for (const chunk of chunks) {
+    if ('event' in chunk) {
+      current.endsUnplugged = true;
+      sessions.push(current);
+      current = { chunks: [], startMs: chunk.t_ms, endsUnplugged: false };
+    } else {
+      current.chunks.push(chunk);
+    }
+  }
+  sessions.push(current);
+  return sessions;
 }
 
 /** Sleeps that a stopped player can cut short. */

@@ -8,7 +8,7 @@ const fixture = (name: string) => new URL(`../../fixtures/devices/qr-scanner/${n
 
 describe('recordings', () => {
   it('reads every qr-scanner fixture', async () => {
-    for (const name of ['fresh-ec-qr', 'expired-ec-qr', 'split-frame', 'noise-between-frames', 'cut-off-frame', 'hospital-barcode', 'pay-code']) {
+    for (const name of ['fresh-ec-qr', 'expired-ec-qr', 'split-frame', 'noise-between-frames', 'cut-off-frame', 'hospital-barcode', 'pay-code', 'unplugged-mid-scan']) {
       const chunks = await readRecording(fixture(`${name}.jsonl`));
       assert.ok(chunks.length > 0, name);
     }
@@ -22,7 +22,31 @@ describe('recordings', () => {
     assert.throws(() => parseRecording('# c\n{"t_ms":0,"dir":"up","hex":"00"}', 'x'), /x:2: dir/);
     assert.throws(() => parseRecording('{"t_ms":5,"dir":"in","hex":"00"}\n{"t_ms":1,"dir":"in","hex":"00"}'), /backwards/);
     assert.throws(() => parseRecording('nope'), /not JSON/);
-    assert.throws(() => parseRecording('{"t_ms":0,"dir":"in"}'), /needs "hex" or "template"/);
+    assert.throws(() => parseRecording('{"t_ms":0,"dir":"in"}'), /needs "hex", "template" or "event"/);
+    assert.throws(() => parseRecording('{"t_ms":0,"dir":"in","event":"explode"}'), /event must be "unplug"/);
+    assert.throws(() => parseRecording('{"t_ms":0,"dir":"out","event":"unplug"}'), /unplug is dir "in"/);
+  });
+
+  it('plays a recorded unplug as a pulled cable, and the rest once opened again', async () => {
+    const transport = createReplayTransport({ chunks: await readRecording(fixture('unplugged-mid-scan.jsonl')), speed: 5 });
+    const got = collect(transport);
+    const reasons: Array<Error | null> = [];
+    transport.onClose((r) => reasons.push(r));
+    await transport.open();
+    await transport.finished();
+    assert.equal(got.length, 1);
+    assert.ok(!got[0]!.text.includes('\r'), 'half a frame, no suffix');
+    assert.match(String(reasons[0]), /device unplugged \(recorded\)/);
+    await transport.open();
+    await transport.finished();
+    assert.deepEqual(got.slice(1).map((g) => g.text), ['ZY2024081500123\r\n']);
+    // After the last plug-in played through, a close and open start from the top.
+    await transport.close();
+    await transport.open();
+    await transport.finished();
+    assert.equal(got.length, 3);
+    assert.equal(got[2]!.text, got[0]!.text);
+    await transport.close();
   });
 });
 

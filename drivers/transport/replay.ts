@@ -1,7 +1,7 @@
 // A transport that plays a recorded device (fixtures/devices/) with its timing: tests, demos and
 // hospital IT run a device without the device. Template chunks are resolved at play time.
 import type { ByteTransport, RecordedChunk, TemplateResolver } from './types';
-import { chunkBytes, delay, inboundChunks } from './recording';
+import { chunkBytes, delay, inboundChunks, plugSessions } from './recording';
 import { createListeners } from './listeners';
 
 export { readRecording, parseRecording } from './recording';
@@ -24,7 +24,9 @@ export function createReplayTransport(opts: {
 }): ReplayTransport {
   const speed = opts.speed ?? 1;
   if (!(speed > 0)) throw new Error('speed must be > 0');
-  const chunks = inboundChunks(opts.chunks);
+  // A recording with unplug events is several plug-ins: each open() plays the next one.
+  const sessions = plugSessions(inboundChunks(opts.chunks));
+  let nextSession = 0;
   const data = createListeners<Uint8Array>();
   const closed = createListeners<Error | null>();
   const written: Uint8Array[] = [];
@@ -39,8 +41,11 @@ export function createReplayTransport(opts: {
   }
 
   async function play(signal: AbortSignal): Promise<void> {
-    let previous = 0;
-    for (const chunk of chunks) {
+    const current = sessions[nextSession] ?? sessions[0]!;
+    // After an unplug the next open goes on from there; otherwise it plays from the top.
+    nextSession = current.endsUnplugged ? nextSession + 1 : 0;
+    let previous = current.startMs;
+    for (const chunk of current.chunks) {
       await delay((chunk.t_ms - previous) / speed, signal);
       previous = chunk.t_ms;
       if (signal.aborted) return;
@@ -55,7 +60,9 @@ export function createReplayTransport(opts: {
       if (signal.aborted) return;
       data.emit(bytes);
     }
-    if (opts.atEnd === 'unplug' && !signal.aborted) end(new Error('replay ended: device unplugged'));
+    if (signal.aborted) return;
+    if (current.endsUnplugged) end(new Error('device unplugged (recorded)'));
+    else if (opts.atEnd === 'unplug') end(new Error('replay ended: device unplugged'));
   }
 
   return {
@@ -69,6 +76,7 @@ export function createReplayTransport(opts: {
       playing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => play(controller.signal));
     },
     async close() {
+      if (session) nextSession = 0;
       end(null);
       await playing;
     },

@@ -18,7 +18,14 @@ export type ChunkDirection = 'in' | 'out';
 /** One timed chunk of a recording; bytes are either recorded (hex) or made at play time (template). */
 export type RecordedChunk =
   | { t_ms: number; dir: ChunkDirection; hex: string }
-  | { t_ms: number; dir: ChunkDirection; template: string; arg: string; suffix?: string };
+  | { t_ms: number; dir: ChunkDirection; template: string; arg: string; suffix?: string }
+  /** The device is pulled here; the chunks after it play once the host opens the port again. */
+  | { t_ms: number; dir: 'in'; event: 'unplug' };
+
+/** A chunk that stands for bytes (not an event). */
+export type ByteChunk = Exclude<RecordedChunk, { event: 'unplug' }>;
+
+export const isUnplug = (chunk: RecordedChunk): chunk is Extract<RecordedChunk, { event: 'unplug' }> => 'event' in chunk;
 
 /**
  * Makes a template chunk's text at play time: a simulated phone shows a fresh 医保码 because real
