@@ -84,6 +84,8 @@ export const SessionView = z.object({
   bill: z.object({ items: z.array(BillItem), totalFen: Fen }).nullable(),
   split: Split.nullable(),
   receipt: Receipt.nullable(),
+  /** An offline capture's slip: a short number staff can look up, and when the bill was taken. */
+  pending: z.object({ slipNo: z.string().min(4).max(16), capturedAt: z.string() }).nullable(),
   error: UserError.nullable(),
 });
 export type SessionView = z.infer<typeof SessionView>;

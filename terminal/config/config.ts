@@ -29,6 +29,17 @@ const QrScannerConfig = z.object({
 });
 
 /** The province's gateway authentication: which scheme, and its secrets (keys live in files, not here). */
+/** The ID card reader's SAM speaks only when asked: its recording is replayed as a conversation. */
+const ConversationReplayConfig = z.object({ type: z.literal('replay'), fixture: z.string().min(1) });
+
+const IdCardReaderConfig = z.object({
+  id: z.string().min(1),
+  kind: z.literal('id-card'),
+  pollMs: z.number().int().positive().default(300),
+  transport: z.discriminatedUnion('type', [SerialTransportConfig.extend({ baudRate: z.number().int().positive().default(115200) }), ConversationReplayConfig]),
+});
+export type IdCardReaderConfig = z.infer<typeof IdCardReaderConfig>;
+
 const SignerConfig = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({ type: z.literal('x-tif'), paasid: z.string().min(1), token: z.string().min(1) }),
@@ -73,7 +84,7 @@ export const TerminalConfig = z.object({
     }),
   ).prefault({ mode: 'embedded-sim' }),
   his: EndpointConfig.prefault({ mode: 'embedded-sim' }),
-  devices: z.array(QrScannerConfig).default([
+  devices: z.array(z.discriminatedUnion('kind', [QrScannerConfig, IdCardReaderConfig])).default([
     {
       id: 'qr-1',
       kind: 'qr-scanner',
@@ -89,6 +100,21 @@ export const TerminalConfig = z.object({
       stepTimeoutMs: z.number().int().positive().default(120_000),
       /** How often the replay worker looks at the queue (and probes the platform while it is down). */
       replayIntervalMs: z.number().int().positive().default(5_000),
+      /**
+       * Taking a bill while the platform is unreachable, as card terminals' offline modes do: the
+       * patient is identified by card against a person record this terminal verified before.
+       */
+      offline: z
+        .object({
+          enabled: z.boolean().default(true),
+          maxPerPatientFen: z.number().int().nonnegative().default(200_000),
+          maxTotalFen: z.number().int().nonnegative().default(2_000_000),
+          /** Past this age of the oldest unsettled capture, no new capture is taken. */
+          maxAgeHours: z.number().positive().default(24),
+          /** How old a cached person record may be and still identify someone. */
+          personCacheDays: z.number().positive().default(30),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

@@ -2,7 +2,11 @@
 // never blocks the others or the start: it shows as 'error' in status and keeps reconnecting.
 import { join } from 'node:path';
 import type { DeviceHealth } from '../api/schema';
-import type { TerminalConfig, QrScannerConfig } from '../config/config';
+import type { TerminalConfig, QrScannerConfig, IdCardReaderConfig } from '../config/config';
+import { createIdCardReader, type IdCardReader } from '../../drivers/id-card/device';
+import type { IdCardInfo } from '../../drivers/id-card/codec';
+import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
+import { createConversationTransport } from '../../drivers/transport/conversation';
 import { createQrScanner, type QrScannerDevice, type TimedScanEvent } from '../../drivers/qr-scanner/device';
 import { classifyScan, type ScanKind } from '../../drivers/qr-scanner/codec';
 import { createSerialTransport } from '../../drivers/transport/serial';
@@ -27,11 +31,23 @@ export async function startDevices(opts: {
   fixturesDir: string;
   resolveTemplate: TemplateResolver;
   onScan: (scan: TimedScanEvent) => void;
+  /** A card read whole; its data goes nowhere else (not into health, not into logs). */
+  onIdCard?: (info: IdCardInfo) => void;
   onHealth: () => void;
 }): Promise<RunningDevices> {
   const scanners: Scanner[] = [];
+  const idReaders: IdCardReader[] = [];
   const timers = new Set<NodeJS.Timeout>();
   for (const config of opts.config.devices) {
+    if (config.kind === 'id-card') {
+      const reader = await openIdCardReader(config, opts.fixturesDir);
+      reader.onEvent((event) => {
+        if (event.type === 'card') opts.onIdCard?.(event.info);
+      });
+      reader.onHealth(opts.onHealth);
+      idReaders.push(reader);
+      continue;
+    }
     const transport =
       config.transport.type === 'serial'
         ? createSerialTransport({ path: config.transport.path, baudRate: config.transport.baudRate })
@@ -46,11 +62,14 @@ export async function startDevices(opts: {
     scanners.push({ config, device });
   }
   await Promise.all(
-    scanners.filter((s) => !(s.config.transport.type === 'replay' && s.config.transport.playOn === 'identify')).map((s) => s.device.start()),
+    [
+      ...scanners.filter((s) => !(s.config.transport.type === 'replay' && s.config.transport.playOn === 'identify')).map((s) => s.device.start()),
+      ...idReaders.map((r) => r.start()),
+    ],
   );
 
   return {
-    health: () => scanners.map((s) => replayAware(s)),
+    health: () => [...scanners.map((s) => replayAware(s)), ...idReaders.map((r) => r.health())],
     classify: (text) => classifyScan(text),
     identifyStepReached() {
       for (const s of scanners) {
@@ -66,9 +85,22 @@ export async function startDevices(opts: {
     },
     async stop() {
       for (const t of timers) clearTimeout(t);
-      await Promise.all(scanners.map((s) => s.device.stop()));
+      await Promise.all([...scanners.map((s) => s.device.stop()), ...idReaders.map((r) => r.stop())]);
     },
   };
+}
+
+async function openIdCardReader(config: IdCardReaderConfig, fixturesDir: string): Promise<IdCardReader> {
+  const transport =
+    config.transport.type === 'serial'
+      ? createSerialTransport({ path: config.transport.path, baudRate: config.transport.baudRate })
+      : createConversationTransport({
+          chunks: await readRecording(join(fixturesDir, config.transport.fixture)),
+          framer: samRequestFramer,
+          idle: samIdleAnswer,
+          description: `replay:${config.transport.fixture}`,
+        });
+  return createIdCardReader({ id: config.id, transport, pollMs: config.pollMs });
 }
 
 /** A simulated scanner between plays is idle, not broken: report it ready. */

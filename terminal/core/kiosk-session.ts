@@ -3,7 +3,9 @@
 // settlement engine, people are found only through identity.
 import type { PatientView, ServiceKind, SessionView } from '../api/schema';
 import type { HisBill, HisClient } from '../his/client';
-import { ageOn, identifyByEcQr, maskName, type IdentityOptions } from '../identity/resolve';
+import { ageOn, identifyByEcQr, identifyByIdCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
+import type { Journal } from '../journal/journal';
+import { openStates } from '../settlement/states';
 import type { SettlementEngine, SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from './user-errors';
@@ -17,6 +19,7 @@ export const idleSession = (): SessionView => ({
   bill: null,
   split: null,
   receipt: null,
+  pending: null,
   error: null,
 });
 
@@ -39,6 +42,10 @@ export interface KioskSessionOptions {
   engine: SettlementEngine;
   usePersonalAccount: boolean;
   areaCode: string;
+  journal: Journal;
+  offline: { enabled: boolean; maxPerPatientFen: number; maxTotalFen: number; maxAgeHours: number; personCacheDays: number };
+  /** Resolves when the replay queue is empty; an offline capture waits for it so it cannot race a reconnect. */
+  waitForDrain: (timeoutMs: number) => Promise<boolean>;
   now?: () => Date;
   onChange: (session: SessionView) => void;
   /** Told when the session reaches the identify step (simulated devices play then). */
@@ -116,12 +123,23 @@ export function createKioskSession(options: KioskSessionOptions) {
     }
   }
 
-  async function identifyAndLoad(payload: string): Promise<void> {
+  /** Whether one more offline capture of this amount stays within the configured limits. */
+  function offlineRefusal(person: VisitPerson, amountFen: number): UserErrorCode | null {
+    const limits = options.offline;
+    if (!limits.enabled) return 'platform-unreachable';
+    const exposure = options.journal.offlineExposure(person.psnNo, openStates);
+    if (exposure.oldestAt && now().getTime() - Date.parse(exposure.oldestAt) > limits.maxAgeHours * 3_600_000) return 'offline-queue-too-old';
+    if (exposure.patientFen + amountFen > limits.maxPerPatientFen) return 'offline-limit-patient';
+    if (exposure.terminalFen + amountFen > limits.maxTotalFen) return 'offline-limit-terminal';
+    return null;
+  }
+
+  async function identifyAndLoad(identify: () => Promise<IdentifyResult>): Promise<void> {
     const gen = generation;
     const service = session.service;
     if (session.step !== 'identify' || !service) return;
     set({ step: 'identifying', error: null });
-    const identified = await identifyByEcQr(options.identity, payload);
+    const identified = await identify();
     if (gen !== generation) return;
     if (identified.kind === 'unreachable') return fail('platform-unreachable');
     if (identified.kind === 'refused') return fail(identified.code);
@@ -138,13 +156,22 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (gen !== generation) return;
     const bill = chooseBill(bills, service);
     if (!bill) return fail('no-bill');
+    const billView = { items: bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })), totalFen: bill.totalFen };
+
+    if (identified.offline) {
+      const refusal = offlineRefusal(person, bill.totalFen);
+      if (refusal) return fail(refusal);
+      // A reconnect may have started a drain meanwhile: the capture waits its turn behind it.
+      await options.waitForDrain(30_000);
+      if (gen !== generation) return;
+      const settlementId = options.engine.open({ service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
+      const view = options.engine.view(settlementId);
+      set({ step: 'pending', settlementId, bill: billView, pending: view.slipNo ? { slipNo: view.slipNo, capturedAt: view.createdAt } : null });
+      return;
+    }
 
     const settlementId = options.engine.open({ service, person, bill, usePersonalAccount: options.usePersonalAccount });
-    set({
-      step: 'presettling',
-      settlementId,
-      bill: { items: bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })), totalFen: bill.totalFen },
-    });
+    set({ step: 'presettling', settlementId, bill: billView });
     showSettlement(await options.engine.pump(settlementId), gen);
   }
 
@@ -180,7 +207,14 @@ export function createKioskSession(options: KioskSessionOptions) {
         fail('not-a-qr');
         return Promise.resolve();
       }
-      return identifyAndLoad(text).catch(() => fail('internal'));
+      return identifyAndLoad(() => identifyByEcQr(options.identity, text)).catch(() => fail('internal'));
+    },
+
+    /** An ID card read whole on the reader: identifies online, or from this terminal's records when the platform is away. */
+    idCard(card: { idNo: string; name: string }): Promise<void> {
+      if (session.step !== 'identify') return Promise.resolve();
+      const identity = { ...options.identity, personCacheMaxAgeMs: options.offline.personCacheDays * 86_400_000 };
+      return identifyAndLoad(() => identifyByIdCard(identity, card)).catch(() => fail('internal'));
     },
 
     confirm(settlementId: string): Promise<void> | UserErrorCode {

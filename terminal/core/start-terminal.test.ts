@@ -36,7 +36,7 @@ describe('terminal on embedded defaults', () => {
   it('identifies a simulated patient and settles the bill through the API', async () => {
     const config = parseConfig({});
     const transport = config.devices[0]?.transport;
-    assert.ok(transport?.type === 'replay');
+    assert.ok(transport?.type === 'replay' && 'delayMs' in transport);
     transport.delayMs = 50;
     terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'embedded-')), fixturesDir });
 

@@ -119,6 +119,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       engine,
       usePersonalAccount: config.settlement.usePersonalAccount,
       areaCode: config.terminal.areaCode,
+      journal,
+      offline: config.settlement.offline,
+      waitForDrain: (ms) => replay.waitForDrain(ms),
       now: options.now,
       onChange: (s: SessionView) => emit({ type: 'session', session: s }),
       onIdentifyStep: () => devices?.identifyStepReached(),
@@ -132,6 +135,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         throw new Error(`fixture template ${template} needs the embedded platform simulator`);
       },
       onScan: (scan) => void session.credential(scan.text, scan.kind),
+      onIdCard: (card) => void session.idCard({ idNo: card.idNumber, name: card.name }),
       onHealth: emitStatus,
     });
     stops.push(() => devices?.stop());

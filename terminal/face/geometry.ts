@@ -22,6 +22,25 @@ export function fivePoints(l68: readonly Point[]): Point[] {
   return [mean(range(36, 41)), mean(range(42, 47)), at(l68, 30), at(l68, 48), at(l68, 54)];
 }
 
+/** The alignment points from 68 landmarks (five) or from BlazeFace's six keypoints (four: eye
+ * centres, nose tip, mouth centre; the ears are left out), in the same order as fivePoints. */
+export function alignmentPoints(points: readonly Point[]): Point[] {
+  if (points.length >= 68) return fivePoints(points);
+  if (points.length === 6) return points.slice(0, 4);
+  throw new Error(`alignment needs 68 landmarks or 6 keypoints, got ${points.length}`);
+}
+
+/** The recogniser's five-point template reduced to the points `alignmentPoints` gives: with four,
+ * the mouth centre is the mid-point of the template's mouth corners. */
+export function templateFor(template: readonly Point[], count: number): Point[] {
+  if (count === template.length) return [...template];
+  if (count === 4 && template.length === 5) {
+    const [a, b, c, l, r] = template as [Point, Point, Point, Point, Point];
+    return [a, b, c, [(l[0] + r[0]) / 2, (l[1] + r[1]) / 2]];
+  }
+  throw new Error(`no ${count}-point form of a ${template.length}-point template`);
+}
+
 /** Least-squares similarity (scale, rotation, shift) taking `from` onto `to` (Umeyama, 2D). */
 export function similarity(from: readonly Point[], to: readonly Point[]): Affine {
   if (from.length !== to.length || from.length < 2) throw new Error('similarity needs matching point sets of 2 or more');
@@ -44,9 +63,10 @@ export function similarity(from: readonly Point[], to: readonly Point[]): Affine
   return [a, -b, tx - (a * fx - b * fy), b, a, ty - (b * fx + a * fy)];
 }
 
-/** Signed head yaw proxy: where the nose tip sits between the eyes, -1..1, 0 when frontal. */
-export function yawProxy(l68: readonly Point[]): number {
-  const [left, right, nose] = fivePoints(l68) as [Point, Point, Point];
+/** Signed head yaw proxy: where the nose tip sits between the eyes, -1..1, 0 when frontal; from
+ * 68 landmarks or BlazeFace's six keypoints. */
+export function yawProxy(points: readonly Point[]): number {
+  const [left, right, nose] = alignmentPoints(points) as [Point, Point, Point];
   // Measured along the eye line, so a tilted (rolled) head does not read as a turned one.
   const ex = right[0] - left[0];
   const ey = right[1] - left[1];
@@ -55,8 +75,8 @@ export function yawProxy(l68: readonly Point[]): number {
   return (((nose[0] - left[0]) * ex + (nose[1] - left[1]) * ey) / span2 - 0.5) * 2;
 }
 
-export function rollDegrees(l68: readonly Point[]): number {
-  const [left, right] = fivePoints(l68) as [Point, Point];
+export function rollDegrees(points: readonly Point[]): number {
+  const [left, right] = alignmentPoints(points) as [Point, Point];
   return (Math.atan2(right[1] - left[1], right[0] - left[0]) * 180) / Math.PI;
 }
 

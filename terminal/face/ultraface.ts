@@ -1,9 +1,12 @@
 // Decodes Ultra-Light-style detector outputs (already decoded corner boxes 0..1 with two-class
 // scores) into face boxes in frame pixels, with non-maximum suppression.
 import type { Box } from './frame';
+import type { Point } from './geometry';
 
 export interface Detection extends Box {
   score: number;
+  /** Keypoints in frame pixels when the detector gives them (BlazeFace: see blazeface.ts). */
+  keypoints?: Point[];
 }
 
 export function iou(a: Box, b: Box): number {

@@ -8,7 +8,8 @@ import type { VisitPerson } from '../settlement/calls';
 import { callThroughOutbox } from '../settlement/outbox-send';
 
 export type IdentifyResult =
-  | { kind: 'ok'; person: VisitPerson }
+  /** `offline`: found in this terminal's own records because the platform could not be reached. */
+  | { kind: 'ok'; person: VisitPerson; offline?: boolean }
   | { kind: 'refused'; code: 'qr-invalid' | 'qr-expired' | 'qr-used' | 'not-insured' | 'insurance-suspended' | 'person-not-found'; detail: string }
   | { kind: 'unreachable'; detail: string };
 
@@ -28,19 +29,40 @@ export async function identifyByEcQr(options: IdentityOptions, payload: string):
   if (decoded.kind === 'unknown') return { kind: 'unreachable', detail: `${decoded.reason}: ${decoded.detail}` };
   if (decoded.kind === 'rejected') return { kind: 'refused', code: classifyQrRefusal(decoded.message), detail: decoded.message };
   const ec = decoded.person;
+  return queryPerson(options, { certType: '01', certNo: ec.ecToken, idType: ec.idType || '01', idNo: ec.idNo, name: ec.userName });
+}
+
+/**
+ * By ID card: the card in the reader is the credential (mdtrt_cert_type 02). When the platform
+ * cannot be reached, a person this terminal verified before is found in its sealed cache, so the
+ * visit can be taken offline; anyone else is refused.
+ */
+export async function identifyByIdCard(options: IdentityOptions & { personCacheMaxAgeMs: number }, card: { idNo: string; name: string }): Promise<IdentifyResult> {
+  const online = await queryPerson(options, { certType: '02', certNo: card.idNo, idType: '01', idNo: card.idNo, name: card.name });
+  if (online.kind !== 'unreachable') return online;
+  const cached = options.journal.cachedPerson<VisitPerson>(card.idNo);
+  const now = (options.now ?? (() => new Date()))().getTime();
+  if (!cached || now - Date.parse(cached.cachedAt) > options.personCacheMaxAgeMs) return online;
+  return { kind: 'ok', person: { ...cached.person, certType: '02', certNo: card.idNo, cardSn: '' }, offline: true };
+}
+
+async function queryPerson(
+  options: IdentityOptions,
+  cred: { certType: '01' | '02'; certNo: string; idType: string; idNo: string; name: string },
+): Promise<IdentifyResult> {
   const now = (options.now ?? (() => new Date()))();
   const outcome = await callThroughOutbox(options.journal, options.platform, {
     step: 'person-query',
     infno: '1101',
     input: {
       data: {
-        mdtrt_cert_type: '01',
-        mdtrt_cert_no: ec.ecToken,
+        mdtrt_cert_type: cred.certType,
+        mdtrt_cert_no: cred.certNo,
         card_sn: '',
         begntime: now.toISOString().replace('T', ' ').slice(0, 19),
-        psn_cert_type: ec.idType || '01',
-        certno: ec.idNo,
-        psn_name: ec.userName,
+        psn_cert_type: cred.idType,
+        certno: cred.idNo,
+        psn_name: cred.name,
       },
     },
   });
@@ -52,22 +74,21 @@ export async function identifyByEcQr(options: IdentityOptions, payload: string):
   if (insuinfo.length === 0) return { kind: 'refused', code: 'not-insured', detail: 'no insurance record' };
   const active = insuinfo.find((i) => i.psn_insu_stas === ACTIVE);
   if (!active) return { kind: 'refused', code: 'insurance-suspended', detail: 'insurance is suspended' };
-  return {
-    kind: 'ok',
-    person: {
+  const person: VisitPerson = {
       psnNo: baseinfo.psn_no,
       insutype: active.insutype,
       insuplcAdmdvs: active.insuplc_admdvs,
-      certType: '01',
-      certNo: ec.ecToken,
+      certType: cred.certType,
+      certNo: cred.certNo,
       cardSn: '',
       idNo: baseinfo.certno,
       name: baseinfo.psn_name,
       gender: baseinfo.gend === '1' ? 'male' : baseinfo.gend === '2' ? 'female' : 'unknown',
       birthday: baseinfo.brdy,
       balanceFen: yuanToFen(active.balc),
-    },
   };
+  options.journal.cachePerson(person.idNo, person);
+  return { kind: 'ok', person };
 }
 
 function classifyQrRefusal(message: string): 'qr-invalid' | 'qr-expired' | 'qr-used' {

@@ -20,7 +20,7 @@ describe('settlement journal', () => {
     const journal = open();
     journal.close();
     const db = new Database(join(dataDir, 'journal.sqlite'));
-    assert.equal(db.pragma('user_version', { simple: true }), 1);
+    assert.equal(db.pragma('user_version', { simple: true }), 2);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     db.close();
   });
@@ -122,5 +122,30 @@ describe('settlement journal', () => {
     assert.equal(journal.rawResponse(outboxId!), '{"infcode":0}');
     assert.equal(journal.openOutboxCount(), 0);
     journal.close();
+  });
+});
+
+describe('offline captures in the journal', () => {
+  it('keeps a person findable by ID number without the number in the clear, and sums what offline captures risk', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'journal-offline-'));
+    const journal = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid });
+    journal.cachePerson(ID_NUMBER, { psnNo: 'P1', name: '测试' });
+    assert.deepEqual(journal.cachedPerson(ID_NUMBER)?.person, { psnNo: 'P1', name: '测试' });
+    assert.equal(journal.cachedPerson('110101199003074526'), null);
+    const open = (id: string, psnNo: string, totalFen: number, deferred: boolean) =>
+      journal.openSettlement({ id, service: 'outpatient', state: 'register-pending', context: {}, patch: { psnNo, totalFen }, deferred });
+    open('a', 'P1', 10_000, true);
+    open('b', 'P1', 5_000, true);
+    open('c', 'P2', 7_000, true);
+    open('d', 'P1', 99_999, false);
+    assert.deepEqual(
+      { ...journal.offlineExposure('P1', ['register-pending']), oldestAt: null },
+      { patientFen: 15_000, terminalFen: 22_000, oldestAt: null },
+    );
+    assert.deepEqual([journal.settlement('a')?.slipNo, journal.settlement('b')?.slipNo, journal.settlement('d')?.slipNo], ['P000001', 'P000002', null]);
+    journal.close();
+    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('journal.sqlite'))) {
+      assert.equal(readFileSync(join(dataDir, file)).includes(Buffer.from(ID_NUMBER)), false);
+    }
   });
 });

@@ -22,6 +22,10 @@ export interface SettlementRow {
   chrgBchno: string | null;
   setlId: string | null;
   splitJson: string | null;
+  /** Captured while the platform was unreachable. */
+  deferred: boolean;
+  /** The short number on an offline capture's pending slip. */
+  slipNo: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -195,9 +199,14 @@ export function openJournal(options: JournalOptions) {
   return {
     /** Opens a settlement; with a call, the call is queued in the same transaction. */
     openSettlement: db.transaction(
-      (open: { id: string; service: string; state: string; context: unknown; patch?: SettlementPatch; call?: NewCall }): { outboxId: number | null; msgid: string | null } => {
+      (open: { id: string; service: string; state: string; context: unknown; patch?: SettlementPatch; call?: NewCall; deferred?: boolean }): { outboxId: number | null; msgid: string | null } => {
         const at = nowIso();
         stmt.insertSettlement.run({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at });
+        if (open.deferred) {
+          const slip = Number(stmt.metaGet.get('slip_sequence')?.value ?? '0') + 1;
+          stmt.metaSet.run('slip_sequence', String(slip));
+          db.prepare('UPDATE settlements SET deferred = 1, slip_no = ? WHERE id = ?').run(`P${String(slip).padStart(6, '0')}`, open.id);
+        }
         if (open.patch) updateColumns(open.id, open.patch);
         stmt.insertEvent.run(open.id, at, null, open.state, 'opened');
         return open.call ? enqueue(open.id, open.call) : { outboxId: null, msgid: null };
@@ -298,6 +307,31 @@ export function openJournal(options: JournalOptions) {
       applyTransition(then);
     }),
 
+    /** Remembers who a verified person is, so a card can identify them while the platform is away. */
+    cachePerson(idNo: string, person: unknown): void {
+      db.prepare('INSERT INTO person_cache (key, sealed, cached_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET sealed = excluded.sealed, cached_at = excluded.cached_at').run(
+        sealer.tag(idNo),
+        sealer.seal(JSON.stringify(person)),
+        nowIso(),
+      );
+    },
+
+    cachedPerson<T>(idNo: string): { person: T; cachedAt: string } | null {
+      const row = db.prepare<[string], { sealed: Buffer; cached_at: string }>('SELECT sealed, cached_at FROM person_cache WHERE key = ?').get(sealer.tag(idNo));
+      return row ? { person: JSON.parse(sealer.open(row.sealed)) as T, cachedAt: row.cached_at } : null;
+    },
+
+    /** What offline captures not yet settled put at risk: for one person, for the terminal, and since when. */
+    offlineExposure(psnNo: string, openStates: readonly string[]): { patientFen: number; terminalFen: number; oldestAt: string | null } {
+      const row = db
+        .prepare<[string, string], { patient: number | null; terminal: number | null; oldest: string | null }>(
+          `SELECT sum(CASE WHEN psn_no = ? THEN total_fen ELSE 0 END) AS patient, sum(total_fen) AS terminal, min(created_at) AS oldest
+           FROM settlements WHERE deferred = 1 AND state IN (SELECT value FROM json_each(?))`,
+        )
+        .get(psnNo, JSON.stringify(openStates));
+      return { patientFen: row?.patient ?? 0, terminalFen: row?.terminal ?? 0, oldestAt: row?.oldest ?? null };
+    },
+
     rawResponse(outboxId: number): string | null {
       const row = stmt.getOutbox.get(outboxId);
       return row?.sealed_response ? sealer.open(row.sealed_response as Buffer) : null;
@@ -354,6 +388,8 @@ function toSettlement(r: Record<string, unknown>): SettlementRow {
     chrgBchno: (r.chrg_bchno as string | null) ?? null,
     setlId: (r.setl_id as string | null) ?? null,
     splitJson: (r.split_json as string | null) ?? null,
+    deferred: r.deferred === 1,
+    slipNo: (r.slip_no as string | null) ?? null,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
   };

@@ -58,4 +58,18 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX outbox_open ON outbox(status) WHERE status IN ('pending','in-flight','unknown');
   `,
+  // 2: offline captures (a slip number, and the flag that they settle without a second confirm),
+  // and the person records that let a card identify a patient while the platform is unreachable.
+  `
+  ALTER TABLE settlements ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE settlements ADD COLUMN slip_no TEXT;
+  CREATE UNIQUE INDEX settlements_slip ON settlements(slip_no) WHERE slip_no IS NOT NULL;
+
+  CREATE TABLE person_cache (
+    -- HMAC of the ID number under the journal key: an ID number is too guessable to hash bare
+    key        TEXT PRIMARY KEY,
+    sealed     BLOB NOT NULL,
+    cached_at  TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -1,7 +1,7 @@
 // Seals patient data at rest (names, ID numbers, raw platform messages that carry them) with
 // AES-256-GCM under a key kept in its own file beside, not inside, the database: a copied journal
 // alone reveals no one.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
@@ -15,6 +15,8 @@ const TAG_BYTES = 16;
 export interface Sealer {
   seal(plain: string): Buffer;
   open(sealed: Buffer): string;
+  /** A keyed, stable lookup tag for a secret (an ID number) that must be found but not read. */
+  tag(secret: string): string;
 }
 
 export function createSealer(key: Buffer): Sealer {
@@ -25,6 +27,9 @@ export function createSealer(key: Buffer): Sealer {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(plain, 'utf8'))), cipher.final()]);
       return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]);
+    },
+    tag(secret) {
+      return createHmac('sha256', key).update('lookup:').update(secret).digest('hex');
     },
     open(sealed) {
       const version = sealed[0];

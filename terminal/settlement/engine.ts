@@ -25,6 +25,8 @@ export interface SettlementView {
   settleMsgid: string | null;
   /** Captured while the platform was unreachable: settles without a second confirmation. */
   deferred: boolean;
+  slipNo: string | null;
+  createdAt: string;
   lastError: string | null;
 }
 
@@ -84,7 +86,9 @@ export function createSettlementEngine(options: EngineOptions) {
       billId: row.billId,
       totalFen: row.totalFen,
       settleMsgid: row.setlId ? journal.doneMsgid(id, '2207') : null,
-      deferred: context(id).deferred === true,
+      deferred: row.deferred,
+      slipNo: row.slipNo,
+      createdAt: row.createdAt,
       lastError: journal.lastCallError(id),
     };
   }
@@ -255,6 +259,7 @@ export function createSettlementEngine(options: EngineOptions) {
         context: ctx,
         patch: { psnNo: input.person.psnNo, insutype: input.person.insutype, insuplcAdmdvs: input.person.insuplcAdmdvs, billId: input.bill.billId, totalFen: input.bill.totalFen, chrgBchno: ctx.chargeBatchNo },
         call: registrationCall(ctx, now()),
+        deferred: ctx.deferred,
       });
       options.onChange?.(view(id));
       return id;

@@ -60,6 +60,18 @@ const errorTexts = {
     zh: '操作已过期，请重新开始。',
     en: 'That step has expired. Please start again.',
   },
+  'offline-limit-patient': {
+    zh: '医保系统暂时连不上，您待结算的金额已达上限。请稍后再试，或到人工窗口缴费。',
+    en: 'The insurance system cannot be reached, and your payments waiting to complete have reached the limit. Please try later or pay at the service desk.',
+  },
+  'offline-limit-terminal': {
+    zh: '医保系统暂时连不上，本机暂不能再受理缴费。请到人工窗口缴费。',
+    en: 'The insurance system cannot be reached, and this kiosk cannot take more payments for now. Please pay at the service desk.',
+  },
+  'offline-queue-too-old': {
+    zh: '医保系统长时间连不上，本机暂停受理缴费。请到人工窗口缴费。',
+    en: 'The insurance system has been unreachable for a long time, so this kiosk has stopped taking payments. Please pay at the service desk.',
+  },
   internal: {
     zh: '机器出了点问题，请到人工窗口办理。',
     en: 'Something went wrong with this machine. Please go to the service desk.',

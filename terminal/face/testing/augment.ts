@@ -160,3 +160,79 @@ export function idCardPhoto(photo: Frame, face: Box): Frame {
 export function camera(frame: Frame, seed: number): Frame {
   return gaussianNoise(frame, 4, seed);
 }
+
+/** Face-free 640x480 frames for counting false detections, `count` of them, seeded: plain walls,
+ * lit gradients, random skin-toned and dark shapes (ellipses, bars), and `photos` cut into 32-px
+ * blocks and shuffled (natural image texture with no face left whole). All through `camera`. */
+export function faceFreeFrames(photos: readonly Frame[], count: number, seed: number, width = 640, height = 480): Frame[] {
+  const rnd = seededRandom(seed);
+  const out: Frame[] = [];
+  for (let k = 0; k < count; k++) {
+    const kind = k % 4;
+    const data = new Uint8Array(width * height * 4);
+    const set = (x: number, y: number, c: readonly number[]) => {
+      const i = (y * width + x) * 4;
+      data[i] = c[0]!;
+      data[i + 1] = c[1]!;
+      data[i + 2] = c[2]!;
+      data[i + 3] = 255;
+    };
+    if (kind === 0 || kind === 1) {
+      // A wall, flat or lit from one side.
+      const base = [40 + rnd() * 190, 40 + rnd() * 190, 40 + rnd() * 190];
+      const slope = kind === 1 ? (rnd() - 0.5) * 0.6 : 0;
+      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) set(x, y, base.map((v) => v * (1 + slope * (x / width - 0.5) * 2)));
+      if (kind === 1) {
+        // Shapes on it: skin-toned ellipses, dark blobs and bars, placed at random.
+        for (let s = 0; s < 12; s++) {
+          const skin = rnd() < 0.5;
+          const c = skin ? [180 + rnd() * 50, 130 + rnd() * 40, 100 + rnd() * 40] : [rnd() * 90, rnd() * 90, rnd() * 90];
+          const cx = rnd() * width;
+          const cy = rnd() * height;
+          const rx = 8 + rnd() * (skin ? 110 : 40);
+          const ry = rx * (0.4 + rnd() * 1.4);
+          const bar = rnd() < 0.3;
+          for (let y = Math.max(0, Math.floor(cy - ry)); y < Math.min(height, cy + ry); y++) {
+            for (let x = Math.max(0, Math.floor(cx - rx)); x < Math.min(width, cx + rx); x++) {
+              const dx = (x - cx) / rx;
+              const dy = (y - cy) / ry;
+              if (bar || dx * dx + dy * dy <= 1) set(x, y, c);
+            }
+          }
+        }
+      }
+    } else {
+      // A real photo resized to the frame, cut into 32-px blocks and shuffled.
+      const photo = photos[k % Math.max(1, photos.length)];
+      if (!photo) continue;
+      const sx = photo.width / width;
+      const sy = photo.height / height;
+      const small = warpAffine(photo, [sx, 0, 0, 0, sy, 0], width, height);
+      const b = 32;
+      const cols = Math.floor(width / b);
+      const rows = Math.floor(height / b);
+      const order = Array.from({ length: cols * rows }, (_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (let t = 0; t < order.length; t++) {
+        const from = order[t]!;
+        const fx = (from % cols) * b;
+        const fy = Math.floor(from / cols) * b;
+        const tx = (t % cols) * b;
+        const ty = Math.floor(t / cols) * b;
+        // kind 3 also turns every block a quarter turn, so no edge continues into the next block.
+        for (let y = 0; y < b; y++) {
+          for (let x = 0; x < b; x++) {
+            const [px, py] = kind === 3 ? [y, b - 1 - x] : [x, y];
+            const i = ((fy + py) * width + fx + px) * 4;
+            set(tx + x, ty + y, [small.data[i]!, small.data[i + 1]!, small.data[i + 2]!]);
+          }
+        }
+      }
+    }
+    out.push(camera({ width, height, data }, seed + k));
+  }
+  return out;
+}

@@ -34,6 +34,7 @@ const idle: SessionView = {
   bill: null,
   split: null,
   receipt: null,
+  pending: null,
   error: null,
 };
 

@@ -13,10 +13,11 @@ export function Pending({ session, t, busy, run }: ScreenProps) {
         <PatientLine session={session} t={t} />
         <p className="body strong" data-testid="pending-body">{t('pendingBody')}</p>
         <dl className="split">
-          {session.settlementId !== null && (
+          {(session.pending !== null || session.settlementId !== null) && (
             <div className="row reference">
               <dt>{t('pendingRef')}</dt>
-              <dd data-testid="pending-settlement">{session.settlementId}</dd>
+              {/* The short slip number when the core gave one (an offline capture); else the full reference. */}
+              <dd data-testid="pending-settlement">{session.pending?.slipNo ?? session.settlementId}</dd>
             </div>
           )}
           {total !== null && (

@@ -1,0 +1,112 @@
+// Offline mode end to end, through the real ID card driver on a socat pty: a patient verified once
+// is identified by card while the platform is down, the bill is taken within the configured limits
+// and given a pending slip, and the replay worker settles it exactly once when the platform is back.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { SessionView, TerminalEvent } from '../api/schema';
+import { parseConfig } from '../config/config';
+import { startTerminal, type RunningTerminal } from './start-terminal';
+import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
+import { readRecording } from '../../drivers/transport/replay';
+import { serveConversationOnPort } from '../../drivers/transport/conversation';
+import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
+
+const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
+const CARD_HOLDER_PSN = '33000000000000000109';
+
+function nextStep(terminal: RunningTerminal, steps: SessionView['step'][], timeoutMs = 15_000): Promise<SessionView> {
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      stop();
+      fail(new Error(`none of ${steps.join('/')} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const stop = terminal.api.subscribe((event: TerminalEvent) => {
+      if (event.type === 'session' && steps.includes(event.session.step)) {
+        clearTimeout(timer);
+        stop();
+        done(event.session);
+      }
+    });
+  });
+}
+
+describe('offline capture by ID card', () => {
+  let pty: PtyPair;
+  let terminal: RunningTerminal;
+
+  before(async () => {
+    pty = await createPtyPair();
+    terminal = await startTerminal({
+      config: parseConfig({
+        devices: [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: pty.hostPath } }],
+        settlement: { replayIntervalMs: 200, offline: { maxPerPatientFen: 30_000 } },
+      }),
+      dataDir: mkdtempSync(join(tmpdir(), 'offline-')),
+      fixturesDir,
+    });
+  });
+  after(async () => {
+    await terminal?.close();
+    await pty?.close();
+  });
+
+  /** The patient puts the card on the reader for a moment. */
+  async function presentCard(): Promise<void> {
+    const chunks = await readRecording(join(fixturesDir, 'devices', 'id-card', 'read-card.jsonl'));
+    const controller = new AbortController();
+    const serving = serveConversationOnPort(pty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 1_500));
+    controller.abort();
+    await serving;
+  }
+
+  const settledFor = (psnNo: string) => terminal.simulators.platform!.ledger().settlements.filter((s) => s.psnNo === psnNo && s.status === 'settled');
+
+  it('identifies by card online first, which lets this terminal know the patient', async () => {
+    const atConfirm = nextStep(terminal, ['confirm', 'error']);
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    await presentCard();
+    const view = await atConfirm;
+    assert.equal(view.step, 'confirm', JSON.stringify(view.error));
+    await terminal.api.execute({ type: 'session.reset' });
+  });
+
+  it('takes the bill while the platform is down and gives a short pending slip', async () => {
+    const platform = terminal.simulators.platform!;
+    platform.setFaults({ rules: [{ kind: 'reset-before' }] });
+    const atPending = nextStep(terminal, ['pending', 'error']);
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    await presentCard();
+    const view = await atPending;
+    assert.equal(view.step, 'pending', JSON.stringify(view.error));
+    assert.match(view.pending?.slipNo ?? '', /^P\d{6}$/);
+    assert.equal(settledFor(CARD_HOLDER_PSN).length, 0, 'nothing settled while the platform is down');
+    const status = await terminal.api.execute({ type: 'status.get' });
+    assert.ok(status.ok && !status.status.platformOnline && status.status.outboxPending > 0);
+    await terminal.api.execute({ type: 'session.reset' });
+  });
+
+  it('refuses a second capture past the per-patient limit', async () => {
+    const atError = nextStep(terminal, ['pending', 'error']);
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    await presentCard();
+    const view = await atError;
+    assert.equal(view.step, 'error');
+    assert.equal(view.error?.code, 'offline-limit-patient');
+    await terminal.api.execute({ type: 'session.reset' });
+  });
+
+  it('settles the capture exactly once when the platform is back', async () => {
+    terminal.simulators.platform!.setFaults({ rules: [] });
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && settledFor(CARD_HOLDER_PSN).length === 0) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(settledFor(CARD_HOLDER_PSN).length, 1);
+    const status = await terminal.api.execute({ type: 'status.get' });
+    assert.ok(status.ok && status.status.platformOnline);
+    assert.equal(status.status.outboxPending, 0);
+  });
+});
