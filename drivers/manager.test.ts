@@ -1,0 +1,165 @@
+// The device manager with several devices at once: real serial ports (socat pty pairs with a played
+// scanner and a simulated SAM), one scanner configured on a port that does not exist, recorded HID
+// reports, a replayed card reader, the in-process printer and a broken config entry.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPtyPair, playRecordingToPort, type PtyPair } from './transport/pty';
+import { readRecording } from './transport/replay';
+import { serveConversationOnPort } from './transport/conversation';
+import { samIdleAnswer, samRequestFramer, SYNTHETIC_CARD } from './id-card/sim-reader';
+import { SYNTHETIC_SS_CARD } from './card-reader/sim-reader';
+import { createDeviceManager, DeviceConfig, type ManagedCardEvent, type ManagedIdCardEvent, type ManagedScan } from './manager';
+import { waitFor, sleep } from './device/wait.test-util';
+import type { DeviceHealth } from '../terminal/api/schema';
+
+const fixturesDir = new URL('../fixtures/', import.meta.url).pathname;
+const EXPIRED = 'NHSAEC1.EC00000000000000000000000000E101.1700000000.7f3a9c2e5b1d4e80.d07e8ea7380ad71895234da7887191a1';
+const fast = { initialMs: 30, maxMs: 60 };
+
+describe('DeviceConfig', () => {
+  it('fills defaults per kind and names a wrong field', () => {
+    const qr = DeviceConfig.parse({ id: 'qr', kind: 'qr-scanner', transport: { type: 'hid', vendorId: 0x0c2e, productId: 0x0b61 } });
+    assert.deepEqual(qr, { id: 'qr', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'hid', vendorId: 0x0c2e, productId: 0x0b61, mode: 'keyboard' } });
+    const id = DeviceConfig.parse({ id: 'id', kind: 'id-card', transport: { type: 'serial', path: '/dev/ttyUSB1' } });
+    assert.equal(id.kind === 'id-card' && id.transport.type === 'serial' && id.transport.baudRate, 115200);
+    const bad = DeviceConfig.safeParse({ id: 'p', kind: 'printer', transport: { type: 'hid', vendorId: 1, productId: 2 } });
+    assert.equal(bad.success, false);
+    assert.deepEqual(bad.error?.issues[0]?.path, ['transport', 'type']);
+    assert.equal(DeviceConfig.safeParse({ id: 'q', kind: 'qr-scanner', transport: { type: 'hid', vendorId: 0x10000, productId: 1 } }).success, false);
+  });
+});
+
+describe('device manager', () => {
+  it('opens every device side by side; a missing port and a bad entry never block the others', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'manager-'));
+    const pairs: PtyPair[] = [];
+    const samStop = new AbortController();
+    let served: Promise<void> = Promise.resolve();
+    const manager = await (async () => {
+      const scannerPair = await createPtyPair();
+      const samPair = await createPtyPair();
+      pairs.push(scannerPair, samPair);
+      served = serveConversationOnPort(samPair.devicePath, {
+        chunks: await readRecording(join(fixturesDir, 'devices/id-card/read-card.jsonl')),
+        framer: samRequestFramer,
+        idle: samIdleAnswer,
+        signal: samStop.signal,
+      });
+      await sleep(50);
+      return {
+        scannerPair,
+        manager: createDeviceManager({
+          fixturesDir,
+          devices: [
+            { id: 'qr-serial', kind: 'qr-scanner', reconnect: fast, transport: { type: 'serial', path: scannerPair.hostPath, baudRate: 115200 } },
+            { id: 'qr-missing', kind: 'qr-scanner', reconnect: fast, transport: { type: 'serial', path: join(dir, 'ttyUSB9') } },
+            { id: 'qr-hid', kind: 'qr-scanner', transport: { type: 'replay', fixture: 'devices/qr-scanner-hid/keyboard-ec-qr.jsonl', hid: 'keyboard', playOn: 'start', speed: 4 } },
+            { id: 'id-1', kind: 'id-card', pollMs: 30, reconnect: fast, transport: { type: 'serial', path: samPair.hostPath } },
+            { id: 'ss-1', kind: 'card-reader', pollMs: 30, transport: { type: 'replay', fixture: 'devices/card-reader/insert-read-remove.jsonl', playOn: 'start' } },
+            { id: 'printer-1', kind: 'printer', transport: { type: 'sim' } },
+            { id: 'broken', kind: 'card-reader', transport: { type: 'usb' } } as unknown as DeviceConfig,
+          ],
+        }),
+      };
+    })();
+    const { manager: devices, scannerPair } = manager;
+    const scans: ManagedScan[] = [];
+    const idCards: ManagedIdCardEvent[] = [];
+    const cards: ManagedCardEvent[] = [];
+    const healths: DeviceHealth[] = [];
+    devices.onScan((e) => scans.push(e));
+    devices.onIdCard((e) => idCards.push(e));
+    devices.onCard((e) => cards.push(e));
+    devices.onHealth((h) => healths.push(h));
+    try {
+      const began = Date.now();
+      await devices.start();
+      // The missing port costs one failed open, not a wait.
+      assert.ok(Date.now() - began < 2000, `start took ${Date.now() - began} ms`);
+      const byId = () => new Map(devices.health().map((h) => [h.id, h]));
+      assert.deepEqual(devices.health().map((h) => h.id), ['qr-serial', 'qr-missing', 'qr-hid', 'id-1', 'ss-1', 'printer-1', 'broken']);
+      assert.equal(byId().get('qr-serial')!.state, 'ready');
+      assert.equal(byId().get('id-1')!.state, 'ready');
+      assert.equal(byId().get('printer-1')!.state, 'ready');
+      assert.equal(byId().get('qr-missing')!.state, 'error');
+      assert.match(byId().get('qr-missing')!.lastError ?? '', /^open failed on serial:/);
+      assert.match(byId().get('broken')!.lastError ?? '', /^config: transport\.type/);
+      assert.equal(byId().get('broken')!.kind, 'card-reader');
+
+      await playRecordingToPort(scannerPair.devicePath, await readRecording(join(fixturesDir, 'devices/qr-scanner/pay-code.jsonl')), { baudRate: 115200 });
+      await waitFor('scans from serial and HID', () => scans.length >= 3);
+      await waitFor('ID card', () => idCards.some((e) => e.type === 'card'));
+      await waitFor('social security card', () => cards.some((e) => e.type === 'card'));
+      assert.deepEqual(
+        scans.map((s) => [s.deviceId, s.kind]).sort(),
+        [['qr-hid', 'ec-qr'], ['qr-serial', 'pay-code'], ['qr-serial', 'pay-code']],
+      );
+      assert.equal(scans.find((s) => s.deviceId === 'qr-hid')!.text, EXPIRED);
+      const idCard = idCards.find((e) => e.type === 'card');
+      assert.equal(idCard?.type === 'card' && idCard.info.idNumber, SYNTHETIC_CARD.idNumber);
+      assert.equal(idCard!.deviceId, 'id-1');
+      const card = cards.find((e) => e.type === 'card');
+      assert.equal(card?.type === 'card' && card.card.idNumber, SYNTHETIC_SS_CARD.idNumber);
+
+      const printed: unknown[] = [];
+      devices.onPrint((p) => printed.push(p));
+      const result = await devices.print([{ type: 'text', text: '收据' }, { type: 'cut' }]);
+      assert.equal(result.ok, true);
+      assert.equal(printed.length, 1);
+      assert.deepEqual(await devices.print([], 'no-such-printer'), { ok: false, reason: 'not-ready', detail: 'no printer no-such-printer' });
+      assert.deepEqual(await devices.readPin(1, 'qr-serial'), { type: 'unavailable', detail: 'no card reader configured' });
+
+      // The missing scanner keeps retrying with backoff and comes up when its port appears.
+      await waitFor('retries', () => (byId().get('qr-missing')!.errorCount ?? 0) >= 2);
+      const late = await createPtyPair();
+      pairs.push(late);
+      await symlink(late.hostPath, join(dir, 'ttyUSB9'));
+      await waitFor('late scanner ready', () => byId().get('qr-missing')!.state === 'ready', 3000);
+      assert.ok(healths.some((h) => h.id === 'qr-missing' && h.state === 'ready'));
+      // Health never carries what was scanned or read.
+      const text = JSON.stringify(healths);
+      for (const secret of [EXPIRED, SYNTHETIC_CARD.idNumber, '134567890123456789']) assert.ok(!text.includes(secret));
+    } finally {
+      await devices.stop();
+      samStop.abort();
+      await served;
+      for (const p of pairs) await p.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+    assert.ok(devices.health().filter((h) => h.id !== 'broken').every((h) => h.state === 'closed'));
+  });
+
+  it('plays identify-step replays only when asked, a fresh code each time', async () => {
+    let minted = 0;
+    const devices = createDeviceManager({
+      fixturesDir,
+      resolveTemplate: async () => `NHSAEC1.EC00000000000000000000000000E101.1700000000.${String(minted++).padStart(16, '0')}.${'0'.repeat(32)}`,
+      devices: [
+        { id: 'qr-demo', kind: 'qr-scanner', transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', delayMs: 20 } },
+        { id: 'qr-gone', kind: 'qr-scanner', transport: { type: 'replay', fixture: 'devices/qr-scanner/no-such.jsonl', playOn: 'start' }, reconnect: { initialMs: 5000 } },
+      ],
+    });
+    const scans: ManagedScan[] = [];
+    devices.onScan((s) => scans.push(s));
+    try {
+      await devices.start();
+      const [demo, gone] = devices.health();
+      assert.equal(demo!.state, 'ready', 'an idle replay is ready');
+      assert.equal(gone!.state, 'error');
+      assert.match(gone!.lastError ?? '', /open failed on replay:devices\/qr-scanner\/no-such\.jsonl: ENOENT/);
+      await sleep(100);
+      assert.equal(scans.length, 0);
+      devices.identifyStepReached();
+      await waitFor('first scan', () => scans.length === 1);
+      devices.identifyStepReached();
+      await waitFor('second scan', () => scans.length === 2);
+      assert.notEqual(scans[0]!.text, scans[1]!.text);
+      assert.ok(scans.every((s) => s.kind === 'ec-qr' && s.deviceId === 'qr-demo' && s.source === 'qr-scanner'));
+    } finally {
+      await devices.stop();
+    }
+  });
+});

@@ -1,0 +1,468 @@
+// Every configured device of a terminal behind one object: builds each from its config (serial, HID
+// or a recorded fixture), opens them side by side so a missing or broken one never holds up the
+// others, keeps reconnecting with backoff (the shared lifecycle), and hands out health and typed
+// events per kind. `DeviceConfig` is the zod schema terminal/config embeds for its `devices` list.
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { DeviceHealth } from '../terminal/api/schema';
+import type { ByteTransport, RecordedChunk, TemplateResolver } from './transport/types';
+import { createListeners } from './transport/listeners';
+import { createSerialTransport } from './transport/serial';
+import { createReplayTransport, readRecording } from './transport/replay';
+import { createConversationTransport } from './transport/conversation';
+import { createHidTransport } from './transport/hid';
+import { createHidReplayTransport } from './transport/hid-replay';
+import { createQrScanner, type TimedScanEvent } from './qr-scanner/device';
+import { classifyScan } from './qr-scanner/codec';
+import { createIdCardReader, type IdCardEvent } from './id-card/device';
+import { samIdleAnswer, samRequestFramer } from './id-card/sim-reader';
+import { createCardReader, type CardReaderEvent, type PinResult } from './card-reader/device';
+import { readerIdleAnswer, readerRequestFramer } from './card-reader/sim-reader';
+import { createReceiptPrinter, type PrintResult } from './printer/device';
+import { createEscPosDecoder, encodeStatus, type PrintItem } from './printer/escpos';
+import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSource } from './camera/frame';
+import { decodeQrFrame } from './camera/qr-decode';
+import { describeError } from './device/lifecycle';
+
+const serial = (defaultBaud: number) =>
+  z.object({
+    type: z.literal('serial'),
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(defaultBaud),
+  });
+
+const UsbId = z.number().int().min(0).max(0xffff);
+const HidTransportConfig = z.object({
+  type: z.literal('hid'),
+  vendorId: UsbId,
+  productId: UsbId,
+  /** node-hid's path of one interface, when a scanner has several or a kiosk has two alike. */
+  path: z.string().min(1).optional(),
+  mode: z.enum(['keyboard', 'pos']).default('keyboard'),
+  /** A report ID the scanner puts in front of each report. */
+  reportId: z.number().int().min(0).max(255).optional(),
+});
+
+const ReplayTransportConfig = z.object({
+  type: z.literal('replay'),
+  /** A recording, relative to the fixtures folder. */
+  fixture: z.string().min(1),
+  /** When to play it: at start, or each time a patient reaches the identify step (a phone held up). */
+  playOn: z.enum(['start', 'identify']).default('identify'),
+  delayMs: z.number().int().nonnegative().default(1500),
+  speed: z.number().positive().default(1),
+  /** The recording holds HID reports of this mode (fixtures/devices/qr-scanner-hid/). */
+  hid: z.enum(['keyboard', 'pos']).optional(),
+});
+
+const Reconnect = z.object({ initialMs: z.number().int().positive().optional(), maxMs: z.number().int().positive().optional() }).optional();
+const base = { id: z.string().min(1), reconnect: Reconnect };
+
+export const DeviceConfig = z.discriminatedUnion('kind', [
+  z.object({
+    ...base,
+    kind: z.literal('qr-scanner'),
+    suffix: z.enum(['CR', 'LF', 'CRLF']).default('CRLF'),
+    staleFrameMs: z.number().int().positive().optional(),
+    transport: z.discriminatedUnion('type', [serial(9600), HidTransportConfig, ReplayTransportConfig]),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('id-card'),
+    pollMs: z.number().int().positive().optional(),
+    transport: z.discriminatedUnion('type', [serial(115200), ReplayTransportConfig]),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('card-reader'),
+    pollMs: z.number().int().positive().optional(),
+    transport: z.discriminatedUnion('type', [serial(115200), ReplayTransportConfig]),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('printer'),
+    /** `sim`: an in-process ESC/POS printer with paper, for demo kiosks without one. */
+    transport: z.discriminatedUnion('type', [serial(115200), z.object({ type: z.literal('sim') })]),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal('camera'),
+    /** `push`: frames handed in by the host (the renderer's camera); `frames`: image fixtures played as a camera. */
+    source: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('push') }),
+      z.object({ type: z.literal('frames'), files: z.array(z.string().min(1)).min(1), fps: z.number().positive().default(5), loop: z.boolean().default(true) }),
+    ]),
+    /** The same code seen again within this time is the same scan (a phone held in front of the lens). */
+    repeatMs: z.number().int().nonnegative().default(3000),
+  }),
+]);
+export type DeviceConfig = z.input<typeof DeviceConfig>;
+type ParsedConfig = z.output<typeof DeviceConfig>;
+
+export type ScanSource = 'qr-scanner' | 'camera';
+export type ManagedScan = TimedScanEvent & { deviceId: string; source: ScanSource };
+export type ManagedCardEvent = CardReaderEvent & { deviceId: string };
+export type ManagedIdCardEvent = IdCardEvent & { deviceId: string };
+export interface ManagedPrint {
+  deviceId: string;
+  result: PrintResult;
+  at: string;
+}
+
+export interface DeviceManager {
+  /** Opens every device side by side; resolves once each has had its first try. Never rejects for a device. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): DeviceHealth[];
+  onHealth(listener: (health: DeviceHealth) => void): () => void;
+  onScan(listener: (event: ManagedScan) => void): () => void;
+  onCard(listener: (event: ManagedCardEvent) => void): () => void;
+  onIdCard(listener: (event: ManagedIdCardEvent) => void): () => void;
+  onPrint(listener: (event: ManagedPrint) => void): () => void;
+  /** Prints on the named printer, or the first one. */
+  print(items: PrintItem[], deviceId?: string): Promise<PrintResult>;
+  readPin(timeoutS?: number, deviceId?: string): Promise<PinResult>;
+  /** A camera frame from the host (camera with source `push`). */
+  pushFrame(deviceId: string, frame: CameraFrame): void;
+  /** Replayed devices set to play on the identify step start their recording now. */
+  identifyStepReached(): void;
+}
+
+export type TemplateResolverFn = TemplateResolver;
+
+interface Managed {
+  id: string;
+  kind: DeviceHealth['kind'];
+  config: ParsedConfig;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): DeviceHealth;
+  onHealth(listener: (health: DeviceHealth) => void): () => void;
+  print?(items: PrintItem[]): Promise<PrintResult>;
+  readPin?(timeoutS?: number): Promise<PinResult>;
+  pushFrame?(frame: CameraFrame): void;
+}
+
+export function createDeviceManager(opts: {
+  devices: DeviceConfig[];
+  fixturesDir: string;
+  resolveTemplate?: TemplateResolver;
+  now?: () => Date;
+}): DeviceManager {
+  const now = opts.now ?? (() => new Date());
+  const healthListeners = createListeners<DeviceHealth>();
+  const scans = createListeners<ManagedScan>();
+  const cards = createListeners<ManagedCardEvent>();
+  const idCards = createListeners<ManagedIdCardEvent>();
+  const prints = createListeners<ManagedPrint>();
+  const devices: Managed[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const seen = new Set<string>();
+  let started = false;
+
+  for (const raw of opts.devices) {
+    const id = typeof raw === 'object' && raw && typeof raw.id === 'string' ? raw.id : '(no id)';
+    const parsed = DeviceConfig.safeParse(raw);
+    // A wrong entry is one broken device on the admin screen, not a terminal that will not start.
+    if (!parsed.success) {
+      devices.push(brokenDevice(id, (raw as { kind?: DeviceHealth['kind'] }).kind ?? 'qr-scanner', `config: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`));
+      continue;
+    }
+    if (seen.has(parsed.data.id)) {
+      devices.push(brokenDevice(`${parsed.data.id}#${devices.length}`, parsed.data.kind, `config: duplicate device id ${parsed.data.id}`));
+      continue;
+    }
+    seen.add(parsed.data.id);
+    devices.push(buildDevice(parsed.data));
+  }
+  for (const d of devices) d.onHealth(() => healthListeners.emit(replayAware(d)));
+
+  function buildDevice(config: ParsedConfig): Managed {
+    const reconnect = config.reconnect;
+    const recording = lazyRecording(config);
+    switch (config.kind) {
+      case 'qr-scanner': {
+        const t = config.transport;
+        const transport: ByteTransport =
+          t.type === 'serial'
+            ? createSerialTransport({ path: t.path, baudRate: t.baudRate })
+            : t.type === 'hid'
+              ? createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: t.mode, reportId: t.reportId })
+              : lazyTransport(`replay:${t.fixture}`, async () =>
+                  t.hid
+                    ? createHidReplayTransport({ chunks: await recording(), mode: t.hid, speed: t.speed, resolve: opts.resolveTemplate })
+                    : createReplayTransport({ chunks: await recording(), speed: t.speed, resolve: opts.resolveTemplate }),
+                );
+        const device = createQrScanner({ id: config.id, transport, suffix: config.suffix, staleFrameMs: config.staleFrameMs, reconnect, now });
+        device.onScan((e) => scans.emit({ ...e, deviceId: config.id, source: 'qr-scanner' }));
+        return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth };
+      }
+      case 'id-card': {
+        const t = config.transport;
+        const transport =
+          t.type === 'serial'
+            ? createSerialTransport({ path: t.path, baudRate: t.baudRate })
+            : lazyTransport(`replay:${t.fixture}`, async () =>
+                createConversationTransport({ chunks: await recording(), framer: samRequestFramer, idle: samIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed }),
+              );
+        const device = createIdCardReader({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
+        device.onEvent((e) => idCards.emit({ ...e, deviceId: config.id }));
+        return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth };
+      }
+      case 'card-reader': {
+        const t = config.transport;
+        const transport =
+          t.type === 'serial'
+            ? createSerialTransport({ path: t.path, baudRate: t.baudRate })
+            : lazyTransport(`replay:${t.fixture}`, async () =>
+                createConversationTransport({ chunks: await recording(), framer: readerRequestFramer, idle: readerIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed }),
+              );
+        const device = createCardReader({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
+        device.onEvent((e) => cards.emit({ ...e, deviceId: config.id }));
+        return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth, readPin: device.readPin };
+      }
+      case 'printer': {
+        const t = config.transport;
+        const transport = t.type === 'serial' ? createSerialTransport({ path: t.path, baudRate: t.baudRate }) : createSimPrinterTransport();
+        const device = createReceiptPrinter({ id: config.id, transport, reconnect, now });
+        return {
+          id: config.id,
+          kind: config.kind,
+          config,
+          start: device.start,
+          stop: device.stop,
+          health: device.health,
+          onHealth: device.onHealth,
+          async print(items) {
+            const result = await device.print(items);
+            prints.emit({ deviceId: config.id, result, at: now().toISOString() });
+            return result;
+          },
+        };
+      }
+      case 'camera':
+        return createCamera(config);
+    }
+  }
+
+  function lazyRecording(config: ParsedConfig): () => Promise<RecordedChunk[]> {
+    let chunks: Promise<RecordedChunk[]> | null = null;
+    return () => {
+      if (!('transport' in config) || config.transport.type !== 'replay') return Promise.reject(new Error('not a replay device'));
+      chunks ??= readRecording(join(opts.fixturesDir, config.transport.fixture));
+      // A failed read is retried at the next open (hospital IT may be copying the file in).
+      chunks.catch(() => (chunks = null));
+      return chunks;
+    };
+  }
+
+  function createCamera(config: Extract<ParsedConfig, { kind: 'camera' }>): Managed {
+    const listeners = createListeners<DeviceHealth>();
+    let state: DeviceHealth['state'] = 'closed';
+    let lastDataAt: string | null = null;
+    let errorCount = 0;
+    let lastError: string | null = null;
+    let source: FrameSource | null = null;
+    let stop: AbortController | null = null;
+    let last: { text: string; at: number } | null = null;
+    const health = (): DeviceHealth => ({ id: config.id, kind: 'camera', state, lastDataAt, errorCount, lastError });
+    const set = (next: DeviceHealth['state']) => {
+      state = next;
+      listeners.emit(health());
+    };
+    const fail = (message: string) => {
+      errorCount++;
+      lastError = message.slice(0, 200);
+      set('error');
+    };
+
+    async function consume(frames: FrameSource): Promise<void> {
+      for await (const frame of frames.frames()) {
+        lastDataAt = now().toISOString();
+        let hit: Awaited<ReturnType<typeof decodeQrFrame>>;
+        try {
+          hit = await decodeQrFrame(frame);
+        } catch (error) {
+          fail(`decode failed: ${describeError(error)}`);
+          continue;
+        }
+        if (!hit) continue;
+        const at = now();
+        if (last && last.text === hit.text && at.getTime() - last.at < config.repeatMs) {
+          last.at = at.getTime();
+          continue;
+        }
+        last = { text: hit.text, at: at.getTime() };
+        scans.emit({ type: 'scan', text: hit.text, kind: classifyScan(hit.text), at: at.toISOString(), deviceId: config.id, source: 'camera' });
+      }
+    }
+
+    return {
+      id: config.id,
+      kind: 'camera',
+      config,
+      async start() {
+        if (source) return;
+        const frames = createFrameSource();
+        source = frames;
+        stop = new AbortController();
+        void consume(frames);
+        set('ready');
+        if (config.source.type === 'frames') {
+          const files = config.source.files.map((f) => join(opts.fixturesDir, f));
+          void playFixtureFrames(frames, files, { fps: config.source.fps, loop: config.source.loop, signal: stop.signal }).catch((error: unknown) =>
+            fail(`frames: ${describeError(error)}`),
+          );
+        }
+      },
+      async stop() {
+        stop?.abort();
+        source?.stop();
+        source = null;
+        set('closed');
+      },
+      health,
+      onHealth: listeners.add,
+      pushFrame(frame) {
+        source?.push(frame);
+      },
+    };
+  }
+
+  function brokenDevice(id: string, kind: DeviceHealth['kind'], message: string): Managed {
+    const health: DeviceHealth = { id, kind, state: 'error', lastDataAt: null, errorCount: 1, lastError: message.slice(0, 200) };
+    return {
+      id,
+      kind,
+      config: { id, kind: 'printer', transport: { type: 'sim' } },
+      start: async () => {},
+      stop: async () => {},
+      health: () => health,
+      onHealth: () => () => {},
+    };
+  }
+
+  /** A replayed device between plays is idle, not broken: report it ready. */
+  function replayAware(d: Managed): DeviceHealth {
+    const health = d.health();
+    if (started && 'transport' in d.config && d.config.transport.type === 'replay' && health.state === 'closed') return { ...health, state: 'ready' };
+    return health;
+  }
+
+  const playsOnIdentify = (d: Managed) => 'transport' in d.config && d.config.transport.type === 'replay' && d.config.transport.playOn === 'identify';
+
+  function pick<K extends 'print' | 'readPin'>(method: K, deviceId?: string): Managed | undefined {
+    return devices.find((d) => d[method] && (deviceId === undefined || d.id === deviceId));
+  }
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      // allSettled: one device throwing in start (it should not) must not take the others down.
+      const results = await Promise.allSettled(devices.filter((d) => !playsOnIdentify(d)).map((d) => d.start()));
+      for (const r of results) if (r.status === 'rejected') console.error(`device start failed: ${describeError(r.reason)}`);
+    },
+    async stop() {
+      started = false;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await Promise.allSettled(devices.map((d) => d.stop()));
+    },
+    health: () => devices.map(replayAware),
+    onHealth: healthListeners.add,
+    onScan: scans.add,
+    onCard: cards.add,
+    onIdCard: idCards.add,
+    onPrint: prints.add,
+    async print(items, deviceId) {
+      const printer = pick('print', deviceId);
+      if (!printer?.print) return { ok: false, reason: 'not-ready', detail: deviceId ? `no printer ${deviceId}` : 'no printer configured' };
+      return printer.print(items);
+    },
+    async readPin(timeoutS, deviceId) {
+      const reader = pick('readPin', deviceId);
+      if (!reader?.readPin) return { type: 'unavailable', detail: 'no card reader configured' };
+      return reader.readPin(timeoutS);
+    },
+    pushFrame(deviceId, frame) {
+      devices.find((d) => d.id === deviceId)?.pushFrame?.(frame);
+    },
+    identifyStepReached() {
+      if (!started) return;
+      for (const d of devices) {
+        if (!playsOnIdentify(d) || d.config.kind === 'camera' || d.config.kind === 'printer') continue;
+        const delayMs = d.config.transport.type === 'replay' ? d.config.transport.delayMs : 0;
+        // A simulated patient holds a phone up (or puts a card down) a moment after the screen asks.
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          void d.stop().then(() => (started ? d.start() : undefined));
+        }, delayMs);
+        timers.add(timer);
+      }
+    },
+  };
+}
+
+/**
+ * A transport made on first open (reading its fixture), so a missing fixture is an open failure the
+ * lifecycle reports and retries, like a missing port.
+ */
+function lazyTransport(description: string, make: () => Promise<ByteTransport>): ByteTransport {
+  const data = createListeners<Uint8Array>();
+  const closed = createListeners<Error | null>();
+  let inner: ByteTransport | null = null;
+  return {
+    description,
+    async open() {
+      if (!inner) {
+        const made = await make();
+        made.onData((c) => data.emit(c));
+        made.onClose((r) => closed.emit(r));
+        inner = made;
+      }
+      await inner.open();
+    },
+    async close() {
+      await inner?.close();
+    },
+    async write(bytes) {
+      if (!inner) throw new Error(`${description} not open`);
+      await inner.write(bytes);
+    },
+    onData: data.add,
+    onClose: closed.add,
+  };
+}
+
+/** An ESC/POS printer in-process: answers status (paper in, cover shut) and prints into the void. */
+export function createSimPrinterTransport(): ByteTransport {
+  const data = createListeners<Uint8Array>();
+  const closed = createListeners<Error | null>();
+  let open = false;
+  let decoder = createEscPosDecoder();
+  const state = { coverOpen: false, paperOut: false, paperNearEnd: false };
+  return {
+    description: 'sim-printer',
+    async open() {
+      open = true;
+      decoder = createEscPosDecoder();
+    },
+    async close() {
+      if (!open) return;
+      open = false;
+      closed.emit(null);
+    },
+    async write(bytes) {
+      if (!open) throw new Error('sim-printer not open');
+      for (const input of decoder.push(bytes)) {
+        if (input.type === 'status-request') {
+          const answer = Uint8Array.of(encodeStatus(input.n, state));
+          setImmediate(() => open && data.emit(answer));
+        }
+      }
+    },
+    onData: data.add,
+    onClose: closed.add,
+  };
+}
