@@ -1,0 +1,141 @@
+// Records a real device into a fixture (fixtures/devices/README.md format: timed JSON-lines chunks,
+// `in` device -> host, `out` host -> device), so hospital IT can capture their own scanner or reader
+// and replay it in tests and demos.
+//
+//   npm run record -- --device qr|id-card|card-reader --serial /dev/ttyUSB0 [--baud N] [--out file] [--seconds N]
+//
+// A QR scanner is only listened to. Readers speak only when asked, so for them the terminal's own
+// driver runs over the port and polls as it would in service; both directions are written, and the
+// conversation player answers the same requests from the file later. A recording of a real ID card or
+// social security card holds that person's data: record with a test card, never a patient's.
+// Progress goes to stderr as counts only; nothing read is printed.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { ByteTransport, RecordedChunk } from './transport/types';
+import { createListeners } from './transport/listeners';
+import { createSerialTransport } from './transport/serial';
+import { delay } from './transport/recording';
+import { createQrScanner } from './qr-scanner/device';
+import { createIdCardReader } from './id-card/device';
+import { createCardReader } from './card-reader/device';
+
+export type RecordableDevice = 'qr' | 'id-card' | 'card-reader';
+
+type HexChunk = Extract<RecordedChunk, { hex: string }>;
+
+/** Wraps a transport so every chunk in either direction is kept with its time since open(). */
+export function createRecordingTransport(inner: ByteTransport, sink: (chunk: HexChunk) => void, now: () => number = () => performance.now()): ByteTransport {
+  let openedAt: number | null = null;
+  const data = createListeners<Uint8Array>();
+  const at = () => Math.max(0, Math.round(now() - (openedAt ?? now())));
+  const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+  inner.onData((chunk) => {
+    if (openedAt !== null) sink({ t_ms: at(), dir: 'in', hex: hex(chunk) });
+    data.emit(chunk);
+  });
+  return {
+    description: `record:${inner.description}`,
+    async open() {
+      await inner.open();
+      // The first open is time zero; a reconnect keeps counting so t_ms never goes backwards.
+      openedAt ??= now();
+    },
+    close: () => inner.close(),
+    async write(bytes) {
+      if (openedAt !== null) sink({ t_ms: at(), dir: 'out', hex: hex(bytes) });
+      await inner.write(bytes);
+    },
+    onData: data.add,
+    onClose: inner.onClose,
+  };
+}
+
+export interface RecordOptions {
+  device: RecordableDevice;
+  transport: ByteTransport;
+  seconds: number;
+  signal?: AbortSignal;
+  /** Counts only (scans, cards, errors), for a progress line. */
+  onProgress?: (counts: Record<string, number>) => void;
+}
+
+/** Records for `seconds` (or until the signal); returns the chunks in time order. */
+export async function recordDevice(opts: RecordOptions): Promise<HexChunk[]> {
+  const chunks: HexChunk[] = [];
+  const transport = createRecordingTransport(opts.transport, (c) => chunks.push(c));
+  const counts: Record<string, number> = {};
+  const count = (what: string) => {
+    counts[what] = (counts[what] ?? 0) + 1;
+    opts.onProgress?.({ ...counts });
+  };
+  const id = `record-${opts.device}`;
+  const device =
+    opts.device === 'qr'
+      ? createQrScanner({ id, transport, suffix: 'CRLF' })
+      : opts.device === 'id-card'
+        ? createIdCardReader({ id, transport })
+        : createCardReader({ id, transport });
+  if ('onScan' in device) device.onScan((e) => count(`scan:${e.kind}`));
+  else device.onEvent((e: { type: string }) => count(e.type));
+  device.onHealth((h) => {
+    if (h.state === 'error') count('device-error');
+  });
+  await device.start();
+  try {
+    await delay(opts.seconds * 1000, opts.signal);
+  } finally {
+    await device.stop();
+  }
+  return chunks;
+}
+
+export function formatRecording(chunks: RecordedChunk[], comment: string): string {
+  const head = comment
+    .split('\n')
+    .map((line) => `# ${line}`)
+    .join('\n');
+  return `${head}\n${chunks.map((c) => JSON.stringify(c)).join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      device: { type: 'string' },
+      serial: { type: 'string' },
+      baud: { type: 'string' },
+      out: { type: 'string' },
+      seconds: { type: 'string', default: '10' },
+    },
+  });
+  const device = values.device as RecordableDevice | undefined;
+  if (!device || !['qr', 'id-card', 'card-reader'].includes(device) || !values.serial) {
+    throw new Error('usage: record --device qr|id-card|card-reader --serial /dev/ttyUSB0 [--baud N] [--out file] [--seconds N]');
+  }
+  const baudRate = Number(values.baud ?? (device === 'qr' ? 9600 : 115200));
+  const seconds = Number(values.seconds);
+  if (!(baudRate > 0) || !(seconds > 0)) throw new Error('--baud and --seconds must be positive numbers');
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  const chunks = await recordDevice({
+    device,
+    transport: createSerialTransport({ path: values.serial, baudRate }),
+    seconds,
+    signal: stop.signal,
+    onProgress: (counts) => console.error(JSON.stringify(counts)),
+  });
+  const text = formatRecording(chunks, `Recorded from ${device} on ${values.serial} at ${baudRate} baud, ${new Date().toISOString()}.`);
+  if (values.out) {
+    await writeFile(values.out, text);
+    console.error(JSON.stringify({ wrote: values.out, chunks: chunks.length }));
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
