@@ -108,6 +108,57 @@ export const TerminalStatus = z.object({
 });
 export type TerminalStatus = z.infer<typeof TerminalStatus>;
 
+/** One visit in the admin screen's queue: what it waits for, since when, and why it is stuck. No patient data. */
+export const QueueItem = z.object({
+  settlementId: z.string(),
+  state: z.string(),
+  service: z.string(),
+  slipNo: z.string().nullable(),
+  deferred: z.boolean(),
+  totalFen: Fen.nullable(),
+  createdAt: z.string(),
+  ageSeconds: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  /** Dead letters: a reason is required to retry or cancel. */
+  needsStaff: z.boolean(),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
+export const ReconciliationGroup = z.object({
+  insutype: z.string(),
+  clrType: z.string(),
+  count: z.number().int().nonnegative(),
+  totalFen: Fen,
+  fundFen: Fen,
+  accountFen: Fen,
+  balanced: z.boolean(),
+  /** The platform's own words (stmt_rslt_dscr), kept as received. */
+  detail: z.string(),
+  /** The visits in a group that did not balance, for staff to check one by one. */
+  settlementIds: z.array(z.string()),
+});
+
+export const Reconciliation = z.object({
+  date: z.string(),
+  ranAt: z.string(),
+  balanced: z.boolean(),
+  /** Set when the platform could not be asked; then nothing is known to balance. */
+  error: z.string().nullable(),
+  groups: z.array(ReconciliationGroup),
+});
+export type Reconciliation = z.infer<typeof Reconciliation>;
+
+export const AdminOverview = z.object({
+  queue: z.array(QueueItem),
+  replay: z.object({ queuedVisits: z.number().int().nonnegative(), draining: z.boolean(), lastRunAt: z.string().nullable(), lastProbeOk: z.boolean().nullable() }),
+  today: z.object({ date: z.string(), settledCount: z.number().int().nonnegative(), totalFen: Fen, fundFen: Fen, accountFen: Fen, cashFen: Fen }),
+  reconciliation: Reconciliation.nullable(),
+});
+export type AdminOverview = z.infer<typeof AdminOverview>;
+
+const Pin = z.string().regex(/^\d{4,12}$/);
+const Reason = z.string().trim().min(2).max(200);
+
 export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.begin'), service: ServiceKind }),
   /** Text typed by a keyboard-wedge scanner in the renderer, or entered by staff. */
@@ -115,11 +166,17 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.confirm'), settlementId: z.string().min(1) }),
   z.object({ type: z.literal('session.reset') }),
   z.object({ type: z.literal('status.get') }),
+  // Staff only: each admin command carries the staff PIN, checked by the core (not by the screen).
+  z.object({ type: z.literal('admin.overview'), pin: Pin }),
+  z.object({ type: z.literal('admin.retry'), pin: Pin, settlementId: z.string().min(1), reason: Reason }),
+  z.object({ type: z.literal('admin.cancel'), pin: Pin, settlementId: z.string().min(1), reason: Reason }),
+  z.object({ type: z.literal('admin.forward'), pin: Pin }),
+  z.object({ type: z.literal('admin.reconcile'), pin: Pin, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
 ]);
 export type Command = z.infer<typeof Command>;
 
 export const CommandResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), session: SessionView, status: TerminalStatus }),
+  z.object({ ok: z.literal(true), session: SessionView, status: TerminalStatus, admin: AdminOverview.optional() }),
   z.object({ ok: z.literal(false), error: UserError }),
 ]);
 export type CommandResult = z.infer<typeof CommandResult>;

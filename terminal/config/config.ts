@@ -92,6 +92,18 @@ export const TerminalConfig = z.object({
       transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 1500 },
     },
   ]),
+  admin: z
+    .object({
+      /**
+       * The staff PIN as scrypt `salt-hex:hash-hex` (make one with `npm run admin-pin -- 123456`). The
+       * embedded default is the PIN 000000, for the simulated demo only: a hospital sets its own.
+       */
+      pinScrypt: z
+        .string()
+        .regex(/^[0-9a-f]{8,64}:[0-9a-f]{64}$/, 'salt-hex:hash-hex from npm run admin-pin')
+        .default('73696d756c61746564:6883fe296fc96a1fc406f15c3b4b298257d2366550bfc8e4b10ccd1dfe4aabe3'),
+    })
+    .prefault({}),
   settlement: z
     .object({
       /** acct_used_flag: pay the self-paid part from the personal account where the hospital allows it. */

@@ -7,7 +7,10 @@ import { createPlatformClient, type PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
-import { createSettlementEngine } from '../settlement/engine';
+import { createSettlementEngine, StaffActionError } from '../settlement/engine';
+import { StaleTransitionError } from '../journal/journal';
+import { createAdmin } from './admin';
+import { createPinGuard } from './staff-pin';
 import { createReplayWorker } from '../settlement/replay-worker';
 import { callThroughOutbox } from '../settlement/outbox-send';
 import { trackReachability } from './reachability';
@@ -141,6 +144,36 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     stops.push(() => devices?.stop());
 
     const ok = (): CommandResult => ({ ok: true, session: session.current(), status: status() });
+    const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()) });
+    const pinGuard = createPinGuard(config.admin.pinScrypt);
+
+    async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
+      const pin = pinGuard.check(command.pin);
+      if (pin !== 'ok') return { ok: false, error: userError(pin === 'locked' ? 'admin-locked' : 'admin-pin') };
+      try {
+        switch (command.type) {
+          case 'admin.retry':
+            await admin.retry(command.settlementId, command.reason);
+            break;
+          case 'admin.cancel':
+            await admin.cancel(command.settlementId, command.reason);
+            break;
+          case 'admin.forward':
+            await admin.forward();
+            break;
+          case 'admin.reconcile':
+            await admin.reconcile(command.date);
+            break;
+          case 'admin.overview':
+            break;
+        }
+      } catch (err) {
+        if (err instanceof StaffActionError || err instanceof StaleTransitionError) return { ok: false, error: { code: 'admin-refused', message: err.message } };
+        throw err;
+      }
+      emitStatus();
+      return { ...ok(), admin: admin.overview() } as CommandResult;
+    }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {
         switch (command.type) {
@@ -161,6 +194,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             return ok();
           case 'status.get':
             return ok();
+          default:
+            return executeAdmin(command);
         }
       },
       subscribe(listener) {

@@ -20,6 +20,8 @@ const messages = {
   'offline-limit-terminal': '医保系统暂时连不上，本机暂不能再受理缴费。请到人工窗口缴费。',
   'offline-queue-too-old': '医保系统长时间连不上，本机暂停受理缴费。请到人工窗口缴费。',
   internal: '机器出了点问题，请到人工窗口办理。',
+  'admin-pin': '管理密码不正确。',
+  'admin-locked': '管理密码错误次数过多，请5分钟后再试。',
 } as const;
 
 export type UserErrorCode = keyof typeof messages;

@@ -307,6 +307,26 @@ export function openJournal(options: JournalOptions) {
       applyTransition(then);
     }),
 
+    /** Settlements that reached 'settled' in [fromIso, toIso), with when: the terminal's side of a reconciliation. */
+    settledBetween(fromIso: string, toIso: string): Array<SettlementRow & { settledAt: string }> {
+      return db
+        .prepare<[string, string], Record<string, unknown>>(
+          `SELECT s.*, e.at AS settled_at FROM settlements s
+           JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
+           WHERE s.state IN ('settled', 'closed') AND e.at >= ? AND e.at < ? ORDER BY e.at`,
+        )
+        .all(fromIso, toIso)
+        .map((r) => ({ ...toSettlement(r), settledAt: r.settled_at as string }));
+    },
+
+    metaValue(key: string): string | null {
+      return stmt.metaGet.get(key)?.value ?? null;
+    },
+
+    setMetaValue(key: string, value: string): void {
+      stmt.metaSet.run(key, value);
+    },
+
     /** Remembers who a verified person is, so a card can identify them while the platform is away. */
     cachePerson(idNo: string, person: unknown): void {
       db.prepare('INSERT INTO person_cache (key, sealed, cached_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET sealed = excluded.sealed, cached_at = excluded.cached_at').run(

@@ -290,6 +290,7 @@ export function createSettlementEngine(options: EngineOptions) {
 
     /** Staff: send a dead letter's call again, from attempt zero. */
     retryByStaff(settlementId: string, reason: string): Promise<SettlementView> {
+      if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
       return exclusive(settlementId, async () => {
         const dead = journal.callsOf(settlementId).filter((c) => c.status === 'dead').pop();
         const stalledState = dead ? stateAwaiting(dead.step) : null;
@@ -304,6 +305,7 @@ export function createSettlementEngine(options: EngineOptions) {
      * last committing call has an unknown outcome is reversed first; the reversal then cancels.
      */
     cancelByStaff(settlementId: string, reason: string): Promise<SettlementView> {
+      if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
       return exclusive(settlementId, async () => {
         const state = view(settlementId).state;
         if (state !== 'needs-staff' && state !== 'awaiting-confirm') throw new StaffActionError(`a ${state} visit cannot be cancelled`);

@@ -72,6 +72,8 @@ const errorTexts = {
     zh: '医保系统长时间连不上，本机暂停受理缴费。请到人工窗口缴费。',
     en: 'The insurance system has been unreachable for a long time, so this kiosk has stopped taking payments. Please pay at the service desk.',
   },
+  'admin-pin': { zh: '管理密码不正确。', en: 'Wrong staff PIN.' },
+  'admin-locked': { zh: '管理密码错误次数过多，请5分钟后再试。', en: 'Too many wrong PINs. Try again in 5 minutes.' },
   internal: {
     zh: '机器出了点问题，请到人工窗口办理。',
     en: 'Something went wrong with this machine. Please go to the service desk.',

@@ -97,6 +97,12 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
       switch (command.type) {
         case 'status.get':
           return ok();
+        case 'admin.overview':
+        case 'admin.retry':
+        case 'admin.cancel':
+        case 'admin.forward':
+        case 'admin.reconcile':
+          return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');
         case 'session.reset':
           generation++;
           moveTo(idle);

@@ -1,0 +1,66 @@
+// What staff see and do behind the PIN: the queue of visits with work left (age, error, dead
+// letters), today's totals, the last reconciliation; retry or cancel a visit with a reason, forward
+// everything now, reconcile a day. Every action goes through the engine, so it is journaled like any
+// other step, with the reason in the visit's history.
+import type { AdminOverview, QueueItem, Reconciliation, Split } from '../api/schema';
+import type { PlatformClient } from '../insurance/client';
+import type { Journal } from '../journal/journal';
+import type { SettlementEngine } from '../settlement/engine';
+import type { ReplayWorker } from '../settlement/replay-worker';
+import { openStates } from '../settlement/states';
+import { localDate, localDayRange, reconcileDay } from '../settlement/reconcile';
+
+export interface AdminDeps {
+  journal: Journal;
+  engine: SettlementEngine;
+  replay: ReplayWorker;
+  platform: PlatformClient;
+  now: () => Date;
+}
+
+export function createAdmin(deps: AdminDeps) {
+  const { journal, engine, replay } = deps;
+
+  function queue(): QueueItem[] {
+    const now = deps.now().getTime();
+    return journal.settlementsIn(openStates).map((row) => ({
+      settlementId: row.id,
+      state: row.state,
+      service: row.service,
+      slipNo: row.slipNo,
+      deferred: row.deferred,
+      totalFen: row.totalFen,
+      createdAt: row.createdAt,
+      ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
+      lastError: journal.lastCallError(row.id),
+      needsStaff: row.state === 'needs-staff',
+    }));
+  }
+
+  function today(): AdminOverview['today'] {
+    const date = localDate(deps.now());
+    const { fromIso, toIso } = localDayRange(date);
+    const totals = { date, settledCount: 0, totalFen: 0, fundFen: 0, accountFen: 0, cashFen: 0 };
+    for (const row of journal.settledBetween(fromIso, toIso)) {
+      const split = JSON.parse(row.splitJson ?? 'null') as Split | null;
+      if (!split) continue;
+      totals.settledCount++;
+      totals.totalFen += split.totalFen;
+      totals.fundFen += split.fundFen;
+      totals.accountFen += split.personalAccountFen + split.familyAccountFen;
+      totals.cashFen += split.cashFen;
+    }
+    return totals;
+  }
+
+  return {
+    overview(): AdminOverview {
+      const last = journal.metaValue('last_reconciliation');
+      return { queue: queue(), replay: replay.state(), today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null };
+    },
+    retry: (settlementId: string, reason: string) => engine.retryByStaff(settlementId, reason),
+    cancel: (settlementId: string, reason: string) => engine.cancelByStaff(settlementId, reason),
+    forward: () => replay.forceNow(),
+    reconcile: (date?: string) => reconcileDay(journal, deps.platform, date ?? localDate(deps.now()), deps.now),
+  };
+}
