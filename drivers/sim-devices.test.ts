@@ -9,6 +9,11 @@ import { createSerialTransport } from './transport/serial';
 import { createQrScanner, type TimedScanEvent } from './qr-scanner/device';
 import { classifyScan } from './qr-scanner/codec';
 import { createSimEcQrResolver } from './qr-scanner/sim-ec-qr';
+import { createIdCardReader, type IdCardEvent } from './id-card/device';
+import { SYNTHETIC_CARD } from './id-card/sim-reader';
+import { hidModeOf, simKindOf } from './sim-devices';
+import { readRecording } from './transport/replay';
+import { waitFor } from './device/wait.test-util';
 
 describe('sim-devices', () => {
   it('makes fresh 医保码 payloads in the simulator shape', async () => {
@@ -52,5 +57,55 @@ describe('sim-devices', () => {
     }
     assert.equal(child.exitCode, 0);
     assert.ok(hostPath && !existsSync(hostPath), 'the pty pair is gone after the CLI stops');
+  });
+
+  it('tells fixtures apart by folder and HID mode by report size', async () => {
+    assert.equal(simKindOf('fixtures/devices/id-card/read-card.jsonl'), 'id-card');
+    assert.equal(simKindOf('x/card-reader/a.jsonl'), 'card-reader');
+    assert.equal(simKindOf('x/qr-scanner-hid/a.jsonl'), 'qr-scanner-hid');
+    assert.equal(simKindOf('mine.jsonl'), 'qr-scanner');
+    const hid = (n: string) => new URL(`../fixtures/devices/qr-scanner-hid/${n}.jsonl`, import.meta.url).pathname;
+    assert.equal(hidModeOf(await readRecording(hid('keyboard-ec-qr'))), 'keyboard');
+    assert.equal(hidModeOf(await readRecording(hid('pos-ec-qr'))), 'pos');
+  });
+
+  it('serves an ID card reader and a HID scanner (through the HID decoder) on their own pty pairs', async () => {
+    const script = new URL('./sim-devices.ts', import.meta.url).pathname;
+    const fixtures = ['id-card/read-card', 'qr-scanner-hid/keyboard-ec-qr'].map((n) => new URL(`../fixtures/devices/${n}.jsonl`, import.meta.url).pathname);
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--wait-ms', '800', '--speed', '4', ...fixtures], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    const lines: Array<Record<string, string>> = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, string>));
+    const paths: string[] = [];
+    const idEvents: IdCardEvent[] = [];
+    const scans: TimedScanEvent[] = [];
+    let reader: ReturnType<typeof createIdCardReader> | null = null;
+    let scanner: ReturnType<typeof createQrScanner> | null = null;
+    try {
+      const idLine = await waitFor('id-card line', () => lines.find((l) => l['device'] === 'id-card'));
+      const hidLine = await waitFor('hid line', () => lines.find((l) => l['device'] === 'qr-scanner-hid'));
+      assert.equal(hidLine['mode'], 'keyboard');
+      paths.push(idLine['hostPath']!, hidLine['hostPath']!);
+      scanner = createQrScanner({ id: 'qr-hid', transport: createSerialTransport({ path: hidLine['hostPath']!, baudRate: 115200 }), suffix: 'CRLF' });
+      scanner.onScan((e) => scans.push(e));
+      await scanner.start();
+      reader = createIdCardReader({ id: 'id-1', transport: createSerialTransport({ path: idLine['hostPath']!, baudRate: 115200 }), pollMs: 30 });
+      reader.onEvent((e) => idEvents.push(e));
+      await reader.start();
+      assert.equal(reader.health().state, 'ready');
+      await waitFor('card', () => idEvents.find((e) => e.type === 'card'), 8000);
+      await waitFor('hid scan', () => scans.length === 1, 8000);
+      const card = idEvents.find((e) => e.type === 'card');
+      assert.equal(card?.type === 'card' && card.info.idNumber, SYNTHETIC_CARD.idNumber);
+      assert.equal(scans[0]!.kind, 'ec-qr');
+      assert.equal(scans[0]!.text.startsWith('NHSAEC1.EC0000'), true);
+    } finally {
+      await reader?.stop();
+      await scanner?.stop();
+      child.kill('SIGTERM');
+      await exited;
+    }
+    assert.equal(child.exitCode, 0);
+    assert.ok(paths.every((p) => !existsSync(p)), 'every pty pair is gone after the CLI stops');
   });
 });

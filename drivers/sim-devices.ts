@@ -1,18 +1,93 @@
-// Simulated devices for development, demos and hospital IT: makes a virtual serial cable (socat pty
-// pair), prints the end the terminal should open, and plays recordings onto the other end.
+// Simulated devices for development, demos and hospital IT: makes virtual serial cables (socat pty
+// pairs), prints the end the terminal should open, and plays recordings onto the other end.
 //
 //   tsx drivers/sim-devices.ts [--speed N] [--wait-ms N] [--gap-ms N] [--repeat]
-//       [--platform-fixtures fixtures/platform/] fixtures/devices/qr-scanner/*.jsonl
+//       [--platform-fixtures fixtures/platform/] fixtures/devices/<device>/*.jsonl ...
 //
+// By the recording's folder:
+// - qr-scanner/: all played in turn on one pair: {"device":"qr-scanner","hostPath":...}, then
+//   {"played": file} after each.
+// - id-card/, card-reader/: a simulated reader a recording, each on its own pair, answering the
+//   terminal's requests from the file: {"device":"id-card","fixture":...,"hostPath":...}.
+// - qr-scanner-hid/: each recording's HID reports go through the HID transport and report decoder
+//   (the path a USB HID scanner takes) and the decoded bytes out on a pair, so a terminal configured
+//   for a serial scanner sees what the HID path makes of them: {"device":"qr-scanner-hid",...}.
+//   Keyboard mode if every report is 8 bytes, else HID POS data mode.
 // Template `ec-qr` chunks become fresh codes the platform simulator accepts (same fixtures dir).
-//
-// Prints one JSON line {"hostPath": ...} then {"played": file} after each recording; Ctrl-C ends.
+// The QR pair's line comes first. Ctrl-C ends.
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createPtyPair, playRecordingToPort } from './transport/pty';
+import { SerialPort } from 'serialport';
+import { createPtyPair, playRecordingToPort, type PtyPair } from './transport/pty';
 import { readRecording } from './transport/replay';
 import { delay } from './transport/recording';
+import { serveConversationOnPort } from './transport/conversation';
+import { createHidReplayTransport } from './transport/hid-replay';
+import type { RecordedChunk, TemplateResolver } from './transport/types';
 import { createSimEcQrResolver } from './qr-scanner/sim-ec-qr';
+import { samIdleAnswer, samRequestFramer } from './id-card/sim-reader';
+import { readerIdleAnswer, readerRequestFramer } from './card-reader/sim-reader';
+
+type SimKind = 'qr-scanner' | 'qr-scanner-hid' | 'id-card' | 'card-reader';
+
+export function simKindOf(file: string): SimKind {
+  const folder = file.split(/[\\/]/).slice(-2, -1)[0];
+  return folder === 'qr-scanner-hid' || folder === 'id-card' || folder === 'card-reader' ? folder : 'qr-scanner';
+}
+
+export function hidModeOf(chunks: RecordedChunk[]): 'keyboard' | 'pos' {
+  return chunks.every((c) => !('hex' in c) || c.hex.length === 16) ? 'keyboard' : 'pos';
+}
+
+/** A reader on its own pair, answering from the recording until stopped. */
+async function serveReader(kind: 'id-card' | 'card-reader', file: string, chunks: RecordedChunk[], resolve: TemplateResolver, signal: AbortSignal, pairs: PtyPair[]) {
+  const pair = await createPtyPair();
+  pairs.push(pair);
+  const served = serveConversationOnPort(pair.devicePath, {
+    chunks,
+    framer: kind === 'id-card' ? samRequestFramer : readerRequestFramer,
+    idle: kind === 'id-card' ? samIdleAnswer : readerIdleAnswer,
+    resolve,
+    signal,
+    onFinished: () => console.log(JSON.stringify({ played: basename(file) })),
+  });
+  console.log(JSON.stringify({ device: kind, fixture: basename(file), hostPath: pair.hostPath }));
+  return { served };
+}
+
+/** HID reports through the HID transport, the decoded bytes out on a pair. */
+async function serveHid(file: string, chunks: RecordedChunk[], opts: { resolve: TemplateResolver; speed: number; waitMs: number; signal: AbortSignal; pairs: PtyPair[] }) {
+  const pair = await createPtyPair();
+  opts.pairs.push(pair);
+  const mode = hidModeOf(chunks);
+  console.log(JSON.stringify({ device: 'qr-scanner-hid', mode, fixture: basename(file), hostPath: pair.hostPath }));
+  const port = new SerialPort({ path: pair.devicePath, baudRate: 115200, autoOpen: false });
+  port.on('error', () => {});
+  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+  const transport = createHidReplayTransport({ chunks, mode, speed: opts.speed, resolve: opts.resolve });
+  transport.onData((bytes) => port.write(Buffer.from(bytes)));
+  transport.onClose((reason) => {
+    if (reason) console.log(JSON.stringify({ unplugged: basename(file) }));
+  });
+  try {
+    await delay(opts.waitMs, opts.signal);
+    // Each open is one plug-in: a recording with unplug events is opened again after each.
+    const plugIns = chunks.filter((c) => 'event' in c).length + 1;
+    for (let i = 0; i < plugIns && !opts.signal.aborted; i++) {
+      if (i > 0) {
+        await transport.close();
+        await delay(200 / opts.speed, opts.signal);
+      }
+      await transport.open();
+      await transport.finished();
+    }
+    console.log(JSON.stringify({ played: basename(file) }));
+    if (!opts.signal.aborted) await new Promise<void>((resolve) => opts.signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    await transport.close();
+    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -27,28 +102,47 @@ async function main(): Promise<void> {
   });
   if (positionals.length === 0) throw new Error('usage: sim-devices [--speed N] [--wait-ms N] [--gap-ms N] [--repeat] recording.jsonl...');
   const resolve = await createSimEcQrResolver({ platformFixturesDir: values['platform-fixtures'] });
-  const recordings = await Promise.all(positionals.map(async (file) => ({ file, chunks: await readRecording(file) })));
-  const pair = await createPtyPair();
+  const recordings = await Promise.all(positionals.map(async (file) => ({ file, kind: simKindOf(file), chunks: await readRecording(file) })));
+  const speed = Number(values.speed);
+  const waitMs = Number(values['wait-ms']);
   const stop = new AbortController();
   const shutdown = () => stop.abort();
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  console.log(JSON.stringify({ hostPath: pair.hostPath }));
+  const pairs: PtyPair[] = [];
+  const running: Array<Promise<void>> = [];
   try {
-    // Time for the terminal to open the host end: bytes written before that are lost to it.
-    await delay(Number(values['wait-ms']), stop.signal);
-    do {
-      for (const { file, chunks } of recordings) {
-        if (stop.signal.aborted) break;
-        await playRecordingToPort(pair.devicePath, chunks, { speed: Number(values.speed), resolve, signal: stop.signal });
-        console.log(JSON.stringify({ played: basename(file) }));
-        await delay(Number(values['gap-ms']), stop.signal);
-      }
-    } while (values.repeat && !stop.signal.aborted);
-    // Keep the cable plugged in until told to stop.
+    const scanner = recordings.filter((r) => r.kind === 'qr-scanner');
+    if (scanner.length > 0) {
+      const pair = await createPtyPair();
+      pairs.push(pair);
+      console.log(JSON.stringify({ device: 'qr-scanner', hostPath: pair.hostPath }));
+      running.push(
+        (async () => {
+          // Time for the terminal to open the host end: bytes written before that are lost to it.
+          await delay(waitMs, stop.signal);
+          do {
+            for (const { file, chunks } of scanner) {
+              if (stop.signal.aborted) break;
+              await playRecordingToPort(pair.devicePath, chunks, { speed, resolve, signal: stop.signal });
+              console.log(JSON.stringify({ played: basename(file) }));
+              await delay(Number(values['gap-ms']), stop.signal);
+            }
+          } while (values.repeat && !stop.signal.aborted);
+        })(),
+      );
+    }
+    for (const { file, kind, chunks } of recordings) {
+      if (kind === 'id-card' || kind === 'card-reader') running.push((await serveReader(kind, file, chunks, resolve, stop.signal, pairs)).served);
+      else if (kind === 'qr-scanner-hid') running.push(serveHid(file, chunks, { resolve, speed, waitMs, signal: stop.signal, pairs }));
+    }
+    await Promise.all(running);
+    // Keep the cables plugged in until told to stop.
     if (!stop.signal.aborted) await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
-    await pair.close();
+    stop.abort();
+    await Promise.allSettled(running);
+    for (const pair of pairs) await pair.close();
   }
 }
 
