@@ -24,6 +24,8 @@ export interface HisBill {
   drName: string;
   items: HisFeeItem[];
   totalFen: number;
+  /** The admission diagnosis (ICD-10), which an inpatient visit's 2401 must carry. */
+  diagnosis?: { code: string; name: string };
 }
 
 export interface HisClient {
@@ -65,6 +67,7 @@ const WireBill = z.object({
   deptName: z.string(),
   drCode: z.string(),
   drName: z.string(),
+  diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
   items: z.array(WireItem).min(1),
 });
 const PendingAnswer = z.object({ bills: z.array(WireBill) });

@@ -3,6 +3,7 @@
 import type { PlatformClient } from '../insurance/client';
 import { tx1101 } from '../insurance/transactions';
 import { yuanToFen } from '../insurance/money';
+import { formatWireTime } from '../insurance/msgid';
 import type { Journal } from '../journal/journal';
 import type { VisitPerson } from '../settlement/calls';
 import { callThroughOutbox } from '../settlement/outbox-send';
@@ -59,7 +60,7 @@ async function queryPerson(
         mdtrt_cert_type: cred.certType,
         mdtrt_cert_no: cred.certNo,
         card_sn: '',
-        begntime: now.toISOString().replace('T', ' ').slice(0, 19),
+        begntime: formatWireTime(now),
         psn_cert_type: cred.idType,
         certno: cred.idNo,
         psn_name: cred.name,

@@ -1,6 +1,7 @@
 // The platform calls of an outpatient settlement, built from the visit's sealed context. Field
 // names are the platform's (INSURANCE-API.md); amounts go on the wire as yuan built from fen.
 import { fenToYuan } from '../insurance/money';
+import { formatWireTime } from '../insurance/msgid';
 import type { NewCall } from '../journal/journal';
 import type { HisBill } from '../his/client';
 
@@ -31,7 +32,122 @@ export interface VisitContext {
   operator: { deptCode: string; deptName: string; drCode: string; drName: string };
 }
 
-const wireTime = (iso: string) => iso.replace('T', ' ').slice(0, 19);
+
+
+/** Inpatient bills (住院, 生育住院) settle through admission, discharge and 2303/2304 on one bill. */
+export const isInpatient = (ctx: VisitContext): boolean => ctx.bill.medType === '21' || ctx.bill.medType === '52';
+
+/**
+ * 2401. The HIS normally admits the patient at the admission desk; the kiosk admits only a visit the
+ * platform does not know yet (the simulated HIS has none), so the discharge settles on the same path.
+ */
+export function admissionCall(ctx: VisitContext, at: Date): NewCall {
+  return {
+    step: 'admit',
+    infno: '2401',
+    insuplcAdmdvs: ctx.person.insuplcAdmdvs,
+    input: {
+      mdtrtinfo: {
+        psn_no: ctx.person.psnNo,
+        insutype: ctx.person.insutype,
+        begntime: formatWireTime(at),
+        mdtrt_cert_type: ctx.person.certType,
+        mdtrt_cert_no: ctx.person.certNo,
+        med_type: ctx.bill.medType,
+        ipt_no: ctx.bill.billId,
+        atddr_no: ctx.bill.drCode,
+        chfpdr_name: ctx.bill.drName,
+        adm_diag_dscr: ctx.bill.diagnosis?.name ?? '',
+        adm_dept_codg: ctx.bill.deptCode,
+        adm_dept_name: ctx.bill.deptName,
+        adm_bed: '',
+        dscg_maindiag_code: ctx.bill.diagnosis?.code ?? '',
+        dscg_maindiag_name: ctx.bill.diagnosis?.name ?? '',
+      },
+      diseinfo: diagnoses(ctx, at),
+    },
+  };
+}
+
+/** The bill's diagnosis as the platform's diseinfo rows (main diagnosis, valid). */
+function diagnoses(ctx: VisitContext, at: Date) {
+  const d = ctx.bill.diagnosis;
+  if (!d) return [];
+  return [
+    {
+      diag_type: '1',
+      diag_srt_no: 1,
+      diag_code: d.code,
+      diag_name: d.name,
+      diag_dept: ctx.bill.deptName,
+      dise_dor_no: ctx.bill.drCode,
+      dise_dor_name: ctx.bill.drName,
+      diag_time: formatWireTime(at),
+      vali_flag: '1',
+      maindiag_flag: '1',
+    },
+  ];
+}
+
+export function inpatientFeeCall(ctx: VisitContext, mdtrtId: string): NewCall {
+  return {
+    step: 'fee-upload',
+    infno: '2301',
+    insuplcAdmdvs: ctx.person.insuplcAdmdvs,
+    input: {
+      feedetail: ctx.bill.items.map((item) => ({
+        feedetl_sn: item.feedetlSn,
+        mdtrt_id: mdtrtId,
+        psn_no: ctx.person.psnNo,
+        med_type: ctx.bill.medType,
+        fee_ocur_time: item.occurredAt,
+        med_list_codg: item.medListCodg,
+        medins_list_codg: item.medinsListCodg,
+        det_item_fee_sumamt: fenToYuan(item.amountFen),
+        cnt: Number(item.quantity),
+        pric: fenToYuan(item.unitPriceFen),
+        bilg_dept_codg: ctx.bill.deptCode,
+        bilg_dr_codg: ctx.bill.drCode,
+      })),
+    },
+  };
+}
+
+export function dischargeCall(ctx: VisitContext, mdtrtId: string, at: Date): NewCall {
+  return {
+    step: 'discharge',
+    infno: '2402',
+    insuplcAdmdvs: ctx.person.insuplcAdmdvs,
+    input: {
+      dscginfo: {
+        mdtrt_id: mdtrtId,
+        psn_no: ctx.person.psnNo,
+        insutype: ctx.person.insutype,
+        endtime: formatWireTime(at),
+        dscg_dept_codg: ctx.bill.deptCode,
+        dscg_dept_name: ctx.bill.deptName,
+        dscg_way: '1',
+      },
+      diseinfo: diagnoses(ctx, at),
+    },
+  };
+}
+
+function inpatientSettlementInput(ctx: VisitContext, mdtrtId: string) {
+  return {
+    data: {
+      psn_no: ctx.person.psnNo,
+      mdtrt_cert_type: ctx.person.certType,
+      mdtrt_cert_no: ctx.person.certNo,
+      medfee_sumamt: fenToYuan(ctx.bill.totalFen),
+      psn_setlway: '01',
+      mdtrt_id: mdtrtId,
+      insutype: ctx.person.insutype,
+      acct_used_flag: ctx.usePersonalAccount ? '1' : '0',
+      mid_setl_flag: '0',
+    },
+  };
+}
 
 export function registrationCall(ctx: VisitContext, at: Date): NewCall {
   return {
@@ -42,7 +158,7 @@ export function registrationCall(ctx: VisitContext, at: Date): NewCall {
       data: {
         psn_no: ctx.person.psnNo,
         insutype: ctx.person.insutype,
-        begntime: wireTime(at.toISOString()),
+        begntime: formatWireTime(at),
         mdtrt_cert_type: ctx.person.certType,
         mdtrt_cert_no: ctx.person.certNo,
         ipt_otp_no: ctx.bill.billId,
@@ -98,11 +214,25 @@ function settlementInput(ctx: VisitContext, mdtrtId: string) {
 }
 
 export function preSettleCall(ctx: VisitContext, mdtrtId: string): NewCall {
-  return { step: 'pre-settle', infno: '2206', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: settlementInput(ctx, mdtrtId) };
+  return isInpatient(ctx)
+    ? { step: 'pre-settle', infno: '2303', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: inpatientSettlementInput(ctx, mdtrtId) }
+    : { step: 'pre-settle', infno: '2206', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: settlementInput(ctx, mdtrtId) };
 }
 
 export function settleCall(ctx: VisitContext, mdtrtId: string): NewCall {
-  return { step: 'settle', infno: '2207', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: settlementInput(ctx, mdtrtId) };
+  return isInpatient(ctx)
+    ? { step: 'settle', infno: '2304', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: inpatientSettlementInput(ctx, mdtrtId) }
+    : { step: 'settle', infno: '2207', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: settlementInput(ctx, mdtrtId) };
+}
+
+/** The first call of a visit: registration (2201) or admission (2401). */
+export function openingCall(ctx: VisitContext, at: Date): NewCall {
+  return isInpatient(ctx) ? admissionCall(ctx, at) : registrationCall(ctx, at);
+}
+
+/** The fee upload of a visit: 2204 outpatient, 2301 inpatient. */
+export function feesCall(ctx: VisitContext, mdtrtId: string): NewCall {
+  return isInpatient(ctx) ? inpatientFeeCall(ctx, mdtrtId) : feeUploadCall(ctx, mdtrtId);
 }
 
 export function reversalCall(ctx: VisitContext, original: { msgid: string; infno: string }): NewCall {

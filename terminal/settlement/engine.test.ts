@@ -128,6 +128,30 @@ describe('settlement engine on the platform simulator', () => {
     assert.match(rig.journal.events(id).map((e) => e.note ?? '').join('|'), /staff retry: network fixed/);
   });
 
+  it('settles a discharge on one bill (一单式): the 51,423.22-yuan case, through a lost 2304 answer', async () => {
+    const patient = await rig.person('cross-province-inpatient');
+    const [discharge] = await rig.hisBills(patient.idNo);
+    assert.ok(discharge && discharge.medType === '21');
+    const id = engine.open({ service: 'discharge', person: patient, bill: discharge, usePersonalAccount: false });
+    const pre = await engine.pump(id);
+    assert.equal(pre.state, 'awaiting-confirm', JSON.stringify(pre));
+    rig.platform.setFaults({ rules: [{ kind: 'reset-after-commit', infnos: ['2304'], count: 1 }] });
+    const view = await engine.confirm(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(view.state, 'settled');
+    // 51,423.22 = basic fund 34,550.22 + critical illness 4,125.80 + cash 12,747.20
+    assert.deepEqual(
+      [view.split?.totalFen, view.split?.basicFundFen, view.split?.criticalIllnessFen, view.split?.cashFen],
+      [5_142_322, 3_455_022, 412_580, 1_274_720],
+    );
+    assert.deepEqual(
+      rig.journal.callsOf(id).map((c) => `${c.infno}:${c.status}`),
+      ['2401:done', '2301:done', '2402:done', '2303:done', '2304:superseded', '2601:done', '2304:done'],
+    );
+    const onPlatform = rig.platform.ledger().settlements.filter((s) => s.psnNo === patient.psnNo);
+    assert.deepEqual(onPlatform.map((s) => s.status).sort(), ['reversed', 'settled']);
+  });
+
   it('after a crash, treats a settlement left in flight as unknown and reverses before redoing', async () => {
     const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
     await engine.pump(id);

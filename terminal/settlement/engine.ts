@@ -8,7 +8,7 @@ import type { Split } from '../api/schema';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
 import type { HisBill } from '../his/client';
-import { feeUploadCall, preSettleCall, registrationCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
+import { admissionCall, dischargeCall, feesCall, isInpatient, openingCall, preSettleCall, registrationCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
 import { isSettlementState, predecessorsOf, type SettlementState } from './states';
 import { splitFromSetlinfo } from './split';
 import { sendQueued } from './outbox-send';
@@ -51,7 +51,7 @@ export interface PumpOptions {
 /** Steps whose call changes nothing on the platform: safe to resend with the same msgid. */
 const READ_ONLY_STEPS = new Set(['pre-settle']);
 /** Steps that commit: an unknown outcome is reversed before the step is redone. */
-const COMMITTING_STEPS = new Set(['register', 'fee-upload', 'settle']);
+const COMMITTING_STEPS = new Set(['register', 'admit', 'fee-upload', 'settle']);
 
 export type SettlementEngine = ReturnType<typeof createSettlementEngine>;
 
@@ -85,7 +85,7 @@ export function createSettlementEngine(options: EngineOptions) {
       setlId: row.setlId,
       billId: row.billId,
       totalFen: row.totalFen,
-      settleMsgid: row.setlId ? journal.doneMsgid(id, '2207') : null,
+      settleMsgid: row.setlId ? (journal.doneMsgid(id, '2207') ?? journal.doneMsgid(id, '2304')) : null,
       deferred: row.deferred,
       slipNo: row.slipNo,
       createdAt: row.createdAt,
@@ -118,9 +118,13 @@ export function createSettlementEngine(options: EngineOptions) {
     switch (reversedInfno) {
       case '2201':
         return to(id, 'register-pending', { note, call: registrationCall(ctx, now()) });
+      case '2401':
+        return to(id, 'register-pending', { note, call: admissionCall(ctx, now()) });
       case '2204':
-        return to(id, 'fees-pending', { note, call: feeUploadCall(ctx, mdtrtIdOf(id)) });
+      case '2301':
+        return to(id, 'fees-pending', { note, call: feesCall(ctx, mdtrtIdOf(id)) });
       case '2207':
+      case '2304':
         return to(id, 'settle-pending', { note, call: settleCall(ctx, mdtrtIdOf(id)) });
       default:
         return to(id, 'needs-staff', { note: `cannot redo ${reversedInfno} after reversal` });
@@ -134,12 +138,18 @@ export function createSettlementEngine(options: EngineOptions) {
     const id = row.settlementId as string;
     const ctx = context(id);
     switch (row.step) {
-      case 'register': {
-        const mdtrtId = String((output.data as Record<string, unknown> | undefined)?.mdtrt_id ?? '');
-        if (!mdtrtId) throw new MalformedAnswer('2201 answered without mdtrt_id');
-        return to(id, 'fees-pending', { patch: { mdtrtId }, call: feeUploadCall(ctx, mdtrtId) });
+      case 'register':
+      case 'admit': {
+        // 2201 answers in data, 2401 in result.
+        const node = (row.step === 'admit' ? output.result : output.data) as Record<string, unknown> | undefined;
+        const mdtrtId = String(node?.mdtrt_id ?? '');
+        if (!mdtrtId) throw new MalformedAnswer(`${row.infno} answered without mdtrt_id`);
+        return to(id, 'fees-pending', { patch: { mdtrtId }, call: feesCall(ctx, mdtrtId) });
       }
       case 'fee-upload':
+        if (isInpatient(ctx)) return to(id, 'discharge-pending', { call: dischargeCall(ctx, mdtrtIdOf(id), now()) });
+        return to(id, 'presettle-pending', { call: preSettleCall(ctx, mdtrtIdOf(id)) });
+      case 'discharge':
         return to(id, 'presettle-pending', { call: preSettleCall(ctx, mdtrtIdOf(id)) });
       case 'pre-settle': {
         const split = splitFromSetlinfo(setlinfoOf(output));
@@ -169,6 +179,8 @@ export function createSettlementEngine(options: EngineOptions) {
       if (/不存在|未成功|已冲正|无需冲正|not found|no such/i.test(errMsg)) return redo(id, reversedInfnoOf(row), `reversal not needed (${errMsg}); redoing`);
       return to(id, 'needs-staff', { note: `reversal refused: ${errMsg}` });
     }
+    // A discharge resent after a lost answer finds the patient discharged already: that is its success.
+    if (row.step === 'discharge' && /已出院/.test(errMsg)) return to(id, 'presettle-pending', { note: 'already discharged', call: preSettleCall(context(id), mdtrtIdOf(id)) });
     return to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
   }
 
@@ -258,7 +270,7 @@ export function createSettlementEngine(options: EngineOptions) {
         state: 'register-pending',
         context: ctx,
         patch: { psnNo: input.person.psnNo, insutype: input.person.insutype, insuplcAdmdvs: input.person.insuplcAdmdvs, billId: input.bill.billId, totalFen: input.bill.totalFen, chrgBchno: ctx.chargeBatchNo },
-        call: registrationCall(ctx, now()),
+        call: openingCall(ctx, now()),
         deferred: ctx.deferred,
       });
       options.onChange?.(view(id));
@@ -351,6 +363,8 @@ export function createSettlementEngine(options: EngineOptions) {
 function stateAwaiting(step: string): SettlementState | null {
   const states: Record<string, SettlementState> = {
     register: 'register-pending',
+    admit: 'register-pending',
+    discharge: 'discharge-pending',
     'fee-upload': 'fees-pending',
     'pre-settle': 'presettle-pending',
     settle: 'settle-pending',

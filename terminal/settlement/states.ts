@@ -2,7 +2,9 @@
 // and a test can walk it. Each "-pending" state has exactly one platform call queued in the outbox.
 export const settlementTransitions = {
   'register-pending': ['fees-pending', 'failed', 'cancelled', 'reversal-pending', 'needs-staff'],
-  'fees-pending': ['presettle-pending', 'failed', 'cancelled', 'reversal-pending', 'needs-staff'],
+  'fees-pending': ['presettle-pending', 'discharge-pending', 'failed', 'cancelled', 'reversal-pending', 'needs-staff'],
+  // Inpatient only: the discharge (2402) comes between the fees and the pre-settlement.
+  'discharge-pending': ['presettle-pending', 'failed', 'cancelled', 'needs-staff'],
   // An offline capture skips the confirm screen: the patient agreed to the bill when it was taken.
   'presettle-pending': ['awaiting-confirm', 'settle-pending', 'failed', 'cancelled', 'needs-staff'],
   'awaiting-confirm': ['settle-pending', 'cancelled'],
@@ -14,7 +16,7 @@ export const settlementTransitions = {
   failed: [],
   cancelled: [],
   // Dead letters: staff retry the step that stalled, or cancel with a reason.
-  'needs-staff': ['register-pending', 'fees-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'cancelled'],
+  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'cancelled'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettlementState = keyof typeof settlementTransitions;
@@ -22,7 +24,7 @@ export type SettlementState = keyof typeof settlementTransitions;
 export const settlementStates = Object.keys(settlementTransitions) as SettlementState[];
 
 /** States with work left for the platform: the replay worker's concern, and the admin queue. */
-export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'needs-staff'];
+export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'needs-staff'];
 
 /** States no transition leaves. */
 export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled'];

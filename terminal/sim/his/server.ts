@@ -25,6 +25,7 @@ const HisBillFixture = z.object({
   deptName: z.string(),
   drCode: z.string(),
   drName: z.string(),
+  diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
   items: z.array(HisItemFixture).min(1),
 });
 export const HisOrdersFixture = z.object({ bills: z.array(HisBillFixture) });
