@@ -112,6 +112,8 @@ export const TerminalConfig = z.object({
       stepTimeoutMs: z.number().int().positive().default(120_000),
       /** How often the replay worker looks at the queue (and probes the platform while it is down). */
       replayIntervalMs: z.number().int().positive().default(5_000),
+      /** Local time after which the day is reconciled with the platform (3201). */
+      reconcileAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('23:30'),
       /**
        * Taking a bill while the platform is unreachable, as card terminals' offline modes do: the
        * patient is identified by card against a person record this terminal verified before.

@@ -11,6 +11,7 @@ import { createSettlementEngine, StaffActionError } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from './admin';
 import { createPinGuard } from './staff-pin';
+import { scheduleDailyReconciliation } from './daily-reconciliation';
 import { createReplayWorker } from '../settlement/replay-worker';
 import { callThroughOutbox } from '../settlement/outbox-send';
 import { trackReachability } from './reachability';
@@ -146,6 +147,13 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const ok = (): CommandResult => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()) });
     const pinGuard = createPinGuard(config.admin.pinScrypt);
+    const daily = scheduleDailyReconciliation({
+      at: config.settlement.reconcileAt,
+      now: options.now ?? (() => new Date()),
+      last: () => admin.overview().reconciliation,
+      run: (date) => admin.reconcile(date),
+    });
+    stops.push(() => daily.stop());
 
     async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
       const pin = pinGuard.check(command.pin);
