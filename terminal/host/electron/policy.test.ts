@@ -16,6 +16,7 @@ describe('kiosk window security', () => {
     assert.equal(prefs.allowRunningInsecureContent, false);
     assert.equal(prefs.devTools, false, 'no devtools on a kiosk');
     assert.equal(prefs.preload, '/app/preload.cjs');
+    assert.equal(prefs.autoplayPolicy, 'no-user-gesture-required', 'voice prompts play on screen changes');
   });
 
   it('runs in kiosk mode on a kiosk', () => {

@@ -24,6 +24,8 @@ export function kioskWindowOptions(preloadPath: string, opts: { kiosk: boolean }
       devTools: !opts.kiosk,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Voice prompts for elderly patients play when a screen changes, not only after a tap.
+      autoplayPolicy: 'no-user-gesture-required',
       safeDialogs: true,
     },
   };
