@@ -22,10 +22,13 @@ export function createSerialTransport(opts: { path: string; baudRate: number }):
         data.emit(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       });
       current.on('close', (error?: Error & { disconnected?: boolean }) => {
-        if (port === current) port = null;
+        // close() forgets the port first, so a close while it is still ours was not asked for: a
+        // hangup can come without an error, and reporting null would read as our own close.
+        const unasked = port === current;
+        if (unasked) port = null;
         if (closeReported) return;
         closeReported = true;
-        closed.emit(error ?? null);
+        closed.emit(error ?? (unasked ? new Error(`serial:${opts.path} closed by the system`) : null));
       });
       return new Promise<void>((resolve, reject) => {
         current.open((error) => {
