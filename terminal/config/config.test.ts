@@ -11,7 +11,9 @@ describe('terminal config', () => {
     assert.equal(config.platform.mode, 'embedded-sim');
     assert.equal(config.his.mode, 'embedded-sim');
     assert.equal(config.terminal.operatorType, '2');
-    assert.equal(config.devices[0]?.transport.type, 'replay');
+    const device = config.devices[0];
+    assert.ok(device?.kind === 'qr-scanner');
+    assert.equal(device.transport.type, 'replay');
   });
 
   it('takes a remote platform and a serial scanner', () => {
@@ -20,8 +22,9 @@ describe('terminal config', () => {
       devices: [{ id: 'qr', kind: 'qr-scanner', transport: { type: 'serial', path: '/dev/ttyUSB0' } }],
     });
     assert.equal(config.platform.mode === 'remote' && config.platform.baseUrl, 'https://gateway.example/fsi');
-    const transport = config.devices[0]?.transport;
-    assert.equal(transport?.type === 'serial' && transport.baudRate, 9600);
+    const device = config.devices[0];
+    assert.ok(device?.kind === 'qr-scanner');
+    assert.equal(device.transport.type === 'serial' && device.transport.baudRate, 9600);
   });
 
   it('names every wrong field', () => {

@@ -4,41 +4,9 @@
 // the start with a message that names the field.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DeviceConfig } from '../../drivers/manager';
 
 const Digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `${n} digits`);
-
-const SerialTransportConfig = z.object({
-  type: z.literal('serial'),
-  path: z.string().min(1),
-  baudRate: z.number().int().positive().default(9600),
-});
-const ReplayTransportConfig = z.object({
-  type: z.literal('replay'),
-  /** A fixture recording, relative to the fixtures folder. */
-  fixture: z.string().min(1),
-  /** When to play it: at start, or each time a patient reaches the identify step (a simulated phone held up). */
-  playOn: z.enum(['start', 'identify']).default('identify'),
-  delayMs: z.number().int().nonnegative().default(1500),
-});
-
-const QrScannerConfig = z.object({
-  id: z.string().min(1),
-  kind: z.literal('qr-scanner'),
-  suffix: z.enum(['CR', 'LF', 'CRLF']).default('CRLF'),
-  transport: z.discriminatedUnion('type', [SerialTransportConfig, ReplayTransportConfig]),
-});
-
-/** The province's gateway authentication: which scheme, and its secrets (keys live in files, not here). */
-/** The ID card reader's SAM speaks only when asked: its recording is replayed as a conversation. */
-const ConversationReplayConfig = z.object({ type: z.literal('replay'), fixture: z.string().min(1) });
-
-const IdCardReaderConfig = z.object({
-  id: z.string().min(1),
-  kind: z.literal('id-card'),
-  pollMs: z.number().int().positive().default(300),
-  transport: z.discriminatedUnion('type', [SerialTransportConfig.extend({ baudRate: z.number().int().positive().default(115200) }), ConversationReplayConfig]),
-});
-export type IdCardReaderConfig = z.infer<typeof IdCardReaderConfig>;
 
 const SignerConfig = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
@@ -84,12 +52,13 @@ export const TerminalConfig = z.object({
     }),
   ).prefault({ mode: 'embedded-sim' }),
   his: EndpointConfig.prefault({ mode: 'embedded-sim' }),
-  devices: z.array(z.discriminatedUnion('kind', [QrScannerConfig, IdCardReaderConfig])).default([
+  /** Every device the terminal has; the drivers' manager owns the schema (drivers/manager.ts). */
+  devices: z.array(DeviceConfig).default([
     {
       id: 'qr-1',
       kind: 'qr-scanner',
       suffix: 'CRLF',
-      transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 1500 },
+      transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 1500, speed: 1 },
     },
   ]),
   admin: z
@@ -133,7 +102,6 @@ export const TerminalConfig = z.object({
     .prefault({}),
 });
 export type TerminalConfig = z.infer<typeof TerminalConfig>;
-export type QrScannerConfig = z.infer<typeof QrScannerConfig>;
 
 export class ConfigError extends Error {
   constructor(

@@ -35,9 +35,9 @@ describe('terminal on embedded defaults', () => {
 
   it('identifies a simulated patient and settles the bill through the API', async () => {
     const config = parseConfig({});
-    const transport = config.devices[0]?.transport;
-    assert.ok(transport?.type === 'replay' && 'delayMs' in transport);
-    transport.delayMs = 50;
+    const device = config.devices[0];
+    assert.ok(device?.kind === 'qr-scanner' && device.transport.type === 'replay');
+    device.transport.delayMs = 50;
     terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'embedded-')), fixturesDir });
 
     const status = await terminal.api.execute({ type: 'status.get' });
