@@ -64,6 +64,8 @@ export const migrations: readonly string[] = [
   ALTER TABLE settlements ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE settlements ADD COLUMN slip_no TEXT;
   CREATE UNIQUE INDEX settlements_slip ON settlements(slip_no) WHERE slip_no IS NOT NULL;
+  -- A visit's next call is looked up on every step: without this, replaying a long queue is quadratic.
+  CREATE INDEX outbox_by_settlement ON outbox(settlement_id, id);
 
   CREATE TABLE person_cache (
     -- HMAC of the ID number under the journal key: an ID number is too guessable to hash bare
