@@ -1,7 +1,7 @@
 // The kiosk: a status bar and one screen chosen purely by SessionView.step, plus what is the
 // kiosk's own business: the visit's language, elderly mode, voice prompts, the offline banner and
 // the idle timeout that sends an absent patient's session back to the attract screen.
-import { useCallback, useMemo, type ComponentType } from 'react';
+import { useCallback, useMemo, useState, type ComponentType } from 'react';
 import type { Command, SessionStep } from '../../terminal/api/schema';
 import { otherLang, translate, type TextKey } from './i18n';
 import { errorText } from './error-text';
@@ -23,6 +23,7 @@ import { Confirm } from './screens/Confirm';
 import { Receipt } from './screens/Receipt';
 import { Pending } from './screens/Pending';
 import { ErrorScreen } from './screens/ErrorScreen';
+import { AdminMode } from './admin/AdminMode';
 
 const screens: Record<SessionStep, ComponentType<ScreenProps>> = {
   idle: Attract,
@@ -53,6 +54,15 @@ export function App({ client }: { client: TerminalClient }) {
   const prompt = warning ? 'idle-warning' : step && promptForStep(step);
   const audio = useVoice(prefs.voice, lang, prompt);
 
+  // Staff mode is the kiosk's own state, not a patient session: entering it clears any patient
+  // from the core (and so from the screen); leaving it forgets the PIN (AdminMode unmounts).
+  const [staff, setStaff] = useState(false);
+  const enterStaff = useCallback(() => {
+    setStaff(true);
+    void run({ type: 'session.reset' });
+  }, [run]);
+  const leaveStaff = useCallback(() => setStaff(false), []);
+
   const Screen = session ? screens[session.step] : null;
   const offline = terminal.connected && status?.platformOnline === false;
   return (
@@ -66,15 +76,18 @@ export function App({ client }: { client: TerminalClient }) {
         onToggleElderly={() => prefs.setElderly(!prefs.elderly)}
         voice={prefs.voice}
         onToggleVoice={() => prefs.setVoice(!prefs.voice)}
+        onStaff={!staff && step === 'idle' ? enterStaff : undefined}
       />
-      {offline && <OfflineBanner t={t} />}
+      {offline && !staff && <OfflineBanner t={t} />}
       <main>
         {terminal.commandError && (
-          <p className="command-error" role="alert" data-testid="command-error">
+          <p className="command-error" role="alert" data-testid="command-error" data-code={terminal.commandError.code}>
             {errorText(lang, terminal.commandError)}
           </p>
         )}
-        {Screen && session ? (
+        {staff ? (
+          <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
+        ) : Screen && session ? (
           <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} />
         ) : (
           <section className="screen progress" data-testid="screen-connecting">

@@ -1,5 +1,5 @@
 // Always on screen: platform online/offline, the terminal's id, and the patient's switches:
-// language, elderly mode (large text) and voice prompts.
+// language, elderly mode (large text) and voice prompts; on the attract screen, the staff button.
 import type { TerminalStatus } from '../../terminal/api/schema';
 import type { TextKey } from './i18n';
 
@@ -12,6 +12,8 @@ export function StatusBar(props: {
   onToggleElderly: () => void;
   voice: boolean;
   onToggleVoice: () => void;
+  /** Offered on the attract screen only: the way into staff mode (PIN first). */
+  onStaff?: (() => void) | undefined;
 }) {
   const { status, connected, t } = props;
   const online = connected && status?.platformOnline === true;
@@ -24,6 +26,11 @@ export function StatusBar(props: {
       </span>
       {status && <span className="terminal-id">{status.terminalId}</span>}
       <div className="switches">
+        {props.onStaff && (
+          <button type="button" className="switch staff" data-testid="staff-button" onClick={props.onStaff}>
+            {t('staff')}
+          </button>
+        )}
         <button type="button" className="switch" data-testid="elderly-toggle" aria-pressed={props.elderly} onClick={props.onToggleElderly}>
           {t('elderlyMode')}
         </button>

@@ -74,6 +74,10 @@ const errorTexts = {
   },
   'admin-pin': { zh: '管理密码不正确。', en: 'Wrong staff PIN.' },
   'admin-locked': { zh: '管理密码错误次数过多，请5分钟后再试。', en: 'Too many wrong PINs. Try again in 5 minutes.' },
+  'admin-refused': {
+    zh: '终端拒绝了这个操作，请刷新后查看该业务的状态。',
+    en: 'The terminal refused this action. Refresh and check the state of the visit.',
+  },
   internal: {
     zh: '机器出了点问题，请到人工窗口办理。',
     en: 'Something went wrong with this machine. Please go to the service desk.',

@@ -1,7 +1,7 @@
 // The kiosk's view of the terminal as React state: the latest session and status, whether the
 // transport is up, and one `run` that sends a command while blocking double taps.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Command, SessionView, TerminalStatus, UserError } from '../../terminal/api/schema';
+import type { Command, CommandResult, SessionView, TerminalStatus, UserError } from '../../terminal/api/schema';
 import type { TerminalClient } from './terminal-client';
 
 export interface TerminalState {
@@ -11,7 +11,8 @@ export interface TerminalState {
   busy: boolean;
   /** A command the terminal refused; cleared by the next command. */
   commandError: UserError | null;
-  run(command: Command): Promise<void>;
+  /** The terminal's answer, or null when a command was already in flight (a double tap). */
+  run(command: Command): Promise<CommandResult | null>;
 }
 
 export function useTerminal(client: TerminalClient): TerminalState {
@@ -26,8 +27,8 @@ export function useTerminal(client: TerminalClient): TerminalState {
   const inFlight = useRef(false);
 
   const run = useCallback(
-    async (command: Command) => {
-      if (inFlight.current) return;
+    async (command: Command): Promise<CommandResult | null> => {
+      if (inFlight.current) return null;
       inFlight.current = true;
       setBusy(true);
       setCommandError(null);
@@ -39,6 +40,7 @@ export function useTerminal(client: TerminalClient): TerminalState {
         } else {
           setCommandError(result.error);
         }
+        return result;
       } finally {
         inFlight.current = false;
         setBusy(false);

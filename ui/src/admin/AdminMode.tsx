@@ -1,0 +1,83 @@
+// Staff mode, kept as the kiosk's own UI state (it is no patient session): the PIN pad, then the
+// admin screen. The PIN lives only in this component's state, so leaving (a tap on "leave", or
+// two minutes without a touch) forgets it. Every command carries it; the core checks it each time.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AdminOverview, Command, CommandResult, TerminalStatus } from '../../../terminal/api/schema';
+import type { Lang, TextKey } from '../i18n';
+import { PinPad } from './PinPad';
+import { AdminScreen, type StaffAction } from './AdminScreen';
+
+type AdminCommand = Extract<Command, { pin: string }>;
+type WithoutPin<T> = T extends unknown ? Omit<T, 'pin'> : never;
+type AdminRequest = WithoutPin<AdminCommand>;
+
+/** Staff mode closes itself after this long without a touch, so an unattended kiosk never stays open. */
+export const adminIdleMs = 120_000;
+
+export function AdminMode(props: {
+  run: (command: Command) => Promise<CommandResult | null>;
+  status: TerminalStatus | null;
+  connected: boolean;
+  t: (key: TextKey) => string;
+  lang: Lang;
+  busy: boolean;
+  onExit: () => void;
+}) {
+  const { run, onExit } = props;
+  const [digits, setDigits] = useState('');
+  const [pin, setPin] = useState<string | null>(null);
+  const [view, setView] = useState<{ overview: AdminOverview; at: string } | null>(null);
+
+  const send = useCallback(
+    async (request: AdminRequest, withPin: string) => {
+      const result = await run({ ...request, pin: withPin } as AdminCommand);
+      if (result?.ok && result.admin) {
+        setPin(withPin);
+        setView({ overview: result.admin, at: new Date().toISOString() });
+      } else if (result && !result.ok && (result.error.code === 'admin-pin' || result.error.code === 'admin-locked')) {
+        // A wrong PIN, or the right one no longer accepted: back to the pad with nothing kept.
+        setPin(null);
+        setView(null);
+      }
+      setDigits('');
+    },
+    [run],
+  );
+
+  // Leave on inactivity: any touch or key restarts the clock.
+  const lastTouch = useRef(Date.now());
+  useEffect(() => {
+    const touched = () => {
+      lastTouch.current = Date.now();
+    };
+    const events = ['pointerdown', 'keydown'] as const;
+    for (const name of events) window.addEventListener(name, touched, { capture: true, passive: true });
+    const timer = setInterval(() => {
+      if (Date.now() - lastTouch.current > adminIdleMs) onExit();
+    }, 1000);
+    return () => {
+      clearInterval(timer);
+      for (const name of events) window.removeEventListener(name, touched, { capture: true });
+    };
+  }, [onExit]);
+
+  if (pin === null || view === null)
+    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void send({ type: 'admin.overview' }, digits)} onExit={onExit} busy={props.busy} t={props.t} />;
+
+  return (
+    <AdminScreen
+      overview={view.overview}
+      updatedAt={view.at}
+      status={props.status}
+      connected={props.connected}
+      t={props.t}
+      lang={props.lang}
+      busy={props.busy}
+      onRefresh={() => void send({ type: 'admin.overview' }, pin)}
+      onForward={() => void send({ type: 'admin.forward' }, pin)}
+      onReconcile={() => void send({ type: 'admin.reconcile' }, pin)}
+      onStaffAction={(action: StaffAction) => void send(action, pin)}
+      onExit={onExit}
+    />
+  );
+}

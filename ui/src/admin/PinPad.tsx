@@ -1,0 +1,70 @@
+// The staff PIN pad: large digits, the PIN masked as dots, a physical keyboard works too. The PIN
+// is only passed up on "sign in"; the core checks it, the screen never knows the right one.
+import { useEffect } from 'react';
+import { fill, type TextKey } from '../i18n';
+import { pinLength } from './admin-text';
+
+const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+
+export function PinPad(props: {
+  digits: string;
+  onDigits: (digits: string) => void;
+  onSubmit: () => void;
+  onExit: () => void;
+  busy: boolean;
+  t: (key: TextKey) => string;
+}) {
+  const { digits, onDigits, onSubmit, onExit, busy, t } = props;
+  const canSubmit = !busy && digits.length >= pinLength.min;
+  const press = (d: string) => {
+    if (digits.length < pinLength.max) onDigits(digits + d);
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (/^\d$/.test(event.key)) press(event.key);
+      else if (event.key === 'Backspace') onDigits(digits.slice(0, -1));
+      else if (event.key === 'Enter' && canSubmit) onSubmit();
+      else if (event.key === 'Escape') onExit();
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <section className="screen admin-pin" data-testid="screen-admin-pin" aria-labelledby="admin-pin-title">
+      <h1 id="admin-pin-title">{t('adminPinTitle')}</h1>
+      <p className="hint">{t('adminPinHint')}</p>
+      <p className="pin-display" data-testid="pin-display" data-length={digits.length} aria-live="polite">
+        <span aria-hidden="true">{digits.length > 0 ? '●'.repeat(digits.length) : '—'}</span>
+        <span className="sr-only">{fill(t('adminPinEntered'), { count: digits.length })}</span>
+      </p>
+      <div className="pin-keys">
+        {keys.map((d) => (
+          <button key={d} type="button" className="pin-key" data-testid={`pin-key-${d}`} disabled={busy} onClick={() => press(d)}>
+            {d}
+          </button>
+        ))}
+        <button type="button" className="pin-key small" data-testid="pin-clear" disabled={busy || digits.length === 0} onClick={() => onDigits('')}>
+          {t('adminPinClear')}
+        </button>
+        <button type="button" className="pin-key" data-testid="pin-key-0" disabled={busy} onClick={() => press('0')}>
+          0
+        </button>
+        <button type="button" className="pin-key small" data-testid="pin-delete" disabled={busy || digits.length === 0} onClick={() => onDigits(digits.slice(0, -1))}>
+          {t('adminPinDelete')}
+        </button>
+      </div>
+      <div className="actions">
+        <button type="button" className="secondary" data-testid="admin-exit" onClick={onExit}>
+          {t('adminExit')}
+        </button>
+        <button type="button" className="primary" data-testid="pin-submit" disabled={!canSubmit} onClick={onSubmit}>
+          {t('adminPinSubmit')}
+        </button>
+      </div>
+    </section>
+  );
+}

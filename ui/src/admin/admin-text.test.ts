@@ -1,0 +1,29 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { deviceKindText, formatAge, serviceText, stateText, validReason } from './admin-text';
+
+describe('admin texts', () => {
+  it('says how long a visit has waited, in both languages', () => {
+    assert.equal(formatAge('zh', 42), '42 秒');
+    assert.equal(formatAge('en', 42), '42 s');
+    assert.equal(formatAge('en', 185), '3 min');
+    assert.equal(formatAge('zh', 2 * 3600 + 5 * 60), '2 小时 5 分');
+    assert.equal(formatAge('en', 86_400 + 3 * 3600 + 1), '1 d 3 h');
+    assert.equal(formatAge('en', -3), '0 s');
+  });
+
+  it('names states, services and devices, and shows an unknown state as the core wrote it', () => {
+    assert.equal(stateText('zh', 'reversal-pending'), '待冲正');
+    assert.equal(stateText('en', 'needs-staff'), 'Needs staff');
+    assert.equal(stateText('en', 'brand-new-state'), 'brand-new-state');
+    assert.equal(serviceText('zh', 'outpatient'), '门诊');
+    assert.equal(deviceKindText('en', 'qr-scanner'), 'QR scanner');
+  });
+
+  it('accepts a reason the core accepts', () => {
+    assert.equal(validReason('  '), null);
+    assert.equal(validReason('x'), null);
+    assert.equal(validReason(' 已核实 '), '已核实');
+    assert.equal(validReason('x'.repeat(201)), null);
+  });
+});

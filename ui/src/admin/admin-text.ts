@@ -1,0 +1,73 @@
+// Words of the staff screen that depend on data: a visit's state, a device's kind and state, how
+// long a visit has waited, and the check on a staff reason. Pure, so they are tested without a DOM.
+import type { DeviceHealth } from '../../../terminal/api/schema';
+import { fill, translate, type Lang } from '../i18n';
+
+type Texts = Record<Lang, string>;
+
+/** The open states of terminal/settlement/states.ts; an unknown one is shown as the core wrote it. */
+const stateTexts: Record<string, Texts> = {
+  'register-pending': { zh: '待挂号登记', en: 'Registration waiting' },
+  'fees-pending': { zh: '待上传费用', en: 'Fees waiting' },
+  'discharge-pending': { zh: '待出院登记', en: 'Discharge waiting' },
+  'presettle-pending': { zh: '待预结算', en: 'Pre-settlement waiting' },
+  'settle-pending': { zh: '待结算', en: 'Settlement waiting' },
+  'reversal-pending': { zh: '待冲正', en: 'Reversal waiting' },
+  'needs-staff': { zh: '需人工处理', en: 'Needs staff' },
+  'awaiting-confirm': { zh: '待患者确认', en: 'Awaiting the patient' },
+};
+
+const serviceTexts: Record<string, Texts> = {
+  outpatient: { zh: '门诊', en: 'Outpatient' },
+  registration: { zh: '挂号', en: 'Registration' },
+  discharge: { zh: '出院', en: 'Discharge' },
+};
+
+const deviceKindTexts: Record<DeviceHealth['kind'], Texts> = {
+  'qr-scanner': { zh: '扫码器', en: 'QR scanner' },
+  'card-reader': { zh: '社保卡读卡器', en: 'Card reader' },
+  'id-card': { zh: '身份证阅读器', en: 'ID card reader' },
+  camera: { zh: '摄像头', en: 'Camera' },
+  printer: { zh: '打印机', en: 'Printer' },
+};
+
+const deviceStateTexts: Record<DeviceHealth['state'], Texts> = {
+  ready: { zh: '就绪', en: 'Ready' },
+  connecting: { zh: '连接中', en: 'Connecting' },
+  error: { zh: '故障', en: 'Fault' },
+  closed: { zh: '未连接', en: 'Not connected' },
+};
+
+export function stateText(lang: Lang, state: string): string {
+  return stateTexts[state]?.[lang] ?? state;
+}
+
+export function serviceText(lang: Lang, service: string): string {
+  return serviceTexts[service]?.[lang] ?? service;
+}
+
+export function deviceKindText(lang: Lang, kind: DeviceHealth['kind']): string {
+  return deviceKindTexts[kind][lang];
+}
+
+export function deviceStateText(lang: Lang, state: DeviceHealth['state']): string {
+  return deviceStateTexts[state][lang];
+}
+
+/** "42 s", "3 min", "2 h 5 min", "1 d 3 h": as precise as staff need, never more. */
+export function formatAge(lang: Lang, seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return fill(translate(lang, 'adminAgeSeconds'), { n: s });
+  if (s < 3600) return fill(translate(lang, 'adminAgeMinutes'), { n: Math.floor(s / 60) });
+  if (s < 86_400) return fill(translate(lang, 'adminAgeHours'), { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  return fill(translate(lang, 'adminAgeDays'), { d: Math.floor(s / 86_400), h: Math.floor((s % 86_400) / 3600) });
+}
+
+/** The reason the core accepts (schema: trimmed, 2 to 200 characters), or null. */
+export function validReason(text: string): string | null {
+  const reason = text.trim();
+  return reason.length >= 2 && reason.length <= 200 ? reason : null;
+}
+
+/** The PIN the core accepts (4 to 12 digits). */
+export const pinLength = { min: 4, max: 12 } as const;
