@@ -56,7 +56,9 @@ export function createAdmin(deps: AdminDeps) {
   return {
     overview(): AdminOverview {
       const last = journal.metaValue('last_reconciliation');
-      return { queue: queue(), replay: replay.state(), today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null };
+      // The worker's own count is as of its last run; staff see the queue as it is now.
+      const replayState = { ...replay.state(), queuedVisits: engine.visitsWithQueuedCalls().length };
+      return { queue: queue(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null };
     },
     retry: (settlementId: string, reason: string) => engine.retryByStaff(settlementId, reason),
     cancel: (settlementId: string, reason: string) => engine.cancelByStaff(settlementId, reason),
