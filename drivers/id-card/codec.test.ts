@@ -35,6 +35,38 @@ describe('SAM codec', () => {
     }
   });
 
+  it('parses a base-info frame byte for byte as published SAM dumps show it (lengths big-endian)', () => {
+    // Built by hand, not by encodeBaseInfo, so an encoder and decoder wrong in the same way cannot pass.
+    const field = (text: string, bytes: number) => Buffer.from(text.padEnd(bytes / 2, ' '), 'utf16le');
+    const text = Buffer.concat([
+      field('测试甲', 30), field('1', 2), field('01', 4), field('19800101', 16), field('广东省深圳市南山区模拟路1号', 70),
+      field('440305198001010013', 36), field('深圳市公安局南山分局', 30), field('20150101', 16), field('20350101', 16), field('', 36),
+    ]);
+    assert.equal(text.length, 256);
+    const photo = Buffer.alloc(1024, 0x5a);
+    const head = Buffer.from('aaaaaa9669' + '0508' + '000090' + '0100' + '0400', 'hex');
+    const withoutSum = Buffer.concat([head, text, photo]);
+    let sum = 0;
+    for (const b of withoutSum.subarray(5)) sum ^= b;
+    const frame = Buffer.concat([withoutSum, Buffer.of(sum)]);
+    assert.equal(frame.length, 5 + 2 + 0x0508);
+    assert.equal(hex(frame.subarray(0, 14)), 'aaaaaa96690508000090010004' + '00');
+
+    const [event, ...rest] = createSamResponseDecoder().push(frame);
+    assert.equal(rest.length, 0);
+    assert.ok(event?.type === 'response', JSON.stringify(event));
+    assert.equal(event.status, 0x90);
+    const info = parseBaseInfo(event.payload);
+    assert.ok(!('type' in info), 'type' in info ? info.detail : '');
+    assert.equal(info.name, '测试甲');
+    assert.equal(info.idNumber, '440305198001010013');
+    assert.equal(info.validUntil, '2035-01-01');
+    assert.equal(info.photo.length, 1024);
+    assert.ok(info.photo.every((b) => b === 0x5a));
+    // And the encoder writes the same four length bytes.
+    assert.equal(hex(encodeBaseInfo(SYNTHETIC_CARD).subarray(0, 4)), '01000400');
+  });
+
   it('turns bad answers into typed errors, resynchronising on the next frame', () => {
     const good = encodeSamResponse(0x9f);
     const bad = Uint8Array.from(good);

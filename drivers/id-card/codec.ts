@@ -146,12 +146,15 @@ export function idNumberValid(id: string): boolean {
   return '10X98765432'[sum % 11] === id[17];
 }
 
-/** Payload of a 30 01 answer: text length (2 LE), photo length (2 LE), text, photo. */
+/**
+ * Payload of a 30 01 answer: text length (2, big-endian), photo length (2, big-endian), text, photo.
+ * Big-endian like the frame length: published SAM dumps read `90 01 00 04 00` (256, 1024).
+ */
 export function parseBaseInfo(payload: Uint8Array): IdCardInfo | IdCardError {
   const bad = (detail: string): IdCardError => ({ type: 'error', code: 'bad-base-info', detail });
   if (payload.length < 4) return bad(`payload of ${payload.length} bytes`);
-  const textLength = payload[0]! | (payload[1]! << 8);
-  const photoLength = payload[2]! | (payload[3]! << 8);
+  const textLength = (payload[0]! << 8) | payload[1]!;
+  const photoLength = (payload[2]! << 8) | payload[3]!;
   if (textLength !== TEXT_SIZE || photoLength > PHOTO_SIZE || payload.length < 4 + textLength + photoLength) {
     return bad(`lengths ${textLength}/${photoLength} do not fit a payload of ${payload.length} bytes`);
   }
@@ -194,10 +197,10 @@ export function encodeBaseInfo(info: Omit<IdCardInfo, 'nation' | 'photo' | 'birt
 }): Uint8Array {
   const photo = info.photo ?? new Uint8Array(PHOTO_SIZE);
   const out = new Uint8Array(4 + TEXT_SIZE + photo.length);
-  out[0] = TEXT_SIZE & 0xff;
-  out[1] = TEXT_SIZE >> 8;
-  out[2] = photo.length & 0xff;
-  out[3] = photo.length >> 8;
+  out[0] = TEXT_SIZE >> 8;
+  out[1] = TEXT_SIZE & 0xff;
+  out[2] = (photo.length >> 8) & 0xff;
+  out[3] = photo.length & 0xff;
   let at = 4;
   const { photo: _photo, ...fields } = info;
   const values: Record<string, string> = { ...fields, birthDate: info.birthDate.replaceAll('-', ''), validFrom: info.validFrom.replaceAll('-', ''), validUntil: info.validUntil.replaceAll('-', '') };
