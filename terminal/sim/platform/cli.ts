@@ -1,9 +1,21 @@
 // Starts the platform simulator from the command line:
 // npx tsx terminal/sim/platform/cli.ts --port N [--host H] [--fixtures DIR] [--seed S] [--qr-validity SECONDS]
-//   [--data FILE]  (keep balances and year-to-date totals across restarts)
+//   [--data FILE]            (keep balances and year-to-date totals across restarts)
+//   [--hospital-level 1|2|3] (医院等级 the policy figures are taken at; 3 when absent)
 import { fileURLToPath } from 'node:url';
 import { argValue } from './cli-args';
+import { isHospitalLevel } from './policy';
 import { startPlatformSimulator } from './server';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const levelText = argValue('--hospital-level');
+const hospitalLevel = levelText === undefined ? undefined : Number(levelText);
+// Checked here so a typo stops the start with a message instead of quietly using level 3.
+if (hospitalLevel !== undefined && !isHospitalLevel(hospitalLevel)) fail(`--hospital-level must be 1, 2 or 3, not ${levelText ?? ''}`);
 
 const fixturesDir = argValue('--fixtures') ?? fileURLToPath(new URL('../../../fixtures', import.meta.url));
 const sim = await startPlatformSimulator({
@@ -13,6 +25,7 @@ const sim = await startPlatformSimulator({
   seed: Number(argValue('--seed') ?? 1),
   ecQrValiditySeconds: Number(argValue('--qr-validity') ?? 60),
   dataFile: argValue('--data'),
+  hospitalLevel,
 });
 console.log(sim.url);
 const stop = () => void sim.close().then(() => process.exit(0));

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { yuanToFen } from '../../insurance/money';
-import type { InsutypePolicy, ItemClass } from './policy';
+import { policyAtLevel, type HospitalLevel, type InsutypePolicy, type ItemClass, type LevelledFundPolicy, type PoolPolicy } from './policy';
 
 const Yuan = z.string().transform((v, ctx) => {
   try {
@@ -56,7 +56,16 @@ const Person = z.object({
 });
 export type SimPerson = z.infer<typeof Person>;
 
-const FundPolicy = z.object({ deductible: Yuan, ratio: Ratio, annualCap: Yuan }).transform((p) => ({
+/**
+ * One value for every hospital level, or {"1": .., "2": .., "3": ..} with all three: a level left out
+ * would silently take some other level's figure, so the loader refuses it instead.
+ */
+function perLevel(value: typeof Yuan | typeof Ratio) {
+  return z
+    .union([value, z.strictObject({ '1': value, '2': value, '3': value })])
+    .transform((v): Record<HospitalLevel, number> => (typeof v === 'number' ? { 1: v, 2: v, 3: v } : { 1: v['1'], 2: v['2'], 3: v['3'] }));
+}
+const FundPolicy = z.object({ deductible: perLevel(Yuan), ratio: perLevel(Ratio), annualCap: Yuan }).transform((p): LevelledFundPolicy => ({
   deductibleFen: p.deductible,
   ratioPermille: p.ratio,
   annualCapFen: p.annualCap,
@@ -82,9 +91,9 @@ const Config = z.object({
 export interface SimFixtures {
   config: z.infer<typeof Config>;
   people: SimPerson[];
-  policies: Map<string, InsutypePolicy & { name: string }>;
+  policies: Map<string, PoolPolicy & { name: string }>;
   /** insuplc_admdvs -> insutype -> policy: the insured area's own rules for 异地 patients. */
-  areaPolicies: Map<string, Map<string, InsutypePolicy & { name: string }>>;
+  areaPolicies: Map<string, Map<string, PoolPolicy & { name: string }>>;
   catalogue: Map<string, { name: string; chrgitm_lv: ItemClass; med_chrgitm_type: string }>;
 }
 
@@ -103,7 +112,7 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
     })
     .parse(readJson(fixturesDir, 'policies.json'));
   const toPolicies = (byInsutype: Record<string, z.infer<typeof Policy>>) => {
-    const policies = new Map<string, InsutypePolicy & { name: string }>();
+    const policies = new Map<string, PoolPolicy & { name: string }>();
     for (const [insutype, p] of Object.entries(byInsutype)) {
       policies.set(insutype, {
         name: p.name,
@@ -124,6 +133,15 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
     if (!validCertno(p.certno)) throw new Error(`person ${p.key} has a certno with a bad GB11643 check digit`);
   }
   return { config, people, policies, areaPolicies, catalogue: new Map(Object.entries(raw.catalogue)) };
+}
+
+/**
+ * The policy a person is paid by at a hospital of this level: the insured area's own where the
+ * fixtures have one (异地就医: 就医地目录, 参保地政策), else the pool's for the insutype.
+ */
+export function policyFor(fx: SimFixtures, p: Pick<SimPerson, 'insuplc_admdvs' | 'insutype'>, level: HospitalLevel): InsutypePolicy | undefined {
+  const pool = fx.areaPolicies.get(p.insuplc_admdvs)?.get(p.insutype) ?? fx.policies.get(p.insutype);
+  return pool && policyAtLevel(pool, level);
 }
 
 /** GB 11643 check digit of an 18-character resident ID number. */

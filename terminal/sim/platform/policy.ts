@@ -27,6 +27,48 @@ export interface InsutypePolicy {
   medicalAid: { ratioPermille: number; annualCapFen: number } | null;
 }
 
+/** 医院等级 of the treating hospital: 1 一级 (community), 2 二级, 3 三级 (tertiary). */
+export type HospitalLevel = 1 | 2 | 3;
+export const HOSPITAL_LEVELS: readonly HospitalLevel[] = [1, 2, 3];
+
+export function isHospitalLevel(n: unknown): n is HospitalLevel {
+  return n === 1 || n === 2 || n === 3;
+}
+
+/**
+ * A setting's rules as a pool publishes them: the deductible and the fund's ratio depend on the
+ * treating hospital's level (pools steer patients to lower levels with a lower 起付线 and a higher
+ * ratio); the yearly cap does not, since it is one ceiling across all hospitals.
+ */
+export interface LevelledFundPolicy {
+  deductibleFen: Record<HospitalLevel, number>;
+  ratioPermille: Record<HospitalLevel, number>;
+  annualCapFen: number;
+}
+
+/** An insutype's policy before the hospital level is known: what the fixtures hold. */
+export interface PoolPolicy extends Omit<InsutypePolicy, 'outpatient' | 'inpatient'> {
+  outpatient: LevelledFundPolicy;
+  inpatient: LevelledFundPolicy;
+}
+
+/** The flat policy one hospital applies: splitBill never needs to know about levels. */
+export function policyAtLevel(p: PoolPolicy, level: HospitalLevel): InsutypePolicy {
+  const at = (f: LevelledFundPolicy): FundPolicy => ({
+    deductibleFen: f.deductibleFen[level],
+    ratioPermille: f.ratioPermille[level],
+    annualCapFen: f.annualCapFen,
+  });
+  return {
+    outpatient: at(p.outpatient),
+    inpatient: at(p.inpatient),
+    classBSelfpayPermille: p.classBSelfpayPermille,
+    personalAccount: p.personalAccount,
+    criticalIllness: p.criticalIllness,
+    medicalAid: p.medicalAid,
+  };
+}
+
 /** What the person has already used this calendar year; the ledger keeps it. */
 export interface YearToDate {
   deductibleFen: Record<Setting, number>;

@@ -12,6 +12,7 @@ import { mintEcQrPayload, verifyEcQrPayload } from './ecqr';
 import { FaultInjector, FaultPlan, type FaultRule } from './faults';
 import { loadFixtures } from './fixtures';
 import { loadDataFile, saveDataFile } from './persist';
+import { isHospitalLevel, type HospitalLevel } from './policy';
 import { PlatformState, type Ledger } from './state';
 
 export type { Ledger } from './state';
@@ -42,12 +43,17 @@ export async function startPlatformSimulator(opts: {
   dataFile?: string;
   /** Check the caller's signature like a provincial gateway (off when absent). */
   signature?: SignatureCheck;
+  /** 医院等级 of the simulated hospital (1, 2 or 3): picks the deductible and ratio; 3 when absent. */
+  hospitalLevel?: HospitalLevel;
 }): Promise<PlatformSimulator> {
+  if (opts.hospitalLevel !== undefined && !isHospitalLevel(opts.hospitalLevel)) {
+    throw new Error(`hospitalLevel must be 1, 2 or 3, not ${String(opts.hospitalLevel)}`);
+  }
   const fx = loadFixtures(opts.fixturesDir);
   const now = opts.now ?? (() => new Date());
   const validitySeconds = opts.ecQrValiditySeconds ?? 60;
   const saved = opts.dataFile ? loadDataFile(opts.dataFile) : null;
-  const state = new PlatformState(fx, now, saved?.state);
+  const state = new PlatformState(fx, now, { snapshot: saved?.state, hospitalLevel: opts.hospitalLevel });
   const faults = new FaultInjector(opts.seed ?? 1);
   /** msgid -> fingerprint of the request and the exact text first answered. */
   const answers = new Map<string, { fingerprint: string; text: string }>(saved?.answers ?? []);

@@ -4,8 +4,8 @@
 import { fenToYuan, fenToYuanString, yuanToFen } from '../../insurance/money';
 import { formatCompactTime, formatWireTime } from '../../insurance/msgid';
 import { transactionSchemas } from '../../insurance/transactions';
-import type { SimFixtures, SimPerson } from './fixtures';
-import { addYearToDate, classifyLine, emptyYearToDate, settingOf, splitBill, type ItemClass, type LineSplit, type Split, type YearToDate } from './policy';
+import { policyFor, type SimFixtures, type SimPerson } from './fixtures';
+import { addYearToDate, classifyLine, emptyYearToDate, settingOf, splitBill, type HospitalLevel, type ItemClass, type LineSplit, type Split, type YearToDate } from './policy';
 
 export interface HandlerResult {
   infcode: number;
@@ -78,6 +78,8 @@ export interface Ledger {
   tokens: number;
   /** The calendar year the year-to-date totals belong to. */
   year: number;
+  /** 医院等级 the simulated hospital's policy figures are taken at. */
+  hospitalLevel: HospitalLevel;
 }
 
 export interface SignIn { signNo: string; opterNo: string; signedOut: boolean }
@@ -108,11 +110,14 @@ export class PlatformState {
   private effects = new Map<string, Effect>();
   private serial = 0;
   private year: number;
+  private hospitalLevel: HospitalLevel;
 
-  constructor(private fx: SimFixtures, private now: () => Date, snapshot?: StateSnapshot) {
+  constructor(private fx: SimFixtures, private now: () => Date, opts: { snapshot?: StateSnapshot; hospitalLevel?: HospitalLevel } = {}) {
     this.year = now().getFullYear();
+    // Tertiary by default: the fixtures' figures without levels are a 三级 hospital's.
+    this.hospitalLevel = opts.hospitalLevel ?? 3;
     for (const p of fx.people) this.accounts.set(p.psn_no, { balanceFen: p.balc, ytd: emptyYearToDate() });
-    if (snapshot) this.restore(snapshot);
+    if (opts.snapshot) this.restore(opts.snapshot);
     this.rollYear();
   }
 
@@ -124,6 +129,7 @@ export class PlatformState {
       signIns: this.signIns,
       tokens: this.tokens.size,
       year: this.year,
+      hospitalLevel: this.hospitalLevel,
     });
   }
 
@@ -634,9 +640,9 @@ export class PlatformState {
     };
   }
 
-  /** Cross-region (异地) patients are paid by their insured area's policy when the fixtures give one. */
+  /** Cross-region (异地) patients are paid by their insured area's policy, at this hospital's level. */
   private policyOf(p: SimPerson) {
-    return this.fx.areaPolicies.get(p.insuplc_admdvs)?.get(p.insutype) ?? this.fx.policies.get(p.insutype);
+    return policyFor(this.fx, p, this.hospitalLevel);
   }
 
   private querySettlement(d: { psn_no: string; setl_id: string; mdtrt_id: string }): HandlerResult {
