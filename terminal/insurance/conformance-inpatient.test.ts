@@ -58,6 +58,13 @@ describe('inpatient conformance', () => {
     const mdtrtId = await admit(client, p, 'IP202401100006');
     ok(await tx.uploadInpatientFees(client, nextMsgid(), feeRows(p, mdtrtId, lines), opts));
     ok(await tx.discharge(client, nextMsgid(), discharge(p, mdtrtId), opts));
+    // The arithmetic, under 510100's own 390 policy (areaPolicies; the same at every hospital level):
+    // class A 47,477.45; class B 3,200.00 with 10% paid first (320.00), in scope 2,880.00; class C 745.77
+    // total 47,477.45 + 3,200.00 + 745.77 = 51,423.22; in scope 47,477.45 + 2,880.00 = 50,357.45
+    // deductible 1,000.00; above it 49,357.45; basic fund 70% = 34,550.215 -> 34,550.22 (half up)
+    // co-pay 49,357.45 - 34,550.22 = 14,807.23; yearly burden 1,000.00 + 14,807.23 = 15,807.23
+    // 大病保险 (hifmi): above 7,873.00 by 7,934.23; 52% = 4,125.7996 -> 4,125.80
+    // fund_pay_sumamt 34,550.22 + 4,125.80 = 38,676.02; no account; cash 51,423.22 - 38,676.02 = 12,747.20
     const s = ok(await tx.settleInpatient(client, nextMsgid(), settleInput(p, mdtrtId, 5_142_322, '0'), opts));
     const i = s.setlinfo;
     assert.deepEqual(

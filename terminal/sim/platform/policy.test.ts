@@ -1,23 +1,41 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPermille, classifyLine, emptyYearToDate, splitBill, type InsutypePolicy, type YearToDate } from './policy';
+import { fileURLToPath } from 'node:url';
+import { loadFixtures } from './fixtures';
+import { applyPermille, classifyLine, emptyYearToDate, policyAtLevel, splitBill, type InsutypePolicy, type YearToDate } from './policy';
 
-const employee: InsutypePolicy = {
-  outpatient: { deductibleFen: 100_000, ratioPermille: 700, annualCapFen: 1_000_000 },
-  inpatient: { deductibleFen: 80_000, ratioPermille: 850, annualCapFen: 40_000_000 },
-  classBSelfpayPermille: 100,
-  personalAccount: true,
-  criticalIllness: { fund: 'hifob_pay', thresholdFen: 2_000_000, ratioPermille: 800 },
-  medicalAid: null,
-};
-const resident: InsutypePolicy = {
-  outpatient: { deductibleFen: 30_000, ratioPermille: 500, annualCapFen: 200_000 },
-  inpatient: { deductibleFen: 100_000, ratioPermille: 700, annualCapFen: 30_000_000 },
-  classBSelfpayPermille: 150,
-  personalAccount: false,
-  criticalIllness: { fund: 'hifmi_pay', thresholdFen: 1_500_000, ratioPermille: 600 },
-  medicalAid: { ratioPermille: 700, annualCapFen: 5_000_000 },
-};
+// The policies come from fixtures/platform/policies.json itself, at a tertiary hospital (level 3),
+// so these tests check the figures the simulator really uses; the first test pins the figures the
+// arithmetic below is written with, so a changed fixture fails there with a clear diff.
+const fx = loadFixtures(fileURLToPath(new URL('../../../fixtures', import.meta.url)));
+function pool(insutype: string) {
+  const p = fx.policies.get(insutype);
+  if (!p) throw new Error(`fixtures have no policy for ${insutype}`);
+  return p;
+}
+const employee: InsutypePolicy = policyAtLevel(pool('310'), 3);
+const resident: InsutypePolicy = policyAtLevel(pool('390'), 3);
+
+describe('the fixture policies at a tertiary hospital', () => {
+  it('are the figures the arithmetic in these tests is written with', () => {
+    assert.deepEqual(employee, {
+      outpatient: { deductibleFen: 100_000, ratioPermille: 700, annualCapFen: 1_000_000 },
+      inpatient: { deductibleFen: 80_000, ratioPermille: 850, annualCapFen: 40_000_000 },
+      classBSelfpayPermille: 100,
+      personalAccount: true,
+      criticalIllness: { fund: 'hifob_pay', thresholdFen: 2_000_000, ratioPermille: 800 },
+      medicalAid: { ratioPermille: 500, annualCapFen: 2_000_000 },
+    });
+    assert.deepEqual(resident, {
+      outpatient: { deductibleFen: 30_000, ratioPermille: 500, annualCapFen: 200_000 },
+      inpatient: { deductibleFen: 100_000, ratioPermille: 700, annualCapFen: 30_000_000 },
+      classBSelfpayPermille: 150,
+      personalAccount: false,
+      criticalIllness: { fund: 'hifmi_pay', thresholdFen: 1_500_000, ratioPermille: 600 },
+      medicalAid: { ratioPermille: 700, annualCapFen: 5_000_000 },
+    });
+  });
+});
 
 function ytd(patch: Partial<YearToDate>): YearToDate {
   return { ...emptyYearToDate(), ...patch };
