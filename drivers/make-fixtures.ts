@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { encodeSamCommand, encodeSamResponse, SamStatus } from './id-card/codec';
 import { syntheticBaseInfoAnswer } from './id-card/sim-reader';
-import { ReaderCommand, ReaderStatus, encodeCardBaseInfo, encodeReaderAnswer, encodeReaderCommand } from './card-reader/codec';
+import { ReaderCommand, ReaderStatus, encodeCardBaseInfo, encodeReaderAnswer, encodeReaderCommand, type SocialSecurityCard } from './card-reader/codec';
 import { SYNTHETIC_SS_CARD } from './card-reader/sim-reader';
 import { encodeKeyboardReports, encodePosReports } from './transport/hid-reports';
 
@@ -100,6 +100,14 @@ async function cardReader(): Promise<void> {
   const noisy = cardInserted(0, good);
   noisy.splice(1, 0, inn(2, noise));
   await write('card-reader/noise-between-frames.jsonl', 'Noise (with stray STX and ETX) before the status answer.', noisy);
+  // The platform simulator's `card-holder` (fixtures/platform/people.json): its card number and
+  // serial, so a terminal test can identify by card (mdtrt_cert_type 03) end to end.
+  const holder: SocialSecurityCard = { ...SYNTHETIC_SS_CARD, areaCode: '330100', cardNumber: 'A33010009', cardSerial: '330100D156000005000009', name: '测试甲' };
+  await write(
+    'card-reader/card-holder.jsonl',
+    "The simulator's card-holder inserts their card; it stays in (the idle reader keeps answering card in).",
+    cardInserted(0, encodeReaderAnswer(ReaderCommand.readBaseInfo, ReaderStatus.ok, encodeCardBaseInfo(holder))),
+  );
   await write('card-reader/pin-entry.jsonl', 'The PIN pad asked for a PIN (30 s); the holder types 123456 (synthetic) after 400 ms.', [
     out(0, encodeReaderCommand('readPin', Uint8Array.of(30))),
     inn(400, encodeReaderAnswer(ReaderCommand.readPin, ReaderStatus.ok, new TextEncoder().encode('123456'))),

@@ -3,7 +3,7 @@
 // settlement engine, people are found only through identity.
 import type { PatientView, ServiceKind, SessionView } from '../api/schema';
 import type { HisBill, HisClient } from '../his/client';
-import { ageOn, identifyByEcQr, identifyByIdCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
+import { ageOn, identifyByEcQr, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
 import { openStates } from '../settlement/states';
 import type { SettlementEngine, SettlementView } from '../settlement/engine';
@@ -215,6 +215,12 @@ export function createKioskSession(options: KioskSessionOptions) {
       if (session.step !== 'identify') return Promise.resolve();
       const identity = { ...options.identity, personCacheMaxAgeMs: options.offline.personCacheDays * 86_400_000 };
       return identifyAndLoad(() => identifyByIdCard(identity, card)).catch(() => fail('internal'));
+    },
+
+    /** A social security card read on the card reader (mdtrt_cert_type 03). */
+    ssCard(card: { cardNo: string; cardSn: string; idNo: string; name: string }): Promise<void> {
+      if (session.step !== 'identify') return Promise.resolve();
+      return identifyAndLoad(() => identifyBySsCard(options.identity, card)).catch(() => fail('internal'));
     },
 
     confirm(settlementId: string): Promise<void> | UserErrorCode {

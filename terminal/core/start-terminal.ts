@@ -140,6 +140,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       },
       onScan: (scan) => void session.credential(scan.text, scan.kind),
       onIdCard: (card) => void session.idCard({ idNo: card.idNumber, name: card.name }),
+      onSsCard: (card) => void session.ssCard({ cardNo: card.cardNumber, cardSn: card.cardSerial, idNo: card.idNumber, name: card.name }),
       onHealth: emitStatus,
     });
     stops.push(() => devices?.stop());

@@ -47,9 +47,18 @@ export async function identifyByIdCard(options: IdentityOptions & { personCacheM
   return { kind: 'ok', person: { ...cached.person, certType: '02', certNo: card.idNo, cardSn: '' }, offline: true };
 }
 
+/**
+ * By social security card (mdtrt_cert_type 03): the card number is the credential and its serial
+ * (卡识别码) goes with it, because the platform checks the serial against the card it issued (a
+ * number alone is printed on the card face). Online only: that check needs the platform.
+ */
+export async function identifyBySsCard(options: IdentityOptions, card: { cardNo: string; cardSn: string; idNo: string; name: string }): Promise<IdentifyResult> {
+  return queryPerson(options, { certType: '03', certNo: card.cardNo, cardSn: card.cardSn, idType: '01', idNo: card.idNo, name: card.name });
+}
+
 async function queryPerson(
   options: IdentityOptions,
-  cred: { certType: '01' | '02'; certNo: string; idType: string; idNo: string; name: string },
+  cred: { certType: '01' | '02' | '03'; certNo: string; cardSn?: string; idType: string; idNo: string; name: string },
 ): Promise<IdentifyResult> {
   const now = (options.now ?? (() => new Date()))();
   const outcome = await callThroughOutbox(options.journal, options.platform, {
@@ -59,7 +68,7 @@ async function queryPerson(
       data: {
         mdtrt_cert_type: cred.certType,
         mdtrt_cert_no: cred.certNo,
-        card_sn: '',
+        card_sn: cred.cardSn ?? '',
         begntime: formatWireTime(now),
         psn_cert_type: cred.idType,
         certno: cred.idNo,
@@ -81,7 +90,7 @@ async function queryPerson(
       insuplcAdmdvs: active.insuplc_admdvs,
       certType: cred.certType,
       certNo: cred.certNo,
-      cardSn: '',
+      cardSn: cred.cardSn ?? '',
       idNo: baseinfo.certno,
       name: baseinfo.psn_name,
       gender: baseinfo.gend === '1' ? 'male' : baseinfo.gend === '2' ? 'female' : 'unknown',
