@@ -92,6 +92,95 @@ describe('sign-in, cancellation, reversal and reconciliation', () => {
   });
 });
 
+describe('admin transactions: required inputs, 3201 dates, 5203, and 2601 of 2201 / 2204', () => {
+  let sim: PlatformSimulator;
+  let client: PlatformClient;
+  before(async () => ({ sim, client } = await startSimAndClient()));
+  after(() => sim.close());
+
+  const reconcileData = { insutype: '310', clr_type: '11', setl_optins: '', stmt_begndate: '2024-01-01', stmt_enddate: '2024-01-31', medfee_sumamt: '0.00', fund_pay_sumamt: '0.00', acct_pay: '0.00', fixmedins_setl_cnt: 0, refd_setl_flag: '0' as const };
+  // One required field dropped or emptied per transaction: the platform answers -1 and says which.
+  const missing: Array<[string, unknown, string]> = [
+    ['9001', { signIn: { mac: 'm', ip: 'i' } }, '入参[signIn.opter_no]不能为空'],
+    ['9002', { signOut: { sign_no: '', opter_no: 'K' } }, '入参[signOut.sign_no]不能为空'],
+    ['2601', { data: { psn_no: E.psnNo, oinfno: '2207' } }, '入参[data.omsgid]不能为空'],
+    ['3201', { data: { ...reconcileData, insutype: '' } }, '入参[data.insutype]不能为空'],
+    ['3201', { data: { ...reconcileData, stmt_enddate: undefined } }, '入参[data.stmt_enddate]不能为空'],
+    ['5203', { data: { psn_no: '', setl_id: 'S1', mdtrt_id: 'M1' } }, '入参[data.psn_no]不能为空'],
+  ];
+  for (const [infno, input, expected] of missing) {
+    it(`${infno} refuses an input without a required field and names it (${expected})`, async () => {
+      const o = await client.call({ infno, msgid: nextMsgid(), input, insuplcAdmdvs: E.admdvs });
+      assert.ok(o.kind === 'rejected' && o.infcode === -1 && o.errMsg.includes(expected), `${infno}: ${JSON.stringify(o).slice(0, 300)}`);
+    });
+  }
+
+  it('3201 refuses a begin date after the end date, naming both fields', async () => {
+    const err = refusal(await tx.reconcileTotals(client, nextMsgid(), { data: { ...reconcileData, stmt_begndate: '2024-02-01', stmt_enddate: '2024-01-31' } }));
+    assert.match(err, /stmt_begndate/);
+    assert.match(err, /stmt_enddate/);
+    // The same day for both is a valid range.
+    assert.equal(ok(await tx.reconcileTotals(client, nextMsgid(), { data: { ...reconcileData, stmt_begndate: '2024-01-31' } })).stmtinfo.stmt_rslt, '0');
+  });
+
+  it('querySettlement (5203) answers a settlement typed, by setl_id or by visit, and refuses another person', async () => {
+    const { mdtrtId, setlinfo } = await settleBill(client);
+    const bySetlId = ok(await tx.querySettlement(client, nextMsgid(), { data: { psn_no: E.psnNo, setl_id: setlinfo.setl_id, mdtrt_id: mdtrtId } }, area));
+    assert.equal(bySetlId.setlinfo.setl_id, setlinfo.setl_id);
+    assert.equal(yuanToFen(bySetlId.setlinfo.medfee_sumamt), 20_000);
+    assert.equal(yuanToFen(bySetlId.setlinfo.acct_pay), yuanToFen(setlinfo.acct_pay));
+    assert.equal(bySetlId.setlinfo.refd_setl_flag, '0');
+    assert.ok(Array.isArray(bySetlId.setldetail));
+    // The leniency the engine relies on after a lost 2207 answer: an empty setl_id finds the visit's latest.
+    const byVisit = ok(await tx.querySettlement(client, nextMsgid(), { data: { psn_no: E.psnNo, setl_id: '', mdtrt_id: mdtrtId } }, area));
+    assert.equal(byVisit.setlinfo.setl_id, setlinfo.setl_id);
+    assert.match(refusal(await tx.querySettlement(client, nextMsgid(), { data: { psn_no: PEOPLE.resident.psnNo, setl_id: setlinfo.setl_id, mdtrt_id: mdtrtId } }, area)), /结算信息不存在/);
+    await assert.rejects(tx.querySettlement(client, nextMsgid(), { data: { psn_no: '', setl_id: setlinfo.setl_id, mdtrt_id: mdtrtId } }, area), tx.InvalidInputError);
+  });
+
+  const register = async (ipt: string) => {
+    const id = nextMsgid();
+    const reg = ok(await tx.registerOutpatient(client, id, { data: { psn_no: E.psnNo, insutype: E.insutype, begntime: '', mdtrt_cert_type: '02', mdtrt_cert_no: E.certno, ipt_otp_no: ipt, atddr_no: '', dr_name: '', dept_code: '', dept_name: '', caty: '' } }, area)).data;
+    return { msgid: id, mdtrtId: reg.mdtrt_id };
+  };
+  const fees = (mdtrtId: string, sn: string) => ({ feedetail: [{ feedetl_sn: sn, mdtrt_id: mdtrtId, psn_no: E.psnNo, chrg_bchno: 'B1', med_list_codg: BILL[0]?.codg ?? '', medins_list_codg: 'H', det_item_fee_sumamt: '20.00', cnt: 1, pric: '20.00', fee_ocur_time: '2024-01-15 09:00:00', bilg_dept_codg: '', bilg_dr_codg: '' }] });
+  const settle = (mdtrtId: string) => ({ data: { psn_no: E.psnNo, mdtrt_cert_type: '02' as const, mdtrt_cert_no: E.certno, med_type: '11', medfee_sumamt: '20.00', psn_setlway: '01', mdtrt_id: mdtrtId, chrg_bchno: 'B1', acct_used_flag: '0' as const, insutype: E.insutype } });
+  const visit = (mdtrtId: string) => sim.ledger().visits.find((v) => v.mdtrtId === mdtrtId);
+
+  it('2601 of a registration (2201) closes the visit: no fees, no settlement, and only once', async () => {
+    const reg = await register('OP-REV-1');
+    ok(await tx.reverse(client, nextMsgid(), { data: { psn_no: E.psnNo, omsgid: reg.msgid, oinfno: '2201' } }, area));
+    assert.equal(visit(reg.mdtrtId)?.status, 'reversed');
+    assert.match(refusal(await tx.uploadOutpatientFees(client, nextMsgid(), fees(reg.mdtrtId, 'RV1'), area)), /不存在/);
+    assert.match(refusal(await tx.reverse(client, nextMsgid(), { data: { psn_no: E.psnNo, omsgid: reg.msgid, oinfno: '2201' } }, area)), /已冲正/);
+    assert.match(refusal(await tx.reverse(client, nextMsgid(), { data: { psn_no: PEOPLE.resident.psnNo, omsgid: (await register('OP-REV-2')).msgid, oinfno: '2201' } }, area)), /人员编号与原交易不符/);
+  });
+
+  it('2601 of a fee upload (2204) takes its lines out; the serial number may be uploaded again and settled', async () => {
+    const reg = await register('OP-REV-3');
+    const upload = nextMsgid();
+    ok(await tx.uploadOutpatientFees(client, upload, fees(reg.mdtrtId, 'RV2'), area));
+    ok(await tx.reverse(client, nextMsgid(), { data: { psn_no: E.psnNo, omsgid: upload, oinfno: '2204' } }, area));
+    assert.deepEqual(visit(reg.mdtrtId)?.fees.map((f) => [f.feedetlSn, f.state]), [['RV2', 'reversed']]);
+    assert.equal(visit(reg.mdtrtId)?.status, 'open', 'the registration stays');
+    assert.match(refusal(await tx.settleOutpatient(client, nextMsgid(), settle(reg.mdtrtId), area)), /无待结算/);
+    ok(await tx.uploadOutpatientFees(client, nextMsgid(), fees(reg.mdtrtId, 'RV2'), area));
+    const s = ok(await tx.settleOutpatient(client, nextMsgid(), settle(reg.mdtrtId), area)).setlinfo;
+    assert.equal(yuanToFen(s.medfee_sumamt), 2_000, 'only the uploaded-again line is settled');
+  });
+
+  it('2601 of a fee upload whose lines are settled is refused until the settlement is undone', async () => {
+    const reg = await register('OP-REV-4');
+    const upload = nextMsgid();
+    ok(await tx.uploadOutpatientFees(client, upload, fees(reg.mdtrtId, 'RV3'), area));
+    const s = ok(await tx.settleOutpatient(client, nextMsgid(), settle(reg.mdtrtId), area)).setlinfo;
+    assert.match(refusal(await tx.reverse(client, nextMsgid(), { data: { psn_no: E.psnNo, omsgid: upload, oinfno: '2204' } }, area)), /已结算/);
+    ok(await tx.cancelOutpatientSettlement(client, nextMsgid(), { data: { setl_id: s.setl_id, mdtrt_id: reg.mdtrtId, psn_no: E.psnNo } }, area));
+    ok(await tx.reverse(client, nextMsgid(), { data: { psn_no: E.psnNo, omsgid: upload, oinfno: '2204' } }, area));
+    assert.deepEqual(visit(reg.mdtrtId)?.fees.map((f) => f.state), ['reversed']);
+  });
+});
+
 describe('the simulator keeps its books in a dataFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'platform-sim-'));
   const dataFile = join(dir, 'platform-state.json');
