@@ -45,6 +45,8 @@ export async function startPlatformSimulator(opts: {
   signature?: SignatureCheck;
   /** 医院等级 of the simulated hospital (1, 2 or 3): picks the deductible and ratio; 3 when absent. */
   hospitalLevel?: HospitalLevel;
+  /** Faults from the first request on (a per-run plan); POST /sim/faults or setFaults replace it. */
+  faults?: FaultPlan;
 }): Promise<PlatformSimulator> {
   if (opts.hospitalLevel !== undefined && !isHospitalLevel(opts.hospitalLevel)) {
     throw new Error(`hospitalLevel must be 1, 2 or 3, not ${String(opts.hospitalLevel)}`);
@@ -55,6 +57,8 @@ export async function startPlatformSimulator(opts: {
   const saved = opts.dataFile ? loadDataFile(opts.dataFile) : null;
   const state = new PlatformState(fx, now, { snapshot: saved?.state, hospitalLevel: opts.hospitalLevel });
   const faults = new FaultInjector(opts.seed ?? 1);
+  // Parsed here, before the port opens, so a bad plan stops the start instead of failing requests.
+  if (opts.faults) faults.setPlan(FaultPlan.parse(opts.faults));
   /** msgid -> fingerprint of the request and the exact text first answered. */
   const answers = new Map<string, { fingerprint: string; text: string }>(saved?.answers ?? []);
   const usedQrNonces = new Set<string>();
