@@ -74,6 +74,27 @@ export const SessionStep = z.enum([
 ]);
 export type SessionStep = z.infer<typeof SessionStep>;
 
+/**
+ * A payment someone else started for this patient: a doctor's workstation (诊间支付, origin
+ * 'in-room') or a nurse at the bed (origin 'bedside'). The bill is chosen already; the patient only
+ * identifies, and the bill must be theirs. Staff names only: nothing here names the patient.
+ */
+export const DirectedPayment = z.object({
+  origin: z.enum(['in-room', 'bedside']),
+  /** The in-room request this visit answers (the workstation follows it); null at the bedside. */
+  requestId: z.string().nullable(),
+  /** Who asked: the ordering or attending doctor as the HIS names them. */
+  requester: z.string(),
+  deptName: z.string(),
+  billId: z.string(),
+  totalFen: Fen,
+  /** The bed at the bedside; null in a consultation room. */
+  bed: z.string().nullable(),
+  /** 医保支付找人: a link the patient can open on their phone instead, shown as a QR. */
+  payLink: z.string().nullable(),
+});
+export type DirectedPayment = z.infer<typeof DirectedPayment>;
+
 export const SessionView = z.object({
   /** Grows with every change, so a host that may deliver views out of order (IPC) lets the UI drop stale ones. */
   revision: z.number().int().nonnegative(),
@@ -87,6 +108,7 @@ export const SessionView = z.object({
   /** An offline capture's slip: a short number staff can look up, and when the bill was taken. */
   pending: z.object({ slipNo: z.string().min(4).max(16), capturedAt: z.string() }).nullable(),
   error: UserError.nullable(),
+  directed: DirectedPayment.nullable(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -156,6 +178,19 @@ export const AdminOverview = z.object({
 });
 export type AdminOverview = z.infer<typeof AdminOverview>;
 
+/** One inpatient awaiting discharge on the nurse's list: the masked name only, never an ID number. */
+export const BedsideInpatient = z.object({
+  billId: z.string(),
+  ward: z.string(),
+  wardName: z.string(),
+  bed: z.string(),
+  maskedName: z.string(),
+  admittedAt: z.string(),
+  drName: z.string(),
+  totalFen: Fen,
+});
+export type BedsideInpatient = z.infer<typeof BedsideInpatient>;
+
 const Pin = z.string().regex(/^\d{4,12}$/);
 const Reason = z.string().trim().min(2).max(200);
 
@@ -172,11 +207,20 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('admin.cancel'), pin: Pin, settlementId: z.string().min(1), reason: Reason }),
   z.object({ type: z.literal('admin.forward'), pin: Pin }),
   z.object({ type: z.literal('admin.reconcile'), pin: Pin, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+  // Bedside (staff, same PIN): the ward's inpatients awaiting discharge, then one of them chosen.
+  z.object({ type: z.literal('bedside.list'), pin: Pin, ward: z.string().min(1).max(20).optional() }),
+  z.object({ type: z.literal('bedside.begin'), pin: Pin, billId: z.string().min(1).max(40) }),
 ]);
 export type Command = z.infer<typeof Command>;
 
 export const CommandResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), session: SessionView, status: TerminalStatus, admin: AdminOverview.optional() }),
+  z.object({
+    ok: z.literal(true),
+    session: SessionView,
+    status: TerminalStatus,
+    admin: AdminOverview.optional(),
+    bedside: z.object({ inpatients: z.array(BedsideInpatient) }).optional(),
+  }),
   z.object({ ok: z.literal(false), error: UserError }),
 ]);
 export type CommandResult = z.infer<typeof CommandResult>;

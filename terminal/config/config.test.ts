@@ -37,6 +37,21 @@ describe('terminal config', () => {
     );
   });
 
+  it('keeps the in-room API off by default and names a wrong workstation token hash', () => {
+    const defaults = parseConfig({}).inRoom;
+    assert.equal(defaults.enabled, false);
+    assert.equal(defaults.host, '127.0.0.1');
+    assert.deepEqual(defaults.workstations, []);
+    assert.throws(
+      () => parseConfig({ inRoom: { enabled: true, workstations: [{ id: 'ws-1', tokenSha256: 'the-token-itself' }] } }),
+      (err: ConfigError) => err.problems.some((p) => p.startsWith('inRoom.workstations.0.tokenSha256:')),
+    );
+    assert.throws(
+      () => parseConfig({ inRoom: { workstations: [{ id: 'a', tokenSha256: 'a'.repeat(64) }, { id: 'a', tokenSha256: 'b'.repeat(64) }] } }),
+      (err: ConfigError) => err.problems.some((p) => p.startsWith('inRoom.workstations:') && /unique/.test(p)),
+    );
+  });
+
   it('says which file is not JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'terminal.json');

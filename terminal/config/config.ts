@@ -73,6 +73,36 @@ export const TerminalConfig = z.object({
         .default('73696d756c61746564:6883fe296fc96a1fc406f15c3b4b298257d2366550bfc8e4b10ccd1dfe4aabe3'),
     })
     .prefault({}),
+  /**
+   * 诊间支付: the HTTP API through which a doctor's workstation asks this device to collect payment
+   * for one HIS bill. Off by default: a hall kiosk has no business listening on the LAN.
+   */
+  inRoom: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** Loopback by default; a room device sets its LAN address so only that interface listens. */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** 0 lets the system choose (tests); a hospital fixes one for its workstations. */
+      port: z.number().int().min(0).max(65535).default(0),
+      /** Each workstation's bearer token, stored only as its SHA-256 (hex), so the config file holds no usable secret. */
+      workstations: z
+        .array(
+          z.object({
+            id: z.string().regex(/^[\w.-]{1,40}$/, 'letters, digits, . _ - (at most 40)'),
+            tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits: sha256 of the token'),
+          }),
+        )
+        .default([])
+        .refine((ws) => new Set(ws.map((w) => w.id)).size === ws.length, 'workstation ids must be unique'),
+      /** Requests a workstation may make a minute (a token bucket: short bursts allowed, floods answered 429). */
+      ratePerMinute: z.number().int().positive().max(6000).default(60),
+      /** A request no patient took up in this time is given up, so a forgotten one does not hold the device. */
+      requestTtlSeconds: z.number().int().positive().default(600),
+      /** 医保支付找人: the pay link shown as a QR is this base followed by the request id. */
+      payLinkBase: z.string().url().default('https://pay.hospital.invalid/in-room/'),
+      maxBodyBytes: z.number().int().min(256).max(65_536).default(4096),
+    })
+    .prefault({}),
   settlement: z
     .object({
       /** acct_used_flag: pay the self-paid part from the personal account where the hospital allows it. */

@@ -1,7 +1,8 @@
 // One patient's pass through the kiosk: identify, fetch the bill, pre-settle, confirm, settle,
 // receipt. It owns the SessionView the screens draw and nothing else: money moves only through the
 // settlement engine, people are found only through identity.
-import type { PatientView, ServiceKind, SessionView } from '../api/schema';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { DirectedPayment, PatientView, ServiceKind, SessionView } from '../api/schema';
 import type { HisBill, HisClient } from '../his/client';
 import { ageOn, identifyByEcQr, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
@@ -21,6 +22,7 @@ export const idleSession = (): SessionView => ({
   receipt: null,
   pending: null,
   error: null,
+  directed: null,
 });
 
 const medTypesFor: Record<ServiceKind, readonly string[]> = {
@@ -84,8 +86,21 @@ export function createKioskSession(options: KioskSessionOptions) {
     };
   }
 
+  // A directed payment's own check, kept out of the SessionView: the workstation may name the
+  // patient it meant by a hash of the certno, so a different person's code is refused.
+  let directedCertnoSha256: string | null = null;
+
   function chooseBill(bills: HisBill[], service: ServiceKind): HisBill | null {
     return bills.find((b) => medTypesFor[service].includes(b.medType)) ?? null;
+  }
+
+  /** A directed visit takes only the bill it was started for, and only from the person it belongs to. */
+  function directedBill(bills: HisBill[], directed: DirectedPayment, certno: string): HisBill | null {
+    if (directedCertnoSha256 !== null) {
+      const seen = createHash('sha256').update(certno).digest();
+      if (!timingSafeEqual(seen, Buffer.from(directedCertnoSha256, 'hex'))) return null;
+    }
+    return bills.find((b) => b.billId === directed.billId) ?? null;
   }
 
   /** Follows the engine until the visit needs the patient again or is done. */
@@ -154,8 +169,9 @@ export function createKioskSession(options: KioskSessionOptions) {
       return;
     }
     if (gen !== generation) return;
-    const bill = chooseBill(bills, service);
-    if (!bill) return fail('no-bill');
+    const directed = session.directed;
+    const bill = directed ? directedBill(bills, directed, person.idNo) : chooseBill(bills, service);
+    if (!bill) return fail(directed ? 'bill-not-for-patient' : 'no-bill');
     const billView = { items: bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })), totalFen: bill.totalFen };
 
     if (identified.offline) {
@@ -196,7 +212,20 @@ export function createKioskSession(options: KioskSessionOptions) {
 
     begin(service: ServiceKind): void {
       generation++;
+      directedCertnoSha256 = null;
       publish({ ...idleSession(), step: 'identify', service });
+      options.onIdentifyStep?.();
+    },
+
+    /**
+     * A payment started by a doctor's workstation or a nurse: the bill is chosen, the patient only
+     * identifies. Whatever the screen showed before is dropped, as a fresh begin would.
+     */
+    beginDirected(directed: DirectedPayment, medType: string, certnoSha256?: string): void {
+      const service = (Object.keys(medTypesFor) as ServiceKind[]).find((k) => medTypesFor[k].includes(medType)) ?? 'outpatient';
+      generation++;
+      directedCertnoSha256 = certnoSha256 ?? null;
+      publish({ ...idleSession(), step: 'identify', service, directed });
       options.onIdentifyStep?.();
     },
 
@@ -232,6 +261,7 @@ export function createKioskSession(options: KioskSessionOptions) {
       const settlementId = session.settlementId;
       const step = session.step;
       generation++;
+      directedCertnoSha256 = null;
       publish(idleSession());
       // A patient who walks away from the split has committed nothing: release the visit.
       if (settlementId && step === 'confirm') await options.engine.cancel(settlementId).catch(() => undefined);

@@ -21,6 +21,9 @@ import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from './kiosk-session';
 import { startDevices, type RunningDevices } from './devices';
 import { userError } from './user-errors';
+import { createInRoomRequests, type InRoomRequests } from '../his/in-room-requests';
+import { startInRoomServer } from '../his/in-room-server';
+import { maskName } from '../identity/resolve';
 
 export interface StartOptions {
   config: TerminalConfig;
@@ -33,6 +36,8 @@ export interface RunningTerminal {
   api: TerminalApi;
   /** The embedded simulators, when the config runs them (hospital IT and tests read their ledgers). */
   simulators: { platform: PlatformSimulator | null; hisUrl: string | null };
+  /** The in-room API (诊间支付) when the config enables it. */
+  inRoom: { url: string } | null;
   close(): Promise<void>;
 }
 
@@ -117,6 +122,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     replay.start();
     stops.push(() => replay.stop());
 
+    let inRoomRequests: InRoomRequests | null = null;
     const session = createKioskSession({
       identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
       his,
@@ -127,7 +133,10 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       offline: config.settlement.offline,
       waitForDrain: (ms) => replay.waitForDrain(ms),
       now: options.now,
-      onChange: (s: SessionView) => emit({ type: 'session', session: s }),
+      onChange: (s: SessionView) => {
+        inRoomRequests?.onSession(s);
+        emit({ type: 'session', session: s });
+      },
       onIdentifyStep: () => devices?.identifyStepReached(),
     });
 
@@ -144,8 +153,35 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onHealth: emitStatus,
     });
     stops.push(() => devices?.stop());
+    listeners.add((event) => {
+      if (event.type === 'session') devices?.sessionChanged(event.session);
+    });
 
-    const ok = (): CommandResult => ({ ok: true, session: session.current(), status: status() });
+    let inRoom: { url: string } | null = null;
+    if (config.inRoom.enabled) {
+      const requests = createInRoomRequests({
+        his,
+        device: { current: session.current, begin: session.beginDirected, reset: session.reset },
+        payLinkBase: config.inRoom.payLinkBase,
+        ttlMs: config.inRoom.requestTtlSeconds * 1000,
+        now: options.now,
+      });
+      inRoomRequests = requests;
+      stops.push(() => requests.close());
+      const server = await startInRoomServer({
+        host: config.inRoom.host,
+        port: config.inRoom.port,
+        workstations: config.inRoom.workstations,
+        ratePerMinute: config.inRoom.ratePerMinute,
+        maxBodyBytes: config.inRoom.maxBodyBytes,
+        requests,
+        onError: (message) => console.error(`in-room API: ${message}`),
+      });
+      stops.push(() => server.close());
+      inRoom = { url: server.url };
+    }
+
+    const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()) });
     const pinGuard = createPinGuard(config.admin.pinScrypt);
     const daily = scheduleDailyReconciliation({
@@ -155,6 +191,37 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       run: (date) => admin.reconcile(date),
     });
     stops.push(() => daily.stop());
+
+    /** The nurse's bedside commands: the same staff PIN as admin, checked here, not by the screen. */
+    async function executeBedside(command: Extract<Command, { type: 'bedside.list' | 'bedside.begin' }>): Promise<CommandResult> {
+      const pin = pinGuard.check(command.pin);
+      if (pin !== 'ok') return { ok: false, error: userError(pin === 'locked' ? 'admin-locked' : 'admin-pin') };
+      let listed;
+      try {
+        listed = await his.dischargeList(command.type === 'bedside.list' ? command.ward : undefined);
+      } catch {
+        return { ok: false, error: userError('his-unreachable') };
+      }
+      const inpatients = listed.map((p) => ({
+        billId: p.billId,
+        ward: p.ward,
+        wardName: p.wardName,
+        bed: p.bed,
+        maskedName: maskName(p.name),
+        admittedAt: p.admittedAt,
+        drName: p.drName,
+        totalFen: p.totalFen,
+      }));
+      if (command.type === 'bedside.list') return { ...ok(), bedside: { inpatients } };
+      const chosen = listed.find((p) => p.billId === command.billId);
+      if (!chosen) return { ok: false, error: userError('bill-not-found') };
+      session.beginDirected(
+        { origin: 'bedside', requestId: null, requester: chosen.drName, deptName: chosen.wardName, billId: chosen.billId, totalFen: chosen.totalFen, bed: chosen.bed, payLink: null },
+        // The discharge list holds discharge bills only: 21 is inpatient (住院) med_type.
+        '21',
+      );
+      return ok();
+    }
 
     async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
       const pin = pinGuard.check(command.pin);
@@ -203,6 +270,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             return ok();
           case 'status.get':
             return ok();
+          case 'bedside.list':
+          case 'bedside.begin':
+            return executeBedside(command);
           default:
             return executeAdmin(command);
         }
@@ -216,6 +286,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     return {
       api,
       simulators: { platform: platformSim, hisUrl: hisSim?.url ?? null },
+      inRoom,
       async close() {
         for (const stop of stops.reverse()) await stop();
       },

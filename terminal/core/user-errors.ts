@@ -19,6 +19,8 @@ const messages = {
   'offline-limit-patient': '医保系统暂时连不上，您待结算的金额已达上限。请稍后再试，或到人工窗口缴费。',
   'offline-limit-terminal': '医保系统暂时连不上，本机暂不能再受理缴费。请到人工窗口缴费。',
   'offline-queue-too-old': '医保系统长时间连不上，本机暂停受理缴费。请到人工窗口缴费。',
+  'bill-not-for-patient': '这笔费用不是您的，没有扣费。请确认出示的是患者本人的医保码或证件，或请医生护士核对。',
+  'bill-not-found': '没有找到这笔待结费用，可能已经结清。请刷新列表后重试。',
   internal: '机器出了点问题，请到人工窗口办理。',
   'admin-pin': '管理密码不正确。',
   'admin-locked': '管理密码错误次数过多，请5分钟后再试。',

@@ -55,3 +55,35 @@ describe('HIS client against the HIS simulator', () => {
     await assert.rejects(dead.pendingBills(EMPLOYEE), (e: unknown) => e instanceof HisError && e.status === null);
   });
 });
+
+describe('HIS client: a bill by id and the discharge list', () => {
+  let sim: HisSimulator;
+  before(async () => {
+    sim = await startHisSimulator({ fixturesDir });
+  });
+  after(() => sim.close());
+
+  it('finds one bill by id with its doctor and total, and says when the HIS has none', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const found = await his.bill('OP202401150001');
+    assert.equal(found?.paid, false);
+    assert.equal(found?.bill.totalFen, 20_000);
+    assert.equal(found?.bill.drName, '模拟医生甲');
+    assert.ok(!JSON.stringify(found).includes(EMPLOYEE), 'the bill by id does not say whose it is');
+    assert.equal(await his.bill('NO-SUCH-BILL'), null);
+  });
+
+  it('lists the inpatients awaiting discharge by ward, and drops a bill once it is paid', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const all = await his.dischargeList();
+    assert.deepEqual(all.map((p) => p.billId).sort(), ['IP202401100004', 'IP202401100006']);
+    const aid = all.find((p) => p.billId === 'IP202401100004');
+    assert.equal(aid?.totalFen, 5_200_000);
+    assert.equal(aid?.bed, '12');
+    const ward = await his.dischargeList('W08');
+    assert.deepEqual(ward.map((p) => p.billId), ['IP202401100006']);
+    await his.markPaid('IP202401100006', { setlId: 'S1', msgid: 'M1' });
+    assert.deepEqual((await his.dischargeList()).map((p) => p.billId), ['IP202401100004']);
+    assert.equal((await his.bill('IP202401100006'))?.paid, true);
+  });
+});

@@ -28,8 +28,24 @@ export interface HisBill {
   diagnosis?: { code: string; name: string };
 }
 
+/** An inpatient whose discharge bill waits, as the HIS lists them for a ward's nurses. */
+export interface HisInpatient {
+  billId: string;
+  ward: string;
+  wardName: string;
+  bed: string;
+  /** The full name as the HIS has it: the core masks it before anything shows it. */
+  name: string;
+  admittedAt: string;
+  drName: string;
+  totalFen: number;
+}
+
 export interface HisClient {
   pendingBills(certno: string): Promise<HisBill[]>;
+  /** One bill by id (a doctor's in-room request names only the bill); null when the HIS has none. */
+  bill(billId: string): Promise<{ bill: HisBill; paid: boolean } | null>;
+  dischargeList(ward?: string): Promise<HisInpatient[]>;
   markPaid(billId: string, receipt: { setlId: string; msgid: string }): Promise<void>;
 }
 
@@ -71,6 +87,36 @@ const WireBill = z.object({
   items: z.array(WireItem).min(1),
 });
 const PendingAnswer = z.object({ bills: z.array(WireBill) });
+const BillAnswer = z.object({ bill: WireBill, paid: z.boolean() });
+const DischargeAnswer = z.object({
+  inpatients: z.array(
+    z.object({
+      billId: z.string(),
+      ward: z.string(),
+      wardName: z.string(),
+      bed: z.string(),
+      name: z.string(),
+      admittedAt: z.string(),
+      drName: z.string(),
+      total: Yuan,
+    }),
+  ),
+});
+
+function toBill(b: z.infer<typeof WireBill>): HisBill {
+  const items: HisFeeItem[] = b.items.map((i) => ({
+    feedetlSn: i.feedetlSn,
+    name: i.name,
+    medListCodg: i.medListCodg,
+    medinsListCodg: i.medinsListCodg,
+    unitPriceFen: i.unitPrice,
+    quantity: i.quantity,
+    amountFen: i.amount,
+    itemClass: i.itemClass,
+    occurredAt: i.occurredAt,
+  }));
+  return { ...b, items, totalFen: items.reduce((sum, i) => sum + i.amountFen, 0) };
+}
 
 export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): HisClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
@@ -105,20 +151,24 @@ export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): H
       if (status !== 200) throw new HisError(`HIS pending bills: HTTP ${status}`, status);
       const parsed = PendingAnswer.safeParse(json);
       if (!parsed.success) throw new HisError('HIS pending bills: unexpected shape', status);
-      return parsed.data.bills.map((b) => {
-        const items: HisFeeItem[] = b.items.map((i) => ({
-          feedetlSn: i.feedetlSn,
-          name: i.name,
-          medListCodg: i.medListCodg,
-          medinsListCodg: i.medinsListCodg,
-          unitPriceFen: i.unitPrice,
-          quantity: i.quantity,
-          amountFen: i.amount,
-          itemClass: i.itemClass,
-          occurredAt: i.occurredAt,
-        }));
-        return { ...b, items, totalFen: items.reduce((sum, i) => sum + i.amountFen, 0) };
-      });
+      return parsed.data.bills.map(toBill);
+    },
+
+    async bill(billId) {
+      const { status, json } = await post('/his/bill', { billId });
+      if (status === 404) return null;
+      if (status !== 200) throw new HisError(`HIS bill: HTTP ${status}`, status);
+      const parsed = BillAnswer.safeParse(json);
+      if (!parsed.success) throw new HisError('HIS bill: unexpected shape', status);
+      return { bill: toBill(parsed.data.bill), paid: parsed.data.paid };
+    },
+
+    async dischargeList(ward) {
+      const { status, json } = await post('/his/discharge-list', ward ? { ward } : {});
+      if (status !== 200) throw new HisError(`HIS discharge list: HTTP ${status}`, status);
+      const parsed = DischargeAnswer.safeParse(json);
+      if (!parsed.success) throw new HisError('HIS discharge list: unexpected shape', status);
+      return parsed.data.inpatients.map(({ total, ...rest }) => ({ ...rest, totalFen: total }));
     },
 
     async markPaid(billId, receipt) {

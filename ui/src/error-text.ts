@@ -72,6 +72,14 @@ const errorTexts = {
     zh: '医保系统长时间连不上，本机暂停受理缴费。请到人工窗口缴费。',
     en: 'The insurance system has been unreachable for a long time, so this kiosk has stopped taking payments. Please pay at the service desk.',
   },
+  'bill-not-for-patient': {
+    zh: '这笔费用不是您的，没有扣费。请确认出示的是患者本人的医保码或证件，或请医生护士核对。',
+    en: "This bill is not yours and nothing was charged. Make sure you show the patient's own insurance code or card, or ask the doctor or nurse to check.",
+  },
+  'bill-not-found': {
+    zh: '没有找到这笔待结费用，可能已经结清。请刷新列表后重试。',
+    en: 'This bill could not be found; it may be paid already. Refresh the list and try again.',
+  },
   'admin-pin': { zh: '管理密码不正确。', en: 'Wrong staff PIN.' },
   'admin-locked': { zh: '管理密码错误次数过多，请5分钟后再试。', en: 'Too many wrong PINs. Try again in 5 minutes.' },
   'admin-refused': {

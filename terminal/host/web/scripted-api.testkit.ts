@@ -36,6 +36,7 @@ const idle: SessionView = {
   receipt: null,
   pending: null,
   error: null,
+  directed: null,
 };
 
 export interface ScriptedApi extends TerminalApi {
@@ -102,6 +103,8 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
         case 'admin.cancel':
         case 'admin.forward':
         case 'admin.reconcile':
+        case 'bedside.list':
+        case 'bedside.begin':
           return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');
         case 'session.reset':
           generation++;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { closeServer, listen, readBody, sendJson, trackSockets } from '../http';
+import { fenToYuanString, yuanToFen } from '../../insurance/money';
 
 const HisItemFixture = z.object({
   feedetlSn: z.string(),
@@ -26,6 +27,8 @@ const HisBillFixture = z.object({
   drCode: z.string(),
   drName: z.string(),
   diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
+  /** Set on an inpatient's discharge bill: where the patient lies, for the nurse's bedside list. */
+  inpatient: z.object({ ward: z.string(), bed: z.string(), name: z.string(), admittedAt: z.string() }).optional(),
   items: z.array(HisItemFixture).min(1),
 });
 export const HisOrdersFixture = z.object({ bills: z.array(HisBillFixture) });
@@ -38,6 +41,8 @@ export interface HisSimulator {
 }
 
 const PendingRequest = z.object({ certno: z.string().min(1) });
+const BillRequest = z.object({ billId: z.string().min(1) });
+const DischargeListRequest = z.object({ ward: z.string().min(1).optional() });
 const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(1) });
 
 export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string }): Promise<HisSimulator> {
@@ -53,8 +58,36 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
           if (!body.success) return sendJson(res, 400, { error: 'certno required' });
           const bills = orders.bills
             .filter((b) => b.certno === body.data.certno && !paid.has(b.billId))
-            .map(({ certno: _certno, ...bill }) => bill);
+            .map(({ certno: _certno, inpatient: _inpatient, ...bill }) => bill);
           return sendJson(res, 200, { bills });
+        }
+        // One bill by its id, for a doctor's in-room payment request: who ordered it and what it
+        // costs, never whose it is (the certno stays in the HIS).
+        if (req.method === 'POST' && path === '/his/bill') {
+          const body = BillRequest.safeParse(JSON.parse(await readBody(req)));
+          if (!body.success) return sendJson(res, 400, { error: 'billId required' });
+          const found = orders.bills.find((b) => b.billId === body.data.billId);
+          if (!found) return sendJson(res, 404, { error: 'no such bill' });
+          const { certno: _certno, inpatient: _inpatient, ...bill } = found;
+          return sendJson(res, 200, { bill, paid: paid.has(found.billId) });
+        }
+        // Inpatients whose discharge bill is ready and unpaid, bed by bed, for the nurse's tablet.
+        if (req.method === 'POST' && path === '/his/discharge-list') {
+          const body = DischargeListRequest.safeParse(JSON.parse((await readBody(req)) || '{}'));
+          if (!body.success) return sendJson(res, 400, { error: 'ward must be a string' });
+          const inpatients = orders.bills
+            .filter((b) => b.inpatient && !paid.has(b.billId) && (!body.data.ward || b.inpatient.ward === body.data.ward))
+            .map((b) => ({
+              billId: b.billId,
+              ward: b.inpatient!.ward,
+              wardName: b.deptName,
+              bed: b.inpatient!.bed,
+              name: b.inpatient!.name,
+              admittedAt: b.inpatient!.admittedAt,
+              drName: b.drName,
+              total: fenToYuanString(b.items.reduce((sum, i) => sum + yuanToFen(i.amount), 0)),
+            }));
+          return sendJson(res, 200, { inpatients });
         }
         const m = /^\/his\/bills\/([^/]+)\/paid$/.exec(path);
         if (req.method === 'POST' && m) {
