@@ -81,6 +81,8 @@ export const DeviceConfig = z.discriminatedUnion('kind', [
   z.object({
     ...base,
     kind: z.literal('printer'),
+    /** How often an idle printer is asked for paper and cover, so health shows an empty roll before a print fails. */
+    pollMs: z.number().int().nonnegative().optional(),
     /** `sim`: an in-process ESC/POS printer with paper, for demo kiosks without one. */
     transport: z.discriminatedUnion('type', [serial(115200), z.object({ type: z.literal('sim') })]),
   }),
@@ -224,7 +226,7 @@ export function createDeviceManager(opts: {
       case 'printer': {
         const t = config.transport;
         const transport = t.type === 'serial' ? createSerialTransport({ path: t.path, baudRate: t.baudRate }) : createSimPrinterTransport();
-        const device = createReceiptPrinter({ id: config.id, transport, reconnect, now });
+        const device = createReceiptPrinter({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
         return {
           id: config.id,
           kind: config.kind,

@@ -48,10 +48,10 @@ describe('ESC/POS codec', () => {
 });
 
 describe('receipt printer over a serial port', () => {
-  async function rig(state: { paperOut?: boolean; coverOpen?: boolean } = {}) {
+  async function rig(state: { paperOut?: boolean; coverOpen?: boolean } = {}, pollMs?: number) {
     const pair = await createPtyPair();
     const sim = await serveSimPrinterOnPort(pair.devicePath, { state });
-    const printer = createReceiptPrinter({ id: 'prn-1', transport: createSerialTransport({ path: pair.hostPath, baudRate: 115200 }), reconnect: { initialMs: 20, maxMs: 100 } });
+    const printer = createReceiptPrinter({ id: 'prn-1', transport: createSerialTransport({ path: pair.hostPath, baudRate: 115200 }), pollMs, reconnect: { initialMs: 20, maxMs: 100 } });
     await printer.start();
     return {
       sim,
@@ -94,4 +94,29 @@ describe('receipt printer over a serial port', () => {
       await r.close();
     }
   });
+
+  it('shows paper out and cover open in health from the idle poll, without a print, and clears when fixed', async () => {
+    const r = await rig({}, 50);
+    try {
+      assert.equal(r.printer.health().state, 'ready');
+      r.sim.state.paperOut = true;
+      await waitFor(() => r.printer.health().state === 'error');
+      assert.match(r.printer.health().lastError ?? '', /^paper-out/);
+      r.sim.state = { paperOut: false, coverOpen: true, paperNearEnd: false };
+      await waitFor(() => /^cover-open/.test(r.printer.health().lastError ?? ''));
+      r.sim.state.coverOpen = false;
+      await waitFor(() => r.printer.health().state === 'ready');
+      assert.equal(r.sim.printed.length, 0, 'the poll printed nothing');
+    } finally {
+      await r.close();
+    }
+  });
 });
+
+async function waitFor(ok: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}

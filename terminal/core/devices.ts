@@ -1,7 +1,8 @@
 // Opens the configured devices through the drivers' manager and turns their events into terminal
 // input. A device that fails never blocks the others or the start: it shows as 'error' in status and
 // keeps reconnecting.
-import type { DeviceHealth } from '../api/schema';
+import type { DeviceHealth, SessionView } from '../api/schema';
+import { receiptItems } from './receipt-print';
 import type { TerminalConfig } from '../config/config';
 import { createDeviceManager, type ManagedScan } from '../../drivers/manager';
 import { classifyScan, type ScanKind } from '../../drivers/qr-scanner/codec';
@@ -14,6 +15,8 @@ export interface RunningDevices {
   classify(text: string): ScanKind;
   /** Simulated devices set to play when a patient reaches the identify step do so now. */
   identifyStepReached(): void;
+  /** Every session change: a receipt step prints its slip once, in the background. */
+  sessionChanged(session: SessionView): void;
   stop(): Promise<void>;
 }
 
@@ -39,10 +42,26 @@ export async function startDevices(opts: {
   });
   manager.onHealth(() => opts.onHealth());
   await manager.start();
+  // The receipt step publishes several revisions of one visit; only the last visit printed matters.
+  let lastPrinted: string | null = null;
+  const hasPrinter = opts.config.devices.some((d) => (d as { kind?: unknown }).kind === 'printer');
   return {
     health: () => manager.health(),
     classify: (text) => classifyScan(text),
     identifyStepReached: () => manager.identifyStepReached(),
+    sessionChanged(session) {
+      const receipt = session.receipt;
+      if (!hasPrinter || session.step !== 'receipt' || !receipt || lastPrinted === receipt.settlementId) return;
+      lastPrinted = receipt.settlementId;
+      // Not awaited: the receipt screen never waits for paper. A slip that did not come out shows
+      // in the printer's health; the line here says why without saying whose.
+      void manager.print(receiptItems(receipt, { hospitalName: opts.config.terminal.institutionName })).then(
+        (result) => {
+          if (!result.ok) console.error(`receipt not printed: ${result.reason}`);
+        },
+        (error: unknown) => console.error(`receipt not printed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    },
     stop: () => manager.stop(),
   };
 }

@@ -156,6 +156,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     listeners.add((event) => {
       if (event.type === 'session') devices?.sessionChanged(event.session);
     });
+    listeners.add((event) => {
+      if (event.type === 'session') devices?.sessionChanged(event.session);
+    });
 
     let inRoom: { url: string } | null = null;
     if (config.inRoom.enabled) {
