@@ -225,4 +225,42 @@ describe('the simulator keeps its books in a dataFile', () => {
       await sim.close();
     }
   });
+
+  it('keeps a decoded 医保码 used and its ecToken valid across a restart; drops the token once it expires', async () => {
+    const file = join(dir, 'qr-state.json');
+    let at = new Date(2024, 5, 1, 10, 0, 0);
+    const now = () => at;
+    const decode = (client: PlatformClient, qrCode: string) => client.decodeEcQr({ qrCode, businessType: '01301', deviceType: 'SelfService' });
+    const byToken = (client: PlatformClient, token: string) => tx.personInfo(client, nextMsgid(), { data: { mdtrt_cert_type: '01', mdtrt_cert_no: token, card_sn: '', begntime: '', psn_cert_type: '', certno: '', psn_name: '' } });
+    let { sim, client } = await startSimAndClient({ dataFile: file, now });
+    let qr: string;
+    let token: string;
+    try {
+      qr = sim.mintEcQr('employee');
+      const first = await decode(client, qr);
+      if (first.kind !== 'ok') assert.fail(JSON.stringify(first));
+      token = first.person.ecToken;
+    } finally {
+      await sim.close();
+    }
+
+    at = new Date(at.getTime() + 10_000); // 10 s later: the code is still within its 60 s
+    ({ sim, client } = await startSimAndClient({ dataFile: file, now }));
+    try {
+      const replay = await decode(client, qr);
+      assert.equal(replay.kind === 'rejected' && replay.code, 'EC1003', 'single use survives the restart');
+      assert.equal(ok(await byToken(client, token)).baseinfo.psn_no, E.psnNo, 'the token issued before the restart still works');
+    } finally {
+      await sim.close();
+    }
+
+    at = new Date(at.getTime() + 86_400_000); // past ecTokenValiditySeconds (86400)
+    ({ sim, client } = await startSimAndClient({ dataFile: file, now }));
+    try {
+      assert.match(refusal(await byToken(client, token)), /令牌无效或已过期/);
+      assert.equal(sim.ledger().tokens, 0);
+    } finally {
+      await sim.close();
+    }
+  });
 });

@@ -8,6 +8,11 @@ export interface SimDataFile {
   state: StateSnapshot;
   /** msgid -> request fingerprint and the exact answer text. */
   answers: Array<[string, { fingerprint: string; text: string }]>;
+  /**
+   * 医保码 nonces already decoded, with their issue time (unix seconds), so a code stays single-use
+   * across a restart. Absent in files written before it was kept.
+   */
+  usedQrNonces?: Array<[string, number]>;
 }
 
 export function loadDataFile(path: string): SimDataFile | null {

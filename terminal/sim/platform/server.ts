@@ -61,7 +61,8 @@ export async function startPlatformSimulator(opts: {
   if (opts.faults) faults.setPlan(FaultPlan.parse(opts.faults));
   /** msgid -> fingerprint of the request and the exact text first answered. */
   const answers = new Map<string, { fingerprint: string; text: string }>(saved?.answers ?? []);
-  const usedQrNonces = new Set<string>();
+  /** nonce -> issued unix seconds of every 医保码 decoded, kept until the code would be expired anyway. */
+  const usedQrNonces = new Map<string, number>(saved?.usedQrNonces ?? []);
   let refSerial = 0;
 
   function mintEcQr(personKey: string, issuedAt?: Date): string {
@@ -97,8 +98,18 @@ export async function startPlatformSimulator(opts: {
     const result = state.handle(env);
     const text = envelopeText(result.infcode, result.err_msg ?? null, result.output, receivedAt);
     answers.set(env.msgid, { fingerprint, text });
-    if (opts.dataFile) saveDataFile(opts.dataFile, { state: state.snapshot(), answers: [...answers] });
+    persist();
     return text;
+  }
+
+  /** Writes the books after every change, so a restart keeps them (when there is a dataFile). */
+  function persist(): void {
+    if (!opts.dataFile) return;
+    // A code past its validity is refused as expired before its nonce is looked at, so its nonce
+    // need not be kept. (Raising --qr-validity across a restart can revive a forgotten one.)
+    const oldest = now().getTime() / 1000 - validitySeconds;
+    for (const [nonce, issued] of usedQrNonces) if (issued < oldest) usedQrNonces.delete(nonce);
+    saveDataFile(opts.dataFile, { state: state.snapshot(), answers: [...answers], usedQrNonces: [...usedQrNonces] });
   }
 
   async function withFault(req: IncomingMessage, res: ServerResponse, infno: string, run: () => string): Promise<void> {
@@ -163,12 +174,15 @@ export async function startPlatformSimulator(opts: {
     if (usedQrNonces.has(check.nonce)) return { code: 'EC1003', message: '电子凭证二维码已使用，请刷新后重试', data: null };
     const p = state.personByEcIndex(check.ecIndexNo);
     if (!p) return { code: 'EC1005', message: '电子凭证未激活或不存在', data: null };
-    usedQrNonces.add(check.nonce);
+    usedQrNonces.set(check.nonce, check.issuedAtSeconds);
+    const ecToken = state.issueEcToken(p);
+    // Used nonce and token are written before the answer leaves: a restart must not make the code new again.
+    persist();
     return {
       code: 0,
       message: '成功',
       data: {
-        ecToken: state.issueEcToken(p),
+        ecToken,
         idNo: p.certno,
         idType: p.psn_cert_type,
         userName: p.psn_name,

@@ -96,7 +96,14 @@ export interface StateSnapshot {
   settlements: Settlement[];
   signIns: SignIn[];
   effects: Array<[string, Effect]>;
+  /**
+   * Unexpired ecTokens (decoded 医保码) by token: kept so a token issued before a restart still
+   * identifies its person for 1101/2201/2207. Absent in files written before it was kept.
+   */
+  tokens?: Array<[string, EcToken]>;
 }
+
+interface EcToken { psnNo: string; expiresAt: number }
 
 const rejected = (err_msg: string): HandlerResult => ({ infcode: -1, err_msg });
 
@@ -105,7 +112,7 @@ export class PlatformState {
   private visits = new Map<string, Visit>();
   private settlements = new Map<string, Settlement>();
   private signIns: SignIn[] = [];
-  private tokens = new Map<string, { psnNo: string; expiresAt: number }>();
+  private tokens = new Map<string, EcToken>();
   /** What each processed msgid did, so 2601 can undo it. */
   private effects = new Map<string, Effect>();
   private serial = 0;
@@ -143,6 +150,7 @@ export class PlatformState {
       settlements: [...this.settlements.values()],
       signIns: this.signIns,
       effects: [...this.effects],
+      tokens: this.liveTokens(),
     });
   }
 
@@ -155,6 +163,14 @@ export class PlatformState {
     this.settlements = new Map(snap.settlements.map((x) => [x.setlId, x]));
     this.signIns = snap.signIns;
     this.effects = new Map(snap.effects);
+    const at = this.now().getTime();
+    this.tokens = new Map((snap.tokens ?? []).filter(([, t]) => t.expiresAt > at));
+  }
+
+  /** Expired tokens are refused anyway, so they are dropped rather than kept in the file forever. */
+  private liveTokens(): Array<[string, EcToken]> {
+    const at = this.now().getTime();
+    return [...this.tokens].filter(([, t]) => t.expiresAt > at);
   }
 
   /** The deductible, the caps and the 大病 threshold count per calendar year: a new year starts at zero. */
