@@ -146,7 +146,8 @@ interface Managed {
 }
 
 export function createDeviceManager(opts: {
-  devices: DeviceConfig[];
+  /** Entries as written in the config file: each is validated here, so a bad one breaks only itself. */
+  devices: readonly unknown[];
   fixturesDir: string;
   resolveTemplate?: TemplateResolver;
   now?: () => Date;
@@ -162,12 +163,16 @@ export function createDeviceManager(opts: {
   const seen = new Set<string>();
   let started = false;
 
-  for (const raw of opts.devices) {
-    const id = typeof raw === 'object' && raw && typeof raw.id === 'string' ? raw.id : '(no id)';
+  for (const [index, raw] of opts.devices.entries()) {
+    const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    // Staff find the entry by its id, or by its place in the list when it has none.
+    const id = typeof fields['id'] === 'string' && fields['id'] !== '' ? fields['id'] : `devices[${index}]`;
     const parsed = DeviceConfig.safeParse(raw);
     // A wrong entry is one broken device on the admin screen, not a terminal that will not start.
     if (!parsed.success) {
-      devices.push(brokenDevice(id, (raw as { kind?: DeviceHealth['kind'] }).kind ?? 'qr-scanner', `config: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`));
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      devices.push(brokenDevice(id, knownKind(fields['kind']), `config: ${where}${issue?.message ?? 'invalid entry'}`));
       continue;
     }
     if (seen.has(parsed.data.id)) {
@@ -404,6 +409,13 @@ export function createDeviceManager(opts: {
       }
     },
   };
+}
+
+const KINDS: ReadonlyArray<DeviceHealth['kind']> = ['qr-scanner', 'card-reader', 'id-card', 'camera', 'printer'];
+
+/** Health must carry a kind the API knows; a misspelt kind shows as the most common device. */
+function knownKind(kind: unknown): DeviceHealth['kind'] {
+  return KINDS.find((k) => k === kind) ?? 'qr-scanner';
 }
 
 /**

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from './config';
+import { DeviceConfig } from '../../drivers/manager';
 
 describe('terminal config', () => {
   it('runs fully simulated on the embedded defaults', () => {
@@ -11,8 +12,8 @@ describe('terminal config', () => {
     assert.equal(config.platform.mode, 'embedded-sim');
     assert.equal(config.his.mode, 'embedded-sim');
     assert.equal(config.terminal.operatorType, '2');
-    const device = config.devices[0];
-    assert.ok(device?.kind === 'qr-scanner');
+    const device = DeviceConfig.parse(config.devices[0]);
+    assert.ok(device.kind === 'qr-scanner');
     assert.equal(device.transport.type, 'replay');
   });
 
@@ -22,9 +23,17 @@ describe('terminal config', () => {
       devices: [{ id: 'qr', kind: 'qr-scanner', transport: { type: 'serial', path: '/dev/ttyUSB0' } }],
     });
     assert.equal(config.platform.mode === 'remote' && config.platform.baseUrl, 'https://gateway.example/fsi');
-    const device = config.devices[0];
-    assert.ok(device?.kind === 'qr-scanner');
+    const device = DeviceConfig.parse(config.devices[0]);
+    assert.ok(device.kind === 'qr-scanner');
     assert.equal(device.transport.type === 'serial' && device.transport.baudRate, 9600);
+  });
+
+  it('keeps a wrong device entry as written instead of refusing the whole config', () => {
+    const bad = { id: 'prn', kind: 'printer', transport: { type: 'usb' } };
+    const config = parseConfig({ devices: [{ id: 'qr', kind: 'qr-scanner', transport: { type: 'serial', path: '/dev/ttyUSB0' } }, bad] });
+    assert.deepEqual(config.devices[1], bad);
+    assert.equal(DeviceConfig.safeParse(config.devices[1]).success, false);
+    assert.throws(() => parseConfig({ devices: 'qr' }), ConfigError, 'a devices value that is not a list still names itself');
   });
 
   it('names every wrong field', () => {

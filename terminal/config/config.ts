@@ -52,15 +52,19 @@ export const TerminalConfig = z.object({
     }),
   ).prefault({ mode: 'embedded-sim' }),
   his: EndpointConfig.prefault({ mode: 'embedded-sim' }),
-  /** Every device the terminal has; the drivers' manager owns the schema (drivers/manager.ts). */
-  devices: z.array(DeviceConfig).default([
+  /**
+   * Every device the terminal has. Entries are kept as written and validated one by one by the
+   * drivers' manager against its `DeviceConfig` (drivers/manager.ts): one wrong entry is one device
+   * in error on the admin screen, not a kiosk that will not start.
+   */
+  devices: z.array(z.unknown()).default([
     {
       id: 'qr-1',
       kind: 'qr-scanner',
       suffix: 'CRLF',
       transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 1500, speed: 1 },
     },
-  ]),
+  ] satisfies DeviceConfig[]),
   admin: z
     .object({
       /**

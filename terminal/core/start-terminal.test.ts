@@ -34,10 +34,10 @@ describe('terminal on embedded defaults', () => {
   after(() => terminal?.close());
 
   it('identifies a simulated patient and settles the bill through the API', async () => {
-    const config = parseConfig({});
-    const device = config.devices[0];
-    assert.ok(device?.kind === 'qr-scanner' && device.transport.type === 'replay');
-    device.transport.delayMs = 50;
+    // The embedded default scanner, with the simulated patient quicker to hold up the phone.
+    const config = parseConfig({
+      devices: [{ id: 'qr-1', kind: 'qr-scanner', transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 50 } }],
+    });
     terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'embedded-')), fixturesDir });
 
     const status = await terminal.api.execute({ type: 'status.get' });
