@@ -2,7 +2,7 @@
 // sorts every answer into ok / rejected / unknown. "Unknown" means the platform may have done it:
 // the caller must query or reverse before redoing, never resend blind.
 import { z } from 'zod';
-import { EnvelopeContext, ResponseEnvelope, type RequestEnvelope } from './envelope';
+import { EnvelopeContext, RequestEnvelope, ResponseEnvelope } from './envelope';
 import { formatWireTime } from './msgid';
 import { noSigner, type EnvelopeSigner } from './signer';
 import { transactionSchemas } from './transactions';
@@ -42,6 +42,18 @@ export type EcDecodeOutcome =
 export interface PlatformClient {
   call(call: PlatformCall): Promise<CallOutcome>;
   decodeEcQr(req: { qrCode: string; businessType: string; deviceType: string }): Promise<EcDecodeOutcome>;
+}
+
+/**
+ * The envelope this terminal built breaks the spec (a msgid that is not 30 characters, an infno
+ * that is not 4 digits, ...). That is a bug in the caller, not a platform answer: it is thrown and
+ * nothing is sent, so the platform never sees, and never journals, a request it would refuse.
+ */
+export class InvalidEnvelopeError extends Error {
+  constructor(readonly infno: string, readonly issues: string) {
+    super(`request envelope of ${infno} is invalid: ${issues}`);
+    this.name = 'InvalidEnvelopeError';
+  }
 }
 
 export const CALL_SERVICE_PATH = '/fsi/api/rsfComIfsService/callService';
@@ -117,6 +129,8 @@ export function createPlatformClient(opts: {
         sign_no: call.signNo ?? '',
         input: call.input,
       };
+      const checked = RequestEnvelope.safeParse(envelope);
+      if (!checked.success) throw new InvalidEnvelopeError(call.infno, z.prettifyError(checked.error));
       const body = JSON.stringify(signer.signEnvelope ? signer.signEnvelope(envelope) : envelope);
       const exchange = await post(CALL_SERVICE_PATH, body, signer.sign(body));
       return classifyCallAnswer(call.infno, exchange);
