@@ -13,7 +13,7 @@ import { createConversationTransport } from './transport/conversation';
 import { createHidTransport } from './transport/hid';
 import { createHidReplayTransport } from './transport/hid-replay';
 import { createQrScanner, type TimedScanEvent } from './qr-scanner/device';
-import { classifyScan } from './qr-scanner/codec';
+import { classifyScan, type ScanKind } from './qr-scanner/codec';
 import { createIdCardReader, type IdCardEvent } from './id-card/device';
 import { samIdleAnswer, samRequestFramer } from './id-card/sim-reader';
 import { createCardReader, type CardReaderEvent, type PinResult } from './card-reader/device';
@@ -150,9 +150,12 @@ export function createDeviceManager(opts: {
   devices: readonly unknown[];
   fixturesDir: string;
   resolveTemplate?: TemplateResolver;
+  /** What a scanned text is (a site's patterns through classifierWith); the built-in patterns otherwise. */
+  classify?: (text: string) => ScanKind;
   now?: () => Date;
 }): DeviceManager {
   const now = opts.now ?? (() => new Date());
+  const classify = opts.classify ?? ((text: string) => classifyScan(text));
   const healthListeners = createListeners<DeviceHealth>();
   const scans = createListeners<ManagedScan>();
   const cards = createListeners<ManagedCardEvent>();
@@ -200,7 +203,7 @@ export function createDeviceManager(opts: {
                     ? createHidReplayTransport({ chunks: await recording(), mode: t.hid, speed: t.speed, resolve: opts.resolveTemplate })
                     : createReplayTransport({ chunks: await recording(), speed: t.speed, resolve: opts.resolveTemplate }),
                 );
-        const device = createQrScanner({ id: config.id, transport, suffix: config.suffix, staleFrameMs: config.staleFrameMs, reconnect, now });
+        const device = createQrScanner({ id: config.id, transport, suffix: config.suffix, staleFrameMs: config.staleFrameMs, classify, reconnect, now });
         device.onScan((e) => scans.emit({ ...e, deviceId: config.id, source: 'qr-scanner' }));
         return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth };
       }
@@ -300,7 +303,7 @@ export function createDeviceManager(opts: {
           continue;
         }
         last = { text: hit.text, at: at.getTime() };
-        scans.emit({ type: 'scan', text: hit.text, kind: classifyScan(hit.text), at: at.toISOString(), deviceId: config.id, source: 'camera' });
+        scans.emit({ type: 'scan', text: hit.text, kind: classify(hit.text), at: at.toISOString(), deviceId: config.id, source: 'camera' });
       }
     }
 

@@ -8,6 +8,16 @@ import { DeviceConfig } from '../../drivers/manager';
 
 const Digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `${n} digits`);
 
+/** A pattern as text: refused at start when it does not compile, not at the first scan. */
+const RegexSource = z.string().min(1).refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
 const SignerConfig = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
   z.object({ type: z.literal('x-tif'), paasid: z.string().min(1), token: z.string().min(1) }),
@@ -65,6 +75,18 @@ export const TerminalConfig = z.object({
       transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 1500, speed: 1 },
     },
   ] satisfies DeviceConfig[]),
+  /**
+   * What a scanned text is, by regular expressions (JavaScript syntax, whole-text anchors are yours
+   * to write): a site's 医保码 vendor and payment codes go in front of the built-in ones, hospital
+   * barcodes replace them. Applies to every scanner, the camera and typed/keyboard-wedge text.
+   */
+  scanPatterns: z
+    .object({
+      ecQr: z.array(RegexSource).default([]),
+      payCode: z.array(RegexSource).default([]),
+      hospitalBarcode: z.array(RegexSource).optional(),
+    })
+    .prefault({}),
   admin: z
     .object({
       /**

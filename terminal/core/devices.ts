@@ -5,7 +5,7 @@ import type { DeviceHealth, SessionView } from '../api/schema';
 import { receiptItems } from './receipt-print';
 import type { TerminalConfig } from '../config/config';
 import { createDeviceManager, type ManagedScan } from '../../drivers/manager';
-import { classifyScan, type ScanKind } from '../../drivers/qr-scanner/codec';
+import { classifierWith, type ScanKind } from '../../drivers/qr-scanner/codec';
 import type { IdCardInfo } from '../../drivers/id-card/codec';
 import type { SocialSecurityCard } from '../../drivers/card-reader/codec';
 import type { TemplateResolver } from '../../drivers/transport/types';
@@ -31,7 +31,15 @@ export async function startDevices(opts: {
   onSsCard?: (card: SocialSecurityCard) => void;
   onHealth: () => void;
 }): Promise<RunningDevices> {
-  const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate });
+  const patterns = opts.config.scanPatterns;
+  // One classifier for every path a code can come in by (scanner, camera, typed or keyboard-wedge
+  // text), so a site's vendor 医保码 is recognised the same wherever it is shown.
+  const classify = classifierWith({
+    ecQr: patterns.ecQr.map((p) => new RegExp(p)),
+    payCode: patterns.payCode.map((p) => new RegExp(p)),
+    hospitalBarcode: patterns.hospitalBarcode?.map((p) => new RegExp(p)),
+  });
+  const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify });
   manager.onScan(opts.onScan);
   manager.onIdCard((event) => {
     if (event.type === 'card') opts.onIdCard?.(event.info);
@@ -47,7 +55,7 @@ export async function startDevices(opts: {
   const hasPrinter = opts.config.devices.some((d) => (d as { kind?: unknown }).kind === 'printer');
   return {
     health: () => manager.health(),
-    classify: (text) => classifyScan(text),
+    classify,
     identifyStepReached: () => manager.identifyStepReached(),
     sessionChanged(session) {
       const receipt = session.receipt;
