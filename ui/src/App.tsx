@@ -24,6 +24,7 @@ import { Receipt } from './screens/Receipt';
 import { Pending } from './screens/Pending';
 import { ErrorScreen } from './screens/ErrorScreen';
 import { AdminMode } from './admin/AdminMode';
+import { BedsideMode } from './bedside/BedsideMode';
 
 const screens: Record<SessionStep, ComponentType<ScreenProps>> = {
   idle: Attract,
@@ -56,12 +57,16 @@ export function App({ client }: { client: TerminalClient }) {
 
   // Staff mode is the kiosk's own state, not a patient session: entering it clears any patient
   // from the core (and so from the screen); leaving it forgets the PIN (AdminMode unmounts).
-  const [staff, setStaff] = useState(false);
-  const enterStaff = useCallback(() => {
-    setStaff(true);
-    void run({ type: 'session.reset' });
-  }, [run]);
-  const leaveStaff = useCallback(() => setStaff(false), []);
+  // Bedside mode is staff mode too (same PIN): a nurse picks the bed, then the patient's visit runs.
+  const [staff, setStaff] = useState<'admin' | 'bedside' | null>(null);
+  const enterStaff = useCallback(
+    (mode: 'admin' | 'bedside') => {
+      setStaff(mode);
+      void run({ type: 'session.reset' });
+    },
+    [run],
+  );
+  const leaveStaff = useCallback(() => setStaff(null), []);
 
   const Screen = session ? screens[session.step] : null;
   const offline = terminal.connected && status?.platformOnline === false;
@@ -76,7 +81,8 @@ export function App({ client }: { client: TerminalClient }) {
         onToggleElderly={() => prefs.setElderly(!prefs.elderly)}
         voice={prefs.voice}
         onToggleVoice={() => prefs.setVoice(!prefs.voice)}
-        onStaff={!staff && step === 'idle' ? enterStaff : undefined}
+        onStaff={!staff && step === 'idle' ? () => enterStaff('admin') : undefined}
+        onBedside={!staff && step === 'idle' ? () => enterStaff('bedside') : undefined}
       />
       {offline && !staff && <OfflineBanner t={t} />}
       <main>
@@ -85,7 +91,9 @@ export function App({ client }: { client: TerminalClient }) {
             {errorText(lang, terminal.commandError)}
           </p>
         )}
-        {staff ? (
+        {staff === 'bedside' ? (
+          <BedsideMode run={run} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
+        ) : staff === 'admin' ? (
           <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
         ) : Screen && session ? (
           <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} />

@@ -14,6 +14,8 @@ export function StatusBar(props: {
   onToggleVoice: () => void;
   /** Offered on the attract screen only: the way into staff mode (PIN first). */
   onStaff?: (() => void) | undefined;
+  /** Also on the attract screen only: a nurse's bedside discharge (the same PIN first). */
+  onBedside?: (() => void) | undefined;
 }) {
   const { status, connected, t } = props;
   const online = connected && status?.platformOnline === true;
@@ -26,6 +28,11 @@ export function StatusBar(props: {
       </span>
       {status && <span className="terminal-id">{status.terminalId}</span>}
       <div className="switches">
+        {props.onBedside && (
+          <button type="button" className="switch staff" data-testid="bedside-button" onClick={props.onBedside}>
+            {t('bedside')}
+          </button>
+        )}
         {props.onStaff && (
           <button type="button" className="switch staff" data-testid="staff-button" onClick={props.onStaff}>
             {t('staff')}

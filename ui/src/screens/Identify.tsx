@@ -1,9 +1,13 @@
-// Asks for the insurance code and listens for a keyboard-wedge scanner burst.
-import { useEffect } from 'react';
+// Asks for the insurance code and listens for a keyboard-wedge scanner burst. On a directed visit
+// (a doctor's in-room request, a nurse at the bed) it first says who asked and how much, and can
+// show the pay link as a QR for the patient's own phone instead.
+import { useEffect, useState } from 'react';
 import type { DeviceHealth, TerminalStatus } from '../../../terminal/api/schema';
 import type { TextKey } from '../i18n';
 import { createWedgeCapture } from '../wedge';
 import type { ScreenProps } from './props';
+import { DirectedSummary } from './DirectedSummary';
+import { PayLinkQr } from '../PayLinkQr';
 
 const scannerText: Record<DeviceHealth['state'] | 'missing', TextKey> = {
   ready: 'scannerReady',
@@ -18,7 +22,8 @@ function scannerState(status: TerminalStatus | null): DeviceHealth['state'] | 'm
   return scanner?.state ?? 'missing';
 }
 
-export function Identify({ status, t, busy, run }: ScreenProps) {
+export function Identify({ session, status, t, busy, run }: ScreenProps) {
+  const [showLink, setShowLink] = useState(false);
   useEffect(() => {
     const capture = createWedgeCapture((text) => run({ type: 'credential.text', text }));
     const onKey = (event: KeyboardEvent): void => {
@@ -29,19 +34,53 @@ export function Identify({ status, t, busy, run }: ScreenProps) {
   }, [run]);
 
   const scanner = scannerState(status);
+  const directed = session.directed;
+  const hasCardReader = status?.devices.some((d) => d.kind === 'id-card') === true;
+  const scannerLine = (
+    <p className={`device device-${scanner}`} data-testid="scanner-status" data-state={scanner}>
+      {t(scannerText[scanner])}
+    </p>
+  );
+  const cancel = (
+    <button type="button" className="secondary" data-testid="cancel" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
+      {t('cancel')}
+    </button>
+  );
+
+  if (directed) {
+    return (
+      <section className="screen identify directed" data-testid="screen-identify" data-directed={directed.origin}>
+        <h1>{t(directed.origin === 'bedside' ? 'directedBedsideTitle' : 'directedInRoomTitle')}</h1>
+        <DirectedSummary directed={directed} t={t} withAmount />
+        <h2 className="prompt">{t('directedPrompt')}</h2>
+        {hasCardReader && <p className="hint">{t('directedPromptCard')}</p>}
+        {scannerLine}
+        <p className="hint">{t('directedHint')}</p>
+        {directed.payLink !== null && showLink && (
+          <div className="pay-link" data-testid="pay-link">
+            <PayLinkQr link={directed.payLink} label={t('payLinkAlt')} />
+            <p className="hint">{t('payLinkHint')}</p>
+          </div>
+        )}
+        <div className="actions">
+          {cancel}
+          {directed.payLink !== null && (
+            <button type="button" className="secondary" data-testid="pay-link-toggle" aria-expanded={showLink} onClick={() => setShowLink((v) => !v)}>
+              {t(showLink ? 'payLinkHide' : 'payLinkShow')}
+            </button>
+          )}
+        </div>
+      </section>
+    );
+  }
+
   return (
     <section className="screen identify" data-testid="screen-identify">
       <h1>{t('identifyPrompt')}</h1>
       <div className="scan-target" aria-hidden="true" />
       <p className="hint">{t('identifyHint')}</p>
-      <p className={`device device-${scanner}`} data-testid="scanner-status" data-state={scanner}>
-        {t(scannerText[scanner])}
-      </p>
-      <div className="actions">
-        <button type="button" className="secondary" data-testid="cancel" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
-          {t('cancel')}
-        </button>
-      </div>
+      {scannerLine}
+      <div className="actions">{cancel}</div>
     </section>
   );
 }

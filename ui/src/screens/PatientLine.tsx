@@ -1,13 +1,22 @@
-// The masked patient name and insurance type, so the patient sees it is their own bill.
+// The masked patient name and insurance type, so the patient sees it is their own bill; on a
+// directed visit also who asked for it (and the bed), so the doctor's or nurse's request is visible.
 import type { SessionView } from '../../../terminal/api/schema';
-import type { TextKey } from '../i18n';
+import { fill, type TextKey } from '../i18n';
 
 export function PatientLine({ session, t }: { session: SessionView; t: (key: TextKey) => string }) {
-  const patient = session.patient;
+  const { patient, directed } = session;
   if (!patient) return null;
   return (
-    <p className="patient" data-testid="patient">
-      {t('patient')}: {patient.maskedName} · {patient.insuranceLabel}
-    </p>
+    <>
+      <p className="patient" data-testid="patient">
+        {t('patient')}: {patient.maskedName} · {patient.insuranceLabel}
+      </p>
+      {directed && (
+        <p className="patient directed-line" data-testid="directed-line">
+          {directed.bed !== null && `${fill(t('directedBedValue'), { bed: directed.bed })} · `}
+          {directed.deptName} · {t(directed.origin === 'bedside' ? 'directedAttending' : 'directedRequester')} {directed.requester}
+        </p>
+      )}
+    </>
   );
 }
