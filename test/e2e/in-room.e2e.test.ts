@@ -109,6 +109,22 @@ describe('consultation-room payment on the real terminal core', () => {
     assert.equal(await page.getByTestId('directed').count(), 0);
   });
 
+  it("keeps a doctor's request on screen past the kiosk's idle timeout: the request's own expiry ends it", async () => {
+    const { page } = kiosk;
+    await page.goto(`${kiosk.host.url}?idleMs=1000&warnMs=1000`);
+    await page.getByTestId('screen-idle').waitFor();
+    const path = await ask('OP202401150002');
+    await page.locator('[data-testid="screen-identify"][data-directed="in-room"]').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(3_500);
+    assert.equal(await page.getByTestId('idle-warning').count(), 0, 'no idle warning while the patient is on the way');
+    assert.equal((await workstation('GET', path)).json.status, 'waiting');
+    assert.equal(await page.locator('[data-testid="screen-identify"][data-directed="in-room"]').count(), 1);
+    await workstation('DELETE', path);
+    await page.getByTestId('screen-idle').waitFor();
+    await page.goto(kiosk.host.url);
+    await page.getByTestId('screen-idle').waitFor();
+  });
+
   it("refuses someone else's code with a clear message and tells the doctor", async () => {
     const { page } = kiosk;
     const path = await ask('OP202401150002');

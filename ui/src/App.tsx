@@ -50,7 +50,11 @@ export function App({ client }: { client: TerminalClient }) {
   const timings = useMemo(() => timingsFromQuery(window.location.search), []);
 
   const step = session?.step ?? null;
-  const idle = useIdleTimeout(step, session?.revision ?? 0, timings, () => void run({ type: 'session.reset' }));
+  // A doctor's request waiting for its patient holds no patient data yet, and the patient may still
+  // be on the way from the desk: its own expiry (inRoom.requestTtlSeconds, in the core) ends it, not
+  // the idle timeout, which would cancel the doctor's request after a minute.
+  const waitingForPatient = step === 'identify' && session?.directed?.origin === 'in-room';
+  const idle = useIdleTimeout(waitingForPatient ? null : step, session?.revision ?? 0, timings, () => void run({ type: 'session.reset' }));
   const warning = idle.phase.kind === 'warning';
   const prompt = warning ? 'idle-warning' : step && promptForStep(step);
   const audio = useVoice(prefs.voice, lang, prompt);
