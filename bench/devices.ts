@@ -1,7 +1,9 @@
 // The devices benchmark (`npm run bench:devices`): QR decoding from camera frames with @zxing/library
 // and zxing-wasm on a clean and a hard synthetic set (seeded, made at bench time), the decode
-// pipeline before and after its retries, codec throughput, 100,000 fuzz cases a codec, and the time
-// from the last byte written on a pty to the scan event in the terminal. Last line: one JSON object.
+// pipeline before and after its retries, codec throughput, 100,000 fuzz cases a codec and decoder
+// (frame codecs, HID reports, ESC/POS, the keyboard-wedge burst detector, both base-info parsers), and
+// the time from the last byte written on a pty to the session event of the running terminal, beside
+// the same to the scanner driver's own event. Last line: one JSON object.
 import { performance } from 'node:perf_hooks';
 import { SerialPort } from 'serialport';
 import { qrSymbol, renderQrScene, seededRandom } from '../drivers/camera/synth-qr';
@@ -19,6 +21,17 @@ import { createQrScannerCodec } from '../drivers/qr-scanner/codec';
 import { createQrScanner } from '../drivers/qr-scanner/device';
 import { createSerialTransport } from '../drivers/transport/serial';
 import { createPtyPair } from '../drivers/transport/pty';
+import { fuzzHidReports } from '../drivers/transport/hid-fuzz-target';
+import { fuzzWedge } from '../drivers/keyboard-wedge/fuzz-target';
+import { fuzzEscPos } from '../drivers/printer/fuzz-target';
+import { fuzzBaseInfo } from '../drivers/id-card/fuzz-target';
+import { fuzzCardBaseInfo } from '../drivers/card-reader/fuzz-target';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../terminal/config/config';
+import { startTerminal } from '../terminal/core/start-terminal';
+import type { SessionView } from '../terminal/api/schema';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const SET_SIZE = Number(args.get('frames') ?? 160);
@@ -103,6 +116,60 @@ async function ptyToEvent(samples: number): Promise<number[]> {
   return out;
 }
 
+/** Writes bytes and resolves once they have left for the pty. */
+const writeAll = (port: SerialPort, data: string) => new Promise<void>((r) => port.write(data, () => port.drain(() => r())));
+
+/**
+ * The whole path a patient's scan takes: pty -> serial driver -> device manager -> core -> the
+ * session event a host's subscriber (the UI) gets. A visit barcode at the identify step is answered
+ * by the session at once ("not a 医保码"), so no platform round trip is in the figure.
+ */
+async function ptyToTerminalEvent(samples: number): Promise<number[]> {
+  const pair = await createPtyPair();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-devices-'));
+  const terminal = await startTerminal({
+    config: parseConfig({ devices: [{ id: 'qr-bench', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pair.hostPath, baudRate: 115200 } }] }),
+    dataDir,
+    fixturesDir: new URL('../fixtures/', import.meta.url).pathname,
+  });
+  const port = new SerialPort({ path: pair.devicePath, baudRate: 115200, autoOpen: false });
+  port.on('error', () => {});
+  await new Promise<void>((r, j) => port.open((e) => (e ? j(e) : r())));
+  let waiting: ((s: SessionView) => void) | null = null;
+  const unsubscribe = terminal.api.subscribe((event) => {
+    if (event.type === 'session' && event.session.step !== 'identify' && event.session.step !== 'idle') waiting?.(event.session);
+  });
+  const out: number[] = [];
+  try {
+    // The serial driver opens the port in the background: wait until it is ready before timing.
+    for (let i = 0; i < 200; i++) {
+      const status = await terminal.api.execute({ type: 'status.get' });
+      if (status.ok && status.status.devices[0]?.state === 'ready') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (let i = 0; i < samples; i++) {
+      await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+      await writeAll(port, `ZY${String(2024081500000 + i)}`);
+      await new Promise((r) => setTimeout(r, 5));
+      const seen = new Promise<SessionView>((r) => (waiting = r));
+      const t0 = performance.now();
+      port.write('\r\n');
+      const session = await seen;
+      out.push(performance.now() - t0);
+      waiting = null;
+      if (session.step !== 'error') throw new Error(`unexpected step ${session.step}`);
+      await terminal.api.execute({ type: 'session.reset' });
+    }
+  } finally {
+    unsubscribe();
+    await new Promise<void>((r) => port.close(() => r()));
+    await terminal.close();
+    await pair.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   await loadZxingWasm();
@@ -127,15 +194,21 @@ async function main(): Promise<void> {
   const qr = throughput('qr-scanner line', new TextEncoder().encode(`${clean[0]!.text}\r\n`), () => createQrScannerCodec({ suffix: 'CRLF' }));
 
   const fuzz: FuzzResult[] = [];
-  for (const target of [samFuzzTarget, cardReaderFuzzTarget, qrScannerFuzzTarget]) {
+  const fuzzers: Array<() => FuzzResult> = [
+    ...[samFuzzTarget, cardReaderFuzzTarget, qrScannerFuzzTarget].map((target) => () => fuzzCodec(target as Parameters<typeof fuzzCodec>[0], FUZZ_CASES, SEED)),
+    ...[fuzzHidReports, fuzzEscPos, fuzzWedge, fuzzBaseInfo, fuzzCardBaseInfo].map((fuzzer) => () => fuzzer(FUZZ_CASES, SEED)),
+  ];
+  for (const run of fuzzers) {
     const t0 = performance.now();
-    const result = fuzzCodec(target as Parameters<typeof fuzzCodec>[0], FUZZ_CASES, SEED);
+    const result = run();
     log(`fuzz ${result.name}: ${result.cases} cases, ${result.failures} failing properties in ${Math.round(performance.now() - t0)} ms${result.counterexample ? `: ${result.counterexample}` : ''}`);
     fuzz.push(result);
   }
 
-  const latency = await ptyToEvent(100);
-  log(`pty -> scan event: p50 ${round(percentile(latency, 50))} ms, p95 ${round(percentile(latency, 95))} ms`);
+  const scanLatency = await ptyToEvent(100);
+  log(`pty -> scanner driver event (baseline): p50 ${round(percentile(scanLatency, 50))} ms, p95 ${round(percentile(scanLatency, 95))} ms`);
+  const latency = await ptyToTerminalEvent(100);
+  log(`pty -> terminal session event: p50 ${round(percentile(latency, 50))} ms, p95 ${round(percentile(latency, 95))} ms`);
 
   console.log(
     JSON.stringify({
@@ -164,6 +237,9 @@ async function main(): Promise<void> {
       fuzz_failures: fuzz.reduce((n, r) => n + r.failures, 0),
       pty_to_event_ms_p50: round(percentile(latency, 50)),
       pty_to_event_ms_p95: round(percentile(latency, 95)),
+      pty_to_scan_ms_p50: round(percentile(scanLatency, 50)),
+      pty_to_scan_ms_p95: round(percentile(scanLatency, 95)),
+      fuzz_codecs: fuzz.map((r) => r.name),
       seed: SEED,
       total_s: round((performance.now() - started) / 1000, 1),
     }),

@@ -112,15 +112,32 @@ export function fuzzCodec<E>(target: FuzzTarget<E>, numRuns: number, seed = 2024
       if (!events.some((e) => target.matches(e, good.expect))) throw new Error(`${target.name}: frame after garbage lost`);
     }),
   ];
+  return checkProperties(target.name, properties as Array<fc.IProperty<unknown>>, numRuns, seed);
+}
+
+/**
+ * Runs `numRuns` cases split over the properties and counts the failing ones, for decoders whose
+ * input is not a byte stream (HID reports, key events) or that are one-shot parsers.
+ */
+export function checkProperties(name: string, properties: Array<fc.IProperty<unknown>>, numRuns: number, seed = 20240815): FuzzResult {
   let failures = 0;
   let counterexample: string | null = null;
   const each = Math.ceil(numRuns / properties.length);
   properties.forEach((property, i) => {
-    const details = fc.check(property as fc.IProperty<unknown>, { numRuns: each, seed: seed + i, endOnFailure: true });
+    const details = fc.check(property, { numRuns: each, seed: seed + i, endOnFailure: true });
     if (details.failed) {
       failures++;
-      counterexample ??= `${String(details.errorInstance ?? "failed")} with ${fc.stringify(details.counterexample)}`.slice(0, 600);
+      counterexample ??= `${String(details.errorInstance ?? 'failed')} with ${fc.stringify(details.counterexample)}`.slice(0, 600);
     }
   });
-  return { name: target.name, cases: each * properties.length, failures, counterexample, seed };
+  return { name, cases: each * properties.length, failures, counterexample, seed };
+}
+
+/** Throws unless `fn` finishes within `maxMs`: a slow call is a hang in waiting. */
+export function timed<T>(what: string, maxMs: number, fn: () => T): T {
+  const started = performance.now();
+  const result = fn();
+  const took = performance.now() - started;
+  if (took > maxMs) throw new Error(`${what} took ${took.toFixed(1)} ms`);
+  return result;
 }

@@ -105,6 +105,9 @@ export type PrinterInput =
  */
 export function createEscPosDecoder(maxPending = 64 * 1024) {
   let buf: number[] = [];
+  // Where the next command starts in `buf`: consumed bytes are dropped once a push, not per command,
+  // so a long run of text is linear, not quadratic.
+  let at = 0;
   let line: number[] = [];
   let align: 'left' | 'center' | 'right' = 'left';
   let bold = false;
@@ -113,8 +116,8 @@ export function createEscPosDecoder(maxPending = 64 * 1024) {
 
   // Returns how many bytes the command at buf[0] takes, 0 if it is not complete yet.
   function step(out: PrinterInput[]): number {
-    const b0 = buf[0]!;
-    const need = (n: number) => (buf.length >= n ? n : 0);
+    const b0 = buf[at]!;
+    const need = (n: number) => (buf.length - at >= n ? n : 0);
     if (b0 === LF) {
       out.push({ type: 'text', text: iconv.decode(Buffer.from(line), 'gb18030'), align, bold, large });
       line = [];
@@ -122,22 +125,25 @@ export function createEscPosDecoder(maxPending = 64 * 1024) {
     }
     if (b0 === DLE) {
       if (!need(3)) return 0;
-      const n = buf[2]!;
-      if (buf[1] === EOT && n >= 1 && n <= 4) out.push({ type: 'status-request', n: n as 1 | 2 | 3 | 4 });
+      const n = buf[at + 2]!;
+      if (buf[at + 1] === EOT && n >= 1 && n <= 4) out.push({ type: 'status-request', n: n as 1 | 2 | 3 | 4 });
       else out.push({ type: 'error', code: 'unknown-command', detail: 'DLE sequence' });
       return 3;
     }
     if (b0 === ESC) {
       if (!need(2)) return 0;
-      const c = buf[1]!;
+      const c = buf[at + 1]!;
       if (c === 0x40) {
+        // ESC @ also clears the print buffer: a half line left by an earlier, broken job is dropped.
         align = 'left';
         bold = false;
         large = false;
+        line = [];
+        qrData = null;
         return 2;
       }
       if (!need(3)) return 0;
-      const v = buf[2]!;
+      const v = buf[at + 2]!;
       if (c === 0x61) align = v === 1 ? 'center' : v === 2 ? 'right' : 'left';
       else if (c === 0x45) bold = (v & 1) === 1;
       else if (c !== 0x64) out.push({ type: 'error', code: 'unknown-command', detail: `ESC 0x${c.toString(16)}` });
@@ -149,25 +155,25 @@ export function createEscPosDecoder(maxPending = 64 * 1024) {
     }
     if (b0 === GS) {
       if (!need(2)) return 0;
-      const c = buf[1]!;
+      const c = buf[at + 1]!;
       if (c === 0x21) {
         if (!need(3)) return 0;
-        large = buf[2] !== 0;
+        large = buf[at + 2] !== 0;
         return 3;
       }
       if (c === 0x56) {
         if (!need(3)) return 0;
-        const m = buf[2]!;
+        const m = buf[at + 2]!;
         const size = m === 0x41 || m === 0x42 ? 4 : 3;
         if (!need(size)) return 0;
         out.push({ type: 'cut' });
         return size;
       }
-      if (c === 0x28 && buf[2] === 0x6b) {
+      if (c === 0x28 && buf[at + 2] === 0x6b) {
         if (!need(5)) return 0;
-        const n = buf[3]! | (buf[4]! << 8);
+        const n = buf[at + 3]! | (buf[at + 4]! << 8);
         if (!need(5 + n)) return 0;
-        const fn = buf.slice(5, 5 + n);
+        const fn = buf.slice(at + 5, at + 5 + n);
         if (fn[0] === 0x31 && fn[1] === 0x50) qrData = iconv.decode(Buffer.from(fn.slice(3)), 'utf8');
         if (fn[0] === 0x31 && fn[1] === 0x51 && qrData !== null) out.push({ type: 'qr', data: qrData });
         return 5 + n;
@@ -187,17 +193,20 @@ export function createEscPosDecoder(maxPending = 64 * 1024) {
   return {
     push(chunk: Uint8Array): PrinterInput[] {
       const out: PrinterInput[] = [];
-      buf.push(...chunk);
+      // A loop, not push(...chunk): spreading a large chunk into arguments overflows the stack.
+      for (const byte of chunk) buf.push(byte);
       if (buf.length > maxPending) {
         out.push({ type: 'error', code: 'too-long', detail: `${buf.length} bytes pending` });
         buf = [];
       }
-      for (;;) {
-        if (buf.length === 0) break;
+      at = 0;
+      while (at < buf.length) {
         const used = step(out);
         if (used === 0) break;
-        buf = buf.slice(used);
+        at += used;
       }
+      buf = buf.slice(at);
+      at = 0;
       return out;
     },
   };
