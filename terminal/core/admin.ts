@@ -23,18 +23,23 @@ export function createAdmin(deps: AdminDeps) {
 
   function queue(): QueueItem[] {
     const now = deps.now().getTime();
-    return journal.settlementsIn(openStates).map((row) => ({
-      settlementId: row.id,
-      state: row.state,
-      service: row.service,
-      slipNo: row.slipNo,
-      deferred: row.deferred,
-      totalFen: row.totalFen,
-      createdAt: row.createdAt,
-      ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
-      lastError: journal.lastCallError(row.id),
-      needsStaff: row.state === 'needs-staff',
-    }));
+    // A visit settled with the platform but not closed is a HIS that has not heard: the bill still
+    // looks unpaid there, so staff must see it until the notice gets through (or sort it out by hand).
+    return journal.settlementsIn([...openStates, 'settled']).map((row) => {
+      const his = row.state === 'settled' ? journal.hisNotice(row.id) : null;
+      return {
+        settlementId: row.id,
+        state: row.state,
+        service: row.service,
+        slipNo: row.slipNo,
+        deferred: row.deferred,
+        totalFen: row.totalFen,
+        createdAt: row.createdAt,
+        ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
+        lastError: row.state === 'settled' ? (his?.lastError ?? 'HIS not told yet') : journal.lastCallError(row.id),
+        needsStaff: row.state === 'needs-staff' || his?.status === 'conflict',
+      };
+    });
   }
 
   function today(): AdminOverview['today'] {
@@ -60,7 +65,9 @@ export function createAdmin(deps: AdminDeps) {
       const replayState = { ...replay.state(), queuedVisits: engine.visitsWithQueuedCalls().length };
       return { queue: queue(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null };
     },
-    retry: (settlementId: string, reason: string) => engine.retryByStaff(settlementId, reason),
+    // A settled visit has nothing left on the platform: its retry is the HIS notice.
+    retry: (settlementId: string, reason: string) =>
+      journal.settlement(settlementId)?.state === 'settled' ? engine.notifyHis(settlementId, { staffReason: reason }) : engine.retryByStaff(settlementId, reason),
     cancel: (settlementId: string, reason: string) => engine.cancelByStaff(settlementId, reason),
     forward: () => replay.forceNow(),
     reconcile: (date?: string) => reconcileDay(journal, deps.platform, date ?? localDate(deps.now()), deps.now),

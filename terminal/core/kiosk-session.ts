@@ -7,7 +7,7 @@ import type { HisBill, HisClient } from '../his/client';
 import { ageOn, identifyByEcQr, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
 import { openStates } from '../settlement/states';
-import type { SettlementEngine, SettlementView } from '../settlement/engine';
+import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from './user-errors';
 
@@ -149,6 +149,17 @@ export function createKioskSession(options: KioskSessionOptions) {
     return null;
   }
 
+  /** Opens the visit, or tells the patient why this bill cannot be paid again here. */
+  function openVisit(input: Parameters<SettlementEngine['open']>[0]): string | null {
+    try {
+      return options.engine.open(input);
+    } catch (err) {
+      if (!(err instanceof BillTakenError)) throw err;
+      fail(err.code);
+      return null;
+    }
+  }
+
   async function identifyAndLoad(identify: () => Promise<IdentifyResult>): Promise<void> {
     const gen = generation;
     const service = session.service;
@@ -180,13 +191,15 @@ export function createKioskSession(options: KioskSessionOptions) {
       // A reconnect may have started a drain meanwhile: the capture waits its turn behind it.
       await options.waitForDrain(30_000);
       if (gen !== generation) return;
-      const settlementId = options.engine.open({ service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
+      const settlementId = openVisit({ service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
+      if (!settlementId) return;
       const view = options.engine.view(settlementId);
       set({ step: 'pending', settlementId, bill: billView, pending: view.slipNo ? { slipNo: view.slipNo, capturedAt: view.createdAt } : null });
       return;
     }
 
-    const settlementId = options.engine.open({ service, person, bill, usePersonalAccount: options.usePersonalAccount });
+    const settlementId = openVisit({ service, person, bill, usePersonalAccount: options.usePersonalAccount });
+    if (!settlementId) return;
     set({ step: 'presettling', settlementId, bill: billView });
     showSettlement(await options.engine.pump(settlementId), gen);
   }
@@ -195,15 +208,9 @@ export function createKioskSession(options: KioskSessionOptions) {
     const gen = generation;
     set({ step: 'settling' });
     const view = await options.engine.confirm(settlementId);
-    if (view.state === 'settled' && view.setlId && view.billId && view.settleMsgid) {
-      try {
-        await options.his.markPaid(view.billId, { setlId: view.setlId, msgid: view.settleMsgid });
-        options.engine.close(settlementId);
-      } catch {
-        // Settled with the platform but the HIS did not hear it: the receipt stands; the admin
-        // screen shows the visit as settled-not-closed for staff to push to the HIS.
-      }
-    }
+    // Settled with the platform: the HIS hears it now, or (if it is away) from the replay worker
+    // later; either way the receipt stands, and the admin queue shows the visit until the HIS heard.
+    if (view.state === 'settled') await options.engine.notifyHis(settlementId);
     showSettlement(options.engine.view(settlementId), gen);
   }
 

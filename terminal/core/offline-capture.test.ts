@@ -13,9 +13,11 @@ import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { readRecording } from '../../drivers/transport/replay';
 import { serveConversationOnPort } from '../../drivers/transport/conversation';
 import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
+import { createHisClient } from '../his/client';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
+const CARD_HOLDER_BILL = 'OP202401150009';
 
 function nextStep(terminal: RunningTerminal, steps: SessionView['step'][], timeoutMs = 15_000): Promise<SessionView> {
   return new Promise((done, fail) => {
@@ -108,5 +110,15 @@ describe('offline capture by ID card', () => {
     const status = await terminal.api.execute({ type: 'status.get' });
     assert.ok(status.ok && status.status.platformOnline);
     assert.equal(status.status.outboxPending, 0);
+  });
+
+  it('tells the HIS the replayed bill is paid and closes the visit', async () => {
+    const his = createHisClient({ baseUrl: terminal.simulators.hisUrl!, timeoutMs: 2_000 });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await his.bill(CARD_HOLDER_BILL))?.paid) await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await his.bill(CARD_HOLDER_BILL))?.paid, true, 'the HIS no longer offers the bill');
+    const admin = await terminal.api.execute({ type: 'admin.overview', pin: '000000' });
+    assert.ok(admin.ok && admin.admin);
+    assert.deepEqual(admin.admin.queue, [], 'nothing settled-but-not-closed is left');
   });
 });

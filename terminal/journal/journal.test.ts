@@ -20,7 +20,7 @@ describe('settlement journal', () => {
     const journal = open();
     journal.close();
     const db = new Database(join(dataDir, 'journal.sqlite'));
-    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    assert.equal(db.pragma('user_version', { simple: true }), 3);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     db.close();
   });

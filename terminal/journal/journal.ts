@@ -65,6 +65,14 @@ export interface TransitionRequest {
   call?: NewCall;
 }
 
+/** What the journal keeps about telling the HIS that a visit's bill is paid. */
+export interface HisNoticeRow {
+  status: 'pending' | 'done' | 'conflict';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
 export class StaleTransitionError extends Error {
   constructor(settlementId: string, expected: readonly string[], actual: string | null) {
     super(`settlement ${settlementId} is ${actual ?? 'missing'}, expected one of ${expected.join(', ')}`);
@@ -136,6 +144,17 @@ export function openJournal(options: JournalOptions) {
       'SELECT at, from_state, to_state, note FROM settlement_events WHERE settlement_id = ? ORDER BY id',
     ),
     settlementsByBill: db.prepare<[string], Record<string, unknown>>('SELECT * FROM settlements WHERE bill_id = ? ORDER BY created_at'),
+    hisNoticesDue: db.prepare<[{ due: string | null }], { id: string }>(
+      `SELECT s.id FROM settlements s LEFT JOIN his_notices n ON n.settlement_id = s.id
+       WHERE s.state = 'settled' AND (n.status IS NULL OR (n.status = 'pending' AND (@due IS NULL OR n.next_attempt_at IS NULL OR n.next_attempt_at <= @due)))
+       ORDER BY s.updated_at`,
+    ),
+    getHisNotice: db.prepare<[string], { status: string; attempts: number; next_attempt_at: string | null; last_error: string | null }>('SELECT * FROM his_notices WHERE settlement_id = ?'),
+    upsertHisNotice: db.prepare(
+      `INSERT INTO his_notices (settlement_id, status, attempts, next_attempt_at, last_error, updated_at) VALUES (@id, @status, 1, @nextAttemptAt, @lastError, @at)
+       ON CONFLICT(settlement_id) DO UPDATE SET status = excluded.status, attempts = attempts + 1, next_attempt_at = excluded.next_attempt_at,
+         last_error = excluded.last_error, updated_at = excluded.updated_at`,
+    ),
     settlementsInStates: db.prepare<[string], Record<string, unknown>>(
       `SELECT * FROM settlements WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`,
     ),
@@ -199,7 +218,21 @@ export function openJournal(options: JournalOptions) {
   return {
     /** Opens a settlement; with a call, the call is queued in the same transaction. */
     openSettlement: db.transaction(
-      (open: { id: string; service: string; state: string; context: unknown; patch?: SettlementPatch; call?: NewCall; deferred?: boolean }): { outboxId: number | null; msgid: string | null } => {
+      (open: {
+        id: string;
+        service: string;
+        state: string;
+        context: unknown;
+        patch?: SettlementPatch;
+        call?: NewCall;
+        deferred?: boolean;
+        /**
+         * Sees the bill's earlier visits inside the same transaction and throws to refuse the open:
+         * two kiosks (or a kiosk and the replay worker) cannot both pass a check made outside it.
+         */
+        billGuard?: (earlier: SettlementRow[]) => void;
+      }): { outboxId: number | null; msgid: string | null } => {
+        if (open.billGuard && open.patch?.billId) open.billGuard(stmt.settlementsByBill.all(open.patch.billId).map(toSettlement));
         const at = nowIso();
         stmt.insertSettlement.run({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at });
         if (open.deferred) {
@@ -305,6 +338,22 @@ export function openJournal(options: JournalOptions) {
     requeue: db.transaction((outboxId: number, then: TransitionRequest) => {
       db.prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'`).run(nowIso(), outboxId);
       applyTransition(then);
+    }),
+
+    /** Visits settled with the platform whose HIS notice is due (at `dueBy`; null: every one not refused). */
+    hisNoticesDue(dueBy: string | null): string[] {
+      return stmt.hisNoticesDue.all({ due: dueBy }).map((r) => r.id);
+    },
+
+    hisNotice(settlementId: string): HisNoticeRow | null {
+      const row = stmt.getHisNotice.get(settlementId);
+      return row ? { status: row.status as HisNoticeRow['status'], attempts: row.attempts, nextAttemptAt: row.next_attempt_at, lastError: row.last_error } : null;
+    },
+
+    /** One attempt to tell the HIS; when it heard, the visit closes in the same transaction. */
+    recordHisNotice: db.transaction((n: { settlementId: string; status: HisNoticeRow['status']; error?: string | null; nextAttemptAt?: string | null; then?: TransitionRequest }) => {
+      stmt.upsertHisNotice.run({ id: n.settlementId, status: n.status, lastError: n.error ?? null, nextAttemptAt: n.nextAttemptAt ?? null, at: nowIso() });
+      if (n.then) applyTransition(n.then);
     }),
 
     /** Settlements that reached 'settled' in [fromIso, toIso), with when: the terminal's side of a reconciliation. */

@@ -74,4 +74,18 @@ export const migrations: readonly string[] = [
     cached_at  TEXT NOT NULL
   ) STRICT;
   `,
+  // 3: telling the HIS a bill is paid. A visit in 'settled' still owes the HIS its notice (that
+  // state is the durable "to do", written with the settlement's answer); this table only keeps the
+  // attempts, so retries back off across restarts and staff see why the HIS has not heard.
+  `
+  CREATE TABLE his_notices (
+    settlement_id    TEXT PRIMARY KEY REFERENCES settlements(id),
+    -- conflict: the HIS refused the notice (another settlement paid the bill, or no such bill): staff
+    status           TEXT NOT NULL CHECK (status IN ('pending','done','conflict')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  TEXT,
+    last_error       TEXT,
+    updated_at       TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

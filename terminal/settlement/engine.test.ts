@@ -2,7 +2,7 @@
 // settled exactly once or not at all, whatever the wire does, and the simulator's ledger says so.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSettlementEngine, type SettlementEngine } from './engine';
+import { BillTakenError, createSettlementEngine, type SettlementEngine } from './engine';
 import { platformSideOf, startSettlementRig, type SettlementRig } from './settlement.testkit';
 import type { HisBill } from '../his/client';
 import type { VisitPerson } from './calls';
@@ -46,6 +46,23 @@ describe('settlement engine on the platform simulator', () => {
     assert.equal(settled.setlId, side.settled[0]!.setlId);
     await assert.rejects(engine.confirm(id), /expected one of awaiting-confirm/, 'a second confirm is refused');
     assert.equal(platformSide(id).settled.length, 1);
+  });
+
+  it('opens one live visit per bill: a second is refused while the first is being paid, and once it is paid', async () => {
+    const once = freshBill();
+    const id = engine.open({ service: 'outpatient', person, bill: once, usePersonalAccount: true });
+    const refusedWith = (code: string) => (err: unknown) => err instanceof BillTakenError && err.code === code;
+    assert.throws(() => engine.open({ service: 'outpatient', person, bill: once, usePersonalAccount: true }), refusedWith('bill-in-progress'));
+    await engine.pump(id);
+    await engine.confirm(id);
+    assert.throws(() => engine.open({ service: 'outpatient', person, bill: once, usePersonalAccount: true }), refusedWith('bill-already-paid'));
+    assert.equal(rig.journal.settlementsByBill(once.billId).length, 1);
+    // A visit that ended without paying releases its bill.
+    const other = freshBill();
+    const cancelled = engine.open({ service: 'outpatient', person, bill: other, usePersonalAccount: true });
+    await engine.pump(cancelled);
+    await engine.cancel(cancelled);
+    assert.doesNotThrow(() => engine.open({ service: 'outpatient', person, bill: other, usePersonalAccount: true }));
   });
 
   it('reverses a settlement whose answer was lost after commit, then settles it once', async () => {

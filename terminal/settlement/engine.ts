@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Split } from '../api/schema';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
-import type { HisBill } from '../his/client';
+import { HisError, type HisBill, type HisClient } from '../his/client';
 import { admissionCall, dischargeCall, feesCall, isInpatient, openingCall, preSettleCall, registrationCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
 import { isSettlementState, predecessorsOf, type SettlementState } from './states';
 import { splitFromSetlinfo } from './split';
@@ -39,6 +39,11 @@ export interface EngineOptions {
   maxAttempts?: number;
   /** Told of every state change, for the API's events and the admin screen. */
   onChange?: (view: SettlementView) => void;
+  /**
+   * The HIS, told when a visit's bill is paid so it stops offering the bill. Without it a settled
+   * visit stays 'settled' (the crash child and the benchmarks have no HIS).
+   */
+  his?: Pick<HisClient, 'markPaid'>;
 }
 
 export interface PumpOptions {
@@ -253,6 +258,52 @@ export function createSettlementEngine(options: EngineOptions) {
     view,
     pump,
 
+    /**
+     * Tells the HIS that the visit's bill is paid, and closes the visit once it heard. Safe to repeat:
+     * the HIS takes the same billId + setlId twice as one notice. A HIS that cannot be reached is
+     * tried again with backoff (the replay worker calls this too, whether or not the platform is up);
+     * a HIS that refuses (the bill paid by another settlement, or unknown to it) is a case for staff.
+     */
+    notifyHis(settlementId: string, opts: { respectBackoff?: boolean; staffReason?: string } = {}): Promise<SettlementView> {
+      return exclusive(settlementId, async () => {
+        const current = view(settlementId);
+        const his = options.his;
+        if (current.state !== 'settled' || !his) return current;
+        const notice = journal.hisNotice(settlementId);
+        // A refused notice waits for staff, who may send it again once the HIS side is sorted out.
+        if (notice?.status === 'conflict' && !opts.staffReason) return current;
+        if (opts.respectBackoff && notice?.nextAttemptAt && notice.nextAttemptAt > now().toISOString()) return current;
+        const { billId, setlId, settleMsgid } = current;
+        if (!billId || !setlId || !settleMsgid) {
+          journal.recordHisNotice({ settlementId, status: 'conflict', error: 'settled without bill, setl_id or msgid: the HIS cannot be told' });
+          options.onChange?.(view(settlementId));
+          return view(settlementId);
+        }
+        try {
+          await his.markPaid(billId, { setlId, msgid: settleMsgid });
+        } catch (err) {
+          const status = err instanceof HisError ? err.status : null;
+          // 4xx is the HIS's considered answer (409: another settlement paid this bill): resending
+          // will not change it. No status, 5xx, 408 and 429 are the HIS not being there yet.
+          const refused = status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429;
+          const error = `HIS not told: ${(err as Error).message}`;
+          if (refused) journal.recordHisNotice({ settlementId, status: 'conflict', error });
+          else journal.recordHisNotice({ settlementId, status: 'pending', error, nextAttemptAt: new Date(now().getTime() + retryDelayMs(notice?.attempts ?? 0, random)).toISOString() });
+          options.onChange?.(view(settlementId));
+          return view(settlementId);
+        }
+        const note = opts.staffReason ? `HIS told the bill is paid (staff: ${opts.staffReason})` : 'HIS told the bill is paid';
+        journal.recordHisNotice({ settlementId, status: 'done', then: { settlementId, from: ['settled'], to: 'closed', note } });
+        options.onChange?.(view(settlementId));
+        return view(settlementId);
+      });
+    },
+
+    /** Settled visits whose HIS notice is due now (or, for staff forwarding, every one not refused). */
+    hisNoticesDue(ignoreBackoff = false): string[] {
+      return journal.hisNoticesDue(ignoreBackoff ? null : now().toISOString());
+    },
+
     /** Opens a visit for a bill and queues its first call; `pump` sends it. */
     open(input: { service: string; person: VisitPerson; bill: HisBill; usePersonalAccount: boolean; deferred?: boolean }): string {
       const id = randomUUID();
@@ -272,6 +323,13 @@ export function createSettlementEngine(options: EngineOptions) {
         patch: { psnNo: input.person.psnNo, insutype: input.person.insutype, insuplcAdmdvs: input.person.insuplcAdmdvs, billId: input.bill.billId, totalFen: input.bill.totalFen, chrgBchno: ctx.chargeBatchNo },
         call: openingCall(ctx, now()),
         deferred: ctx.deferred,
+        // One bill, one live visit: a second visit for a bill that is paid, or still being paid
+        // (an offline capture waiting, an unknown outcome), could pay it twice.
+        billGuard: (earlier) => {
+          const live = earlier.filter((e) => e.state !== 'failed' && e.state !== 'cancelled');
+          if (live.some((e) => e.state === 'settled' || e.state === 'closed')) throw new BillTakenError('bill-already-paid', input.bill.billId);
+          if (live.length > 0) throw new BillTakenError('bill-in-progress', input.bill.billId);
+        },
       });
       options.onChange?.(view(id));
       return id;
@@ -374,6 +432,17 @@ function stateAwaiting(step: string): SettlementState | null {
 }
 
 export class StaffActionError extends Error {}
+
+/** A bill this terminal has already settled, or is settling: opening it again is refused. */
+export class BillTakenError extends Error {
+  constructor(
+    readonly code: 'bill-already-paid' | 'bill-in-progress',
+    billId: string,
+  ) {
+    super(`bill ${billId}: ${code}`);
+    this.name = 'BillTakenError';
+  }
+}
 class MalformedAnswer extends Error {}
 
 function setlinfoOf(output: Record<string, unknown>): Record<string, unknown> {

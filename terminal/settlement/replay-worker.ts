@@ -2,7 +2,9 @@
 // lost answer — in order within a visit, a bounded number of visits at a time. While the platform
 // is unreachable it only probes (9001 sign-in); when a probe is answered it drains the queue, and
 // anything that wants to capture a new payment offline waits until the queue is empty, so a
-// reconnect can never race a backlog into a double charge.
+// reconnect can never race a backlog into a double charge. It also tells the HIS about visits
+// settled here (offline captures, confirms that met an outage) or whose notice did not get through,
+// so no bill stays open in the HIS for a second payment; that needs only the HIS, not the platform.
 import type { SettlementEngine } from './engine';
 
 export interface ReplayWorkerOptions {
@@ -41,7 +43,15 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
     if (changed) options.onState?.(state);
   }
 
+  /** One visit at a time: notices are small, and a HIS that is down fails each quickly (its deadline). */
+  async function notifyHis(force: boolean): Promise<void> {
+    for (const id of options.engine.hisNoticesDue(force)) {
+      await options.engine.notifyHis(id, { respectBackoff: !force }).catch(() => undefined);
+    }
+  }
+
   async function runOnce(force: boolean): Promise<void> {
+    await notifyHis(force);
     let visits = options.engine.visitsWithQueuedCalls();
     publish({ queuedVisits: visits.length, lastRunAt: new Date().toISOString() });
     if (visits.length === 0) {
@@ -63,6 +73,7 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
       }
     });
     await Promise.all(workers);
+    await notifyHis(force);
     visits = options.engine.visitsWithQueuedCalls();
     publish({ queuedVisits: visits.length });
     if (visits.length === 0) settleDrained();

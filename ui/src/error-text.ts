@@ -80,6 +80,14 @@ const errorTexts = {
     zh: '没有找到这笔待结费用，可能已经结清。请刷新列表后重试。',
     en: 'This bill could not be found; it may be paid already. Refresh the list and try again.',
   },
+  'bill-already-paid': {
+    zh: '这笔费用已经结算过了，不会重复扣费。如有疑问，请到人工窗口查询。',
+    en: 'This bill has already been paid, and you will not be charged again. Ask at the service desk if anything is unclear.',
+  },
+  'bill-in-progress': {
+    zh: '这笔费用正在结算中，请不要重复缴费。请拿好凭条，或到人工窗口查询。',
+    en: 'This bill is already being paid. Please do not pay it again; keep your slip or ask at the service desk.',
+  },
   'admin-pin': { zh: '管理密码不正确。', en: 'Wrong staff PIN.' },
   'admin-locked': { zh: '管理密码错误次数过多，请5分钟后再试。', en: 'Too many wrong PINs. Try again in 5 minutes.' },
   'admin-refused': {
