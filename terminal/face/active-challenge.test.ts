@@ -38,3 +38,12 @@ test('a head turn in the asked direction and back passes; the other direction do
   const stayedTurned = [0, 10, 25, 25, 25, 25].map((s) => face(5, s));
   assert.equal(evaluateChallenge('turn-right', stayedTurned).passed, false);
 });
+
+test('BlazeFace keypoints carry a head turn; a blink asked of them says it needs landmarks', () => {
+  // Six keypoints: eyes, nose, mouth, ears; the nose moves towards the image's right and back.
+  const kp = (nose: number): Point[] => [[70, 80], [130, 80], [100 + nose, 110], [100, 130], [40, 90], [160, 90]];
+  const right = [0, 5, 15, 25, 20, 5, 0].map(kp);
+  assert.equal(evaluateChallenge('turn-right', right).passed, true);
+  assert.equal(evaluateChallenge('turn-left', right).passed, false);
+  assert.deepEqual(evaluateChallenge('blink', right), { passed: false, reason: 'needs-landmarks' });
+});

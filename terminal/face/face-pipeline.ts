@@ -5,7 +5,7 @@ import type * as ort from 'onnxruntime-node';
 import { auditEvent, decide, qualityGate, type DecisionOptions, type FaceAuditEvent, type FaceDecision, type FaceMeasurements } from './decision';
 import { parseFaceConfig, type FaceConfig, type FaceConfigInput } from './face-config';
 import { assertFrame, cropResize, grey, resize, warpAffine, type Box, type Frame } from './frame';
-import { blazefaceAnchors, decodeBlazeface, letterbox, type RawLayer } from './blazeface';
+import { blazefaceAnchors, decodeBlazeface, letterbox, type Letterbox, type RawLayer } from './blazeface';
 import { alignmentPoints, eyeAspectRatio, rollDegrees, similarity, templateFor, yawProxy, type Point } from './geometry';
 import { openSession, runOne, toTensor } from './onnx-session';
 import { laplacianVariance, meanLuma } from './quality';
@@ -87,16 +87,8 @@ export class FacePipeline {
     const d = this.config.detector;
     let faces: Detection[];
     if (d.kind === 'blazeface') {
-      const square = letterbox(frame.width, frame.height);
-      const input = cropResize(frame, { x: square.x, y: square.y, width: square.side, height: square.side }, d.input.width, d.input.height);
-      const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
-      const layers: RawLayer[] = d.layers.map((layer, k) => {
-        const scores = result[layer.scores]?.data as Float32Array | undefined;
-        const boxes = result[layer.boxes]?.data as Float32Array | undefined;
-        if (!scores || !boxes) throw new Error(`detector outputs ${layer.scores}/${layer.boxes} missing`);
-        return { scores, boxes, anchors: (this.anchors[k] ??= blazefaceAnchors(layer)) };
-      });
-      faces = decodeBlazeface(layers, d.input.width, square, d.minConfidence, d.nmsIou);
+      faces = await this.blazeface(frame, letterbox(frame.width, frame.height));
+      if (d.refineScale > 0) faces = await this.refineBlazeface(frame, faces, d.refineScale);
     } else {
       const input = resize(frame, d.input.width, d.input.height);
       const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
@@ -109,6 +101,46 @@ export class FacePipeline {
   }
 
   private readonly anchors: Float32Array[] = [];
+
+  /** BlazeFace on one square of the frame (the letterbox, or a crop around a face). */
+  private async blazeface(frame: Frame, square: Letterbox): Promise<Detection[]> {
+    const d = this.config.detector;
+    if (d.kind !== 'blazeface') throw new Error('blazeface pass on another detector');
+    const input = cropResize(frame, { x: square.x, y: square.y, width: square.side, height: square.side }, d.input.width, d.input.height);
+    const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
+    const layers: RawLayer[] = d.layers.map((layer, k) => {
+      const scores = result[layer.scores]?.data as Float32Array | undefined;
+      const boxes = result[layer.boxes]?.data as Float32Array | undefined;
+      if (!scores || !boxes) throw new Error(`detector outputs ${layer.scores}/${layer.boxes} missing`);
+      return { scores, boxes, anchors: (this.anchors[k] ??= blazefaceAnchors(layer)) };
+    });
+    return decodeBlazeface(layers, d.input.width, square, d.minConfidence, d.nmsIou);
+  }
+
+  /** Each of the (at most two largest) faces again on a crop around it, so its box and keypoints
+   * come from a face inside the model's range. A face the closer look does not find again is
+   * dropped: the first pass saw something face-like at a scale it cannot resolve. Faces beyond the
+   * two largest keep their first-pass boxes: only the largest two are measured. */
+  private async refineBlazeface(frame: Frame, faces: Detection[], scale: number): Promise<Detection[]> {
+    const byArea = [...faces].sort((a, b) => b.width * b.height - a.width * a.height);
+    const refined: Detection[] = [];
+    for (const [i, face] of byArea.entries()) {
+      if (i >= 2) {
+        refined.push(face);
+        continue;
+      }
+      const side = Math.max(face.width, face.height) * scale;
+      const cx = face.x + face.width / 2;
+      const cy = face.y + face.height / 2;
+      const again = await this.blazeface(frame, { x: cx - side / 2, y: cy - side / 2, side });
+      const nearest = again
+        .map((f) => ({ f, dist: Math.hypot(f.x + f.width / 2 - cx, f.y + f.height / 2 - cy) }))
+        .filter(({ dist }) => dist < Math.max(face.width, face.height) / 2)
+        .sort((a, b) => a.dist - b.dist)[0];
+      if (nearest) refined.push(nearest.f);
+    }
+    return refined;
+  }
 
   /** 68 landmarks in frame pixels, or null without a landmark model. */
   async landmarks(frame: Frame, box: Box): Promise<Point[] | null> {

@@ -37,7 +37,8 @@ const at = (faceSide: number, rotationDegrees = 0) => ({ faceSide, centerX: 320,
 
 test('the same face under other crops, light, rotation, blur and noise scores above the threshold', { skip }, async () => {
   assert.ok(people.length >= 4, `expected 4+ enrolled faces in sample6, got ${people.length}`);
-  // The most frontal of the four: the others' variants are stopped by the pose gate (README.md).
+  // The second largest of the four faces BlazeFace finds in sample6 (the README's genuine figures
+  // cover all of them).
   const person = people[1]!;
   const variants: Record<string, Frame> = {
     plain: placeFace(person.photo, person.box, at(200)),
@@ -75,7 +76,8 @@ test('someone else in front of the camera is not-same-person; empty, tiny and da
   assert.equal(other.outcome, 'not-same-person');
   const empty: Frame = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 4).fill(190) };
   assert.equal((await verifier.verify(empty, a!.reference)).outcome, 'no-face');
-  assert.equal((await verifier.verify(placeFace(a!.photo, a!.box, { ...at(55), centerX: 500 }), a!.reference)).outcome, 'too-small');
+  // 70 px: found (the refine pass brings it into BlazeFace's range) but under the 80 px minimum.
+  assert.equal((await verifier.verify(placeFace(a!.photo, a!.box, { ...at(70), centerX: 500 }), a!.reference)).outcome, 'too-small');
   assert.equal((await verifier.verify(lighting(placeFace(a!.photo, a!.box, at(200)), 0.25), a!.reference)).outcome, 'too-dark');
   const audit = audits.at(-1)!;
   assert.equal(audit.outcome, 'too-dark');
