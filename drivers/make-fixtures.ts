@@ -8,7 +8,7 @@ import { encodeSamCommand, encodeSamResponse, SamStatus } from './id-card/codec'
 import { syntheticBaseInfoAnswer } from './id-card/sim-reader';
 import { ReaderCommand, ReaderStatus, encodeCardBaseInfo, encodeReaderAnswer, encodeReaderCommand, type SocialSecurityCard } from './card-reader/codec';
 import { SYNTHETIC_SS_CARD } from './card-reader/sim-reader';
-import { encodeKeyboardReports, encodePosReports } from './transport/hid-reports';
+import { encodeFramedWrites, encodeKeyboardReports, encodePosReports } from './transport/hid-reports';
 
 const root = new URL('../fixtures/devices/', import.meta.url).pathname;
 
@@ -80,9 +80,25 @@ const cardRemoved = (t: number): Line[] => [
   inn(t + 5, encodeReaderAnswer(ReaderCommand.cardStatus, ReaderStatus.ok, Uint8Array.of(0))),
 ];
 
+/** A serial conversation as a framed HID reader's reports, one report a line. */
+function asHidReports(lines: Line[]): Line[] {
+  return lines.flatMap((line) => {
+    if (!('hex' in line)) return [line];
+    const bytes = Uint8Array.from(Buffer.from(line.hex, 'hex'));
+    const reports = line.dir === 'out' ? encodeFramedWrites(bytes) : encodePosReports(bytes);
+    return reports.map((r, i) => (line.dir === 'out' ? out(line.t_ms + i, r) : inn(line.t_ms + i, r)));
+  });
+}
+
 async function cardReader(): Promise<void> {
   const good = encodeReaderAnswer(ReaderCommand.readBaseInfo, ReaderStatus.ok, encodeCardBaseInfo(SYNTHETIC_SS_CARD));
-  await write('card-reader/insert-read-remove.jsonl', 'A card inserted, read, and taken out.', [...cardInserted(0, good), ...cardRemoved(1000)]);
+  const insertReadRemove = [...cardInserted(0, good), ...cardRemoved(1000)];
+  await write('card-reader/insert-read-remove.jsonl', 'A card inserted, read, and taken out.', insertReadRemove);
+  await write(
+    'card-reader-hid/insert-read-remove.jsonl',
+    'The same card, reader and timing as card-reader/insert-read-remove.jsonl on a HID reader (64-byte reports, no report ID):\nout = a report as written (report ID 00, length, bytes), in = a report as read (length, bytes).',
+    asHidReports(insertReadRemove),
+  );
   await write('card-reader/split-answer.jsonl', 'The base-info answer in 5 chunks; the card stays in.', cardInserted(0, good, 5));
   await write('card-reader/card-pulled-mid-read.jsonl', 'The card pulled mid-read: half the answer, then the reader says no card; inserted again, read whole.', [
     ...cardInserted(0, good.subarray(0, 30)),

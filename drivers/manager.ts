@@ -11,7 +11,7 @@ import { createSerialTransport } from './transport/serial';
 import { createReplayTransport, readRecording } from './transport/replay';
 import { createConversationTransport } from './transport/conversation';
 import { createHidTransport } from './transport/hid';
-import { createHidReplayTransport } from './transport/hid-replay';
+import { createHidConversationTransport, createHidReplayTransport } from './transport/hid-replay';
 import { createQrScanner, type TimedScanEvent } from './qr-scanner/device';
 import { classifyScan, type ScanKind } from './qr-scanner/codec';
 import { createIdCardReader, type IdCardEvent } from './id-card/device';
@@ -55,6 +55,19 @@ const ReplayTransportConfig = z.object({
   hid: z.enum(['keyboard', 'pos']).optional(),
 });
 
+/** A card reader that carries its serial framing in HID reports (length byte + payload, both ways). */
+const HidFramedTransportConfig = z.object({
+  type: z.literal('hid'),
+  vendorId: UsbId,
+  productId: UsbId,
+  path: z.string().min(1).optional(),
+  reportId: z.number().int().min(0).max(255).optional(),
+  /** Report size without the report ID; 64 for a full-speed USB device. */
+  reportSize: z.number().int().min(8).max(1024).default(64),
+});
+/** A recorded card reader; `hid: 'framed'` when the recording holds HID reports (fixtures/devices/card-reader-hid/). */
+const CardReaderReplayConfig = ReplayTransportConfig.extend({ hid: z.literal('framed').optional() });
+
 const Reconnect = z.object({ initialMs: z.number().int().positive().optional(), maxMs: z.number().int().positive().optional() }).optional();
 const base = { id: z.string().min(1), reconnect: Reconnect };
 
@@ -76,7 +89,7 @@ export const DeviceConfig = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('card-reader'),
     pollMs: z.number().int().positive().optional(),
-    transport: z.discriminatedUnion('type', [serial(115200), ReplayTransportConfig]),
+    transport: z.discriminatedUnion('type', [serial(115200), HidFramedTransportConfig, CardReaderReplayConfig]),
   }),
   z.object({
     ...base,
@@ -221,12 +234,17 @@ export function createDeviceManager(opts: {
       }
       case 'card-reader': {
         const t = config.transport;
+        // Serial and HID readers differ only in the transport: the reader's frame codec is the same.
         const transport =
           t.type === 'serial'
             ? createSerialTransport({ path: t.path, baudRate: t.baudRate })
-            : lazyTransport(`replay:${t.fixture}`, async () =>
-                createConversationTransport({ chunks: await recording(), framer: readerRequestFramer, idle: readerIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed }),
-              );
+            : t.type === 'hid'
+              ? createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: 'framed', reportId: t.reportId, reportSize: t.reportSize })
+              : lazyTransport(`replay:${t.fixture}`, async () =>
+                  t.hid
+                    ? createHidConversationTransport({ chunks: await recording(), framer: readerRequestFramer, idle: readerIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed })
+                    : createConversationTransport({ chunks: await recording(), framer: readerRequestFramer, idle: readerIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed }),
+                );
         const device = createCardReader({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
         device.onEvent((e) => cards.emit({ ...e, deviceId: config.id }));
         return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth, readPin: device.readPin };

@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import type { RecordedChunk, TemplateResolver } from './types';
 import { chunkBytes, delay, inboundChunks, plugSessions } from './recording';
 import { createHidTransport, type HidDeviceHandle, type HidOpener, type HidTransportOptions } from './hid';
-import { encodeKeyboardReports, encodePosReports, type HidReportMode } from './hid-reports';
+import { createHidReportDecoder, encodeKeyboardReports, encodePosReports, type HidReportMode } from './hid-reports';
+import { createConversationPlayer, type ConversationOptions } from './conversation';
 import type { ByteTransport } from './types';
 
 export interface HidReplayOptions {
@@ -96,4 +97,53 @@ export function createHidReplayTransport(
     description: opts.description ?? `hid-replay:${opts.mode}`,
   });
   return { ...transport, finished: opener.finished };
+}
+
+/**
+ * A recorded framed HID reader (one that only answers when asked): the recording's `out` chunks are
+ * reports as the host writes them (report ID first), its `in` chunks reports as node-hid delivers
+ * them. Each is unwrapped to the bytes it carries and played by the same conversation engine as a
+ * serial reader's recording; answers go back as reports. So a HID reader's recording exercises
+ * createHidTransport's report writing and reading, and the device's own codec behind it.
+ */
+export function createHidConversationTransport(
+  opts: Omit<ConversationOptions, 'chunks'> & { chunks: RecordedChunk[]; reportSize?: number; reportId?: number; description?: string },
+): ByteTransport {
+  const reportSize = opts.reportSize ?? 64;
+  const reads = createHidReportDecoder('framed', { reportId: opts.reportId });
+  // The recording's reports as the bytes they carry: the shape the conversation engine plays.
+  const chunks = opts.chunks.map((chunk): RecordedChunk => {
+    if (!('hex' in chunk)) return chunk;
+    const report = Uint8Array.from(Buffer.from(chunk.hex.replace(/\s+/g, ''), 'hex'));
+    const payload = chunk.dir === 'out' ? unwrapWrite(report) : reads.push(report).bytes;
+    return { t_ms: chunk.t_ms, dir: chunk.dir, hex: Buffer.from(payload).toString('hex') };
+  });
+  const opener: HidOpener = async () => {
+    const emitter = new EventEmitter();
+    let open = true;
+    const player = createConversationPlayer({ ...opts, chunks }, (bytes) => {
+      if (!open) return;
+      for (const report of encodePosReports(bytes, reportSize - 1)) {
+        emitter.emit('data', Buffer.from(opts.reportId === undefined ? report : Uint8Array.from([opts.reportId, ...report])));
+      }
+    });
+    return Object.assign(emitter, {
+      async close() {
+        open = false;
+        player.stop();
+      },
+      async write(values: number[] | Buffer) {
+        if (!open) throw new Error('HID device closed');
+        player.hostBytes(unwrapWrite(Uint8Array.from(values)));
+        return values.length;
+      },
+    });
+  };
+  return createHidTransport({ path: 'replay', mode: 'framed', reportSize, reportId: opts.reportId, open: opener, description: opts.description ?? 'hid-replay:framed' });
+}
+
+/** What a written report carries: after the report ID, a length byte and that many bytes. */
+function unwrapWrite(report: Uint8Array): Uint8Array {
+  const length = report[1] ?? 0;
+  return report.subarray(2, 2 + Math.min(length, Math.max(0, report.length - 2)));
 }

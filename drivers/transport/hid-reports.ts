@@ -8,8 +8,11 @@
 //   ends a scan and becomes CR LF, which ends a frame for every suffix the codec accepts. US layout.
 // - pos: a vendor "HID POS" data report: byte 0 the payload length, then the payload, passed on as
 //   it is (the scanner's own suffix, configured as for serial, ends the frame).
+// - framed: the same length-prefixed reports both ways, for readers that carry their serial framing
+//   over HID (social security card readers): reports in read as `pos`; host bytes go out cut into
+//   reports by encodeFramedWrites, so the device's own frame codec sees one byte stream either way.
 
-export type HidReportMode = 'keyboard' | 'pos';
+export type HidReportMode = 'keyboard' | 'pos' | 'framed';
 
 export interface HidDecodeResult {
   /** Bytes for the scanner codec; empty when the report carried no character. */
@@ -171,4 +174,14 @@ export function encodePosReports(bytes: Uint8Array, payloadSize = 63): Uint8Arra
     reports.push(report);
   }
   return reports;
+}
+
+/**
+ * Host bytes as the reports node-hid's write() takes for a framed reader: the report ID first (0 for
+ * a device without numbered reports), then the payload length and the payload, zero-padded to the
+ * report size.
+ */
+export function encodeFramedWrites(bytes: Uint8Array, opts: { reportSize?: number; reportId?: number } = {}): Uint8Array[] {
+  const reportSize = opts.reportSize ?? 64;
+  return encodePosReports(bytes, reportSize - 1).map((report) => Uint8Array.from([opts.reportId ?? 0, ...report]));
 }

@@ -1,11 +1,12 @@
-// A USB HID scanner (keyboard mode or HID POS data mode) behind ByteTransport: node-hid's reports go
-// through the pure report decoder (hid-reports.ts) and come out as the bytes a serial scanner would
-// send, so the QR codec, its framing and its errors are one code path for both.
+// A USB HID device behind ByteTransport: a scanner (keyboard mode or HID POS data mode) or a reader
+// that carries its serial framing in reports (framed mode). node-hid's reports go through the pure
+// report decoder (hid-reports.ts) and come out as the bytes the serial version would send, so each
+// device's codec, framing and errors are one code path for serial and HID.
 // Opening the hidraw node claims the reports; in keyboard mode the kernel may still type the same
 // keys into the focused window, so a kiosk turns the scanner's keyboard interface off in X/udev.
 import type { ByteTransport } from './types';
 import { createListeners } from './listeners';
-import { createHidReportDecoder, type HidReportMode } from './hid-reports';
+import { createHidReportDecoder, encodeFramedWrites, type HidReportMode } from './hid-reports';
 
 /** The part of node-hid's HIDAsync this transport uses. */
 export interface HidDeviceHandle {
@@ -28,6 +29,8 @@ export interface HidTransportOptions {
   path?: string;
   mode: HidReportMode;
   reportId?: number;
+  /** framed mode: the device's report size in bytes (without the report ID); 64 for full-speed USB. */
+  reportSize?: number;
   open?: HidOpener;
   description?: string;
   /** A report the decoder could not read; says what, never the report's bytes. */
@@ -100,7 +103,12 @@ export function createHidTransport(opts: HidTransportOptions): ByteTransport {
     },
     async write(bytes) {
       if (!device) throw new Error(`${description} not open`);
-      await device.write(Buffer.from(bytes));
+      if (opts.mode !== 'framed') {
+        await device.write(Buffer.from(bytes));
+        return;
+      }
+      // A request longer than one report goes as several, in order, as the reader reassembles it.
+      for (const report of encodeFramedWrites(bytes, { reportSize: opts.reportSize, reportId: opts.reportId })) await device.write(Buffer.from(report));
     },
     onData: data.add,
     onClose: closed.add,
