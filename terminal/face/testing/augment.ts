@@ -236,3 +236,25 @@ export function faceFreeFrames(photos: readonly Frame[], count: number, seed: nu
   }
   return out;
 }
+
+/** A head turned sideways, as 2-D keypoints see it: the image is squeezed on one side of the
+ * vertical line through `noseX` and stretched on the other, so the nose moves along the eye line
+ * (the yaw proxy reads -amount for amount > 0: the nose towards the image's left). Not a 3-D
+ * rotation: enough to drive the head-turn challenge with real detector output. */
+export function turnHead(frame: Frame, noseX: number, amount: number): Frame {
+  const out = new Uint8Array(frame.data.length);
+  for (let x = 0; x < frame.width; x++) {
+    const dx = x - noseX;
+    const sx = Math.round(noseX + dx / (dx < 0 ? 1 - amount : 1 + amount));
+    const src = Math.min(Math.max(sx, 0), frame.width - 1);
+    for (let y = 0; y < frame.height; y++) {
+      const i = (y * frame.width + x) * 4;
+      const j = (y * frame.width + src) * 4;
+      out[i] = frame.data[j]!;
+      out[i + 1] = frame.data[j + 1]!;
+      out[i + 2] = frame.data[j + 2]!;
+      out[i + 3] = 255;
+    }
+  }
+  return { ...frame, data: out };
+}
