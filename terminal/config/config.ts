@@ -135,6 +135,12 @@ export const TerminalConfig = z.object({
       usePersonalAccount: z.boolean().default(true),
       /** How long a patient may take on one step before the outcome is treated as abandoned. */
       stepTimeoutMs: z.number().int().positive().default(120_000),
+      /**
+       * How long a call whose answer was lost (a settlement, a registration) may stay unresolved,
+       * its query (5203) or reversal (2601) unanswered, before the visit goes to staff with the
+       * reason. The spec wants a reversal within the business day; 6 h leaves room for an outage.
+       */
+      unknownOutcomeDeadlineMs: z.number().int().positive().default(6 * 3_600_000),
       /** How often the replay worker looks at the queue (and probes the platform while it is down). */
       replayIntervalMs: z.number().int().positive().default(5_000),
       /** Local time after which the day is reconciled with the platform (3201). */

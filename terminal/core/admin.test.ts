@@ -51,7 +51,7 @@ describe('admin commands', () => {
     assert.ok(overview.ok && overview.admin);
     assert.equal(overview.admin.queue.length, 1);
     assert.equal(overview.admin.replay.queuedVisits, 1);
-    assert.equal(overview.admin.queue[0]?.state, 'reversal-pending', 'a settlement sent into the outage is reversed before it is redone');
+    assert.equal(overview.admin.queue[0]?.state, 'query-pending', 'a settlement sent into the outage is looked up (5203) before anything else');
     assert.match(overview.admin.queue[0]?.lastError ?? '', /connection/);
     assert.doesNotMatch(JSON.stringify(overview.admin), /测试|3301021980/, 'no patient names or ID numbers on the admin screen');
 

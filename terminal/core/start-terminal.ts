@@ -101,7 +101,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
 
     reachability.onChange(emitStatus);
 
-    const engine = createSettlementEngine({ journal, platform, his, now: options.now });
+    const engine = createSettlementEngine({ journal, platform, his, now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs });
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();

@@ -63,6 +63,11 @@ export interface TransitionRequest {
   patch?: SettlementPatch;
   note?: string;
   call?: NewCall;
+  /**
+   * An earlier call of the visit whose outcome was unknown and is now known to have succeeded (the
+   * platform showed its settlement): marked done in the same transaction, keeping its last error.
+   */
+  resolvesOutboxId?: number;
 }
 
 /** What the journal keeps about telling the HIS that a visit's bill is paid. */
@@ -211,6 +216,9 @@ export function openJournal(options: JournalOptions) {
     db.prepare('UPDATE settlements SET state = ?, updated_at = ? WHERE id = ?').run(req.to, nowIso(), req.settlementId);
     if (req.patch) updateColumns(req.settlementId, req.patch);
     stmt.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ?? null);
+    if (req.resolvesOutboxId !== undefined) {
+      db.prepare(`UPDATE outbox SET status = 'done', updated_at = ? WHERE id = ? AND settlement_id = ?`).run(nowIso(), req.resolvesOutboxId, req.settlementId);
+    }
     if (!req.call) return { outboxId: null, msgid: null };
     return enqueue(req.settlementId, req.call);
   };
@@ -336,7 +344,8 @@ export function openJournal(options: JournalOptions) {
 
     /** Staff retry of a dead letter: the same call, same msgid, from attempt zero, and the visit back in its step. */
     requeue: db.transaction((outboxId: number, then: TransitionRequest) => {
-      db.prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'`).run(nowIso(), outboxId);
+      // created_at restarts too: a staff retry opens a new window for the unknown-outcome deadline.
+      db.prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, created_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'`).run(nowIso(), nowIso(), outboxId);
       applyTransition(then);
     }),
 
@@ -366,6 +375,20 @@ export function openJournal(options: JournalOptions) {
         )
         .all(fromIso, toIso)
         .map((r) => ({ ...toSettlement(r), settledAt: r.settled_at as string }));
+    },
+
+    /**
+     * One person's visits on this terminal, newest first, each with when it settled (null if it has
+     * not): what the patient's own 查询 screen lists. Read only; psn_no is the platform's person number.
+     */
+    settlementsOfPerson(psnNo: string, limit: number): Array<SettlementRow & { settledAt: string | null }> {
+      return db
+        .prepare<[string, number], Record<string, unknown>>(
+          `SELECT s.*, (SELECT min(e.at) FROM settlement_events e WHERE e.settlement_id = s.id AND e.to_state = 'settled') AS settled_at
+           FROM settlements s WHERE s.psn_no = ? ORDER BY s.created_at DESC, s.rowid DESC LIMIT ?`,
+        )
+        .all(psnNo, limit)
+        .map((r) => ({ ...toSettlement(r), settledAt: (r.settled_at as string | null) ?? null }));
     },
 
     metaValue(key: string): string | null {

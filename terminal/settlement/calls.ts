@@ -235,6 +235,19 @@ export function feesCall(ctx: VisitContext, mdtrtId: string): NewCall {
   return isInpatient(ctx) ? inpatientFeeCall(ctx, mdtrtId) : feeUploadCall(ctx, mdtrtId);
 }
 
+/**
+ * 5203 by visit (setl_id empty: the lost answer carried it). The platform echoes the sender's msgid
+ * as medins_setl_id, which tells whether the settlement it shows is the one whose answer was lost.
+ */
+export function settlementQueryCall(ctx: VisitContext, mdtrtId: string): NewCall {
+  return {
+    step: 'query',
+    infno: '5203',
+    insuplcAdmdvs: ctx.person.insuplcAdmdvs,
+    input: { data: { psn_no: ctx.person.psnNo, setl_id: '', mdtrt_id: mdtrtId } },
+  };
+}
+
 export function reversalCall(ctx: VisitContext, original: { msgid: string; infno: string }): NewCall {
   return {
     step: 'reverse',

@@ -65,7 +65,7 @@ describe('settlement engine on the platform simulator', () => {
     assert.doesNotThrow(() => engine.open({ service: 'outpatient', person, bill: other, usePersonalAccount: true }));
   });
 
-  it('reverses a settlement whose answer was lost after commit, then settles it once', async () => {
+  it('keeps a settlement whose answer was lost after commit: 5203 shows it, nothing is reversed or redone', async () => {
     const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
     assert.equal((await engine.pump(id)).state, 'awaiting-confirm');
     rig.platform.setFaults({ rules: [{ kind: 'reset-after-commit', infnos: ['2207'], count: 1 }] });
@@ -73,12 +73,49 @@ describe('settlement engine on the platform simulator', () => {
     rig.platform.setFaults({ rules: [] });
     assert.equal(view.state, 'settled');
     const side = platformSide(id);
-    assert.equal(side.settled.length, 1, 'exactly one settlement stands');
-    assert.equal(side.settlements.filter((s) => s.status === 'reversed').length, 1, 'the lost one was reversed');
+    assert.equal(side.settlements.length, 1, 'one settlement call reached the books, and it stands');
+    assert.equal(side.settled.length, 1);
+    assert.equal(view.setlId, side.settled[0]!.setlId);
+    assert.equal(view.split?.cashFen, side.settled[0]!.split.psnCashPayFen);
+    const calls = rig.journal.callsOf(id);
+    assert.deepEqual(calls.map((c) => `${c.infno}:${c.status}`), ['2201:done', '2204:done', '2206:done', '2207:done', '5203:done']);
+    assert.equal(view.settleMsgid, calls[3]!.msgid, 'the lost call is the settlement the HIS is told about');
+    assert.match(calls[3]!.lastError ?? '', /connection/, 'the lost answer stays on record');
+  });
+
+  it('reverses and redoes a settlement that never reached the platform, after 5203 finds none', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    await engine.pump(id);
+    rig.platform.setFaults({ rules: [{ kind: 'reset-before', infnos: ['2207'], count: 1 }] });
+    const view = await engine.confirm(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(view.state, 'settled');
+    assert.equal(platformSide(id).settled.length, 1);
     assert.deepEqual(
       rig.journal.callsOf(id).map((c) => `${c.infno}:${c.status}`),
-      ['2201:done', '2204:done', '2206:done', '2207:superseded', '2601:done', '2207:done'],
+      ['2201:done', '2204:done', '2206:done', '2207:superseded', '5203:rejected', '2601:rejected', '2207:done'],
     );
+  });
+
+  it('hands an unknown settlement to staff with the reason when neither query nor reversal answers in time', async () => {
+    let clock = Date.now();
+    const timed = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0, now: () => new Date(clock), unknownOutcomeDeadlineMs: 60_000 });
+    const id = timed.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    await timed.pump(id);
+    rig.platform.setFaults({ rules: [{ kind: 'reset-after-commit', infnos: ['2207'], count: 1 }, { kind: 'reset-before', infnos: ['5203', '2601'] }] });
+    const waiting = await timed.confirm(id);
+    assert.equal(waiting.state, 'query-pending', 'within the deadline it keeps asking');
+    clock += 61_000;
+    const stuck = await timed.pump(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(stuck.state, 'needs-staff');
+    assert.match(rig.journal.events(id).at(-1)?.note ?? '', /outcome still unknown after \d+ s \(deadline 60 s\): 5203 unanswered/);
+    assert.equal(rig.journal.callsOf(id).at(-1)?.status, 'dead');
+    assert.equal(platformSide(id).settled.length, 1, 'the settlement stands on the platform; staff are told, nothing is redone');
+    // Staff retry the query with the platform back: it finds the settlement and keeps it.
+    const retried = await timed.retryByStaff(id, 'platform back');
+    assert.equal(retried.state, 'settled');
+    assert.equal(platformSide(id).settled.length, 1);
   });
 
   it('reverses a registration that timed out after commit, then registers again', async () => {
@@ -163,13 +200,13 @@ describe('settlement engine on the platform simulator', () => {
     );
     assert.deepEqual(
       rig.journal.callsOf(id).map((c) => `${c.infno}:${c.status}`),
-      ['2401:done', '2301:done', '2402:done', '2303:done', '2304:superseded', '2601:done', '2304:done'],
+      ['2401:done', '2301:done', '2402:done', '2303:done', '2304:done', '5203:done'],
     );
     const onPlatform = rig.platform.ledger().settlements.filter((s) => s.psnNo === patient.psnNo);
-    assert.deepEqual(onPlatform.map((s) => s.status).sort(), ['reversed', 'settled']);
+    assert.deepEqual(onPlatform.map((s) => s.status), ['settled'], '5203 found the lost 2304: nothing reversed');
   });
 
-  it('after a crash, treats a settlement left in flight as unknown and reverses before redoing', async () => {
+  it('after a crash, treats a settlement left in flight as unknown and asks the platform before anything else', async () => {
     const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
     await engine.pump(id);
     // The crash: the patient confirmed, the call was marked in flight and committed, the answer never recorded.
@@ -186,6 +223,7 @@ describe('settlement engine on the platform simulator', () => {
     engine = createSettlementEngine({ journal, platform: rig.client, random: () => 0 });
     const side = platformSide(id);
     assert.equal(side.settled.length, 1);
-    assert.equal(side.settlements.filter((s) => s.status === 'reversed').length, 1);
+    assert.equal(side.settlements.length, 1, 'the committed one was kept, not reversed and redone');
+    assert.deepEqual(journal.callsOf(id).slice(-2).map((c) => `${c.infno}:${c.status}`), ['2207:done', '5203:done']);
   });
 });

@@ -8,7 +8,7 @@ import type { Split } from '../api/schema';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
 import { HisError, type HisBill, type HisClient } from '../his/client';
-import { admissionCall, dischargeCall, feesCall, isInpatient, openingCall, preSettleCall, registrationCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
+import { admissionCall, dischargeCall, feesCall, isInpatient, openingCall, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall, type VisitContext, type VisitPerson } from './calls';
 import { isSettlementState, predecessorsOf, type SettlementState } from './states';
 import { splitFromSetlinfo } from './split';
 import { sendQueued } from './outbox-send';
@@ -37,6 +37,11 @@ export interface EngineOptions {
   random?: () => number;
   /** After this many sends without an answer, a call becomes a dead letter for staff. */
   maxAttempts?: number;
+  /**
+   * How long the query or reversal that resolves an unknown outcome may go unanswered before the
+   * visit goes to staff with the reason: the spec wants a reversal within the same business day.
+   */
+  unknownOutcomeDeadlineMs?: number;
   /** Told of every state change, for the API's events and the admin screen. */
   onChange?: (view: SettlementView) => void;
   /**
@@ -54,7 +59,9 @@ export interface PumpOptions {
 }
 
 /** Steps whose call changes nothing on the platform: safe to resend with the same msgid. */
-const READ_ONLY_STEPS = new Set(['pre-settle']);
+const READ_ONLY_STEPS = new Set(['pre-settle', 'query']);
+/** Steps that resolve an earlier unknown outcome: they run under the unknown-outcome deadline. */
+const RESOLVING_STEPS = new Set(['query', 'reverse']);
 /** Steps that commit: an unknown outcome is reversed before the step is redone. */
 const COMMITTING_STEPS = new Set(['register', 'admit', 'fee-upload', 'settle']);
 
@@ -65,6 +72,7 @@ export function createSettlementEngine(options: EngineOptions) {
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? 12;
+  const unknownDeadlineMs = options.unknownOutcomeDeadlineMs ?? 6 * 3_600_000;
   const locks = new Map<string, Promise<unknown>>();
 
   /** One pump per settlement at a time: the online path and the replay worker never race. */
@@ -171,13 +179,42 @@ export function createSettlementEngine(options: EngineOptions) {
       }
       case 'reverse':
         return redo(id, reversedInfnoOf(row), `reversed ${reversedInfnoOf(row)}; redoing it`);
+      case 'query':
+        return afterQuery(id, output.setlinfo as Record<string, unknown> | undefined);
       default:
         throw new Error(`no handler for step ${row.step}`);
     }
   }
 
+  /** The settlement call whose answer was lost, which a query is about. */
+  const lostSettleCall = (id: string): OutboxRow | undefined => journal.callsOf(id).filter((c) => c.step === 'settle' && c.status === 'superseded').pop();
+
+  /**
+   * What the platform's settlement query says about the lost settlement. Only a standing settlement
+   * that echoes the lost call's msgid (medins_setl_id) is ours; anything else is reversed by the
+   * lost msgid, which undoes it if it did commit and says "nothing to undo" if it did not.
+   */
+  function afterQuery(id: string, info: Record<string, unknown> | undefined): TransitionRequest {
+    const lost = lostSettleCall(id);
+    if (!lost) return to(id, 'needs-staff', { note: 'settlement query without a lost settlement call' });
+    const standing = info && String(info.refd_setl_flag ?? '0') === '0';
+    if (standing && String(info.medins_setl_id ?? '') === lost.msgid) {
+      const split = splitFromSetlinfo(info);
+      return to(id, 'settled', {
+        patch: { splitJson: JSON.stringify(split), setlId: String(info.setl_id ?? '') },
+        note: `5203 shows the lost ${lost.infno} settled: kept, not reversed`,
+        resolvesOutboxId: lost.id,
+      });
+    }
+    // Another settlement stands for this visit: reversing ours could not make that one right.
+    if (standing && info.medins_setl_id) return to(id, 'needs-staff', { note: `5203 shows a different settlement standing for this visit (${String(info.setl_id ?? '')})` });
+    return to(id, 'reversal-pending', { note: `5203 shows no settlement for the lost ${lost.infno}; reversing it by its msgid`, call: reversalCall(context(id), lost) });
+  }
+
   function onRejected(row: OutboxRow, errMsg: string): TransitionRequest {
     const id = row.settlementId as string;
+    // No settlement found, or the query itself refused: either way the reversal by msgid is safe.
+    if (row.step === 'query') return afterQuery(id, undefined);
     if (row.step === 'reverse') {
       // Nothing there to undo (it never arrived, it was refused, or it is already undone): the
       // original did not take effect, so the step can be redone.
@@ -192,11 +229,28 @@ export function createSettlementEngine(options: EngineOptions) {
   /** An answer that never came. Returns the transition, or 'retry' to resend the same call later. */
   function onUnknown(row: OutboxRow): TransitionRequest | 'retry' {
     const id = row.settlementId as string;
+    if (row.step === 'settle') {
+      return to(id, 'query-pending', { note: `${row.infno} outcome unknown; asking the platform`, call: settlementQueryCall(context(id), mdtrtIdOf(id)) });
+    }
     if (COMMITTING_STEPS.has(row.step)) {
       return to(id, 'reversal-pending', { note: `${row.infno} outcome unknown`, call: reversalCall(context(id), row) });
     }
     // Reads, and the reversal itself (the platform answers "already reversed" to a repeat).
     return 'retry';
+  }
+
+  /**
+   * An unknown outcome that its query or reversal has not settled in time goes to staff with the
+   * reason, rather than being retried for ever while the patient's money is in doubt.
+   */
+  function pastDeadline(row: OutboxRow): boolean {
+    if (!RESOLVING_STEPS.has(row.step) || row.attempts === 0) return false;
+    const age = now().getTime() - Date.parse(row.createdAt);
+    if (age <= unknownDeadlineMs) return false;
+    const id = row.settlementId as string;
+    const note = `outcome still unknown after ${Math.round(age / 1000)} s (deadline ${Math.round(unknownDeadlineMs / 1000)} s): ${row.infno} unanswered (${row.lastError ?? 'no answer'}); staff to check with the platform`;
+    journal.recordOutcome({ outboxId: row.id, status: 'dead', error: row.lastError, then: to(id, 'needs-staff', { note }) });
+    return true;
   }
 
   /** Sends one queued call and records what it means. Returns false when the visit must wait. */
@@ -244,6 +298,10 @@ export function createSettlementEngine(options: EngineOptions) {
       for (;;) {
         const row = nextRowOf(settlementId);
         if (!row) break;
+        if (pastDeadline(row)) {
+          options.onChange?.(view(settlementId));
+          break;
+        }
         if (opts.respectBackoff && row.nextAttemptAt && row.nextAttemptAt > now().toISOString()) break;
         const progressed = await dispatch(row);
         options.onChange?.(view(settlementId));
@@ -426,6 +484,7 @@ function stateAwaiting(step: string): SettlementState | null {
     'fee-upload': 'fees-pending',
     'pre-settle': 'presettle-pending',
     settle: 'settle-pending',
+    query: 'query-pending',
     reverse: 'reversal-pending',
   };
   return states[step] ?? null;

@@ -8,7 +8,10 @@ export const settlementTransitions = {
   // An offline capture skips the confirm screen: the patient agreed to the bill when it was taken.
   'presettle-pending': ['awaiting-confirm', 'settle-pending', 'failed', 'cancelled', 'needs-staff'],
   'awaiting-confirm': ['settle-pending', 'cancelled'],
-  'settle-pending': ['settled', 'failed', 'reversal-pending', 'needs-staff'],
+  'settle-pending': ['settled', 'failed', 'query-pending', 'reversal-pending', 'needs-staff'],
+  // A settlement whose answer never came: the platform is asked (5203) before anything is undone, so
+  // a settlement that did go through is kept rather than reversed and paid again.
+  'query-pending': ['settled', 'reversal-pending', 'needs-staff'],
   // A call whose answer never came is undone (2601 by its msgid), then the step is redone.
   'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff'],
   settled: ['closed'],
@@ -16,7 +19,7 @@ export const settlementTransitions = {
   failed: [],
   cancelled: [],
   // Dead letters: staff retry the step that stalled, or cancel with a reason.
-  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'cancelled'],
+  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettlementState = keyof typeof settlementTransitions;
@@ -24,7 +27,7 @@ export type SettlementState = keyof typeof settlementTransitions;
 export const settlementStates = Object.keys(settlementTransitions) as SettlementState[];
 
 /** States with work left for the platform: the replay worker's concern, and the admin queue. */
-export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'reversal-pending', 'needs-staff'];
+export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff'];
 
 /** States no transition leaves. */
 export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled'];
