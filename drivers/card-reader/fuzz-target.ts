@@ -1,6 +1,6 @@
 // The social security card reader's answer decoder as a fuzz target, for the tests and the bench.
 import fc from 'fast-check';
-import { checkProperties, timed, type FuzzResult, type FuzzTarget } from '../fuzz/codec-fuzz';
+import { checkProperties, HANG_MS, timed, type FuzzResult, type FuzzTarget } from '../fuzz/codec-fuzz';
 import { createReaderAnswerDecoder, encodeCardBaseInfo, encodeReaderAnswer, parseCardBaseInfo, type CardReaderError, type ReaderAnswer } from './codec';
 import { SYNTHETIC_SS_CARD } from './sim-reader';
 
@@ -39,7 +39,7 @@ const ssCard = fc.record({
 });
 
 function parseTyped(data: Uint8Array): ReturnType<typeof parseCardBaseInfo> {
-  const result = timed('parseCardBaseInfo', 50, () => parseCardBaseInfo(data));
+  const result = timed('parseCardBaseInfo', HANG_MS, () => parseCardBaseInfo(data));
   if ('type' in result && !(result.type === 'error' && result.code === 'bad-base-info')) throw new Error(`untyped result ${JSON.stringify(result).slice(0, 200)}`);
   return result;
 }

@@ -1,7 +1,7 @@
 // The SAM response decoder as a fuzz target: valid answers are random statuses and payloads,
 // including whole base-info answers, so the benchmark and the tests fuzz the same thing.
 import fc from 'fast-check';
-import { checkProperties, timed, type FuzzResult, type FuzzTarget } from '../fuzz/codec-fuzz';
+import { checkProperties, HANG_MS, timed, type FuzzResult, type FuzzTarget } from '../fuzz/codec-fuzz';
 import { createSamResponseDecoder, encodeBaseInfo, encodeSamResponse, parseBaseInfo, type IdCardError, type SamResponse } from './codec';
 import { syntheticBaseInfoAnswer } from './sim-reader';
 
@@ -51,7 +51,7 @@ const card = fc.record({
 });
 
 function parseTyped(payload: Uint8Array): ReturnType<typeof parseBaseInfo> {
-  const result = timed('parseBaseInfo', 50, () => parseBaseInfo(payload));
+  const result = timed('parseBaseInfo', HANG_MS, () => parseBaseInfo(payload));
   if ('type' in result && !(result.type === 'error' && BASE_INFO_ERRORS.has(result.code))) throw new Error(`untyped result ${JSON.stringify(result).slice(0, 200)}`);
   return result;
 }

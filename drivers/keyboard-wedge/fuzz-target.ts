@@ -2,7 +2,7 @@
 // any times (out of order too: renderer clocks jump) gives only scan/typed results with bounded
 // text, and a scanner's burst after a person's slow typing is still told apart as one scan.
 import fc from 'fast-check';
-import { checkProperties, timed, type FuzzResult } from '../fuzz/codec-fuzz';
+import { checkProperties, HANG_MS, timed, type FuzzResult } from '../fuzz/codec-fuzz';
 import { createWedgeDetector, type KeyInput, type WedgeResult } from './burst';
 
 const MAX_LENGTH = 512;
@@ -21,7 +21,7 @@ function run(inputs: KeyInput[]): WedgeResult[] {
   const detector = createWedgeDetector({ maxLength: MAX_LENGTH });
   const out: WedgeResult[] = [];
   for (const input of inputs) {
-    for (const r of timed('one key', 50, () => detector.push(input))) {
+    for (const r of timed('one key', HANG_MS, () => detector.push(input))) {
       if (!typed(r)) throw new Error(`untyped result ${JSON.stringify(r).slice(0, 200)}`);
       out.push(r);
     }

@@ -3,7 +3,7 @@
 // are: any bytes in any chunking give only typed results and no hang; and a receipt decodes the same
 // whole as cut anywhere, so a USB adapter's chunking never changes a slip.
 import fc from 'fast-check';
-import { checkProperties, timed, type FuzzResult } from '../fuzz/codec-fuzz';
+import { checkProperties, HANG_MS, timed, type FuzzResult } from '../fuzz/codec-fuzz';
 import { createEscPosDecoder, encodeReceipt, type PrintItem, type PrinterInput } from './escpos';
 
 const TYPES = new Set(['text', 'qr', 'cut', 'status-request', 'error']);
@@ -12,7 +12,7 @@ function decode(chunks: Uint8Array[]): PrinterInput[] {
   const decoder = createEscPosDecoder();
   const out: PrinterInput[] = [];
   for (const chunk of chunks) {
-    for (const e of timed(`one push of ${chunk.length} bytes`, 250, () => decoder.push(chunk))) {
+    for (const e of timed(`one push of ${chunk.length} bytes`, HANG_MS, () => decoder.push(chunk))) {
       if (!TYPES.has(e.type)) throw new Error(`untyped output ${JSON.stringify(e).slice(0, 200)}`);
       out.push(e);
     }

@@ -3,7 +3,7 @@
 // any length and content must give bytes and at most a typed message, and a scan typed after
 // garbage (once the keys are up) must come out whole.
 import fc from 'fast-check';
-import { checkProperties, timed, type FuzzResult } from '../fuzz/codec-fuzz';
+import { checkProperties, HANG_MS, timed, type FuzzResult } from '../fuzz/codec-fuzz';
 import { createHidReportDecoder, encodeKeyboardReports, encodePosReports, type HidDecodeResult, type HidReportMode } from './hid-reports';
 
 const typed = (r: HidDecodeResult) => r.bytes instanceof Uint8Array && (r.error === undefined || (typeof r.error === 'string' && r.error.length < 200));
@@ -12,7 +12,7 @@ function decodeAll(mode: HidReportMode, reports: Uint8Array[], reportId?: number
   const decoder = createHidReportDecoder(mode, { reportId });
   const out: number[] = [];
   for (const report of reports) {
-    const result = timed('one HID report', 50, () => decoder.push(report));
+    const result = timed('one HID report', HANG_MS, () => decoder.push(report));
     if (!typed(result)) throw new Error(`untyped result ${JSON.stringify(result)}`);
     for (const b of result.bytes) out.push(b);
   }
