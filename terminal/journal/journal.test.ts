@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openJournal, StaleTransitionError } from './journal';
+import { migrations } from './migrations';
+import { auditEvent } from '../face/decision';
+import { parseFaceConfig } from '../face/face-config';
 
 import { formatMsgid } from '../insurance/msgid';
 const ID_NUMBER = '110101199003074518';
@@ -20,9 +23,26 @@ describe('settlement journal', () => {
     const journal = open();
     journal.close();
     const db = new Database(join(dataDir, 'journal.sqlite'));
-    assert.equal(db.pragma('user_version', { simple: true }), 3);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     db.close();
+  });
+
+  it('keeps face audit events across a restart, and refuses one that carries patient data', () => {
+    const measured = { faceCount: 1, faceSize: 190, secondFaceSize: null, brightness: 120, sharpness: 300, yaw: 0.1, rollDegrees: 2, liveness: null, similarity: 0.97 };
+    const event = auditEvent(measured, { outcome: 'verified', reasons: [] }, parseFaceConfig(), 21.5, { challengePassed: true }, new Date('2026-11-29T08:00:00Z'));
+    const journal = open();
+    journal.recordFaceAudit(event);
+    assert.throws(() => journal.recordFaceAudit({ ...event, note: ID_NUMBER }), /patient data/);
+    assert.throws(() => journal.recordFaceAudit({ ...event, image: 'AAAA' }), /patient data/);
+    journal.close();
+    const again = open();
+    const [row, ...rest] = again.faceAudits();
+    assert.equal(rest.length, 0);
+    assert.equal(row!.outcome, 'verified');
+    assert.equal(row!.event.similarity, 0.97);
+    assert.equal(row!.event.challengePassed, true);
+    again.close();
   });
 
   it('refuses a database from a newer terminal', () => {

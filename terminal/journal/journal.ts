@@ -424,6 +424,22 @@ export function openJournal(options: JournalOptions) {
       return { patientFen: row?.patient ?? 0, terminalFen: row?.terminal ?? 0, oldestAt: row?.oldest ?? null };
     },
 
+    /**
+     * One face verification's audit event, as terminal/face produces it (no image, embedding, name
+     * or ID number by construction); refused if it carries anything that looks like one.
+     */
+    recordFaceAudit(event: { at: string; outcome: string } & Record<string, unknown>, settlementId: string | null = null): number {
+      const json = JSON.stringify(event);
+      // An 18-character ID number or raw pixels in an audit row would be a leak the schema invites.
+      if (/\d{17}[\dXx]/.test(json) || /"(data|image|embedding|name|idNo|certno)"/.test(json)) throw new Error('face audit event carries patient data');
+      return Number(db.prepare('INSERT INTO face_audits (at, outcome, settlement_id, event_json) VALUES (?, ?, ?, ?)').run(event.at, event.outcome, settlementId, json).lastInsertRowid);
+    },
+
+    faceAudits(limit = 100): { id: number; at: string; outcome: string; settlementId: string | null; event: Record<string, unknown> }[] {
+      const rows = db.prepare<[number], { id: number; at: string; outcome: string; settlement_id: string | null; event_json: string }>('SELECT * FROM face_audits ORDER BY id DESC LIMIT ?').all(limit);
+      return rows.map((r) => ({ id: r.id, at: r.at, outcome: r.outcome, settlementId: r.settlement_id, event: JSON.parse(r.event_json) as Record<string, unknown> }));
+    },
+
     rawResponse(outboxId: number): string | null {
       const row = stmt.getOutbox.get(outboxId);
       return row?.sealed_response ? sealer.open(row.sealed_response as Buffer) : null;

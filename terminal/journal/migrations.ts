@@ -88,4 +88,16 @@ export const migrations: readonly string[] = [
     updated_at       TEXT NOT NULL
   ) STRICT;
   `,
+  // 4: face verifications, one row each, as the audit trail of who was let through on a face: time,
+  // outcome, scores and models only (the event carries no image, embedding, name or ID number).
+  `
+  CREATE TABLE face_audits (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    outcome        TEXT NOT NULL,
+    settlement_id  TEXT REFERENCES settlements(id),
+    event_json     TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX face_audits_at ON face_audits(at);
+  `,
 ];
