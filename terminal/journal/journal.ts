@@ -428,7 +428,7 @@ export function openJournal(options: JournalOptions) {
      * One face verification's audit event, as terminal/face produces it (no image, embedding, name
      * or ID number by construction); refused if it carries anything that looks like one.
      */
-    recordFaceAudit(event: { at: string; outcome: string } & Record<string, unknown>, settlementId: string | null = null): number {
+    recordFaceAudit(event: { at: string; outcome: string }, settlementId: string | null = null): number {
       const json = JSON.stringify(event);
       // An 18-character ID number or raw pixels in an audit row would be a leak the schema invites.
       if (/\d{17}[\dXx]/.test(json) || /"(data|image|embedding|name|idNo|certno)"/.test(json)) throw new Error('face audit event carries patient data');
