@@ -33,8 +33,10 @@ describe('settlement journal', () => {
     const event = auditEvent(measured, { outcome: 'verified', reasons: [] }, parseFaceConfig(), 21.5, { challengePassed: true }, new Date('2026-11-29T08:00:00Z'));
     const journal = open();
     journal.recordFaceAudit(event);
-    assert.throws(() => journal.recordFaceAudit({ ...event, note: ID_NUMBER }), /patient data/);
-    assert.throws(() => journal.recordFaceAudit({ ...event, image: 'AAAA' }), /patient data/);
+    const withIdNumber = { ...event, note: ID_NUMBER };
+    const withPixels = { ...event, image: 'AAAA' };
+    assert.throws(() => journal.recordFaceAudit(withIdNumber), /patient data/);
+    assert.throws(() => journal.recordFaceAudit(withPixels), /patient data/);
     journal.close();
     const again = open();
     const [row, ...rest] = again.faceAudits();
