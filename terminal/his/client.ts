@@ -41,12 +41,23 @@ export interface HisInpatient {
   totalFen: number;
 }
 
+/** A lab or exam report the HIS holds for a patient (检验/检查报告): listed, never its content. */
+export interface HisReport {
+  reportId: string;
+  name: string;
+  dept: string;
+  issuedAt: string;
+  status: 'ready' | 'pending';
+}
+
 export interface HisClient {
   pendingBills(certno: string): Promise<HisBill[]>;
   /** One bill by id (a doctor's in-room request names only the bill); null when the HIS has none. */
   bill(billId: string): Promise<{ bill: HisBill; paid: boolean } | null>;
   dischargeList(ward?: string): Promise<HisInpatient[]>;
   markPaid(billId: string, receipt: { setlId: string; msgid: string }): Promise<void>;
+  /** The patient's lab and exam reports, newest first as the HIS orders them. */
+  reports(certno: string): Promise<HisReport[]>;
 }
 
 export class HisError extends Error {
@@ -102,6 +113,10 @@ const DischargeAnswer = z.object({
     }),
   ),
 });
+
+const ReportsAnswer = z.array(
+  z.object({ reportId: z.string(), name: z.string(), dept: z.string(), issuedAt: z.string(), status: z.enum(['ready', 'pending']) }),
+);
 
 function toBill(b: z.infer<typeof WireBill>): HisBill {
   const items: HisFeeItem[] = b.items.map((i) => ({
@@ -174,6 +189,15 @@ export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): H
     async markPaid(billId, receipt) {
       const { status } = await post(`/his/bills/${encodeURIComponent(billId)}/paid`, receipt);
       if (status !== 200) throw new HisError(`HIS mark paid: HTTP ${status}`, status);
+    },
+
+    async reports(certno) {
+      // Like pending bills: the certno in the body, never in the URL.
+      const { status, json } = await post('/his/reports', { certno });
+      if (status !== 200) throw new HisError(`HIS reports: HTTP ${status}`, status);
+      const parsed = ReportsAnswer.safeParse(json);
+      if (!parsed.success) throw new HisError('HIS reports: unexpected shape', status);
+      return parsed.data.map((r) => ({ reportId: r.reportId, name: r.name, dept: r.dept, issuedAt: r.issuedAt, status: r.status }));
     },
   };
 }

@@ -1,7 +1,7 @@
 // The HIS simulator: pending bills by the patient's certno, and the "paid" notice the terminal sends
 // after a settlement. Its HTTP shape is this project's own (terminal/sim/README.md).
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { closeServer, listen, readBody, sendJson, trackSockets } from '../http';
@@ -32,6 +32,12 @@ const HisBillFixture = z.object({
   items: z.array(HisItemFixture).min(1),
 });
 export const HisOrdersFixture = z.object({ bills: z.array(HisBillFixture) });
+/** fixtures/his/reports.json: lab and exam reports by the patient's certno (optional file). */
+export const HisReportsFixture = z.object({
+  reports: z.array(
+    z.object({ certno: z.string(), reportId: z.string(), name: z.string(), dept: z.string(), issuedAt: z.string(), status: z.enum(['ready', 'pending']) }),
+  ),
+});
 export type HisBillFixture = z.infer<typeof HisBillFixture>;
 
 export interface HisSimulator {
@@ -48,6 +54,8 @@ const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(
 export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string }): Promise<HisSimulator> {
   const orders = HisOrdersFixture.parse(JSON.parse(readFileSync(join(opts.fixturesDir, 'his', 'orders.json'), 'utf8')));
   const paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
+  const reportsFile = join(opts.fixturesDir, 'his', 'reports.json');
+  const reports = existsSync(reportsFile) ? HisReportsFixture.parse(JSON.parse(readFileSync(reportsFile, 'utf8'))).reports : [];
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -88,6 +96,16 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
               total: fenToYuanString(b.items.reduce((sum, i) => sum + yuanToFen(i.amount), 0)),
             }));
           return sendJson(res, 200, { inpatients });
+        }
+        // The patient's lab and exam reports, newest first: what is ready to collect, what is not yet.
+        if (req.method === 'POST' && path === '/his/reports') {
+          const body = PendingRequest.safeParse(JSON.parse(await readBody(req)));
+          if (!body.success) return sendJson(res, 400, { error: 'certno required' });
+          const listed = reports
+            .filter((r) => r.certno === body.data.certno)
+            .sort((a, b) => b.issuedAt.localeCompare(a.issuedAt))
+            .map(({ certno: _certno, ...r }) => r);
+          return sendJson(res, 200, listed);
         }
         const m = /^\/his\/bills\/([^/]+)\/paid$/.exec(path);
         if (req.method === 'POST' && m) {
