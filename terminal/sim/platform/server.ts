@@ -14,6 +14,9 @@ import { loadFixtures } from './fixtures';
 import { loadDataFile, saveDataFile } from './persist';
 import { isHospitalLevel, type HospitalLevel } from './policy';
 import { PlatformState, type Ledger } from './state';
+import { MobilePayCentre, type MobilePayLedger } from './mobile-pay';
+import { MOBILE_PAY_PATHS, type MobilePayInfno } from '../../insurance/mobile-pay';
+import type { Sm2Keys } from '../../insurance/sm2';
 
 export type { Ledger } from './state';
 export type { FaultPlan, FaultRule } from './faults';
@@ -24,6 +27,11 @@ export interface PlatformSimulator {
   ledger(): Ledger;
   setFaults(plan: FaultPlan): void;
   mintEcQr(personKey: string, issuedAt?: Date): string;
+  /** 一码付: a payment code with this much (fen) behind it, and the mobile-payment centre's books. */
+  mintPayCode(balanceFen?: number): string;
+  mobilePayLedger(): MobilePayLedger;
+  /** The centre's SM2 public key, for a terminal that checks the answers' signatures. */
+  mobilePayPublicKey: KeyObject;
 }
 
 export const EC_DECODE_FAULT_INFNO = 'ecQuery';
@@ -47,6 +55,8 @@ export async function startPlatformSimulator(opts: {
   hospitalLevel?: HospitalLevel;
   /** Faults from the first request on (a per-run plan); POST /sim/faults or setFaults replace it. */
   faults?: FaultPlan;
+  /** The mobile-payment centre's app credentials and the terminal's key to check (simulator defaults when absent). */
+  mobilePay?: { appId?: string; appSecret?: string; terminalPublicKey?: Sm2Keys['pub'] };
 }): Promise<PlatformSimulator> {
   if (opts.hospitalLevel !== undefined && !isHospitalLevel(opts.hospitalLevel)) {
     throw new Error(`hospitalLevel must be 1, 2 or 3, not ${String(opts.hospitalLevel)}`);
@@ -64,6 +74,9 @@ export async function startPlatformSimulator(opts: {
   /** nonce -> issued unix seconds of every 医保码 decoded, kept until the code would be expired anyway. */
   const usedQrNonces = new Map<string, number>(saved?.usedQrNonces ?? []);
   let refSerial = 0;
+  // Orders live in memory only: a restart of the simulator forgets them (the dataFile does not keep them).
+  const mobilePay = new MobilePayCentre({ now, psnNoOfEcToken: (t) => state.psnNoOfEcToken(t), ...opts.mobilePay });
+  const mobilePayInfnoByPath = new Map(Object.entries(MOBILE_PAY_PATHS).map(([infno, path]) => [path as string, infno as MobilePayInfno]));
 
   function mintEcQr(personKey: string, issuedAt?: Date): string {
     const p = state.personByKey(personKey);
@@ -200,6 +213,16 @@ export async function startPlatformSimulator(opts: {
         const path = (req.url ?? '').split('?')[0] ?? '';
         if (req.method === 'POST' && path === '/fsi/api/rsfComIfsService/callService') return await callService(req, res);
         if (req.method === 'POST' && path === '/localcfc/api/hsecfc/localQrCodeQuery') return await decode(req, res);
+        const mobileInfno = req.method === 'POST' ? mobilePayInfnoByPath.get(path) : undefined;
+        if (mobileInfno) {
+          const body = safeJson(await readBody(req));
+          return await withFault(req, res, mobileInfno, () => mobilePay.handle(mobileInfno, body));
+        }
+        if (req.method === 'POST' && path === '/sim/pay-code') {
+          const body = z.object({ balanceFen: z.number().int().nonnegative().optional() }).safeParse(safeJson(await readBody(req)) ?? {});
+          if (!body.success) return sendJson(res, 400, { error: 'balanceFen must be whole fen' });
+          return sendJson(res, 200, { payCode: mobilePay.mintPayCode(body.data.balanceFen) });
+        }
         if (req.method === 'GET' && path === '/sim/ledger') return sendJson(res, 200, state.ledger());
         if (req.method === 'POST' && path === '/sim/faults') {
           const plan = FaultPlan.safeParse(safeJson(await readBody(req)));
@@ -227,6 +250,9 @@ export async function startPlatformSimulator(opts: {
     ledger: () => state.ledger(),
     setFaults: (plan) => faults.setPlan(FaultPlan.parse(plan)),
     mintEcQr,
+    mintPayCode: (balanceFen) => mobilePay.mintPayCode(balanceFen),
+    mobilePayLedger: () => mobilePay.ledger(),
+    mobilePayPublicKey: mobilePay.publicKey,
   };
 }
 

@@ -189,6 +189,12 @@ export class PlatformState {
     return this.fx.people.find((p) => p.ec_index_no === ecIndexNo);
   }
 
+  /** The person an unexpired e-voucher token stands for (the mobile-payment centre pays by it). */
+  psnNoOfEcToken(token: string): string | null {
+    const t = this.tokens.get(token);
+    return t && t.expiresAt > this.now().getTime() ? t.psnNo : null;
+  }
+
   issueEcToken(person: SimPerson): string {
     const token = `ECT${formatCompactTime(this.now())}${String(++this.serial).padStart(8, '0')}${person.ec_index_no.slice(-4)}`;
     this.tokens.set(token, { psnNo: person.psn_no, expiresAt: this.now().getTime() + this.fx.config.ecTokenValiditySeconds * 1000 });
