@@ -158,6 +158,8 @@ export const TerminalConfig = z.object({
           maxAgeHours: z.number().positive().default(24),
           /** How old a cached person record may be and still identify someone. */
           personCacheDays: z.number().positive().default(30),
+          /** How long an offline capture waits for a drain already running before it is refused. */
+          drainWaitMs: z.number().int().positive().default(30_000),
         })
         .prefault({}),
     })

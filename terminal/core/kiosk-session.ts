@@ -45,8 +45,11 @@ export interface KioskSessionOptions {
   usePersonalAccount: boolean;
   areaCode: string;
   journal: Journal;
-  offline: { enabled: boolean; maxPerPatientFen: number; maxTotalFen: number; maxAgeHours: number; personCacheDays: number };
-  /** Resolves when the replay queue is empty; an offline capture waits for it so it cannot race a reconnect. */
+  offline: { enabled: boolean; maxPerPatientFen: number; maxTotalFen: number; maxAgeHours: number; personCacheDays: number; drainWaitMs?: number };
+  /**
+   * True at once when no drain is running, or when the running one ends within the time; false when
+   * it does not. An offline capture waits for a running drain so it cannot race a reconnect.
+   */
   waitForDrain: (timeoutMs: number) => Promise<boolean>;
   now?: () => Date;
   onChange: (session: SessionView) => void;
@@ -188,9 +191,12 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (identified.offline) {
       const refusal = offlineRefusal(person, bill.totalFen);
       if (refusal) return fail(refusal);
-      // A reconnect may have started a drain meanwhile: the capture waits its turn behind it.
-      await options.waitForDrain(30_000);
+      // A reconnect may have started a drain meanwhile: the capture waits its turn behind it, and is
+      // refused if the drain does not end in time. While the platform is away nothing drains, so
+      // the capture does not wait at all.
+      const drained = await options.waitForDrain(options.offline.drainWaitMs ?? 30_000);
       if (gen !== generation) return;
+      if (!drained) return fail('offline-queue-draining');
       const settlementId = openVisit({ service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
       if (!settlementId) return;
       const view = options.engine.view(settlementId);

@@ -131,7 +131,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       areaCode: config.terminal.areaCode,
       journal,
       offline: config.settlement.offline,
-      waitForDrain: (ms) => replay.waitForDrain(ms),
+      waitForDrain: (ms) => replay.waitForRunningDrain(ms),
       now: options.now,
       onChange: (s: SessionView) => {
         inRoomRequests?.onSession(s);

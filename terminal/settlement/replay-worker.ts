@@ -35,6 +35,8 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
   let stopped = true;
   let state: ReplayState = { queuedVisits: 0, draining: false, lastRunAt: null, lastProbeOk: null };
   let drainWaiters: Array<() => void> = [];
+  /** Told when a drain run ends, whether the queue emptied or the platform went away again. */
+  let runEndWaiters: Array<() => void> = [];
 
   function publish(next: Partial<ReplayState>): void {
     const merged = { ...state, ...next };
@@ -72,11 +74,20 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
         if (!options.online()) return;
       }
     });
-    await Promise.all(workers);
-    await notifyHis(force);
-    visits = options.engine.visitsWithQueuedCalls();
-    publish({ queuedVisits: visits.length });
-    if (visits.length === 0) settleDrained();
+    try {
+      await Promise.all(workers);
+      await notifyHis(force);
+    } finally {
+      visits = options.engine.visitsWithQueuedCalls();
+      publish({ queuedVisits: visits.length });
+      if (visits.length === 0) settleDrained();
+      // A run that left visits queued (the platform went away again) is not draining any more:
+      // an offline capture must not wait on a flag nothing will clear.
+      else publish({ draining: false });
+      const waiters = runEndWaiters;
+      runEndWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 
   function settleDrained(): void {
@@ -131,6 +142,25 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
           resolve(true);
         };
         drainWaiters.push(done);
+      });
+    },
+    /**
+     * For an offline capture: true at once when no drain is running (the platform is away, so
+     * nothing is replaying and nothing can race), true when a running drain ends within the time,
+     * false when it does not: the capture must then be refused, not slipped in beside the drain.
+     */
+    waitForRunningDrain(timeoutMs: number): Promise<boolean> {
+      if (!state.draining) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const t = setTimeout(() => {
+          runEndWaiters = runEndWaiters.filter((w) => w !== done);
+          resolve(false);
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(t);
+          resolve(true);
+        };
+        runEndWaiters.push(done);
       });
     },
     state: (): ReplayState => state,

@@ -80,6 +80,10 @@ const errorTexts = {
     zh: '没有找到这笔待结费用，可能已经结清。请刷新列表后重试。',
     en: 'This bill could not be found; it may be paid already. Refresh the list and try again.',
   },
+  'offline-queue-draining': {
+    zh: '医保系统刚恢复连接，正在处理之前的缴费。请稍等一两分钟后重新扫码或刷卡。',
+    en: 'The insurance system has just come back and is finishing earlier payments. Please wait a minute or two, then scan or present your card again.',
+  },
   'bill-already-paid': {
     zh: '这笔费用已经结算过了，不会重复扣费。如有疑问，请到人工窗口查询。',
     en: 'This bill has already been paid, and you will not be charged again. Ask at the service desk if anything is unclear.',
