@@ -37,11 +37,16 @@ describe('record', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    let markReady: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+      if (stderr.includes('"recording"')) markReady();
+    });
     const exited = once(child, 'exit');
     try {
-      // tsx needs a moment to start; the recorder opens the port before anything is played.
-      await sleep(1200);
+      // Played only once the recorder says its port is open: a fixed sleep lost the race under load.
+      await Promise.race([ready, exited.then(() => assert.fail(`recorder exited before it was ready: ${stderr}`))]);
       await playRecordingToPort(pair.devicePath, played, { baudRate: 115200 });
       await exited;
     } finally {

@@ -57,6 +57,8 @@ export interface RecordOptions {
   signal?: AbortSignal;
   /** Counts only (scans, cards, errors), for a progress line. */
   onProgress?: (counts: Record<string, number>) => void;
+  /** Called once the device is open: from then on what it sends is recorded. */
+  onReady?: () => void;
 }
 
 /** Records for `seconds` (or until the signal); returns the chunks in time order. */
@@ -81,6 +83,7 @@ export async function recordDevice(opts: RecordOptions): Promise<HexChunk[]> {
     if (h.state === 'error') count('device-error');
   });
   await device.start();
+  opts.onReady?.();
   try {
     await delay(opts.seconds * 1000, opts.signal);
   } finally {
@@ -123,6 +126,8 @@ async function main(): Promise<void> {
     seconds,
     signal: stop.signal,
     onProgress: (counts) => console.error(JSON.stringify(counts)),
+    // Hospital IT (and the test) wait for this before scanning: bytes sent earlier are not recorded.
+    onReady: () => console.error(JSON.stringify({ recording: values.serial, seconds })),
   });
   const text = formatRecording(chunks, `Recorded from ${device} on ${values.serial} at ${baudRate} baud, ${new Date().toISOString()}.`);
   if (values.out) {
