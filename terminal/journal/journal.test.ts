@@ -47,6 +47,23 @@ describe('settlement journal', () => {
     again.close();
   });
 
+  it('keeps an enrolled face sealed under the ID number\'s HMAC, and forgets it on request', () => {
+    const journal = open();
+    const embedding = Float32Array.from({ length: 128 }, (_, i) => Math.sin(i) / 8);
+    journal.enrolFace(ID_NUMBER, embedding);
+    journal.close();
+    const raw = new Database(join(dataDir, 'journal.sqlite'));
+    const row = raw.prepare('SELECT key, sealed FROM face_enrolments').get() as { key: string; sealed: Buffer };
+    raw.close();
+    assert.ok(!row.key.includes(ID_NUMBER) && !row.sealed.toString('latin1').includes('0.12'), 'neither the ID number nor the numbers in the clear');
+    const again = open();
+    assert.deepEqual(Array.from(again.enrolledFace(ID_NUMBER)!.embedding), Array.from(embedding));
+    assert.equal(again.enrolledFace('110101199003074526'), null);
+    assert.equal(again.forgetFace(ID_NUMBER), true);
+    assert.equal(again.enrolledFace(ID_NUMBER), null);
+    again.close();
+  });
+
   it('refuses a database from a newer terminal', () => {
     open().close();
     const db = new Database(join(dataDir, 'journal.sqlite'));

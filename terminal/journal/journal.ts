@@ -399,6 +399,26 @@ export function openJournal(options: JournalOptions) {
       stmt.metaSet.run(key, value);
     },
 
+    /** A face reference the patient consented to (an embedding: no image), sealed under the journal key. */
+    enrolFace(idNo: string, embedding: Float32Array): void {
+      const sealed = sealer.seal(JSON.stringify(Array.from(embedding)));
+      db.prepare('INSERT INTO face_enrolments (key, sealed, enrolled_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET sealed = excluded.sealed, enrolled_at = excluded.enrolled_at').run(
+        sealer.tag(idNo),
+        sealed,
+        nowIso(),
+      );
+    },
+
+    enrolledFace(idNo: string): { embedding: Float32Array; enrolledAt: string } | null {
+      const row = db.prepare<[string], { sealed: Buffer; enrolled_at: string }>('SELECT sealed, enrolled_at FROM face_enrolments WHERE key = ?').get(sealer.tag(idNo));
+      return row ? { embedding: Float32Array.from(JSON.parse(sealer.open(row.sealed)) as number[]), enrolledAt: row.enrolled_at } : null;
+    },
+
+    /** Consent withdrawn: the reference is gone, not flagged. */
+    forgetFace(idNo: string): boolean {
+      return db.prepare('DELETE FROM face_enrolments WHERE key = ?').run(sealer.tag(idNo)).changes > 0;
+    },
+
     /** Remembers who a verified person is, so a card can identify them while the platform is away. */
     cachePerson(idNo: string, person: unknown): void {
       db.prepare('INSERT INTO person_cache (key, sealed, cached_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET sealed = excluded.sealed, cached_at = excluded.cached_at').run(

@@ -100,4 +100,13 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX face_audits_at ON face_audits(at);
   `,
+  // 5: faces a patient chose to pay with (刷脸): one reference embedding a person, sealed, keyed by
+  // the HMAC of the ID number like person_cache. Removed when the patient withdraws consent.
+  `
+  CREATE TABLE face_enrolments (
+    key          TEXT PRIMARY KEY,
+    sealed       BLOB NOT NULL,
+    enrolled_at  TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
