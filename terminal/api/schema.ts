@@ -71,6 +71,8 @@ export const SessionStep = z.enum([
   'receipt',
   'pending',
   'error',
+  /** 查询: the identified patient's past payments on this terminal and their reports. */
+  'history',
 ]);
 export type SessionStep = z.infer<typeof SessionStep>;
 
@@ -95,6 +97,46 @@ export const DirectedPayment = z.object({
 });
 export type DirectedPayment = z.infer<typeof DirectedPayment>;
 
+/** One past visit of the identified patient on this terminal: money and status, never an ID number. */
+export const HistoryVisit = z.object({
+  settlementId: z.string(),
+  service: z.string(),
+  /** When it settled, or when it was taken if it has not. */
+  at: z.string(),
+  totalFen: Fen.nullable(),
+  /** What the insurance funds paid; null while the split is not known yet. */
+  fundFen: Fen.nullable(),
+  /** Personal and family account. */
+  accountFen: Fen.nullable(),
+  cashFen: Fen.nullable(),
+  status: z.enum(['settled', 'pending', 'cancelled']),
+  /** The platform's setl_id, or the pending slip's number. */
+  reference: z.string().nullable(),
+  /** A settled visit's receipt can be printed again. */
+  printable: z.boolean(),
+});
+export type HistoryVisit = z.infer<typeof HistoryVisit>;
+
+/** A lab or exam report as the HIS lists it for the patient. */
+export const HistoryReport = z.object({
+  reportId: z.string(),
+  name: z.string(),
+  dept: z.string(),
+  issuedAt: z.string(),
+  status: z.enum(['ready', 'pending']),
+});
+export type HistoryReport = z.infer<typeof HistoryReport>;
+
+export const HistoryView = z.object({
+  /** Newest first. */
+  visits: z.array(HistoryVisit),
+  /** Null when the HIS could not be asked. */
+  reports: z.array(HistoryReport).nullable(),
+  /** The visit whose receipt was last sent to the printer in this pass. */
+  printedId: z.string().nullable(),
+});
+export type HistoryView = z.infer<typeof HistoryView>;
+
 export const SessionView = z.object({
   /** Grows with every change, so a host that may deliver views out of order (IPC) lets the UI drop stale ones. */
   revision: z.number().int().nonnegative(),
@@ -109,6 +151,10 @@ export const SessionView = z.object({
   pending: z.object({ slipNo: z.string().min(4).max(16), capturedAt: z.string() }).nullable(),
   error: UserError.nullable(),
   directed: DirectedPayment.nullable(),
+  /** Set from `history.begin`: the patient identifies to see past payments (empty until identified). */
+  history: HistoryView.nullable().optional(),
+  /** A problem on the identify step the patient can fix there (a card read that failed): the screen stays. */
+  notice: UserError.nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -119,6 +165,8 @@ export const DeviceHealth = z.object({
   lastDataAt: z.string().nullable(),
   errorCount: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
+  /** Card readers: whether a card is on or in the reader now. */
+  cardPresent: z.boolean().optional(),
 });
 export type DeviceHealth = z.infer<typeof DeviceHealth>;
 
@@ -210,6 +258,9 @@ export const Command = z.discriminatedUnion('type', [
   // Bedside (staff, same PIN): the ward's inpatients awaiting discharge, then one of them chosen.
   z.object({ type: z.literal('bedside.list'), pin: Pin, ward: z.string().min(1).max(20).optional() }),
   z.object({ type: z.literal('bedside.begin'), pin: Pin, billId: z.string().min(1).max(40) }),
+  // 查询: past payments and reports after the patient identifies; a past receipt printed again.
+  z.object({ type: z.literal('history.begin') }),
+  z.object({ type: z.literal('history.print'), settlementId: z.string().min(1).max(64) }),
 ]);
 export type Command = z.infer<typeof Command>;
 

@@ -1,7 +1,7 @@
 // Opens the configured devices through the drivers' manager and turns their events into terminal
 // input. A device that fails never blocks the others or the start: it shows as 'error' in status and
 // keeps reconnecting.
-import type { DeviceHealth, SessionView } from '../api/schema';
+import type { DeviceHealth, Receipt, SessionView } from '../api/schema';
 import { receiptItems } from './receipt-print';
 import type { TerminalConfig } from '../config/config';
 import { createDeviceManager, type ManagedScan } from '../../drivers/manager';
@@ -17,6 +17,8 @@ export interface RunningDevices {
   identifyStepReached(): void;
   /** Every session change: a receipt step prints its slip once, in the background. */
   sessionChanged(session: SessionView): void;
+  /** Prints one receipt now (a reprint asked for from 查询); resolves when the printer took it or refused. */
+  printReceipt(receipt: Receipt): Promise<{ ok: true } | { ok: false; reason: string }>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export async function startDevices(opts: {
   onIdCard?: (info: IdCardInfo) => void;
   /** A social security card read whole; same care as an ID card. */
   onSsCard?: (card: SocialSecurityCard) => void;
+  /** A card read that failed (pulled out mid-read, bad data, no answer): the patient can try again. */
+  onCardError?: (reason: 'card-removed' | 'bad-data' | 'timeout') => void;
   onHealth: () => void;
 }): Promise<RunningDevices> {
   const patterns = opts.config.scanPatterns;
@@ -43,10 +47,19 @@ export async function startDevices(opts: {
   manager.onScan(opts.onScan);
   manager.onIdCard((event) => {
     if (event.type === 'card') opts.onIdCard?.(event.info);
+    if (event.type === 'read-error') opts.onCardError?.(event.code);
   });
-  // Insert/remove and read errors only change health; a patient is identified by a whole read.
+  // A patient is identified by a whole read; insert/remove show on the identify screen, a failed
+  // read tells the patient what to do.
+  const cardsIn = new Set<string>();
   manager.onCard((event) => {
     if (event.type === 'card') opts.onSsCard?.(event.card);
+    if (event.type === 'read-error') opts.onCardError?.(event.code);
+    if (event.type === 'card-inserted' || event.type === 'card-removed') {
+      if (event.type === 'card-inserted') cardsIn.add(event.deviceId);
+      else cardsIn.delete(event.deviceId);
+      opts.onHealth();
+    }
   });
   manager.onHealth(() => opts.onHealth());
   await manager.start();
@@ -54,7 +67,7 @@ export async function startDevices(opts: {
   let lastPrinted: string | null = null;
   const hasPrinter = opts.config.devices.some((d) => (d as { kind?: unknown }).kind === 'printer');
   return {
-    health: () => manager.health(),
+    health: () => manager.health().map((h) => (h.kind === 'card-reader' ? { ...h, cardPresent: cardsIn.has(h.id) } : h)),
     classify,
     identifyStepReached: () => manager.identifyStepReached(),
     sessionChanged(session) {
@@ -69,6 +82,15 @@ export async function startDevices(opts: {
         },
         (error: unknown) => console.error(`receipt not printed: ${error instanceof Error ? error.message : String(error)}`),
       );
+    },
+    async printReceipt(receipt) {
+      if (!hasPrinter) return { ok: false, reason: 'no printer configured' };
+      try {
+        const result = await manager.print(receiptItems(receipt, { hospitalName: opts.config.terminal.institutionName }));
+        return result.ok ? { ok: true } : { ok: false, reason: result.reason };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      }
     },
     stop: () => manager.stop(),
   };

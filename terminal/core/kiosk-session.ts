@@ -10,6 +10,7 @@ import { openStates } from '../settlement/states';
 import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from './user-errors';
+import { loadHistory } from './history';
 
 export const idleSession = (): SessionView => ({
   revision: 0,
@@ -163,11 +164,25 @@ export function createKioskSession(options: KioskSessionOptions) {
     }
   }
 
+  /** 查询: the person identified, their past visits here and their reports; no bill is touched. */
+  async function identifyForHistory(identify: () => Promise<IdentifyResult>): Promise<void> {
+    const gen = generation;
+    set({ step: 'identifying', error: null, notice: null });
+    const identified = await identify();
+    if (gen !== generation) return;
+    if (identified.kind === 'unreachable') return fail('platform-unreachable');
+    if (identified.kind === 'refused') return fail(identified.code);
+    const history = await loadHistory({ journal: options.journal, his: options.his }, identified.person);
+    if (gen !== generation) return;
+    set({ step: 'history', patient: patientView(identified.person), history });
+  }
+
   async function identifyAndLoad(identify: () => Promise<IdentifyResult>): Promise<void> {
+    if (session.history && session.step === 'identify') return identifyForHistory(identify);
     const gen = generation;
     const service = session.service;
     if (session.step !== 'identify' || !service) return;
-    set({ step: 'identifying', error: null });
+    set({ step: 'identifying', error: null, notice: null });
     const identified = await identify();
     if (gen !== generation) return;
     if (identified.kind === 'unreachable') return fail('platform-unreachable');
@@ -240,6 +255,25 @@ export function createKioskSession(options: KioskSessionOptions) {
       directedCertnoSha256 = certnoSha256 ?? null;
       publish({ ...idleSession(), step: 'identify', service, directed });
       options.onIdentifyStep?.();
+    },
+
+    /** 查询: the patient identifies, then sees their past payments here and their reports. */
+    beginHistory(): void {
+      generation++;
+      directedCertnoSha256 = null;
+      publish({ ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });
+      options.onIdentifyStep?.();
+    },
+
+    /** A past receipt went to the printer: the list says so. */
+    historyPrinted(settlementId: string): void {
+      if (session.step === 'history' && session.history) set({ history: { ...session.history, printedId: settlementId } });
+    },
+
+    /** A card read failed on the reader: the identify screen says what to do, and the next read counts. */
+    cardReadFailed(reason: 'card-removed' | 'bad-data' | 'timeout'): void {
+      if (session.step !== 'identify') return;
+      set({ notice: userError(reason === 'card-removed' ? 'card-removed' : 'card-unreadable') });
     },
 
     /** A scan or typed credential; only the identify step listens. */

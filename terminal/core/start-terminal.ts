@@ -24,6 +24,7 @@ import { userError } from './user-errors';
 import { createInRoomRequests, type InRoomRequests } from '../his/in-room-requests';
 import { startInRoomServer } from '../his/in-room-server';
 import { maskName } from '../identity/resolve';
+import { reprintReceipt } from './history';
 
 export interface StartOptions {
   config: TerminalConfig;
@@ -150,6 +151,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onScan: (scan) => void session.credential(scan.text, scan.kind),
       onIdCard: (card) => void session.idCard({ idNo: card.idNumber, name: card.name }),
       onSsCard: (card) => void session.ssCard({ cardNo: card.cardNumber, cardSn: card.cardSerial, idNo: card.idNumber, name: card.name }),
+      onCardError: (reason) => session.cardReadFailed(reason),
       onHealth: emitStatus,
     });
     stops.push(() => devices?.stop());
@@ -276,6 +278,21 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
           case 'bedside.list':
           case 'bedside.begin':
             return executeBedside(command);
+          case 'history.begin':
+            session.beginHistory();
+            return ok();
+          case 'history.print': {
+            const refused = await reprintReceipt(
+              {
+                journal,
+                current: session.current,
+                print: (receipt) => devices?.printReceipt(receipt) ?? Promise.resolve({ ok: false, reason: 'devices not started' }),
+                printed: session.historyPrinted,
+              },
+              command.settlementId,
+            );
+            return refused ? { ok: false, error: userError(refused) } : ok();
+          }
           default:
             return executeAdmin(command);
         }

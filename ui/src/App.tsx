@@ -23,6 +23,7 @@ import { Confirm } from './screens/Confirm';
 import { Receipt } from './screens/Receipt';
 import { Pending } from './screens/Pending';
 import { ErrorScreen } from './screens/ErrorScreen';
+import { History } from './screens/History';
 import { AdminMode } from './admin/AdminMode';
 import { BedsideMode } from './bedside/BedsideMode';
 
@@ -37,6 +38,7 @@ const screens: Record<SessionStep, ComponentType<ScreenProps>> = {
   receipt: Receipt,
   pending: Pending,
   error: ErrorScreen,
+  history: History,
 };
 
 export function App({ client }: { client: TerminalClient }) {

@@ -98,6 +98,18 @@ const errorTexts = {
     zh: '终端拒绝了这个操作，请刷新后查看该业务的状态。',
     en: 'The terminal refused this action. Refresh and check the state of the visit.',
   },
+  'card-removed': {
+    zh: '卡片拿开得太早，没有读完。请把卡重新放好，听到提示音前不要移动。',
+    en: 'The card was taken away before it was read. Put it back on the reader and keep it still until you hear the beep.',
+  },
+  'card-unreadable': {
+    zh: '没有读出这张卡。请把卡拿起来擦一擦，再平放到读卡区；仍不行可改用医保码，或到人工窗口办理。',
+    en: 'This card could not be read. Lift it, wipe it and lay it flat on the reader again; if that does not work, use your insurance code or go to the service desk.',
+  },
+  'printer-unavailable': {
+    zh: '打印机暂时不能打印，没有打出凭证。请到人工窗口补打。',
+    en: 'The printer cannot print right now, so nothing was printed. Please ask at the service desk for a copy.',
+  },
   internal: {
     zh: '机器出了点问题，请到人工窗口办理。',
     en: 'Something went wrong with this machine. Please go to the service desk.',

@@ -26,6 +26,9 @@ export function Attract({ t, busy, run }: ScreenProps) {
             {t(s.label)}
           </button>
         ))}
+        <button type="button" className="service other" data-testid="service-history" disabled={busy} onClick={() => run({ type: 'history.begin' })}>
+          {t('serviceHistory')}
+        </button>
       </div>
     </section>
   );

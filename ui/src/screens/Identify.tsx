@@ -8,6 +8,8 @@ import { createWedgeCapture } from '../wedge';
 import type { ScreenProps } from './props';
 import { DirectedSummary } from './DirectedSummary';
 import { PayLinkQr } from '../PayLinkQr';
+import { CredentialList } from './CredentialList';
+import { errorText } from '../error-text';
 
 const scannerText: Record<DeviceHealth['state'] | 'missing', TextKey> = {
   ready: 'scannerReady',
@@ -22,7 +24,7 @@ function scannerState(status: TerminalStatus | null): DeviceHealth['state'] | 'm
   return scanner?.state ?? 'missing';
 }
 
-export function Identify({ session, status, t, busy, run }: ScreenProps) {
+export function Identify({ session, status, t, lang, elderly, busy, run }: ScreenProps) {
   const [showLink, setShowLink] = useState(false);
   useEffect(() => {
     const capture = createWedgeCapture((text) => run({ type: 'credential.text', text }));
@@ -41,6 +43,13 @@ export function Identify({ session, status, t, busy, run }: ScreenProps) {
       {t(scannerText[scanner])}
     </p>
   );
+  // A card read that failed: what happened and what to do, first on the screen; the next read counts.
+  const notice = session.notice ? (
+    <div className="card-notice" role="alert" data-testid="card-notice" data-code={session.notice.code}>
+      <h2>{t('cardProblemTitle')}</h2>
+      <p>{errorText(lang, session.notice)}</p>
+    </div>
+  ) : null;
   const cancel = (
     <button type="button" className="secondary" data-testid="cancel" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
       {t('cancel')}
@@ -51,6 +60,7 @@ export function Identify({ session, status, t, busy, run }: ScreenProps) {
     return (
       <section className="screen identify directed" data-testid="screen-identify" data-directed={directed.origin}>
         <h1>{t(directed.origin === 'bedside' ? 'directedBedsideTitle' : 'directedInRoomTitle')}</h1>
+        {notice}
         <DirectedSummary directed={directed} t={t} withAmount />
         <h2 className="prompt">{t('directedPrompt')}</h2>
         {hasCardReader && <p className="hint">{t('directedPromptCard')}</p>}
@@ -75,11 +85,12 @@ export function Identify({ session, status, t, busy, run }: ScreenProps) {
   }
 
   return (
-    <section className="screen identify" data-testid="screen-identify">
-      <h1>{t('identifyPrompt')}</h1>
-      <div className="scan-target" aria-hidden="true" />
-      <p className="hint">{t('identifyHint')}</p>
-      {scannerLine}
+    <section className="screen identify" data-testid="screen-identify" data-history={String(Boolean(session.history))}>
+      <h1>{t(session.history ? 'historyIdentifyTitle' : 'identifyPrompt')}</h1>
+      {notice}
+      {!elderly && <div className="scan-target" aria-hidden="true" />}
+      {session.history ? <p className="hint">{t('historyIdentifyHint')}</p> : !elderly && <p className="hint">{t('identifyHint')}</p>}
+      <CredentialList status={status} t={t} elderly={elderly} />
       <div className="actions">{cancel}</div>
     </section>
   );

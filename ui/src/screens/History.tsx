@@ -1,0 +1,140 @@
+// 查询: the identified patient's past payments on this kiosk (when, what, the bill, what insurance
+// paid, what they paid, settled / pending / cancelled), a reprint of any settled receipt, and their
+// lab and exam reports from the hospital. Elderly mode: the way out first, fewer columns and rows.
+import type { HistoryVisit } from '../../../terminal/api/schema';
+import { fill, type TextKey } from '../i18n';
+import { formatFen } from '../money';
+import { formatLocalTime } from '../local-time';
+import type { ScreenProps } from './props';
+import { PatientLine } from './PatientLine';
+
+const statusText: Record<HistoryVisit['status'], TextKey> = {
+  settled: 'historySettled',
+  pending: 'historyPending',
+  cancelled: 'historyCancelled',
+};
+
+const serviceText: Record<string, TextKey> = {
+  outpatient: 'historyOutpatient',
+  registration: 'historyRegistration',
+  discharge: 'historyDischarge',
+};
+
+/** Rows an elderly patient sees: the latest few, large. */
+const ELDERLY_ROWS = 3;
+
+/** What the patient paid themselves: personal and family account plus cash. */
+function youPaid(visit: HistoryVisit): number | null {
+  return visit.accountFen === null || visit.cashFen === null ? null : visit.accountFen + visit.cashFen;
+}
+
+/** HIS times come as local "yyyy-MM-dd HH:mm:ss" text; shown as they are, minus the seconds. */
+function hisTime(text: string): string {
+  return text.replace(/:\d\d$/, '');
+}
+
+export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
+  const history = session.history;
+  const visits = history?.visits ?? [];
+  const shownVisits = elderly ? visits.slice(0, ELDERLY_ROWS) : visits;
+  const reports = history?.reports ?? null;
+  const amount = (fen: number | null, status: HistoryVisit['status']) => (status === 'cancelled' ? t('historyNotPaid') : fen === null ? '—' : formatFen(fen));
+
+  const done = (
+    <div className="actions">
+      <button type="button" className="primary" data-testid="back-to-start" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
+        {t('done')}
+      </button>
+    </div>
+  );
+
+  return (
+    <section className="screen history" data-testid="screen-history">
+      <h1>{t('historyTitle')}</h1>
+      <PatientLine session={session} t={t} />
+      {elderly && done}
+      {visits.length === 0 ? (
+        <p className="body" data-testid="history-empty">{t('historyEmpty')}</p>
+      ) : (
+        <table className="bill history-table" data-testid="history-visits">
+          <thead>
+            <tr>
+              <th scope="col">{t('historyDate')}</th>
+              <th scope="col">{t('historyService')}</th>
+              <th scope="col" className="num">{t('historyTotal')}</th>
+              {!elderly && <th scope="col" className="num">{t('historyInsurance')}</th>}
+              <th scope="col" className="num">{t('historyYouPaid')}</th>
+              <th scope="col">{t('historyStatus')}</th>
+              <th scope="col"><span className="visually-hidden">{t('historyPrint')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {shownVisits.map((v) => {
+              const date = formatLocalTime(v.at, lang);
+              const printed = history?.printedId === v.settlementId;
+              return (
+                <tr key={v.settlementId} data-testid="history-visit" data-settlement-id={v.settlementId} data-status={v.status}>
+                  <td data-testid="history-date">{date}</td>
+                  <td>{serviceText[v.service] ? t(serviceText[v.service] as TextKey) : v.service}</td>
+                  <td className="num" data-testid="history-total">{v.totalFen === null ? '—' : formatFen(v.totalFen)}</td>
+                  {!elderly && <td className="num" data-testid="history-insurance">{amount(v.fundFen, v.status)}</td>}
+                  <td className="num" data-testid="history-you-paid">{amount(youPaid(v), v.status)}</td>
+                  <td data-testid="history-status" className={`status-${v.status}`}>{t(statusText[v.status])}</td>
+                  <td>
+                    {v.printable && (
+                      <button
+                        type="button"
+                        className="print"
+                        data-testid="history-print"
+                        aria-label={fill(t('historyPrintLabel'), { date })}
+                        disabled={busy}
+                        onClick={() => run({ type: 'history.print', settlementId: v.settlementId })}
+                      >
+                        {t('historyPrint')}
+                      </button>
+                    )}
+                    {printed && (
+                      <p className="printed" role="status" data-testid="history-printed">
+                        {t('historyPrinted')}
+                      </p>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {visits.length > shownVisits.length && <p className="hint">{fill(t('historyMore'), { count: visits.length - shownVisits.length })}</p>}
+
+      <h2>{t('reportsTitle')}</h2>
+      {reports === null ? (
+        <p className="body" data-testid="reports-unavailable">{t('reportsUnavailable')}</p>
+      ) : reports.length === 0 ? (
+        <p className="body" data-testid="reports-empty">{t('reportsEmpty')}</p>
+      ) : (
+        <table className="bill reports-table" data-testid="reports">
+          <thead>
+            <tr>
+              <th scope="col">{t('reportName')}</th>
+              {!elderly && <th scope="col">{t('reportDept')}</th>}
+              {!elderly && <th scope="col">{t('reportIssued')}</th>}
+              <th scope="col">{t('historyStatus')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(elderly ? reports.slice(0, ELDERLY_ROWS) : reports).map((r) => (
+              <tr key={r.reportId} data-testid="report" data-status={r.status}>
+                <td>{r.name}</td>
+                {!elderly && <td>{r.dept}</td>}
+                {!elderly && <td>{hisTime(r.issuedAt)}</td>}
+                <td className={`status-${r.status}`}>{t(r.status === 'ready' ? 'reportReady' : 'reportPending')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!elderly && done}
+    </section>
+  );
+}
