@@ -96,6 +96,7 @@ async function queryPerson(
       gender: baseinfo.gend === '1' ? 'male' : baseinfo.gend === '2' ? 'female' : 'unknown',
       birthday: baseinfo.brdy,
       balanceFen: yuanToFen(active.balc),
+      familyPayers: (parsed.data.acct_mulaid_psns ?? []).map((x) => ({ psnNo: x.psn_no, maskedName: maskName(x.psn_name) })),
   };
   options.journal.cachePerson(person.idNo, person);
   return { kind: 'ok', person };

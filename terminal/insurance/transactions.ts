@@ -50,6 +50,8 @@ export const tx1101 = {
       z.looseObject({ balc: WireYuan, insutype: str, psn_type: str, psn_insu_stas: str, psn_insu_date: optStr, paus_insu_date: optStr, cvlserv_flag: optStr, insuplc_admdvs: str, emp_name: optStr }),
     ),
     idetinfo: z.array(z.looseObject({ psn_idet_type: str, psn_type_lv: optStr, memo: optStr, begntime: str, endtime: optStr })),
+    /** 家庭共济: relatives whose account may pay this person's self-paid part (the simulator's node; absent elsewhere). */
+    acct_mulaid_psns: z.array(z.looseObject({ psn_no: str, psn_name: str })).nullish(),
   }),
 };
 
@@ -122,6 +124,8 @@ const SettleData = z.object({
   acct_used_flag: Flag,
   insutype: req,
   invono: optStr,
+  /** 家庭共济: the bound relative whose personal account pays the self-paid part (simulator's name; see README). */
+  acct_mulaid_psn_no: optStr,
   fulamt_ownpay_amt: optYuan,
   overlmt_selfpay: optYuan,
   preselfpay_amt: optYuan,
@@ -311,6 +315,7 @@ const InpatientSettleData = z.object({
   acct_used_flag: Flag,
   mid_setl_flag: Flag,
   invono: optStr,
+  acct_mulaid_psn_no: optStr,
   fulamt_ownpay_amt: optYuan,
   overlmt_selfpay: optYuan,
   preselfpay_amt: optYuan,

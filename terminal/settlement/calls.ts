@@ -19,6 +19,8 @@ export interface VisitPerson {
   gender: 'male' | 'female' | 'unknown';
   birthday: string;
   balanceFen: number | null;
+  /** 家庭共济: relatives whose personal account may pay this person's self-paid part (1101), names masked. */
+  familyPayers?: Array<{ psnNo: string; maskedName: string }>;
 }
 
 export interface VisitContext {
@@ -27,6 +29,8 @@ export interface VisitContext {
   /** The terminal's own batch number for this bill's fee lines (chrg_bchno). */
   chargeBatchNo: string;
   usePersonalAccount: boolean;
+  /** 家庭共济: the bound relative whose account pays what is left after the patient's own; null for none. */
+  familyPayerPsnNo?: string | null;
   /** Captured offline: the patient agreed to the bill, the split is settled when the platform is back. */
   deferred?: boolean;
   operator: { deptCode: string; deptName: string; drCode: string; drName: string };
@@ -145,6 +149,7 @@ function inpatientSettlementInput(ctx: VisitContext, mdtrtId: string) {
       insutype: ctx.person.insutype,
       acct_used_flag: ctx.usePersonalAccount ? '1' : '0',
       mid_setl_flag: '0',
+      ...familyPayerField(ctx),
     },
   };
 }
@@ -209,8 +214,14 @@ function settlementInput(ctx: VisitContext, mdtrtId: string) {
       chrg_bchno: ctx.chargeBatchNo,
       acct_used_flag: ctx.usePersonalAccount ? '1' : '0',
       insutype: ctx.person.insutype,
+      ...familyPayerField(ctx),
     },
   };
+}
+
+/** Only sent when a relative pays: a platform that knows no 共济 field never sees it. */
+function familyPayerField(ctx: VisitContext): { acct_mulaid_psn_no?: string } {
+  return ctx.familyPayerPsnNo ? { acct_mulaid_psn_no: ctx.familyPayerPsnNo } : {};
 }
 
 export function preSettleCall(ctx: VisitContext, mdtrtId: string): NewCall {

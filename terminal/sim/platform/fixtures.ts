@@ -91,6 +91,8 @@ const Config = z.object({
 export interface SimFixtures {
   config: z.infer<typeof Config>;
   people: SimPerson[];
+  /** 家庭共济: each payer's personal account may pay the self-paid part of these relatives (psn_no). */
+  familyBindings: Array<{ payer: string; relatives: string[] }>;
   policies: Map<string, PoolPolicy & { name: string }>;
   /** insuplc_admdvs -> insutype -> policy: the insured area's own rules for 异地 patients. */
   areaPolicies: Map<string, Map<string, PoolPolicy & { name: string }>>;
@@ -103,7 +105,13 @@ function readJson(dir: string, file: string): unknown {
 
 export function loadFixtures(fixturesDir: string): SimFixtures {
   const config = Config.parse(readJson(fixturesDir, 'config.json'));
-  const people = z.object({ people: z.array(Person) }).parse(readJson(fixturesDir, 'people.json')).people;
+  const { people, familyBindings } = z
+    .object({ people: z.array(Person), familyBindings: z.array(z.object({ payer: z.string(), relatives: z.array(z.string()) })).default([]) })
+    .parse(readJson(fixturesDir, 'people.json'));
+  const known = new Set(people.map((p) => p.psn_no));
+  for (const b of familyBindings) {
+    for (const psnNo of [b.payer, ...b.relatives]) if (!known.has(psnNo)) throw new Error(`familyBindings names psn_no ${psnNo}, who is not in people.json`);
+  }
   const raw = z
     .object({
       insutypes: z.record(z.string(), Policy),
@@ -132,7 +140,7 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
     if (!policies.has(p.insutype)) throw new Error(`person ${p.key} has insutype ${p.insutype} without a policy`);
     if (!validCertno(p.certno)) throw new Error(`person ${p.key} has a certno with a bad GB11643 check digit`);
   }
-  return { config, people, policies, areaPolicies, catalogue: new Map(Object.entries(raw.catalogue)) };
+  return { config, people, familyBindings, policies, areaPolicies, catalogue: new Map(Object.entries(raw.catalogue)) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { fenToYuan, fenToYuanString, yuanToFen } from '../../insurance/money';
 import { formatCompactTime, formatWireTime } from '../../insurance/msgid';
 import { transactionSchemas } from '../../insurance/transactions';
 import { policyFor, type SimFixtures, type SimPerson } from './fixtures';
+import { familyIndex, withMutualAid } from './family';
 import { addYearToDate, classifyLine, emptyYearToDate, settingOf, splitBill, type HospitalLevel, type ItemClass, type LineSplit, type Split, type YearToDate } from './policy';
 
 export interface HandlerResult {
@@ -66,6 +67,8 @@ export interface Settlement {
   /** 中途结算 (mid_setl_flag 1): does not close the stay, so the discharge may still be undone. */
   midSetl: boolean;
   split: Split;
+  /** 家庭共济: the relative whose account paid split.acctMulaidPayFen (absent when none did). */
+  mulaidPsnNo?: string | null;
   status: 'settled' | 'cancelled' | 'reversed';
   cancelSetlId: string | null;
 }
@@ -116,6 +119,8 @@ export class PlatformState {
   /** What each processed msgid did, so 2601 can undo it. */
   private effects = new Map<string, Effect>();
   private serial = 0;
+  /** patient psn_no -> relatives whose personal account may pay for them (家庭共济). */
+  private family: Map<string, string[]>;
   private year: number;
   private hospitalLevel: HospitalLevel;
 
@@ -123,6 +128,7 @@ export class PlatformState {
     this.year = now().getFullYear();
     // Tertiary by default: the fixtures' figures without levels are a 三级 hospital's.
     this.hospitalLevel = opts.hospitalLevel ?? 3;
+    this.family = familyIndex(fx.familyBindings);
     for (const p of fx.people) this.accounts.set(p.psn_no, { balanceFen: p.balc, ytd: emptyYearToDate() });
     if (opts.snapshot) this.restore(opts.snapshot);
     this.rollYear();
@@ -303,6 +309,8 @@ export class PlatformState {
           },
         ],
         idetinfo: p.idetinfo,
+        // 家庭共济: who may pay this person's self-paid part from their own account (simulator's node name).
+        acct_mulaid_psns: (this.family.get(p.psn_no) ?? []).map((payer) => ({ psn_no: payer, psn_name: this.fx.people.find((x) => x.psn_no === payer)?.psn_name ?? '' })),
       },
     };
   }
@@ -497,7 +505,9 @@ export class PlatformState {
       return rejected(`医疗费总额[${fenToYuanString(yuanToFen(d.medfee_sumamt))}]与明细合计[${fenToYuanString(total)}]不符`);
     }
     const account = this.account(p.psn_no);
-    const split = splitBill({
+    const mulaidPsnNo = d.acct_mulaid_psn_no || null;
+    if (mulaidPsnNo && !(this.family.get(p.psn_no) ?? []).includes(mulaidPsnNo)) return rejected(`共济人员[${mulaidPsnNo}]与参保人无共济绑定关系`);
+    const ownSplit = splitBill({
       lines: fees.map((f) => f.split),
       setting: kind === 'inpatient' ? 'inpatient' : settingOf(medType),
       policy,
@@ -506,14 +516,16 @@ export class PlatformState {
       useAccount: d.acct_used_flag === '1',
       accountBalanceFen: account.balanceFen,
     });
+    const split = mulaidPsnNo ? withMutualAid(ownSplit, this.account(mulaidPsnNo).balanceFen) : ownSplit;
     const setlTime = formatWireTime(this.now());
     const settlement: Settlement = {
       setlId: commit ? this.nextId('S') : '',
       mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: p.insutype, medType,
-      setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, midSetl: d.mid_setl_flag === '1', split, status: 'settled', cancelSetlId: null,
+      setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, midSetl: d.mid_setl_flag === '1', split, mulaidPsnNo, status: 'settled', cancelSetlId: null,
     };
     if (commit) {
       account.balanceFen = split.balanceAfterFen;
+      if (mulaidPsnNo) this.account(mulaidPsnNo).balanceFen -= split.acctMulaidPayFen;
       account.ytd = addYearToDate(account.ytd, split.ytdDelta, 1);
       for (const f of fees) {
         f.state = 'settled';
@@ -566,7 +578,9 @@ export class PlatformState {
   /** Undo a committed settlement's effect on the person's money and year-to-date totals. */
   private undoSettlement(s: Settlement, status: 'cancelled' | 'reversed'): void {
     const account = this.account(s.psnNo);
-    account.balanceFen += s.split.acctPayFen;
+    // The relative's part goes back to the relative's account, the rest to the patient's.
+    account.balanceFen += s.split.acctPayFen - s.split.acctMulaidPayFen;
+    if (s.mulaidPsnNo) this.account(s.mulaidPsnNo).balanceFen += s.split.acctMulaidPayFen;
     account.ytd = addYearToDate(account.ytd, s.split.ytdDelta, -1);
     for (const f of this.visits.get(s.mdtrtId)?.fees ?? []) {
       if (f.setlId === s.setlId) {
@@ -702,6 +716,7 @@ interface FeeDetailData {
 interface SettleData {
   psn_no: string; mdtrt_cert_type: string; mdtrt_cert_no: string; med_type?: string; medfee_sumamt: number | string;
   mdtrt_id: string; chrg_bchno?: string; acct_used_flag: string; insutype: string; mid_setl_flag?: string;
+  acct_mulaid_psn_no?: string | null;
 }
 
 /** A refused input names the field: 入参[data.psn_no]不能为空 rather than a schema dump. */
