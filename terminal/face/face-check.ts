@@ -5,7 +5,8 @@
 // followed by one more match so the face that turned is the face that matched. Whatever cannot
 // be settled by the camera goes to staff, never to a silent pass.
 import { evaluateChallenge, type Challenge, type ChallengeResult } from './active-challenge';
-import type { DecisionOptions, FaceOutcome } from './decision';
+import { qualityGate, type DecisionOptions, type FaceOutcome } from './decision';
+import type { FaceConfig } from './face-config';
 import type { FrameAnalysis, VerifyResult } from './face-pipeline';
 import type { Frame } from './frame';
 import type { Point } from './geometry';
@@ -58,13 +59,36 @@ export interface FaceCheckOptions {
 
 export const DEFAULT_FACE_CHECK: FaceCheckOptions = { maxFrames: 30, mismatchFrames: 2, challengeFrames: 12 };
 
-const promptFor: Partial<Record<FaceOutcome, FacePrompt>> = {
+/** What the patient is asked to do about a frame the quality gate stopped. */
+export const promptFor: Partial<Record<FaceOutcome, FacePrompt>> = {
   'no-face': 'look-at-camera',
   'too-small': 'come-closer',
   'too-dark': 'more-light',
   'poor-quality': 'face-the-camera',
   'several-faces': 'one-person-only',
 };
+
+/** The quality gate on one observed frame (no reference needed): null when usable, else what
+ * stopped it. Enrolment picks its candidate frame with this. */
+export function gateObservation(analysis: FrameAnalysis, config: FaceConfig): FaceOutcome | null {
+  const [first, second] = analysis.faces;
+  const best = analysis.best;
+  const gate = qualityGate(
+    {
+      faceCount: analysis.faces.length,
+      faceSize: first ? Math.max(first.width, first.height) : null,
+      secondFaceSize: second ? Math.max(second.width, second.height) : null,
+      brightness: best?.brightness ?? null,
+      sharpness: best?.sharpness ?? null,
+      yaw: best?.yaw ?? null,
+      rollDegrees: best?.rollDegrees ?? null,
+      liveness: null,
+      similarity: null,
+    },
+    config,
+  );
+  return gate?.outcome ?? null;
+}
 
 export async function runFaceCheck(
   verifier: FaceCheckVerifier,
