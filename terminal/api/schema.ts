@@ -276,9 +276,23 @@ export const CommandResult = z.discriminatedUnion('ok', [
 ]);
 export type CommandResult = z.infer<typeof CommandResult>;
 
+/**
+ * What happens in the settlement queue, for the admin screen and remote support: a visit's state
+ * changes, a call that became a dead letter, the replay worker's state, and a reconciliation that
+ * does not balance. Identifiers, states and money only: nothing names or identifies the patient.
+ */
+export const QueueEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('visit'), settlementId: z.string(), state: z.string(), deferred: z.boolean(), at: z.string() }),
+  z.object({ kind: z.literal('dead-letter'), settlementId: z.string(), infno: z.string(), at: z.string() }),
+  z.object({ kind: z.literal('replay'), replay: AdminOverview.shape.replay }),
+  z.object({ kind: z.literal('reconciliation-alert'), reconciliation: Reconciliation }),
+]);
+export type QueueEvent = z.infer<typeof QueueEvent>;
+
 export const TerminalEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), session: SessionView }),
   z.object({ type: z.literal('status'), status: TerminalStatus }),
+  z.object({ type: z.literal('queue'), queue: QueueEvent }),
 ]);
 export type TerminalEvent = z.infer<typeof TerminalEvent>;
 

@@ -16,6 +16,8 @@ export interface AdminDeps {
   replay: ReplayWorker;
   platform: PlatformClient;
   now: () => Date;
+  /** Told of every reconciliation, from staff or from the daily schedule. */
+  onReconciliation?: (result: Reconciliation) => void;
 }
 
 export function createAdmin(deps: AdminDeps) {
@@ -70,6 +72,10 @@ export function createAdmin(deps: AdminDeps) {
       journal.settlement(settlementId)?.state === 'settled' ? engine.notifyHis(settlementId, { staffReason: reason }) : engine.retryByStaff(settlementId, reason),
     cancel: (settlementId: string, reason: string) => engine.cancelByStaff(settlementId, reason),
     forward: () => replay.forceNow(),
-    reconcile: (date?: string) => reconcileDay(journal, deps.platform, date ?? localDate(deps.now()), deps.now),
+    reconcile: async (date?: string) => {
+      const result = await reconcileDay(journal, deps.platform, date ?? localDate(deps.now()), deps.now);
+      deps.onReconciliation?.(result);
+      return result;
+    },
   };
 }

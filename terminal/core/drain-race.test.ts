@@ -21,7 +21,7 @@ it('a payment taken while the queue starts draining, and every queued visit, set
     const atConfirm = await terminal.api.execute({ type: 'credential.text', text: platform.mintEcQr(person) });
     assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm', `${person}: ${JSON.stringify(atConfirm)}`);
     // The settlement side goes down as the patient confirms (reads and registration still answer).
-    if (platformDownAtConfirm) platform.setFaults({ rules: [{ kind: 'reset-before', infnos: ['2207', '2601', '9001'] }] });
+    if (platformDownAtConfirm) platform.setFaults({ rules: [{ kind: 'reset-before', infnos: ['2207', '5203', '2601', '9001'] }] });
     const done = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId! });
     await terminal.api.execute({ type: 'session.reset' });
     return done;

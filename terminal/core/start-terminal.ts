@@ -24,6 +24,7 @@ import { userError } from './user-errors';
 import { createInRoomRequests, type InRoomRequests } from '../his/in-room-requests';
 import { startInRoomServer } from '../his/in-room-server';
 import { maskName } from '../identity/resolve';
+import { createQueueEvents } from './queue-events';
 import { reprintReceipt } from './history';
 
 export interface StartOptions {
@@ -102,7 +103,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
 
     reachability.onChange(emitStatus);
 
-    const engine = createSettlementEngine({ journal, platform, his, now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs });
+    const queueEvents = createQueueEvents({ journal, emit, now: options.now });
+    const engine = createSettlementEngine({ journal, platform, his, now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs, onChange: queueEvents.visit });
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();
@@ -118,7 +120,10 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         return outcome.kind !== 'unknown';
       },
       intervalMs: config.settlement.replayIntervalMs,
-      onState: emitStatus,
+      onState: (state) => {
+        emitStatus();
+        queueEvents.replay(state);
+      },
     });
     replay.start();
     stops.push(() => replay.stop());
@@ -187,7 +192,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     }
 
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
-    const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()) });
+    const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
     const pinGuard = createPinGuard(config.admin.pinScrypt);
     const daily = scheduleDailyReconciliation({
       at: config.settlement.reconcileAt,

@@ -139,7 +139,9 @@ export function openJournal(options: JournalOptions) {
     ),
     doneMsgid: db.prepare<[string, string], { msgid: string }>(`SELECT msgid FROM outbox WHERE settlement_id = ? AND infno = ? AND status = 'done' ORDER BY id DESC LIMIT 1`),
     lastCallError: db.prepare<[string], { status: string; last_error: string | null }>(`SELECT status, last_error FROM outbox WHERE settlement_id = ? ORDER BY id DESC LIMIT 1`),
-    countOpenOutbox: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending','in-flight','unknown')`),
+    // Visits' calls only: a probe or person query in flight is not work waiting to be replayed, and
+    // counting it made the number flicker while the worker probed.
+    countOpenOutbox: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending','in-flight','unknown') AND settlement_id IS NOT NULL`),
     setOutboxStatus: db.prepare(
       `UPDATE outbox SET status = @status, attempts = attempts + @attempt, last_error = @lastError,
          next_attempt_at = @nextAttemptAt, sealed_response = coalesce(@sealedResponse, sealed_response), updated_at = @at

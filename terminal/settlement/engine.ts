@@ -312,7 +312,7 @@ export function createSettlementEngine(options: EngineOptions) {
     });
   }
 
-  return {
+  const engine = {
     view,
     pump,
 
@@ -425,7 +425,10 @@ export function createSettlementEngine(options: EngineOptions) {
         if (!dead || !stalledState) throw new StaffActionError('nothing to retry for this visit');
         journal.requeue(dead.id, { settlementId, from: ['needs-staff'], to: stalledState, note: `staff retry: ${reason}` });
         options.onChange?.(view(settlementId));
-      }).then(() => pump(settlementId));
+      })
+        .then(() => pump(settlementId))
+        // Staff are at the terminal now: the HIS hears at once, not at the worker's next run.
+        .then((after) => (after.state === 'settled' ? engine.notifyHis(settlementId) : after));
     },
 
     /**
@@ -448,6 +451,24 @@ export function createSettlementEngine(options: EngineOptions) {
         }
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));
+    },
+
+    /**
+     * Hands to staff every visit whose unknown outcome has outlived its deadline, without sending
+     * anything: while the platform stays away no pump runs, and the deadline must still hold.
+     */
+    async expireUnknowns(): Promise<number> {
+      let expired = 0;
+      for (const settlementId of journal.settlementsWithOpenCalls()) {
+        await exclusive(settlementId, async () => {
+          const row = nextRowOf(settlementId);
+          if (row && pastDeadline(row)) {
+            expired++;
+            options.onChange?.(view(settlementId));
+          }
+        });
+      }
+      return expired;
     },
 
     /** Every visit with a queued call: the replay worker's work list. */
@@ -473,6 +494,7 @@ export function createSettlementEngine(options: EngineOptions) {
       return stranded.length;
     },
   };
+  return engine;
 }
 
 /** The state a visit is in while the given step's call is queued. */

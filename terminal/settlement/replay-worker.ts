@@ -54,6 +54,7 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
 
   async function runOnce(force: boolean): Promise<void> {
     await notifyHis(force);
+    await options.engine.expireUnknowns();
     let visits = options.engine.visitsWithQueuedCalls();
     publish({ queuedVisits: visits.length, lastRunAt: new Date().toISOString() });
     if (visits.length === 0) {

@@ -52,7 +52,7 @@ export function useTerminal(client: TerminalClient): TerminalState {
   useEffect(() => {
     const offEvent = client.onEvent((event) => {
       if (event.type === 'session') showSession(event.session);
-      else setStatus(event.status);
+      else if (event.type === 'status') setStatus(event.status);
     });
     const offConnection = client.onConnection((up) => {
       setConnected(up);
