@@ -5,7 +5,8 @@
 //    the same calls sent straight from the client with no journal;
 //  - the journal's size per 1,000 settlements;
 //  - the crash campaign: 1,000 SIGKILLs mid-settlement, checked against the simulator's ledger.
-// The last line is one JSON object with the figures.
+// The last line is one JSON object with the figures. The run exits 1 when a visit was lost or
+// settled twice, so a script (or CI) cannot mistake a broken journal for a slow one.
 import { closeSync, fsyncSync, mkdtempSync, openSync, statSync, writeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +123,7 @@ const append = await appendVersusFsync();
 log(`append p50 ${append.append_p50_ms} ms p99 ${append.append_p99_ms} ms; bare write+fsync p50 ${append.fsync_p50_ms} ms p99 ${append.fsync_p99_ms} ms`);
 const replay = await replayVersusSimulator();
 log(`crash campaign: ${KILLS} kills...`);
-const crash = await runCrashCampaign({ kills: KILLS, visits: KILLS, seed: 1123, killWindowMs: 150, log });
+const crash = await runCrashCampaign({ killsMidWork: KILLS, visits: KILLS, seed: 1123, killWindowMs: 150, maxKillSeconds: Number(args.get('max-kill-seconds') ?? 3_600), log });
 log(JSON.stringify(crash));
 console.log(
   JSON.stringify({
@@ -137,3 +138,7 @@ console.log(
     ...replay,
   }),
 );
+if (crash.lost > 0 || crash.duplicated > 0 || crash.timedOut) {
+  console.error(`bench:journal: ${crash.lost} lost, ${crash.duplicated} duplicated${crash.timedOut ? `, only ${crash.killsMidWork} kills landed mid-work in time` : ''}`);
+  process.exitCode = 1;
+}

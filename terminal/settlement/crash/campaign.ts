@@ -1,6 +1,8 @@
 // The crash campaign: runs the child terminal against the platform simulator with seeded faults,
 // SIGKILLs it at random points, restarts it, and at the end checks the simulator's own ledger:
 // every visit settled exactly once (or not at all), sums equal to the fen, nothing left queued.
+// It kills until the asked number of kills have landed mid-work (after the child is up, before it
+// is done), adding visits when the child gets through its plan first, within a time bound.
 // `npm test` runs a short campaign, `npm run bench:journal` the long one.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { simEnvelopeContext } from '../../sim/platform/context';
 import { seededRandom, type FaultRule } from '../../sim/platform/faults';
 import type { Split } from '../../api/schema';
 import { platformSideOf, startSettlementRig } from '../settlement.testkit';
+import { crashBillId, isDeferredVisit, type CrashPlan } from './plan';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -21,7 +24,12 @@ export interface CampaignResult {
   kills: number;
   /** Kills that landed while the child was working, not before it started or after it finished. */
   killsMidWork: number;
+  /** The kill phase hit its time bound before enough kills landed mid-work. */
+  timedOut: boolean;
   visits: number;
+  /** Offline captures, which only the replay worker settles, and how many of them it settled. */
+  deferredVisits: number;
+  deferredSettled: number;
   settled: number;
   lost: number;
   duplicated: number;
@@ -40,7 +48,7 @@ export const campaignFaults: FaultRule[] = [
   { kind: 'latency', latencyMs: 3, probability: 0.5 },
   { kind: 'reset-after-commit', infnos: ['2207'], probability: 0.15 },
   { kind: 'reset-after-commit', infnos: ['2201', '2204'], probability: 0.05 },
-  { kind: 'reset-before', infnos: ['2201', '2204', '2206', '2207', '2601'], probability: 0.05 },
+  { kind: 'reset-before', infnos: ['2201', '2204', '2206', '2207', '2601', '5203'], probability: 0.05 },
   { kind: 'http-5xx', infnos: ['2206'], probability: 0.05, afterCommit: false },
   { kind: 'timeout', infnos: ['2207'], probability: 0.02, afterCommit: true },
 ];
@@ -64,7 +72,21 @@ async function bundleChild(): Promise<string> {
   return outfile;
 }
 
-export async function runCrashCampaign(opts: { kills: number; visits: number; seed: number; killWindowMs: number; log?: (line: string) => void }): Promise<CampaignResult> {
+export interface CampaignOptions {
+  /** Kill until this many kills have landed mid-work. */
+  killsMidWork: number;
+  /** Visits in the plan to begin with; more are added if the child finishes them first. */
+  visits: number;
+  seed: number;
+  killWindowMs: number;
+  /** Bound on the kill phase; the result says whether it was reached first. */
+  maxKillSeconds: number;
+  /** Every n-th visit is an offline capture (default 5). */
+  deferredEvery?: number;
+  log?: (line: string) => void;
+}
+
+export async function runCrashCampaign(opts: CampaignOptions): Promise<CampaignResult> {
   const started = Date.now();
   const random = seededRandom(opts.seed);
   const rig = await startSettlementRig({ seed: opts.seed, timeoutMs: 150 });
@@ -74,7 +96,9 @@ export async function runCrashCampaign(opts: { kills: number; visits: number; se
     if (!employeeBill) throw new Error('no bill for the employee fixture');
     const child = await bundleChild();
     const dataDir = mkdtempSync(join(tmpdir(), 'crash-'));
-    writeFileSync(join(dataDir, 'plan.json'), JSON.stringify({ platformUrl: rig.platform.url, timeoutMs: 150, people, bill: employeeBill, visits: opts.visits }));
+    const plan: CrashPlan = { platformUrl: rig.platform.url, timeoutMs: 150, people, bill: employeeBill, visits: opts.visits, deferredEvery: opts.deferredEvery ?? 5 };
+    const writePlan = () => writeFileSync(join(dataDir, 'plan.json'), JSON.stringify(plan));
+    writePlan();
     rig.platform.setFaults({ seed: opts.seed, rules: campaignFaults });
 
     let kills = 0;
@@ -109,9 +133,21 @@ export async function runCrashCampaign(opts: { kills: number; visits: number; se
       return 'failed';
     };
 
-    for (let i = 0; i < opts.kills; i++) {
-      await runChild(Math.floor(random() * opts.killWindowMs));
-      if (i % 50 === 49) opts.log?.(`${i + 1} kills`);
+    const killDeadline = Date.now() + opts.maxKillSeconds * 1000;
+    let timedOut = false;
+    while (killsMidWork < opts.killsMidWork) {
+      if (Date.now() > killDeadline) {
+        timedOut = true;
+        break;
+      }
+      const before = killsMidWork;
+      const outcome = await runChild(Math.floor(random() * opts.killWindowMs));
+      // The child got through the whole plan before the kill: give it more work to be killed in.
+      if (outcome === 'done') {
+        plan.visits += 25;
+        writePlan();
+      }
+      if (killsMidWork !== before && killsMidWork % 50 === 0) opts.log?.(`${killsMidWork} kills mid-work`);
     }
     const settledUnderFaults = rig.platform.ledger().settlements.length;
     rig.platform.setFaults({ rules: [] });
@@ -125,9 +161,11 @@ export async function runCrashCampaign(opts: { kills: number; visits: number; se
     let duplicated = 0;
     let mismatchedFen = 0;
     let settled = 0;
+    let deferredVisits = 0;
+    let deferredSettled = 0;
     const unknownOutcomes: Record<string, number> = {};
-    for (let i = 0; i < opts.visits; i++) {
-      const rows = journal.settlementsByBill(`CRASH-${i}`);
+    for (let i = 0; i < plan.visits; i++) {
+      const rows = journal.settlementsByBill(crashBillId(i));
       if (rows.length !== 1) {
         lost++;
         continue;
@@ -139,6 +177,10 @@ export async function runCrashCampaign(opts: { kills: number; visits: number; se
       const registrations = journal.callsOf(row.id).filter((c) => c.infno === '2201').map((c) => c.msgid);
       const side = platformSideOf(ledger, registrations);
       const done = row.state === 'settled' || row.state === 'closed';
+      if (isDeferredVisit(plan, i)) {
+        deferredVisits++;
+        if (done && row.deferred) deferredSettled++;
+      }
       if (side.settled.length > 1) duplicated++;
       if (done && side.settled.length === 0) lost++;
       if (!done && side.settled.length > 0) lost++;
@@ -154,7 +196,10 @@ export async function runCrashCampaign(opts: { kills: number; visits: number; se
     return {
       kills,
       killsMidWork,
-      visits: opts.visits,
+      timedOut,
+      visits: plan.visits,
+      deferredVisits,
+      deferredSettled,
       settled,
       lost,
       duplicated,
