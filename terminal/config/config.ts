@@ -59,6 +59,19 @@ export const TerminalConfig = z.object({
       /** The e-voucher's use, sent to the decode service (01301 outpatient settlement). */
       ecBusinessType: z.string().default('01301'),
       ecDeviceType: z.string().default('SelfService'),
+      /**
+       * 医保移动支付 (6201-6401): the app credentials the centre issued, this terminal's SM2 key to sign
+       * with and the centre's public key to check answers. The defaults are the simulator's; without
+       * privateKeyFile the terminal signs with a key made at start (only the simulator accepts that).
+       */
+      mobilePay: z
+        .object({
+          appId: z.string().min(1).default('SIMMPAY000000001'),
+          appSecret: z.string().min(1).default('sim-only-mobile-pay-secret-7d1e'),
+          privateKeyFile: z.string().min(1).optional(),
+          centrePublicKeyFile: z.string().min(1).optional(),
+        })
+        .prefault({}),
     }),
   ).prefault({ mode: 'embedded-sim' }),
   his: EndpointConfig.prefault({ mode: 'embedded-sim' }),
@@ -145,6 +158,27 @@ export const TerminalConfig = z.object({
       replayIntervalMs: z.number().int().positive().default(5_000),
       /** Local time after which the day is reconciled with the platform (3201). */
       reconcileAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('23:30'),
+      /**
+       * How the patient may pay the self-paid part (psn_cash_pay) in the same step. A switch left out
+       * follows the platform: on with the embedded simulator (so the demo shows every way), off against
+       * a remote platform until the hospital says it has the arrangement. usePersonalAccount stays the
+       * source for the personal account; personalAccount here only says whether the patient may turn it
+       * off or on at the confirm step. See terminal/settlement/self-pay.ts.
+       */
+      selfPay: z
+        .object({
+          personalAccount: z.boolean().optional(),
+          familyAccount: z.boolean().optional(),
+          credit: z
+            .object({
+              enabled: z.boolean().optional(),
+              limitPerPatientFen: z.number().int().nonnegative().default(50_000),
+              limitPerTerminalFen: z.number().int().nonnegative().default(500_000),
+            })
+            .prefault({}),
+          payCode: z.boolean().optional(),
+        })
+        .prefault({}),
       /**
        * Taking a bill while the platform is unreachable, as card terminals' offline modes do: the
        * patient is identified by card against a person record this terminal verified before.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { migrations } from './migrations';
 import { createSealer, loadOrCreateKey, type Sealer } from './sealed';
+import { creditStore, type CreditReservation } from './credit';
 
 export type OutboxStatus = 'pending' | 'in-flight' | 'done' | 'rejected' | 'unknown' | 'superseded' | 'dead';
 
@@ -63,11 +64,17 @@ export interface TransitionRequest {
   patch?: SettlementPatch;
   note?: string;
   call?: NewCall;
+  /** More calls for the visit, queued after `call` in this order (the undo of a visit that ends unpaid). */
+  calls?: NewCall[];
   /**
    * An earlier call of the visit whose outcome was unknown and is now known to have succeeded (the
    * platform showed its settlement): marked done in the same transaction, keeping its last error.
    */
   resolvesOutboxId?: number;
+  /** Replaces the visit's sealed context in the same write (the patient changed how to pay). */
+  context?: unknown;
+  /** Credit (信用就医) for the cash part: checked against the limits and recorded in the same write. */
+  credit?: CreditReservation;
 }
 
 /** What the journal keeps about telling the HIS that a visit's bill is paid. */
@@ -211,6 +218,8 @@ export function openJournal(options: JournalOptions) {
     db.prepare(`UPDATE settlements SET ${keys.map((k) => `${columnOf(k)} = @${k}`).join(', ')} WHERE id = @id`).run({ ...patch, id });
   }
 
+  const credit = creditStore(db, nowIso);
+
   const applyTransition = (req: TransitionRequest): { outboxId: number | null; msgid: string | null } => {
     const current = stmt.getSettlement.get(req.settlementId);
     const state = (current?.state as string | undefined) ?? null;
@@ -218,11 +227,14 @@ export function openJournal(options: JournalOptions) {
     db.prepare('UPDATE settlements SET state = ?, updated_at = ? WHERE id = ?').run(req.to, nowIso(), req.settlementId);
     if (req.patch) updateColumns(req.settlementId, req.patch);
     stmt.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ?? null);
+    if (req.context !== undefined) db.prepare('UPDATE settlements SET sealed_context = ? WHERE id = ?').run(sealer.seal(JSON.stringify(req.context)), req.settlementId);
+    if (req.credit) credit.reserve(req.settlementId, req.credit);
     if (req.resolvesOutboxId !== undefined) {
       db.prepare(`UPDATE outbox SET status = 'done', updated_at = ? WHERE id = ? AND settlement_id = ?`).run(nowIso(), req.resolvesOutboxId, req.settlementId);
     }
-    if (!req.call) return { outboxId: null, msgid: null };
-    return enqueue(req.settlementId, req.call);
+    const first = req.call ? enqueue(req.settlementId, req.call) : { outboxId: null, msgid: null };
+    for (const more of req.calls ?? []) enqueue(req.settlementId, more);
+    return first;
   };
 
   return {
@@ -466,6 +478,9 @@ export function openJournal(options: JournalOptions) {
       const row = stmt.getOutbox.get(outboxId);
       return row?.sealed_response ? sealer.open(row.sealed_response as Buffer) : null;
     },
+
+    /** Credit debts (信用就医): outstanding per person and terminal, and the list staff see. */
+    credit: { exposure: credit.exposure.bind(credit), debts: credit.debts.bind(credit), debtOf: credit.debtOf.bind(credit) },
 
     close(): void {
       db.close();

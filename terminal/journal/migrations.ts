@@ -109,4 +109,19 @@ export const migrations: readonly string[] = [
     enrolled_at  TEXT NOT NULL
   ) STRICT;
   `,
+  // 6: credit (信用就医): the self-paid part a patient leaves owing, written with the confirm that
+  // starts the settlement. What is owed is read from the visit's state (credit.ts), so a failed or
+  // cancelled settlement leaves no debt without a second write.
+  `
+  CREATE TABLE credit_debts (
+    settlement_id  TEXT PRIMARY KEY REFERENCES settlements(id),
+    psn_no         TEXT NOT NULL,
+    -- the cash part at confirm; the settled figure replaces it once the visit is settled
+    reserved_fen   INTEGER NOT NULL CHECK (reserved_fen >= 0),
+    created_at     TEXT NOT NULL,
+    repaid_at      TEXT,
+    repaid_note    TEXT
+  ) STRICT;
+  CREATE INDEX credit_debts_open ON credit_debts(psn_no) WHERE repaid_at IS NULL;
+  `,
 ];

@@ -1,0 +1,88 @@
+// Credit (信用就医, treat first and pay later): the self-paid part a patient leaves owing to the
+// hospital, within limits per patient and per terminal. It is a hospital-side arrangement, so no
+// platform call carries it; the journal records it with the confirm that starts the settlement, in
+// the same transaction, so a debt exists exactly when its settlement does. Whether it is owed is read
+// from the visit itself: reserved while the visit is open, owed (the settled cash part) once settled,
+// nothing once the visit failed or was cancelled. Only psn_no is kept: no name, no ID number.
+import type Database from 'better-sqlite3';
+
+export interface CreditReservation {
+  psnNo: string;
+  /** The cash part at confirm (from the pre-settlement). */
+  fen: number;
+  limitPerPatientFen: number;
+  limitPerTerminalFen: number;
+}
+
+export interface CreditDebt {
+  settlementId: string;
+  psnNo: string;
+  /** owed: settled and not repaid; reserved: the settlement is still under way; void: it never happened. */
+  status: 'reserved' | 'owed' | 'void' | 'repaid';
+  amountFen: number;
+  createdAt: string;
+  repaidAt: string | null;
+}
+
+/** Over a limit: refused before the settlement is queued, so nothing was sent or owed. */
+export class CreditLimitError extends Error {
+  constructor(
+    readonly limit: 'patient' | 'terminal',
+    readonly outstandingFen: number,
+    readonly limitFen: number,
+  ) {
+    super(`credit over the ${limit} limit: ${outstandingFen} fen outstanding, limit ${limitFen} fen`);
+    this.name = 'CreditLimitError';
+  }
+}
+
+const AMOUNT = `CASE WHEN s.state IN ('settled','closed') THEN coalesce(json_extract(s.split_json, '$.cashFen'), d.reserved_fen)
+                     WHEN s.state IN ('failed','cancelled') THEN 0 ELSE d.reserved_fen END`;
+const STATUS = `CASE WHEN d.repaid_at IS NOT NULL THEN 'repaid' WHEN s.state IN ('settled','closed') THEN 'owed'
+                     WHEN s.state IN ('failed','cancelled') THEN 'void' ELSE 'reserved' END`;
+
+export function creditStore(db: Database.Database, nowIso: () => string) {
+  const exposure = db.prepare<[string], { patient: number | null; terminal: number | null }>(
+    `SELECT sum(CASE WHEN d.psn_no = ? THEN ${AMOUNT} ELSE 0 END) AS patient, sum(${AMOUNT}) AS terminal
+     FROM credit_debts d JOIN settlements s ON s.id = d.settlement_id WHERE d.repaid_at IS NULL`,
+  );
+  const insert = db.prepare('INSERT INTO credit_debts (settlement_id, psn_no, reserved_fen, created_at) VALUES (?, ?, ?, ?)');
+  const list = db.prepare<[], Record<string, unknown>>(
+    `SELECT d.settlement_id, d.psn_no, d.created_at, d.repaid_at, ${STATUS} AS status, ${AMOUNT} AS amount
+     FROM credit_debts d JOIN settlements s ON s.id = d.settlement_id ORDER BY d.created_at`,
+  );
+  const one = db.prepare<[string], Record<string, unknown>>(
+    `SELECT d.settlement_id, d.psn_no, d.created_at, d.repaid_at, ${STATUS} AS status, ${AMOUNT} AS amount
+     FROM credit_debts d JOIN settlements s ON s.id = d.settlement_id WHERE d.settlement_id = ?`,
+  );
+  const toDebt = (r: Record<string, unknown>): CreditDebt => ({
+    settlementId: r.settlement_id as string,
+    psnNo: r.psn_no as string,
+    status: r.status as CreditDebt['status'],
+    amountFen: Number(r.amount ?? 0),
+    createdAt: r.created_at as string,
+    repaidAt: (r.repaid_at as string | null) ?? null,
+  });
+
+  return {
+    /** What is outstanding (owed or reserved, not repaid) for one person and for the terminal. */
+    exposure(psnNo: string): { patientFen: number; terminalFen: number } {
+      const row = exposure.get(psnNo);
+      return { patientFen: row?.patient ?? 0, terminalFen: row?.terminal ?? 0 };
+    },
+    /** Inside the confirm's transaction: throws CreditLimitError (rolling the confirm back) when over. */
+    reserve(settlementId: string, r: CreditReservation): void {
+      const { patientFen, terminalFen } = this.exposure(r.psnNo);
+      if (patientFen + r.fen > r.limitPerPatientFen) throw new CreditLimitError('patient', patientFen, r.limitPerPatientFen);
+      if (terminalFen + r.fen > r.limitPerTerminalFen) throw new CreditLimitError('terminal', terminalFen, r.limitPerTerminalFen);
+      insert.run(settlementId, r.psnNo, r.fen, nowIso());
+    },
+    debts(): CreditDebt[] {
+      return list.all().map(toDebt);
+    },
+    debtOf(settlementId: string): CreditDebt | null {
+      const r = one.get(settlementId);
+      return r ? toDebt(r) : null;
+    },
+  };
+}
