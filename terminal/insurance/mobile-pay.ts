@@ -191,11 +191,14 @@ export interface MobilePayClient {
   call(infno: MobilePayInfno, data: unknown): Promise<CallOutcome>;
 }
 
-export function createMobilePayClient(opts: MobilePayCrypto & { baseUrl: string; timeoutMs: number; now?: () => Date }): MobilePayClient {
+export function createMobilePayClient(opts: MobilePayCrypto & { baseUrl: string; timeoutMs: number; now?: () => Date; orgCodg?: string }): MobilePayClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const now = opts.now ?? (() => new Date());
   return {
-    async call(infno, data) {
+    async call(infno, given) {
+      // The institution code is the terminal's, as fixmedins_code is in callService's envelope: the
+      // settlement engine builds its calls without it.
+      const data = opts.orgCodg && given && typeof given === 'object' && !('orgCodg' in given) ? { ...given, orgCodg: opts.orgCodg } : given;
       const checked = mobilePaySchemas[infno].input.safeParse(data);
       // A bad input is the caller's bug: thrown before anything is sent, as for callService.
       if (!checked.success) throw new InvalidInputError(infno, z.prettifyError(checked.error));

@@ -13,6 +13,8 @@ import { isSettlementState, predecessorsOf, type SettlementState } from './state
 import { splitFromSetlinfo } from './split';
 import { sendQueued } from './outbox-send';
 import { retryDelayMs } from './backoff';
+import { cashStateOf, cashStepOnOk, cashStepOnRejected, cashStepOnUnknown, cashUploadCall, isCashStep, refundAfterRefusedSettle, type CashStepEnv, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
+import type { CreditReservation } from '../journal/credit';
 
 export interface SettlementView {
   id: string;
@@ -147,8 +149,19 @@ export function createSettlementEngine(options: EngineOptions) {
   const reversedInfnoOf = (row: OutboxRow): string => String(((row.input as { data?: { oinfno?: unknown } }).data?.oinfno as string | undefined) ?? '');
 
   /** What an answer to a step means for the visit. */
+  /** The self-paid part's steps (self-pay.ts) see the visit through this. */
+  const cashEnv = (id: string): CashStepEnv => ({
+    id,
+    ctx: context(id),
+    to: (state, extra) => to(id, state, extra),
+    settleCall: () => settleCall(context(id), mdtrtIdOf(id)),
+    calls: () => journal.callsOf(id),
+    now,
+  });
+
   function onOk(row: OutboxRow, output: Record<string, unknown>): TransitionRequest {
     const id = row.settlementId as string;
+    if (isCashStep(row.step)) return cashStepOnOk(cashEnv(id), row, output);
     const ctx = context(id);
     switch (row.step) {
       case 'register':
@@ -223,12 +236,22 @@ export function createSettlementEngine(options: EngineOptions) {
     }
     // A discharge resent after a lost answer finds the patient discharged already: that is its success.
     if (row.step === 'discharge' && /已出院/.test(errMsg)) return to(id, 'presettle-pending', { note: 'already discharged', call: preSettleCall(context(id), mdtrtIdOf(id)) });
+    if (isCashStep(row.step)) return cashStepOnRejected(cashEnv(id), row, errMsg);
+    // A relative's account the platform will not draw on: the patient keeps the visit and pays otherwise.
+    const ctx = context(id);
+    if (row.step === 'pre-settle' && ctx.familyPayerPsnNo) {
+      const without = { ...ctx, familyPayerPsnNo: null };
+      return to(id, 'presettle-pending', { note: `family account refused (${errMsg}); pre-settling without it`, context: without, call: preSettleCall(without, mdtrtIdOf(id)) });
+    }
+    // Cash already taken by code goes back before the visit fails.
+    if (row.step === 'settle') return refundAfterRefusedSettle(cashEnv(id), errMsg) ?? to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
     return to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
   }
 
   /** An answer that never came. Returns the transition, or 'retry' to resend the same call later. */
   function onUnknown(row: OutboxRow): TransitionRequest | 'retry' {
     const id = row.settlementId as string;
+    if (isCashStep(row.step)) return cashStepOnUnknown(cashEnv(id), row);
     if (row.step === 'settle') {
       return to(id, 'query-pending', { note: `${row.infno} outcome unknown; asking the platform`, call: settlementQueryCall(context(id), mdtrtIdOf(id)) });
     }
@@ -394,9 +417,35 @@ export function createSettlementEngine(options: EngineOptions) {
     },
 
     /** The patient confirmed the split on screen: queue the settlement itself. A second confirm is refused by the journal. */
-    confirm(settlementId: string): Promise<SettlementView> {
+    confirm(settlementId: string, payment?: ConfirmPayment): Promise<SettlementView> {
       return exclusive(settlementId, async () => {
-        journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'settle-pending', note: 'patient confirmed', call: settleCall(context(settlementId), mdtrtIdOf(settlementId)) });
+        const ctx = context(settlementId);
+        const cashFen = view(settlementId).split?.cashFen ?? 0;
+        const selfPay: SelfPayContext = { method: cashFen > 0 ? (payment?.method ?? 'cashier') : 'cashier', cashFen, payAuthNo: payment?.payAuthNo ?? null };
+        const withChoice: SelfPayVisitContext = { ...ctx, selfPay };
+        if (selfPay.method === 'pay-code') {
+          // The cash is paid first: a declined code leaves nothing settled, and 2207 follows the payment.
+          const attempt = journal.callsOf(settlementId).filter((c) => c.step === 'cash-upload').length + 1;
+          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'cash-pending', note: 'patient confirmed; paying the cash part by code', context: withChoice, call: cashUploadCall(withChoice, attempt) });
+        } else {
+          // Credit is the hospital's own arrangement: no platform call, only the debt, checked against
+          // the limits in the same write as the confirm (CreditLimitError refuses both).
+          const credit = selfPay.method === 'credit' && payment?.credit ? { ...payment.credit, psnNo: ctx.person.psnNo, fen: cashFen } : undefined;
+          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'settle-pending', note: selfPay.method === 'credit' ? 'patient confirmed; cash part on credit' : 'patient confirmed', context: withChoice, credit, call: settleCall(withChoice, mdtrtIdOf(settlementId)) });
+        }
+        options.onChange?.(view(settlementId));
+      }).then(() => pump(settlementId));
+    },
+
+    /**
+     * The patient changed how the self-paid part is paid before confirming: with or without the
+     * personal account, with or without a bound relative's account. Both change the split, so the
+     * visit is pre-settled again (2206 commits nothing).
+     */
+    changeSelfPay(settlementId: string, change: { usePersonalAccount: boolean; familyPayerPsnNo: string | null }): Promise<SettlementView> {
+      return exclusive(settlementId, async () => {
+        const ctx = { ...context(settlementId), usePersonalAccount: change.usePersonalAccount, familyPayerPsnNo: change.familyPayerPsnNo };
+        journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'presettle-pending', note: 'patient changed how to pay the self-paid part', context: ctx, call: preSettleCall(ctx, mdtrtIdOf(settlementId)) });
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));
     },
@@ -508,11 +557,21 @@ function stateAwaiting(step: string): SettlementState | null {
     settle: 'settle-pending',
     query: 'query-pending',
     reverse: 'reversal-pending',
+    ...cashStateOf,
   };
   return states[step] ?? null;
 }
 
 export class StaffActionError extends Error {}
+
+/** How the patient pays the cash part at confirm; absent: as before (at the cashier). */
+export interface ConfirmPayment {
+  method: 'cashier' | 'pay-code' | 'credit';
+  /** A scanned payment code; without it a 医保码's token pays. */
+  payAuthNo?: string | null;
+  /** The credit limits in force (config); required for 'credit'. */
+  credit?: Omit<CreditReservation, 'psnNo' | 'fen'>;
+}
 
 /** A bill this terminal has already settled, or is settling: opening it again is refused. */
 export class BillTakenError extends Error {

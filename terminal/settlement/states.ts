@@ -6,9 +6,17 @@ export const settlementTransitions = {
   // Inpatient only: the discharge (2402) comes between the fees and the pre-settlement.
   'discharge-pending': ['presettle-pending', 'failed', 'cancelled', 'needs-staff'],
   // An offline capture skips the confirm screen: the patient agreed to the bill when it was taken.
-  'presettle-pending': ['awaiting-confirm', 'settle-pending', 'failed', 'cancelled', 'needs-staff'],
-  'awaiting-confirm': ['settle-pending', 'cancelled'],
-  'settle-pending': ['settled', 'failed', 'query-pending', 'reversal-pending', 'needs-staff'],
+  // Itself: a relative's account the platform refuses is dropped and the visit pre-settled again.
+  'presettle-pending': ['awaiting-confirm', 'settle-pending', 'failed', 'cancelled', 'needs-staff', 'presettle-pending'],
+  // The patient changing how to pay the self-paid part pre-settles again; paying it by code comes first.
+  'awaiting-confirm': ['settle-pending', 'cancelled', 'presettle-pending', 'cash-pending'],
+  // 一码付: 6201 then 6202 for the cash part, before 2207. A declined code goes back to the patient.
+  'cash-pending': ['cash-pending', 'cash-query-pending', 'settle-pending', 'awaiting-confirm', 'needs-staff'],
+  // A 6202 whose answer never came: the centre is asked (6301) before the order is paid again.
+  'cash-query-pending': ['cash-pending', 'settle-pending', 'awaiting-confirm', 'needs-staff'],
+  // A settlement refused after the code was charged: the cash is refunded (6203) before the visit fails.
+  'refund-pending': ['failed', 'needs-staff'],
+  'settle-pending': ['settled', 'failed', 'query-pending', 'reversal-pending', 'needs-staff', 'refund-pending'],
   // A settlement whose answer never came: the platform is asked (5203) before anything is undone, so
   // a settlement that did go through is kept rather than reversed and paid again.
   'query-pending': ['settled', 'reversal-pending', 'needs-staff'],
@@ -19,7 +27,7 @@ export const settlementTransitions = {
   failed: [],
   cancelled: [],
   // Dead letters: staff retry the step that stalled, or cancel with a reason.
-  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled'],
+  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettlementState = keyof typeof settlementTransitions;
@@ -27,7 +35,7 @@ export type SettlementState = keyof typeof settlementTransitions;
 export const settlementStates = Object.keys(settlementTransitions) as SettlementState[];
 
 /** States with work left for the platform: the replay worker's concern, and the admin queue. */
-export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff'];
+export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending'];
 
 /** States no transition leaves. */
 export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled'];

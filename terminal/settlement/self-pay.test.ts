@@ -1,0 +1,167 @@
+// The self-paid part in the same step, through the real engine, journal and simulators: a bound
+// relative's account (家庭共济), credit within its limits (信用就医), and a payment code (一码付:
+// 6201 + 6202 before 2207) whose lost answer is resolved by 6301, never by paying twice.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { createSettlementEngine, type SettlementEngine } from './engine';
+import { startSettlementRig, type SettlementRig } from './settlement.testkit';
+import { createMobilePayClient, withMobilePay } from '../insurance/mobile-pay';
+import { sm2KeysOf } from '../insurance/sm2';
+import { SIM_MOBILE_PAY } from '../sim/platform/mobile-pay';
+import { CreditLimitError } from '../journal/credit';
+import { defaultCashMethod, selfPayOptions } from './self-pay';
+import { parseConfig } from '../config/config';
+import type { HisBill } from '../his/client';
+import type { VisitPerson } from './calls';
+
+const EMPLOYEE_PSN = '33000000000000000101';
+const LIMITS = { limitPerPatientFen: 50_000, limitPerTerminalFen: 500_000 };
+
+describe('self-paid part in the same step', () => {
+  let rig: SettlementRig;
+  let engine: SettlementEngine;
+  let employee: VisitPerson;
+  let resident: VisitPerson;
+  let billNo = 0;
+
+  before(async () => {
+    rig = await startSettlementRig({ timeoutMs: 600 });
+    const mobile = createMobilePayClient({ baseUrl: rig.platform.url, timeoutMs: 600, orgCodg: 'H33010000001', ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
+    engine = createSettlementEngine({ journal: rig.journal, platform: withMobilePay(rig.client, mobile), random: () => 0 });
+    employee = await rig.person('employee');
+    resident = await rig.person('resident');
+  });
+  after(() => rig.close());
+
+  async function billOf(person: VisitPerson): Promise<HisBill> {
+    const bill = (await rig.hisBills(person.idNo))[0];
+    assert.ok(bill);
+    const billId = `${bill.billId}-S${++billNo}`;
+    return { ...bill, billId, items: bill.items.map((i) => ({ ...i, feedetlSn: `${billId}-${i.feedetlSn}` })) };
+  }
+  /** A visit waiting for the patient's confirm, the personal account off so there is cash to pay. */
+  async function awaiting(person: VisitPerson, usePersonalAccount = false): Promise<string> {
+    const id = engine.open({ service: 'outpatient', person, bill: await billOf(person), usePersonalAccount });
+    assert.equal((await engine.pump(id)).state, 'awaiting-confirm');
+    return id;
+  }
+  const balance = (psnNo: string) => rig.platform.ledger().accounts.find((a) => a.psnNo === psnNo)?.balanceFen ?? NaN;
+  const wallet = (payer: string) => rig.platform.mobilePayLedger().wallets.find((w) => w.payer === payer)?.balanceFen;
+  const steps = (id: string) => rig.journal.callsOf(id).map((c) => `${c.infno}:${c.status}`);
+
+  it('family account: the relative\'s account takes the cash part after a second pre-settlement, and pays it at 2207', async () => {
+    assert.deepEqual(resident.familyPayers?.map((p) => p.psnNo), [EMPLOYEE_PSN], '1101 told the terminal who may pay');
+    const id = await awaiting(resident, true);
+    const cash = engine.view(id).split?.cashFen ?? 0;
+    assert.ok(cash > 0, 'the resident has no account of their own: all cash');
+    const withFamily = await engine.changeSelfPay(id, { usePersonalAccount: true, familyPayerPsnNo: EMPLOYEE_PSN });
+    assert.equal(withFamily.state, 'awaiting-confirm');
+    assert.equal(withFamily.split?.familyAccountFen, cash);
+    assert.equal(withFamily.split?.cashFen, 0);
+    const before = balance(EMPLOYEE_PSN);
+    const settled = await engine.confirm(id);
+    assert.equal(settled.state, 'settled');
+    assert.equal(settled.split?.familyAccountFen, cash);
+    assert.equal(balance(EMPLOYEE_PSN), before - cash);
+    assert.equal(rig.journal.callsOf(id).filter((c) => c.infno === '2206').length, 2);
+  });
+
+  it('family account the platform refuses: the visit is pre-settled again without it and still waits for the patient', async () => {
+    const id = await awaiting(resident, true);
+    const back = await engine.changeSelfPay(id, { usePersonalAccount: true, familyPayerPsnNo: '33000000000000000107' });
+    assert.equal(back.state, 'awaiting-confirm');
+    assert.equal(back.split?.familyAccountFen, 0);
+    assert.ok((back.split?.cashFen ?? 0) > 0);
+    assert.ok(rig.journal.events(id).some((e) => /family account refused/.test(e.note ?? '')));
+  });
+
+  it('credit: the cash part is owed to the hospital at the settled figure, with no platform call for it', async () => {
+    const id = await awaiting(employee);
+    const calls = rig.journal.callsOf(id).length;
+    const settled = await engine.confirm(id, { method: 'credit', credit: LIMITS });
+    assert.equal(settled.state, 'settled');
+    const debt = rig.journal.credit.debtOf(id);
+    assert.equal(debt?.status, 'owed');
+    assert.equal(debt?.amountFen, settled.split?.cashFen);
+    assert.deepEqual(rig.journal.callsOf(id).slice(calls).map((c) => c.infno), ['2207'], 'only the settlement itself went to the platform');
+  });
+
+  it('credit over the per-patient limit is refused before anything is sent, and the visit still waits', async () => {
+    const id = await awaiting(employee);
+    const calls = rig.journal.callsOf(id).length;
+    await assert.rejects(engine.confirm(id, { method: 'credit', credit: { ...LIMITS, limitPerPatientFen: 100 } }), (e: unknown) => e instanceof CreditLimitError && e.limit === 'patient');
+    assert.equal(engine.view(id).state, 'awaiting-confirm');
+    assert.equal(rig.journal.callsOf(id).length, calls);
+    assert.equal(rig.journal.credit.debtOf(id), null);
+  });
+
+  it('pay code by the 医保码\'s token (一码付): 6201 and 6202 for the cash part, then 2207', async () => {
+    const id = await awaiting(employee);
+    const cash = engine.view(id).split?.cashFen ?? 0;
+    const before = wallet(`psn:${EMPLOYEE_PSN}`) ?? 1_000_000;
+    const settled = await engine.confirm(id, { method: 'pay-code' });
+    assert.equal(settled.state, 'settled');
+    assert.deepEqual(steps(id).slice(-3), ['6201:done', '6202:done', '2207:done']);
+    assert.equal(wallet(`psn:${EMPLOYEE_PSN}`), before - cash);
+  });
+
+  it('a declined payment code charges nothing, settles nothing, and leaves the patient to choose again', async () => {
+    const id = await awaiting(employee);
+    const poor = rig.platform.mintPayCode(1);
+    const declined = await engine.confirm(id, { method: 'pay-code', payAuthNo: poor });
+    assert.equal(declined.state, 'awaiting-confirm');
+    assert.match(rig.journal.events(id).at(-1)?.note ?? '', /余额不足/);
+    assert.equal(wallet(`code:${poor}`), 1);
+    assert.ok(!steps(id).some((s) => s.startsWith('2207')));
+    assert.equal((await engine.confirm(id, { method: 'pay-code', payAuthNo: rig.platform.mintPayCode(10_000_000) })).state, 'settled', 'a second code pays');
+  });
+
+  it('a 6202 whose answer is lost after the charge is resolved by 6301: kept, settled, charged once, never paid again', async () => {
+    const id = await awaiting(employee);
+    const cash = engine.view(id).split?.cashFen ?? 0;
+    const code = rig.platform.mintPayCode(cash + 500);
+    rig.platform.setFaults({ rules: [{ kind: 'timeout', afterCommit: true, infnos: ['6202'], count: 1 }] });
+    const settled = await engine.confirm(id, { method: 'pay-code', payAuthNo: code });
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(settled.state, 'settled');
+    assert.deepEqual(steps(id).filter((s) => /^6[234]/.test(s)), ['6201:done', '6202:done', '6301:done'], 'the lost 6202 is resolved by the query, and no second 6202 was sent');
+    assert.equal(wallet(`code:${code}`), 500);
+    assert.equal(rig.platform.mobilePayLedger().orders.filter((o) => o.payer === `code:${code}`).length, 1);
+  });
+
+  it('a 6202 lost before the centre saw it: 6301 shows the order unpaid, and only then is it paid (once)', async () => {
+    const id = await awaiting(employee);
+    const cash = engine.view(id).split?.cashFen ?? 0;
+    const code = rig.platform.mintPayCode(cash);
+    rig.platform.setFaults({ rules: [{ kind: 'reset-before', infnos: ['6202'], count: 1 }] });
+    const settled = await engine.confirm(id, { method: 'pay-code', payAuthNo: code });
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(settled.state, 'settled');
+    assert.deepEqual(steps(id).filter((s) => /^6[234]/.test(s)), ['6201:done', '6202:superseded', '6301:done', '6202:done']);
+    assert.equal(wallet(`code:${code}`), 0);
+  });
+
+  it('a settlement refused after the code was charged refunds the cash (6203) before the visit fails', async () => {
+    const id = await awaiting(employee);
+    const cash = engine.view(id).split?.cashFen ?? 0;
+    const code = rig.platform.mintPayCode(cash);
+    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infcode: -1, infnos: ['2207'], count: 1 }] });
+    const failed = await engine.confirm(id, { method: 'pay-code', payAuthNo: code });
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(failed.state, 'failed');
+    assert.deepEqual(steps(id).slice(-2), ['2207:rejected', '6203:done']);
+    assert.equal(wallet(`code:${code}`), cash, 'the patient has their money back');
+  });
+
+  it('offers every way in the embedded simulated default, none against a remote platform unless configured, and one tap by default', () => {
+    const demo = selfPayOptions(parseConfig({}));
+    assert.deepEqual([demo.personalAccount, demo.familyAccount, demo.credit.enabled, demo.payCode], [true, true, true, true]);
+    const remote = selfPayOptions(parseConfig({ platform: { mode: 'remote', baseUrl: 'https://gw.example/fsi' }, settlement: { selfPay: { credit: { enabled: true, limitPerPatientFen: 1 } } } }));
+    assert.deepEqual([remote.personalAccount, remote.familyAccount, remote.credit.enabled, remote.payCode, remote.credit.limitPerPatientFen], [false, false, true, false, 1]);
+    const split = { totalFen: 100, fundFen: 0, basicFundFen: 0, criticalIllnessFen: 0, medicalAidFen: 0, otherFundFen: 0, personalAccountFen: 0, familyAccountFen: 0, cashFen: 100 };
+    assert.equal(defaultCashMethod(demo, { person: employee } as never, split), 'pay-code', 'a 医保码 pays the rest with one tap');
+    assert.equal(defaultCashMethod(demo, { person: { ...employee, certType: '03' } } as never, split), 'cashier', 'a card cannot pay by code without a scan');
+    assert.equal(defaultCashMethod(remote, { person: employee } as never, split), 'cashier');
+  });
+});

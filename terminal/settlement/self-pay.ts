@@ -1,0 +1,213 @@
+// The self-paid part (psn_cash_pay after the funds and the accounts) paid in the same step as the
+// settlement, where the hospital allows it (issue 5): the personal account on or off, a bound
+// relative's account (家庭共济, which changes the pre-settlement), and then how the cash that is left
+// is paid: at the cashier as before, on credit (信用就医, a debt in the journal), or by payment code
+// (一码付: 6201 fee upload and 6202 pay order before 2207).
+//
+// The pay-code steps are outbox calls like any other, so they survive a crash and replay the same
+// way, with one rule of their own: a 6202 whose answer never came is asked about (6301) before
+// anything else, and paid again only when the order shows unpaid; a 2207 refused after the code was
+// charged is refunded (6203). The engine hands these steps to the functions below.
+import type { Split } from '../api/schema';
+import type { TerminalConfig } from '../config/config';
+import { fenToYuan } from '../insurance/money';
+import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
+import { formatWireTime } from '../insurance/msgid';
+import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
+import type { VisitContext } from './calls';
+import type { SettlementState } from './states';
+
+/** How the cash that is left after funds and accounts gets paid. */
+export type CashMethod = 'cashier' | 'pay-code' | 'credit';
+
+/** What the patient chose, kept in the visit's sealed context (the payment code is a credential). */
+export interface SelfPayContext {
+  method: CashMethod;
+  /** The cash part the patient agreed to at confirm (fen). */
+  cashFen: number;
+  /** A scanned payment code; absent when the 医保码's own token pays (一码付). */
+  payAuthNo?: string | null;
+}
+export type SelfPayVisitContext = VisitContext & { selfPay?: SelfPayContext };
+
+/** Which ways this terminal offers, resolved from the config (see selfPay in config.ts). */
+export interface SelfPayOptions {
+  /** The patient may turn the personal account off or on. */
+  personalAccount: boolean;
+  familyAccount: boolean;
+  credit: { enabled: boolean; limitPerPatientFen: number; limitPerTerminalFen: number };
+  payCode: boolean;
+}
+
+/** A switch left out follows the platform: on with the embedded simulator, off against a real one. */
+export function selfPayOptions(config: Pick<TerminalConfig, 'settlement' | 'platform'>): SelfPayOptions {
+  const sp = config.settlement.selfPay;
+  const demo = config.platform.mode === 'embedded-sim';
+  return {
+    personalAccount: config.settlement.usePersonalAccount && (sp.personalAccount ?? demo),
+    familyAccount: sp.familyAccount ?? demo,
+    credit: { enabled: sp.credit.enabled ?? demo, limitPerPatientFen: sp.credit.limitPerPatientFen, limitPerTerminalFen: sp.credit.limitPerTerminalFen },
+    payCode: sp.payCode ?? demo,
+  };
+}
+
+/**
+ * The one tap a patient gets by default: with nothing left in cash, nothing to choose; with a 医保码
+ * (its token can pay, 一码付) and pay code allowed, pay the rest with it; otherwise as before, at the
+ * cashier. Credit and a relative's account are never the default: they are debts and someone else's money.
+ */
+export function defaultCashMethod(opts: SelfPayOptions, ctx: VisitContext, split: Split | null): CashMethod {
+  if (!split || split.cashFen === 0) return 'cashier';
+  return opts.payCode && ctx.person.certType === '01' ? 'pay-code' : 'cashier';
+}
+
+export const CASH_STEPS = new Set(['cash-upload', 'cash-pay', 'cash-query', 'cash-refund']);
+export const isCashStep = (step: string): boolean => CASH_STEPS.has(step);
+
+/** The state a visit is in while each cash step's call is queued. */
+export const cashStateOf: Record<string, SettlementState> = {
+  'cash-upload': 'cash-pending',
+  'cash-pay': 'cash-pending',
+  'cash-query': 'cash-query-pending',
+  'cash-refund': 'refund-pending',
+};
+
+/** Who pays on the mobile-payment wire: the scanned code, or the e-voucher token the patient identified with. */
+function payer(ctx: SelfPayVisitContext): { payAuthNo?: string; ecToken?: string } {
+  if (ctx.selfPay?.payAuthNo) return { payAuthNo: ctx.selfPay.payAuthNo };
+  return ctx.person.certType === '01' ? { ecToken: ctx.person.certNo } : {};
+}
+
+/** Whether the payment code can pay at all: a scanned code, or a 医保码's token. */
+export const canPayByCode = (ctx: VisitContext, payAuthNo: string | null | undefined): boolean => Boolean(payAuthNo) || ctx.person.certType === '01';
+
+/**
+ * 6201 for the cash part alone: one line for the self-paid amount (the funds are settled by 2207).
+ * The order number is the visit's batch and the attempt, so an upload resent after a lost answer
+ * finds the same order, and a new attempt (another code) makes a new one.
+ */
+export function cashUploadCall(ctx: SelfPayVisitContext, attempt: number): NewCall {
+  const fen = ctx.selfPay?.cashFen ?? 0;
+  return {
+    step: 'cash-upload',
+    infno: '6201',
+    input: {
+      medOrgOrd: `${ctx.chargeBatchNo}-${attempt}`,
+      psnNo: ctx.person.psnNo,
+      insutype: ctx.person.insutype,
+      medType: ctx.bill.medType,
+      chrgBchno: ctx.chargeBatchNo,
+      feeSumamt: fenToYuan(fen),
+      ...payer(ctx),
+      feedetailList: [{ feedetlSn: `${ctx.chargeBatchNo}-SELF`, medListCodg: 'SELFPAY', detItemFeeSumamt: fenToYuan(fen), cnt: 1, pric: fenToYuan(fen) }],
+    },
+  };
+}
+
+function cashPayCall(ctx: SelfPayVisitContext, order: { payOrdId: string; payToken: string; medOrgOrd: string }): NewCall {
+  return { step: 'cash-pay', infno: '6202', input: { payOrdId: order.payOrdId, payToken: order.payToken, orgBizSer: order.medOrgOrd, ...payer(ctx) } };
+}
+
+function cashQueryCall(order: { payOrdId: string; payToken: string }): NewCall {
+  return { step: 'cash-query', infno: '6301', input: { payOrdId: order.payOrdId, payToken: order.payToken } };
+}
+
+/** What a step needs from the engine, bound to one visit. */
+export interface CashStepEnv {
+  id: string;
+  ctx: SelfPayVisitContext;
+  to: (state: SettlementState, extra?: Omit<TransitionRequest, 'settlementId' | 'from' | 'to'>) => TransitionRequest;
+  /** The visit's settlement call (2207 / 2304), queued once the cash is paid. */
+  settleCall: () => NewCall;
+  calls: () => OutboxRow[];
+  now: () => Date;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
+const orderOf = (row: OutboxRow) => {
+  const i = row.input as Record<string, unknown>;
+  return { payOrdId: str(i.payOrdId), payToken: str(i.payToken), medOrgOrd: str(i.orgBizSer) };
+};
+/** The 6202 whose answer was lost and that a 6301 is about. */
+const lostPay = (env: CashStepEnv) => env.calls().filter((c) => c.step === 'cash-pay' && c.status === 'superseded').pop();
+
+export function cashStepOnOk(env: CashStepEnv, row: OutboxRow, output: Record<string, unknown>): TransitionRequest {
+  switch (row.step) {
+    case 'cash-upload': {
+      const order = { payOrdId: str(output.payOrdId), payToken: str(output.payToken), medOrgOrd: str((row.input as Record<string, unknown>).medOrgOrd) };
+      return env.to('cash-pending', { note: `6201 order ${order.payOrdId} for the cash part`, call: cashPayCall(env.ctx, order) });
+    }
+    case 'cash-pay':
+      if (str(output.ordStas) === ORDER_PAID) return env.to('settle-pending', { note: 'cash part paid by code (6202); settling', call: env.settleCall() });
+      return env.to('awaiting-confirm', { note: `payment code not paid (ordStas ${str(output.ordStas)}); patient to choose again` });
+    case 'cash-query': {
+      const lost = lostPay(env);
+      const stas = str(output.ordStas);
+      if (stas === ORDER_PAID) {
+        return env.to('settle-pending', { note: '6301 shows the lost 6202 paid: kept, settling', call: env.settleCall(), ...(lost ? { resolvesOutboxId: lost.id } : {}) });
+      }
+      // Only an order that exists and is still unpaid is paid again: the query said the lost one did not go through.
+      if (stas === ORDER_UNPAID && lost) return env.to('cash-pending', { note: '6301 shows the order unpaid; paying it again', call: cashPayCall(env.ctx, orderOf(lost)) });
+      return env.to('awaiting-confirm', { note: `6301 shows the order ${stas === '15' ? 'declined' : `in state ${stas}`}; patient to choose again` });
+    }
+    case 'cash-refund':
+      return env.to('failed', { note: 'settlement refused; the cash part paid by code was refunded (6203)' });
+    default:
+      throw new Error(`not a cash step: ${row.step}`);
+  }
+}
+
+export function cashStepOnRejected(env: CashStepEnv, row: OutboxRow, errMsg: string): TransitionRequest {
+  switch (row.step) {
+    case 'cash-upload':
+    case 'cash-pay':
+      // Refused by the centre: nothing was charged. The patient sees the split again and chooses.
+      return env.to('awaiting-confirm', { note: `payment code refused: ${errMsg}` });
+    case 'cash-query':
+      // No such order: the lost payment cannot have been made.
+      return env.to('awaiting-confirm', { note: `6301 found no order (${errMsg}); nothing was charged` });
+    case 'cash-refund':
+      return env.to('needs-staff', { note: `refund of the cash paid by code refused: ${errMsg}` });
+    default:
+      throw new Error(`not a cash step: ${row.step}`);
+  }
+}
+
+/** A lost answer: 6202 is asked about, never resent blind; the others are safe to resend as they were. */
+export function cashStepOnUnknown(env: CashStepEnv, row: OutboxRow): TransitionRequest | 'retry' {
+  // 6201 is keyed by medOrgOrd and 6203 by appRefdSn, so a resend finds the same order or refund;
+  // 6301 reads only.
+  if (row.step !== 'cash-pay') return 'retry';
+  return env.to('cash-query-pending', { note: '6202 outcome unknown; asking the centre (6301) before anything else', call: cashQueryCall(orderOf(row)) });
+}
+
+/**
+ * A settlement refused after the code was charged: the cash goes back (6203) before the visit fails.
+ * Null when nothing was charged by code.
+ */
+export function refundAfterRefusedSettle(env: CashStepEnv, errMsg: string): TransitionRequest | null {
+  const paid = env.calls().filter((c) => (c.step === 'cash-pay' && c.status === 'done') || (c.step === 'cash-query' && c.status === 'done')).pop();
+  if (!paid || env.ctx.selfPay?.method !== 'pay-code') return null;
+  const pay = env.calls().filter((c) => c.step === 'cash-pay').pop();
+  if (!pay) return null;
+  const order = orderOf(pay);
+  const fen = env.ctx.selfPay.cashFen;
+  return env.to('refund-pending', {
+    note: `settlement refused (${errMsg}); refunding the cash part paid by code`,
+    call: {
+      step: 'cash-refund',
+      infno: '6203',
+      input: {
+        payOrdId: order.payOrdId,
+        appRefdSn: `${order.medOrgOrd}-R`,
+        appRefdTime: formatWireTime(env.now()),
+        totlRefdAmt: fenToYuan(fen),
+        psnAcctRefdAmt: 0,
+        fundRefdAmt: 0,
+        cashRefdAmt: fenToYuan(fen),
+        refdType: 'CASH',
+        ...payer(env.ctx),
+      },
+    },
+  });
+}
