@@ -12,6 +12,9 @@ import { startWebHost, type WebHost } from '../../terminal/host/web/server';
 import type { PlatformSimulator } from '../../terminal/sim/platform/server';
 import { createPtyPair, playRecordingToPort, type PtyPair } from '../../drivers/transport/pty';
 import { readRecording } from '../../drivers/transport/replay';
+import { serveConversationOnPort } from '../../drivers/transport/conversation';
+import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
+import { serveSimPrinterOnPort, type SimPrinter } from '../../drivers/printer/sim-printer';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const fixturesDir = join(repoRoot, 'fixtures');
@@ -31,10 +34,20 @@ export interface KioskHarness {
   playFixture(relativePath: string, personKey?: string): Promise<void>;
   /** Raw text followed by CRLF, as a scanner sends it. */
   scanText(text: string): Promise<void>;
+  /**
+   * An ID card on the reader (only with `idCard: true`): a recording from fixtures/devices/id-card/
+   * served on its own pty for `holdMs`; `untilMs` plays only the chunks before that time (the first
+   * read of a recording that reads twice, so a failed read is seen on its own).
+   */
+  presentIdCard(fixture: string, opts?: { holdMs?: number; untilMs?: number }): Promise<void>;
+  /** The simulated ESC/POS printer (only with `printer: true`): what it printed. */
+  printer: SimPrinter | null;
   close(): Promise<void>;
 }
 
-export async function startKioskHarness(opts: { config?: Record<string, unknown>; viewport?: { width: number; height: number } } = {}): Promise<KioskHarness> {
+export async function startKioskHarness(
+  opts: { config?: Record<string, unknown>; viewport?: { width: number; height: number }; idCard?: boolean; printer?: boolean } = {},
+): Promise<KioskHarness> {
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -42,9 +55,35 @@ export async function startKioskHarness(opts: { config?: Record<string, unknown>
   try {
     const pty: PtyPair = await createPtyPair();
     cleanups.push(() => pty.close());
+    const idPty = opts.idCard ? await createPtyPair() : null;
+    if (idPty) cleanups.push(() => idPty.close());
+    // Between cards the reader is there and empty: a SAM answering "no card", so it shows ready.
+    let idleReader: { stop(): Promise<void> } | null = null;
+    const serveIdleReader = (path: string) => {
+      const controller = new AbortController();
+      const serving = serveConversationOnPort(path, { chunks: [], framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
+      idleReader = {
+        stop: async () => {
+          controller.abort();
+          await serving;
+        },
+      };
+    };
+    if (idPty) {
+      serveIdleReader(idPty.devicePath);
+      cleanups.push(async () => idleReader?.stop());
+    }
+    const printerPty = opts.printer ? await createPtyPair() : null;
+    if (printerPty) cleanups.push(() => printerPty.close());
+    const printer = printerPty ? await serveSimPrinterOnPort(printerPty.devicePath) : null;
+    if (printer) cleanups.push(() => printer.close());
     const config = parseConfig({
       ...opts.config,
-      devices: [{ id: 'qr-1', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } }],
+      devices: [
+        { id: 'qr-1', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } },
+        ...(idPty ? [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: idPty.hostPath } }] : []),
+        ...(printerPty ? [{ id: 'prn-1', kind: 'printer', pollMs: 200, transport: { type: 'serial', path: printerPty.hostPath } }] : []),
+      ],
     });
     const terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'kiosk-e2e-')), fixturesDir });
     cleanups.push(() => terminal.close());
@@ -78,6 +117,19 @@ export async function startKioskHarness(opts: { config?: Record<string, unknown>
       scanFreshCode: (personKey) => playFixture('qr-scanner/fresh-ec-qr.jsonl', personKey),
       playFixture,
       scanText: (text) => playRecordingToPort(pty.devicePath, [{ t_ms: 0, dir: 'in', hex: Buffer.from(`${text}\r\n`).toString('hex') }], { speed: Infinity }),
+      async presentIdCard(fixture, present = {}) {
+        if (!idPty) throw new Error('start the harness with idCard: true');
+        const all = await readRecording(join(fixturesDir, 'devices', 'id-card', fixture));
+        const chunks = present.untilMs === undefined ? all : all.filter((c) => c.t_ms < (present.untilMs as number));
+        await idleReader?.stop();
+        const controller = new AbortController();
+        const serving = serveConversationOnPort(idPty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
+        await new Promise((r) => setTimeout(r, present.holdMs ?? 1_500));
+        controller.abort();
+        await serving;
+        serveIdleReader(idPty.devicePath);
+      },
+      printer,
       close,
     };
   } catch (err) {

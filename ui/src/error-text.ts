@@ -99,8 +99,8 @@ const errorTexts = {
     en: 'The terminal refused this action. Refresh and check the state of the visit.',
   },
   'card-removed': {
-    zh: '卡片拿开得太早，没有读完。请把卡重新放好，听到提示音前不要移动。',
-    en: 'The card was taken away before it was read. Put it back on the reader and keep it still until you hear the beep.',
+    zh: '卡片拿开得太早，没有读完。请把卡重新放好，等屏幕上出现下一步再拿开。',
+    en: 'The card was taken away before it was read. Put it back on the reader and leave it there until the screen moves on.',
   },
   'card-unreadable': {
     zh: '没有读出这张卡。请把卡拿起来擦一擦，再平放到读卡区；仍不行可改用医保码，或到人工窗口办理。',

@@ -38,6 +38,7 @@ export function Identify({ session, status, t, lang, elderly, busy, run }: Scree
   const scanner = scannerState(status);
   const directed = session.directed;
   const hasCardReader = status?.devices.some((d) => d.kind === 'id-card') === true;
+  const hasAnyCardReader = status?.devices.some((d) => d.kind === 'id-card' || d.kind === 'card-reader') === true;
   const scannerLine = (
     <p className={`device device-${scanner}`} data-testid="scanner-status" data-state={scanner}>
       {t(scannerText[scanner])}
@@ -86,7 +87,7 @@ export function Identify({ session, status, t, lang, elderly, busy, run }: Scree
 
   return (
     <section className="screen identify" data-testid="screen-identify" data-history={String(Boolean(session.history))}>
-      <h1>{t(session.history ? 'historyIdentifyTitle' : 'identifyPrompt')}</h1>
+      <h1>{t(session.history ? 'historyIdentifyTitle' : hasAnyCardReader ? 'identifyPromptAny' : 'identifyPrompt')}</h1>
       {notice}
       {!elderly && <div className="scan-target" aria-hidden="true" />}
       {session.history ? <p className="hint">{t('historyIdentifyHint')}</p> : !elderly && <p className="hint">{t('identifyHint')}</p>}
