@@ -12,7 +12,7 @@ import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { readRecording } from '../../drivers/transport/replay';
-import { serveConversationOnPort, type RequestFramer } from '../../drivers/transport/conversation';
+import { serveConversationOnPort, type ConversationOptions, type RequestFramer } from '../../drivers/transport/conversation';
 import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 import { readerIdleAnswer, readerRequestFramer } from '../../drivers/card-reader/sim-reader';
 
@@ -41,7 +41,7 @@ describe('failed card reads on the identify step', () => {
   const statuses: TerminalStatus[] = [];
   // Between cards each reader is there and empty (answers "no card"), as on a real kiosk.
   const idle = new Map<PtyPair, () => Promise<void>>();
-  function serveIdle(pty: PtyPair, framer: () => RequestFramer, answer: (r: Uint8Array) => Uint8Array): void {
+  function serveIdle(pty: PtyPair, framer: () => RequestFramer, answer: ConversationOptions['idle']): void {
     const controller = new AbortController();
     const serving = serveConversationOnPort(pty.devicePath, { chunks: [], framer, idle: answer, baudRate: 115200, signal: controller.signal });
     idle.set(pty, async () => {
@@ -83,7 +83,7 @@ describe('failed card reads on the identify step', () => {
     await ssPty?.close();
   });
 
-  async function serve(pty: PtyPair, fixture: string, framer: () => RequestFramer, answer: (r: Uint8Array) => Uint8Array, untilMs: number, holdMs: number): Promise<void> {
+  async function serve(pty: PtyPair, fixture: string, framer: () => RequestFramer, answer: ConversationOptions['idle'], untilMs: number, holdMs: number): Promise<void> {
     const chunks = (await readRecording(join(fixturesDir, 'devices', fixture))).filter((c) => c.t_ms < untilMs);
     await idle.get(pty)?.();
     const controller = new AbortController();
