@@ -60,7 +60,7 @@ export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
           <thead>
             <tr>
               <th scope="col">{t('historyDate')}</th>
-              <th scope="col">{t('historyService')}</th>
+              {!elderly && <th scope="col">{t('historyService')}</th>}
               <th scope="col" className="num">{t('historyTotal')}</th>
               {!elderly && <th scope="col" className="num">{t('historyInsurance')}</th>}
               <th scope="col" className="num">{t('historyYouPaid')}</th>
@@ -71,11 +71,13 @@ export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
           <tbody>
             {shownVisits.map((v) => {
               const date = formatLocalTime(v.at, lang);
+              // Elderly: the day is enough to tell visits apart, and it fits on one line.
+              const shownDate = elderly ? date.replace(/,? \d\d:\d\d:\d\d$/, '') : date;
               const printed = history?.printedId === v.settlementId;
               return (
                 <tr key={v.settlementId} data-testid="history-visit" data-settlement-id={v.settlementId} data-status={v.status}>
-                  <td data-testid="history-date">{date}</td>
-                  <td>{serviceText[v.service] ? t(serviceText[v.service] as TextKey) : v.service}</td>
+                  <td data-testid="history-date">{shownDate}</td>
+                  {!elderly && <td>{serviceText[v.service] ? t(serviceText[v.service] as TextKey) : v.service}</td>}
                   <td className="num" data-testid="history-total">{v.totalFen === null ? '—' : formatFen(v.totalFen)}</td>
                   {!elderly && <td className="num" data-testid="history-insurance">{amount(v.fundFen, v.status)}</td>}
                   <td className="num" data-testid="history-you-paid">{amount(youPaid(v), v.status)}</td>
