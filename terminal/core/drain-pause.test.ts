@@ -79,6 +79,9 @@ describe('offline captures and the drain', () => {
       const seen = await captureByCard(card);
       assert.equal(seen.step, 'confirm', JSON.stringify(seen));
     }
+    // Walking away at confirm queued each visit's undo (2205, 2202): sent now, so the queue is empty.
+    await worker.forceNow();
+    assert.deepEqual(engine.visitsWithQueuedCalls(), []);
   });
 
   it('takes one capture after another at once while the platform is away', async () => {

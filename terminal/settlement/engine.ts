@@ -13,6 +13,7 @@ import { isSettlementState, predecessorsOf, type SettlementState } from './state
 import { splitFromSetlinfo } from './split';
 import { sendQueued } from './outbox-send';
 import { retryDelayMs } from './backoff';
+import { UNDO_STEPS, undoCalls } from './undo-calls';
 import { cashStateOf, cashStepOnOk, cashStepOnRejected, cashStepOnUnknown, cashUploadCall, isCashStep, refundAfterRefusedSettle, type CashStepEnv, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
 import type { CreditReservation } from '../journal/credit';
 
@@ -114,12 +115,20 @@ export function createSettlementEngine(options: EngineOptions) {
     return ctx;
   };
 
+  /** What an unpaid visit left on the platform, to take back as it ends (undo-calls.ts). */
+  const undoCallsOf = (id: string) => undoCalls(context(id), journal.settlement(id)?.mdtrtId ?? null, journal.callsOf(id).some((c) => c.infno === '2204'));
+
   const to = (settlementId: string, state: SettlementState, extra: Omit<TransitionRequest, 'settlementId' | 'from' | 'to'> = {}): TransitionRequest => ({
     settlementId,
     from: predecessorsOf(state),
     to: state,
+    // A visit that ends unpaid takes back its fee lines and registration, in the same write.
+    ...((state === 'failed' || state === 'cancelled') && !extra.call && !extra.calls ? { calls: undoCallsOf(settlementId) } : {}),
     ...extra,
   });
+
+  /** A staff cancel that had to reverse an unknown call first: once reversed, the visit ends there. */
+  const cancelAfterReversal = (id: string): boolean => (journal.events(id).filter((e) => e.to_state === 'reversal-pending').pop()?.note ?? '').startsWith('staff cancel');
 
   const mdtrtIdOf = (id: string): string => {
     const mdtrtId = journal.settlement(id)?.mdtrtId;
@@ -129,6 +138,8 @@ export function createSettlementEngine(options: EngineOptions) {
 
   /** The step a reversal undid, queued again under a fresh msgid. */
   function redo(id: string, reversedInfno: string, note: string): TransitionRequest {
+    // Redoing would carry on a visit staff have given up on: the reversal was the cancel's, not a retry's.
+    if (cancelAfterReversal(id)) return to(id, 'cancelled', { note: `${note.replace(/; redoing.*$/, '')}; staff cancel completes` });
     const ctx = context(id);
     switch (reversedInfno) {
       case '2201':
@@ -263,6 +274,27 @@ export function createSettlementEngine(options: EngineOptions) {
   }
 
   /**
+   * An undo call changes no state: its answer is recorded, a refusal too (nothing left to take back,
+   * or the platform will not; its words are kept), and a lost answer is resent under the same msgid
+   * with backoff, which the platform answers as the first time. Never a dead letter: it is owed.
+   */
+  async function dispatchUndo(row: OutboxRow): Promise<boolean> {
+    const outcome = await sendQueued(journal, platform, row);
+    if (outcome.kind === 'ok') {
+      journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse });
+      return true;
+    }
+    if (outcome.kind === 'rejected') {
+      journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse });
+      return true;
+    }
+    const attempts = journal.outboxRow(row.id)?.attempts ?? 0;
+    const nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts, random)).toISOString();
+    journal.recordOutcome({ outboxId: row.id, status: 'unknown', error: `${outcome.reason}: ${outcome.detail}`, rawResponse: outcome.rawResponse, nextAttemptAt });
+    return false;
+  }
+
+  /**
    * An unknown outcome that its query or reversal has not settled in time goes to staff with the
    * reason, rather than being retried for ever while the patient's money is in doubt.
    */
@@ -278,6 +310,7 @@ export function createSettlementEngine(options: EngineOptions) {
 
   /** Sends one queued call and records what it means. Returns false when the visit must wait. */
   async function dispatch(row: OutboxRow): Promise<boolean> {
+    if (UNDO_STEPS.has(row.step)) return dispatchUndo(row);
     const outcome = await sendQueued(journal, platform, row);
     const id = row.settlementId as string;
     if (outcome.kind === 'ok') {
@@ -453,7 +486,8 @@ export function createSettlementEngine(options: EngineOptions) {
     /** Walks away from a visit that committed no payment yet (the patient cancelled before paying). */
     cancel(settlementId: string, reason = 'patient cancelled'): Promise<SettlementView> {
       return exclusive(settlementId, async () => {
-        journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'cancelled', note: reason });
+        // The undo calls wait for the replay worker: the patient walking away is not kept waiting.
+        journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'cancelled', note: reason, calls: undoCallsOf(settlementId) });
         options.onChange?.(view(settlementId));
         return view(settlementId);
       });
@@ -496,7 +530,7 @@ export function createSettlementEngine(options: EngineOptions) {
         if (unknownCommit) {
           journal.transition(to(settlementId, 'reversal-pending', { note: `staff cancel: ${reason}`, call: reversalCall(context(settlementId), unknownCommit) }));
         } else {
-          journal.transition({ settlementId, from: [state], to: 'cancelled', note: `staff cancel: ${reason}` });
+          journal.transition({ settlementId, from: [state], to: 'cancelled', note: `staff cancel: ${reason}`, calls: undoCallsOf(settlementId) });
         }
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));
