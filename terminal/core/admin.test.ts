@@ -94,6 +94,27 @@ describe('admin commands', () => {
     assert.ok(!unknown.ok && unknown.error.code === 'admin-refused');
   });
 
+  it('lists a cancelled visit until its undo (2205, 2202) reaches the platform', async () => {
+    const platform = terminal.simulators.platform!;
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    const atConfirm = await terminal.api.execute({ type: 'credential.text', text: platform.mintEcQr('cross-region') });
+    assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm');
+    platform.setFaults({ rules: [{ kind: 'reset-before', infnos: ['2205', '2202'] }] });
+    await terminal.api.execute({ type: 'session.reset' });
+    await terminal.api.execute({ type: 'admin.forward', pin: PIN });
+    const stuck = await terminal.api.execute({ type: 'admin.overview', pin: PIN });
+    assert.ok(stuck.ok && stuck.admin);
+    const item = stuck.admin.queue.find((q) => q.settlementId === atConfirm.session.settlementId);
+    assert.equal(item?.state, 'cancelled');
+    assert.match(item?.lastError ?? '', /connection/);
+    platform.setFaults({ rules: [] });
+    const forwarded = await terminal.api.execute({ type: 'admin.forward', pin: PIN });
+    assert.ok(forwarded.ok && forwarded.admin);
+    assert.equal(forwarded.admin.queue.length, 0);
+    const visit = platform.ledger().visits.find((v) => v.psnNo === '51000000000000000103');
+    assert.equal(visit?.status, 'cancelled', 'no registration left open on the platform');
+  });
+
   it('checks the PIN in the core and locks out after five wrong ones', async () => {
     const wrong = await terminal.api.execute({ type: 'admin.overview', pin: '000000' });
     assert.ok(!wrong.ok && wrong.error.code === 'admin-pin');

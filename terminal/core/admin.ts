@@ -27,7 +27,7 @@ export function createAdmin(deps: AdminDeps) {
     const now = deps.now().getTime();
     // A visit settled with the platform but not closed is a HIS that has not heard: the bill still
     // looks unpaid there, so staff must see it until the notice gets through (or sort it out by hand).
-    return journal.settlementsIn([...openStates, 'settled']).map((row) => {
+    const items: QueueItem[] = journal.settlementsIn([...openStates, 'settled']).map((row) => {
       const his = row.state === 'settled' ? journal.hisNotice(row.id) : null;
       return {
         settlementId: row.id,
@@ -42,6 +42,26 @@ export function createAdmin(deps: AdminDeps) {
         needsStaff: row.state === 'needs-staff' || his?.status === 'conflict',
       };
     });
+    // A visit that ended unpaid but whose undo (2205, 2202) has not gone through yet: staff see
+    // what it still owes the platform, so an orphaned registration does not go unnoticed.
+    const listed = new Set(items.map((i) => i.settlementId));
+    for (const id of journal.settlementsWithOpenCalls()) {
+      const row = journal.settlement(id);
+      if (!row || listed.has(id)) continue;
+      items.push({
+        settlementId: id,
+        state: row.state,
+        service: row.service,
+        slipNo: row.slipNo,
+        deferred: row.deferred,
+        totalFen: row.totalFen,
+        createdAt: row.createdAt,
+        ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
+        lastError: journal.nextOpenCall(id)?.lastError ?? 'undo (2205 / 2202) not sent yet',
+        needsStaff: false,
+      });
+    }
+    return items;
   }
 
   function today(): AdminOverview['today'] {
