@@ -102,12 +102,12 @@ describe('admin screen on the real terminal core', () => {
       assert.equal(await page.getByTestId('staff-button').count(), 0, 'no way into staff mode from staff mode');
       const item = page.getByTestId('queue-item');
       assert.equal(await item.count(), 1);
-      assert.equal(await item.getAttribute('data-state'), 'reversal-pending');
+      assert.equal(await item.getAttribute('data-state'), 'query-pending');
       assert.equal(await page.getByTestId('queue-slip').innerText(), slipRef, 'the queue names the reference on the patient\'s slip');
       assert.ok(Number(await page.getByTestId('queue-age').getAttribute('data-seconds')) >= 0);
       assert.match(await page.getByTestId('queue-age').innerText(), /^\d+ (秒|分钟)$/);
       assert.match(await page.getByTestId('queue-error').innerText(), /connection/i);
-      assert.match(await page.getByTestId('queue-state').innerText(), /待冲正/);
+      assert.match(await page.getByTestId('queue-state').innerText(), /待查询结算结果/);
       assert.equal(await page.getByTestId('today-count').innerText(), '0');
       assert.equal(await page.getByTestId('recon-none').count(), 1);
       assert.doesNotMatch(await page.locator('body').innerText(), /测试|3301021980/, 'no patient names or ID numbers');

@@ -12,7 +12,12 @@ const stateTexts: Record<string, Texts> = {
   'discharge-pending': { zh: '待出院登记', en: 'Discharge waiting' },
   'presettle-pending': { zh: '待预结算', en: 'Pre-settlement waiting' },
   'settle-pending': { zh: '待结算', en: 'Settlement waiting' },
+  'query-pending': { zh: '待查询结算结果', en: 'Settlement outcome being checked' },
   'reversal-pending': { zh: '待冲正', en: 'Reversal waiting' },
+  // In the queue these are visits with something still owed: the HIS notice, or the undo of an unpaid visit.
+  settled: { zh: '已结算，待通知医院系统', en: 'Settled; hospital system not told yet' },
+  cancelled: { zh: '已取消，待撤销医保登记', en: 'Cancelled; insurance registration being undone' },
+  failed: { zh: '未成功，待撤销医保登记', en: 'Not paid; insurance registration being undone' },
   'needs-staff': { zh: '需人工处理', en: 'Needs staff' },
   'awaiting-confirm': { zh: '待患者确认', en: 'Awaiting the patient' },
 };
