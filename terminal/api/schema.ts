@@ -43,6 +43,34 @@ export const Split = z.object({
 });
 export type Split = z.infer<typeof Split>;
 
+/** How the cash that is left after funds and accounts is paid: at the cashier, by payment code (一码付), or on credit (信用就医). */
+export const CashMethod = z.enum(['cashier', 'pay-code', 'credit']);
+export type CashMethod = z.infer<typeof CashMethod>;
+
+/**
+ * The confirm step's choices for the self-paid part, as far as this terminal allows them. Relatives
+ * are named by position and masked name only; the patient's own account balance is not shown.
+ */
+export const SelfPayView = z.object({
+  /** Whether the patient may turn the personal account off or on, and whether it is on now. */
+  personalAccount: z.object({ allowed: z.boolean(), on: z.boolean() }),
+  /** Relatives whose account may pay (家庭共济), empty when none or not allowed here. */
+  familyPayers: z.array(z.object({ index: z.number().int().nonnegative(), maskedName: z.string() })),
+  familyPayer: z.number().int().nonnegative().nullable(),
+  /** The ways offered for the cash part, and the one a single tap uses. */
+  methods: z.array(CashMethod),
+  method: CashMethod,
+  /** Pay by code needs the patient to scan a payment code (they did not identify with a 医保码). */
+  payCodeNeedsScan: z.boolean(),
+  /** What happened to the last attempt, for the screen to say. */
+  notice: z.enum(['pay-code-declined', 'family-account-refused']).nullable(),
+});
+export type SelfPayView = z.infer<typeof SelfPayView>;
+
+/** On the receipt: how the cash part was paid; owedFen is what the patient owes the hospital (credit). */
+export const ReceiptSelfPay = z.object({ method: CashMethod, paidByCodeFen: Fen, owedFen: Fen, atCashierFen: Fen });
+export type ReceiptSelfPay = z.infer<typeof ReceiptSelfPay>;
+
 export const Receipt = z.object({
   settlementId: z.string(),
   /** The platform's setl_id, when settled online. */
@@ -50,6 +78,7 @@ export const Receipt = z.object({
   settledAt: z.string(),
   split: Split,
   balanceAfterFen: Fen.nullable(),
+  selfPay: ReceiptSelfPay.optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
 
@@ -151,6 +180,8 @@ export const SessionView = z.object({
   pending: z.object({ slipNo: z.string().min(4).max(16), capturedAt: z.string() }).nullable(),
   error: UserError.nullable(),
   directed: DirectedPayment.nullable(),
+  /** At the confirm step: how the self-paid part may be paid. */
+  selfPay: SelfPayView.nullable().optional(),
   /** Set from `history.begin`: the patient identifies to see past payments (empty until identified). */
   history: HistoryView.nullable().optional(),
   /** A problem on the identify step the patient can fix there (a card read that failed): the screen stays. */
@@ -223,6 +254,13 @@ export const AdminOverview = z.object({
   replay: z.object({ queuedVisits: z.number().int().nonnegative(), draining: z.boolean(), lastRunAt: z.string().nullable(), lastProbeOk: z.boolean().nullable() }),
   today: z.object({ date: z.string(), settledCount: z.number().int().nonnegative(), totalFen: Fen, fundFen: Fen, accountFen: Fen, cashFen: Fen }),
   reconciliation: Reconciliation.nullable(),
+  /** Credit (信用就医): what patients owe the hospital, per visit; no name or ID number. */
+  credit: z
+    .object({
+      outstandingFen: Fen,
+      debts: z.array(z.object({ settlementId: z.string(), billId: z.string().nullable(), status: z.enum(['reserved', 'owed', 'void', 'repaid']), amountFen: Fen, createdAt: z.string() })),
+    })
+    .optional(),
 });
 export type AdminOverview = z.infer<typeof AdminOverview>;
 
@@ -246,7 +284,9 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.begin'), service: ServiceKind }),
   /** Text typed by a keyboard-wedge scanner in the renderer, or entered by staff. */
   z.object({ type: z.literal('credential.text'), text: z.string().min(1).max(4096) }),
-  z.object({ type: z.literal('session.confirm'), settlementId: z.string().min(1) }),
+  z.object({ type: z.literal('session.confirm'), settlementId: z.string().min(1), method: CashMethod.optional() }),
+  /** At the confirm step: the personal account on or off, a relative's account or none; the split is pre-settled again. */
+  z.object({ type: z.literal('session.selfPay'), settlementId: z.string().min(1), usePersonalAccount: z.boolean(), familyPayer: z.number().int().nonnegative().nullable() }),
   z.object({ type: z.literal('session.reset') }),
   z.object({ type: z.literal('status.get') }),
   // Staff only: each admin command carries the staff PIN, checked by the core (not by the screen).

@@ -82,10 +82,16 @@ export function createAdmin(deps: AdminDeps) {
 
   return {
     overview(): AdminOverview {
+      /** 信用就医: what patients owe the hospital, newest first, by visit and bill (no name, no ID number). */
+      const credit = () => {
+        const debts = journal.credit.debts().reverse().slice(0, 50);
+        const outstanding = journal.credit.debts().filter((d) => d.status === 'owed' || d.status === 'reserved').reduce((s, d) => s + d.amountFen, 0);
+        return { outstandingFen: outstanding, debts: debts.map((d) => ({ settlementId: d.settlementId, billId: journal.settlement(d.settlementId)?.billId ?? null, status: d.status, amountFen: d.amountFen, createdAt: d.createdAt })) };
+      };
       const last = journal.metaValue('last_reconciliation');
       // The worker's own count is as of its last run; staff see the queue as it is now.
       const replayState = { ...replay.state(), queuedVisits: engine.visitsWithQueuedCalls().length };
-      return { queue: queue(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null };
+      return { queue: queue(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null, credit: credit() };
     },
     // A settled visit has nothing left on the platform: its retry is the HIS notice.
     retry: (settlementId: string, reason: string) =>

@@ -10,6 +10,10 @@ import { openStates } from '../settlement/states';
 import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from './user-errors';
+import type { CashMethod } from '../api/schema';
+import { CreditLimitError } from '../journal/credit';
+import type { SelfPayOptions, SelfPayVisitContext } from '../settlement/self-pay';
+import { familyPayerAt, noSelfPay, receiptSelfPay, selfPayNotice, selfPayView } from './self-pay-session';
 import { loadHistory } from './history';
 
 export const idleSession = (): SessionView => ({
@@ -56,6 +60,8 @@ export interface KioskSessionOptions {
   onChange: (session: SessionView) => void;
   /** Told when the session reaches the identify step (simulated devices play then). */
   onIdentifyStep?: () => void;
+  /** How the self-paid part may be paid at confirm (config settlement.selfPay); nothing offered when absent. */
+  selfPay?: SelfPayOptions;
 }
 
 export type KioskSession = ReturnType<typeof createKioskSession>;
@@ -112,7 +118,7 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (gen !== generation) return;
     switch (view.state) {
       case 'awaiting-confirm':
-        set({ step: 'confirm', split: view.split });
+        set({ step: 'confirm', split: view.split, selfPay: confirmChoices(view) });
         return;
       case 'settled':
       case 'closed':
@@ -125,6 +131,7 @@ export function createKioskSession(options: KioskSessionOptions) {
             settledAt: now().toISOString(),
             split: view.split,
             balanceAfterFen: null,
+            selfPay: receiptSelfPay(options.journal, view.id, view.split),
           },
         });
         return;
@@ -225,10 +232,33 @@ export function createKioskSession(options: KioskSessionOptions) {
     showSettlement(await options.engine.pump(settlementId), gen);
   }
 
-  async function settle(settlementId: string): Promise<void> {
+  const selfPayOpts = options.selfPay ?? noSelfPay;
+  const contextOf = (settlementId: string) => options.journal.settlementContext<SelfPayVisitContext>(settlementId);
+
+  /** The confirm step's choices for the self-paid part, from the visit as the engine keeps it. */
+  function confirmChoices(view: SettlementView) {
+    const ctx = contextOf(view.id);
+    if (!ctx) return null;
+    return selfPayView(selfPayOpts, ctx, view.split, session.selfPay?.method ?? null, selfPayNotice(options.journal, view.id));
+  }
+
+  async function settle(settlementId: string, method?: CashMethod, payAuthNo?: string): Promise<void> {
     const gen = generation;
-    set({ step: 'settling' });
-    const view = await options.engine.confirm(settlementId);
+    const offered = session.selfPay;
+    const chosen = method ?? offered?.method ?? 'cashier';
+    // A way this terminal does not offer is paid as before, at the cashier.
+    const payment = { method: offered?.methods.includes(chosen) ? chosen : 'cashier', payAuthNo, credit: selfPayOpts.credit } as const;
+    set({ step: 'settling', error: null });
+    let view: SettlementView;
+    try {
+      view = await options.engine.confirm(settlementId, payment);
+    } catch (err) {
+      if (!(err instanceof CreditLimitError)) throw err;
+      // Over a credit limit nothing was sent: the patient stays on the split and chooses otherwise.
+      showSettlement(options.engine.view(settlementId), gen);
+      if (gen === generation) set({ error: userError(err.limit === 'patient' ? 'credit-limit-patient' : 'credit-limit-terminal') });
+      return;
+    }
     // Settled with the platform: the HIS hears it now, or (if it is away) from the replay worker
     // later; either way the receipt stands, and the admin queue shows the visit until the HIS heard.
     if (view.state === 'settled') await options.engine.notifyHis(settlementId);
@@ -278,6 +308,10 @@ export function createKioskSession(options: KioskSessionOptions) {
 
     /** A scan or typed credential; only the identify step listens. */
     credential(text: string, kind: 'ec-qr' | 'pay-code' | 'hospital-barcode' | 'unknown'): Promise<void> {
+      // A payment code shown at the split is the patient paying the rest with it (一码付).
+      if (session.step === 'confirm' && kind === 'pay-code' && session.settlementId && session.selfPay?.methods.includes('pay-code')) {
+        return settle(session.settlementId, 'pay-code', text).catch(() => fail('internal'));
+      }
       if (session.step !== 'identify') return Promise.resolve();
       if (kind !== 'ec-qr') {
         fail('not-a-qr');
@@ -299,9 +333,25 @@ export function createKioskSession(options: KioskSessionOptions) {
       return identifyAndLoad(() => identifyBySsCard(options.identity, card)).catch(() => fail('internal'));
     },
 
-    confirm(settlementId: string): Promise<void> | UserErrorCode {
+    confirm(settlementId: string, method?: CashMethod): Promise<void> | UserErrorCode {
       if (session.step !== 'confirm' || session.settlementId !== settlementId) return 'wrong-step';
-      return settle(settlementId).catch(() => fail('internal'));
+      // Without a 医保码 there is no token to pay with: the code itself must be scanned (credential()).
+      if (method === 'pay-code' && session.selfPay?.payCodeNeedsScan) return 'pay-code-scan';
+      return settle(settlementId, method).catch(() => fail('internal'));
+    },
+
+    /** The personal account on or off, a relative's account or none: the split is pre-settled again. */
+    changeSelfPay(settlementId: string, change: { usePersonalAccount: boolean; familyPayer: number | null }): Promise<void> | UserErrorCode {
+      const ctx = contextOf(settlementId);
+      if (session.step !== 'confirm' || session.settlementId !== settlementId || !ctx) return 'wrong-step';
+      const gen = generation;
+      const usePersonalAccount = selfPayOpts.personalAccount ? change.usePersonalAccount : ctx.usePersonalAccount;
+      const familyPayerPsnNo = familyPayerAt(selfPayOpts, ctx, change.familyPayer);
+      set({ step: 'presettling', error: null });
+      return options.engine
+        .changeSelfPay(settlementId, { usePersonalAccount, familyPayerPsnNo })
+        .then((view) => showSettlement(view, gen))
+        .catch(() => fail('internal'));
     },
 
     async reset(): Promise<void> {

@@ -26,6 +26,9 @@ import { startInRoomServer } from '../his/in-room-server';
 import { maskName } from '../identity/resolve';
 import { createQueueEvents } from './queue-events';
 import { reprintReceipt } from './history';
+import { withMobilePay } from '../insurance/mobile-pay';
+import { mobilePayFromConfig } from './mobile-pay-client';
+import { selfPayOptions } from '../settlement/self-pay';
 
 export interface StartOptions {
   config: TerminalConfig;
@@ -77,7 +80,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       },
       }),
     );
-    const platform: PlatformClient = reachability.client;
+    // 一码付 (6201-6401) travels the same outbox as callService, so the engine gets one client for both.
+    const platform: PlatformClient = withMobilePay(reachability.client, mobilePayFromConfig(config, platformUrl, platformSim ?? null));
     const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
     const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now });
     stops.push(() => journal.close());
@@ -134,6 +138,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       his,
       engine,
       usePersonalAccount: config.settlement.usePersonalAccount,
+      selfPay: selfPayOptions(config),
       areaCode: config.terminal.areaCode,
       journal,
       offline: config.settlement.offline,
@@ -270,7 +275,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             await session.credential(command.text, devices?.classify(command.text) ?? 'unknown');
             return ok();
           case 'session.confirm': {
-            const result = session.confirm(command.settlementId);
+            const result = session.confirm(command.settlementId, command.method);
             if (typeof result === 'string') return { ok: false, error: userError(result) };
             await result;
             return ok();
@@ -280,6 +285,12 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             return ok();
           case 'status.get':
             return ok();
+          case 'session.selfPay': {
+            const result = session.changeSelfPay(command.settlementId, { usePersonalAccount: command.usePersonalAccount, familyPayer: command.familyPayer });
+            if (typeof result === 'string') return { ok: false, error: userError(result) };
+            await result;
+            return ok();
+          }
           case 'bedside.list':
           case 'bedside.begin':
             return executeBedside(command);

@@ -99,7 +99,7 @@ describe('self-paid part in the same step', () => {
   it('pay code by the 医保码\'s token (一码付): 6201 and 6202 for the cash part, then 2207', async () => {
     const id = await awaiting(employee);
     const cash = engine.view(id).split?.cashFen ?? 0;
-    const before = wallet(`psn:${EMPLOYEE_PSN}`) ?? 1_000_000;
+    const before = wallet(`psn:${EMPLOYEE_PSN}`) ?? 10_000_000;
     const settled = await engine.confirm(id, { method: 'pay-code' });
     assert.equal(settled.state, 'settled');
     assert.deepEqual(steps(id).slice(-3), ['6201:done', '6202:done', '2207:done']);
@@ -150,7 +150,7 @@ describe('self-paid part in the same step', () => {
     const failed = await engine.confirm(id, { method: 'pay-code', payAuthNo: code });
     rig.platform.setFaults({ rules: [] });
     assert.equal(failed.state, 'failed');
-    assert.deepEqual(steps(id).slice(-2), ['2207:rejected', '6203:done']);
+    assert.deepEqual(steps(id).filter((s) => /^(2207|620[1-3])/.test(s)), ['6201:done', '6202:done', '2207:rejected', '6203:done']);
     assert.equal(wallet(`code:${code}`), cash, 'the patient has their money back');
   });
 

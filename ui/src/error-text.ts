@@ -24,6 +24,18 @@ const errorTexts = {
     zh: '这不是医保码。请打开国家医保服务平台或微信、支付宝中的医保电子凭证。',
     en: 'This is not an insurance code. Open the medical insurance e-voucher in the national app, WeChat or Alipay.',
   },
+  'credit-limit-patient': {
+    zh: '您的先诊疗后付费（信用）额度已用完，请选择其他方式支付自付部分，或到人工窗口缴费。',
+    en: 'Your pay-later (credit) limit is used up. Choose another way to pay your share, or pay at the service desk.',
+  },
+  'pay-code-scan': {
+    zh: '请打开微信或支付宝的付款码，对准扫码口扫一下。',
+    en: 'Open the payment code in WeChat or Alipay and hold it to the scanner.',
+  },
+  'credit-limit-terminal': {
+    zh: '本机今天的先诊疗后付费额度已满，请选择其他方式支付自付部分。',
+    en: 'This kiosk cannot take more pay-later (credit) today. Choose another way to pay your share.',
+  },
   'not-insured': {
     zh: '没有查到您的参保信息，请到人工窗口办理。',
     en: 'We could not find your insurance. Please go to the service desk.',

@@ -106,6 +106,7 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
         case 'bedside.list':
         case 'bedside.begin':
           return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');
+        case 'session.selfPay':
         case 'history.begin':
         case 'history.print':
           return fail('not-now', '本机演示不提供查询 / No past payments in this demo');

@@ -60,7 +60,7 @@ describe('simulated mobile-payment centre', () => {
     assert.ok(o.kind === 'ok');
     const pay = await payMobileOrder(mp, { orgCodg: 'H', payOrdId: o.output.payOrdId, payToken: o.output.payToken, orgBizSer: 'x', ecToken });
     assert.ok(pay.kind === 'ok' && pay.output.ordStas === '6');
-    assert.equal(sim.mobilePayLedger().wallets.find((w) => w.payer === 'psn:33000000000000000101')?.balanceFen, 1_000_000 - 200);
+    assert.equal(sim.mobilePayLedger().wallets.find((w) => w.payer === 'psn:33000000000000000101')?.balanceFen, 10_000_000 - 200);
     const bogus = await uploadMobileFees(mp, { orgCodg: 'H', medOrgOrd: 'EC-2', feeSumamt: 2, ecToken: 'ECTnot-issued', feedetailList: [line(200)] });
     assert.ok(bogus.kind === 'rejected' && /令牌/.test(bogus.errMsg));
   });

@@ -19,7 +19,7 @@ export const SIM_MOBILE_PAY = { appId: 'SIMMPAY000000001', appSecret: 'sim-only-
 /** What a payment code holds when the simulator has not minted it (so a typed code works in the demo). */
 const DEFAULT_PAY_CODE_FEN = 500_000;
 /** The cash wallet behind a person's 医保码 when they pay the self-paid part with it (一码付). */
-const DEFAULT_PERSON_WALLET_FEN = 1_000_000;
+const DEFAULT_PERSON_WALLET_FEN = 10_000_000;
 const PAY_CODE = /^\d{16,24}$/;
 
 export interface MobileOrder {

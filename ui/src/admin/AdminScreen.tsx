@@ -8,6 +8,13 @@ import { formatFen } from '../money';
 import { formatLocalTime } from '../local-time';
 import { deviceKindText, deviceStateText, formatAge, serviceText, stateText, validReason } from './admin-text';
 
+const creditStatusText: Record<NonNullable<AdminOverview['credit']>['debts'][number]['status'], TextKey> = {
+  reserved: 'creditReserved',
+  owed: 'creditOwed',
+  void: 'creditVoid',
+  repaid: 'creditRepaid',
+};
+
 export type StaffAction = { type: 'admin.retry' | 'admin.cancel'; settlementId: string; reason: string };
 
 const presetReasons: Record<StaffAction['type'], TextKey[]> = {
@@ -107,6 +114,37 @@ export function AdminScreen(props: {
           <dd data-testid="today-cash">{formatFen(today.cashFen)}</dd>
         </div>
       </dl>
+
+      {overview.credit && (
+        <>
+          <h2 id="admin-credit-title">{t('adminCredit')}</h2>
+          <p className="body" data-testid="credit-outstanding">
+            {t('adminCreditOutstanding')}: {formatFen(overview.credit.outstandingFen)}
+          </p>
+          {overview.credit.debts.length === 0 ? (
+            <p className="body">{t('adminCreditNone')}</p>
+          ) : (
+            <table className="bill" aria-labelledby="admin-credit-title" data-testid="credit-debts">
+              <thead>
+                <tr>
+                  <th scope="col">{t('adminCreditBill')}</th>
+                  <th scope="col">{t('adminCreditStatus')}</th>
+                  <th scope="col" className="num">{t('adminCreditAmount')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.credit.debts.map((d) => (
+                  <tr key={d.settlementId} data-testid="credit-debt" data-status={d.status}>
+                    <td>{d.billId ?? d.settlementId.slice(0, 8)}</td>
+                    <td>{t(creditStatusText[d.status])}</td>
+                    <td className="num">{formatFen(d.amountFen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
 
       <h2 id="admin-queue-title">{t('adminQueue')}</h2>
       {overview.queue.length === 0 ? (

@@ -4,13 +4,21 @@
 import { useState } from 'react';
 import { formatFen } from '../money';
 import { fill } from '../i18n';
+import { errorText } from '../error-text';
 import { splitLines } from '../split-lines';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
+import { SelfPayChoices } from './SelfPayChoices';
+import type { CashMethod } from '../../../terminal/api/schema';
 
-export function Confirm({ session, t, elderly, busy, run }: ScreenProps) {
+export function Confirm({ session, t, lang, elderly, busy, run }: ScreenProps) {
   const { bill, split, settlementId } = session;
   const [showItems, setShowItems] = useState(false);
+  // The core's default is the one-tap path; the patient's pick lasts while this split is on screen.
+  const [picked, setPicked] = useState<CashMethod | null>(null);
+  const method = picked && session.selfPay?.methods.includes(picked) ? picked : (session.selfPay?.method ?? 'cashier');
+  // Paying by a code that must be scanned: the scan itself pays, so the button waits for it.
+  const waitsForScan = method === 'pay-code' && session.selfPay?.payCodeNeedsScan === true && (split?.cashFen ?? 0) > 0;
   const itemsVisible = !elderly || showItems;
 
   const payNow = split && (
@@ -30,8 +38,8 @@ export function Confirm({ session, t, elderly, busy, run }: ScreenProps) {
         type="button"
         className="primary"
         data-testid="confirm-pay"
-        disabled={busy || settlementId === null || split === null}
-        onClick={() => settlementId !== null && run({ type: 'session.confirm', settlementId })}
+        disabled={busy || settlementId === null || split === null || waitsForScan}
+        onClick={() => settlementId !== null && run({ type: 'session.confirm', settlementId, method })}
       >
         {t('confirmPay')}
       </button>
@@ -43,6 +51,12 @@ export function Confirm({ session, t, elderly, busy, run }: ScreenProps) {
       <h1>{t('confirmTitle')}</h1>
       <PatientLine session={session} t={t} />
       {payNow}
+      {session.error && (
+        <p className="notice" role="alert" data-testid="confirm-error" data-code={session.error.code}>
+          {errorText(lang, session.error)}
+        </p>
+      )}
+      <SelfPayChoices session={session} t={t} busy={busy} run={run} method={method} onMethod={setPicked} />
       {elderly && actions}
       {elderly && bill && (
         <button type="button" className="details-toggle" data-testid="toggle-items" aria-expanded={showItems} onClick={() => setShowItems((v) => !v)}>

@@ -18,6 +18,24 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
             <dt>{t('receiptCash')}</dt>
             <dd data-testid="receipt-cash">{formatFen(receipt.split.cashFen)}</dd>
           </div>
+          {receipt.selfPay && receipt.selfPay.paidByCodeFen !== 0 && (
+            <div className="row">
+              <dt>{t('receiptPaidByCode')}</dt>
+              <dd data-testid="receipt-paid-by-code">{formatFen(receipt.selfPay.paidByCodeFen)}</dd>
+            </div>
+          )}
+          {receipt.selfPay && receipt.selfPay.owedFen !== 0 && (
+            <div className="row owed">
+              <dt>{t('receiptOwed')}</dt>
+              <dd data-testid="receipt-owed">{formatFen(receipt.selfPay.owedFen)}</dd>
+            </div>
+          )}
+          {receipt.selfPay && receipt.selfPay.atCashierFen !== 0 && (
+            <div className="row">
+              <dt>{t('receiptAtCashier')}</dt>
+              <dd data-testid="receipt-at-cashier">{formatFen(receipt.selfPay.atCashierFen)}</dd>
+            </div>
+          )}
           {shown(receipt.split.fundFen) && (
             <div className="row">
               <dt>{t('receiptFund')}</dt>
