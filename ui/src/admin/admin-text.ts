@@ -20,6 +20,9 @@ const stateTexts: Record<string, Texts> = {
   failed: { zh: '未成功，待撤销医保登记', en: 'Not paid; insurance registration being undone' },
   'needs-staff': { zh: '需人工处理', en: 'Needs staff' },
   'awaiting-confirm': { zh: '待患者确认', en: 'Awaiting the patient' },
+  'cash-pending': { zh: '待付款码支付', en: 'Payment code waiting' },
+  'cash-query-pending': { zh: '待查询付款结果', en: 'Payment outcome being checked' },
+  'refund-pending': { zh: '待退回付款码款项', en: 'Refund to payment code waiting' },
 };
 
 const serviceTexts: Record<string, Texts> = {
