@@ -14,6 +14,8 @@ import type { CashMethod } from '../api/schema';
 import { CreditLimitError } from '../journal/credit';
 import type { SelfPayOptions, SelfPayVisitContext } from '../settlement/self-pay';
 import { familyPayerAt, noSelfPay, receiptSelfPay, selfPayNotice, selfPayView } from './self-pay-session';
+import type { FaceService } from './face-service';
+import type { Frame } from '../face/frame';
 import { loadHistory } from './history';
 
 export const idleSession = (): SessionView => ({
@@ -62,9 +64,13 @@ export interface KioskSessionOptions {
   onIdentifyStep?: () => void;
   /** How the self-paid part may be paid at confirm (config settlement.selfPay); nothing offered when absent. */
   selfPay?: SelfPayOptions;
+  /** 刷脸 (config `face`): absent when the terminal has no face check. */
+  face?: { service: FaceService; idCard: 'never' | 'if-enrolled' | 'always'; offerEnrolment: boolean };
 }
 
 export type KioskSession = ReturnType<typeof createKioskSession>;
+
+const faceOutcomeError = { 'not-same-person': 'face-mismatch', 'staff-check': 'face-needs-staff', 'not-enrolled': 'face-not-enrolled' } as const;
 
 export function createKioskSession(options: KioskSessionOptions) {
   const now = options.now ?? (() => new Date());
@@ -73,6 +79,10 @@ export function createKioskSession(options: KioskSessionOptions) {
   let generation = 0;
 
   let revision = 0;
+  // Who this pass identified and by what, kept out of the view (the ID number never goes to the
+  // screen): the face step and the enrolment offer need them.
+  let identifiedBy: { kind: 'ec-qr' | 'ss-card' | 'id-card'; idNo: string } | null = null;
+  let faceAbort: AbortController | null = null;
   function publish(next: SessionView): void {
     session = { ...next, revision: ++revision };
     options.onChange(session);
@@ -133,6 +143,7 @@ export function createKioskSession(options: KioskSessionOptions) {
             balanceAfterFen: null,
             selfPay: receiptSelfPay(options.journal, view.id, view.split),
           },
+          faceOffer: faceOfferFor(),
         });
         return;
       case 'failed':
@@ -184,7 +195,37 @@ export function createKioskSession(options: KioskSessionOptions) {
     set({ step: 'history', patient: patientView(identified.person), history });
   }
 
-  async function identifyAndLoad(identify: () => Promise<IdentifyResult>): Promise<void> {
+  /** Offered only to a patient identified by 医保码 or social security card (the platform vouched
+   * for them), with no face enrolled yet, on a terminal whose ID-card path looks at faces. */
+  function faceOfferFor(): 'offer' | null {
+    const face = options.face;
+    if (!face || !face.offerEnrolment || face.idCard === 'never' || !identifiedBy || identifiedBy.kind === 'id-card') return null;
+    return face.service.isEnrolled(identifiedBy.idNo) ? null : 'offer';
+  }
+
+  /**
+   * The camera step for a patient who identified by ID card: the card says who, the face says it is
+   * them. Null when they may go on, else what to tell them.
+   */
+  async function faceStep(idNo: string, gen: number): Promise<UserErrorCode | null> {
+    const face = options.face;
+    if (!face || face.idCard === 'never') return null;
+    if (face.idCard === 'if-enrolled' && !face.service.isEnrolled(idNo)) return null;
+    const abort = (faceAbort = new AbortController());
+    set({ step: 'face', face: { mode: 'verify', prompt: null } });
+    const result = await face.service.verify(
+      idNo,
+      (prompt) => {
+        if (gen === generation) set({ face: { mode: 'verify', prompt } });
+      },
+      abort.signal,
+    );
+    if (gen !== generation) return null;
+    set({ face: null });
+    return result.outcome === 'verified' ? null : faceOutcomeError[result.outcome];
+  }
+
+  async function identifyAndLoad(identify: () => Promise<IdentifyResult>, by?: { kind: 'ec-qr' | 'ss-card' | 'id-card'; idNo?: string }): Promise<void> {
     if (session.history && session.step === 'identify') return identifyForHistory(identify);
     const gen = generation;
     const service = session.service;
@@ -195,6 +236,12 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (identified.kind === 'unreachable') return fail('platform-unreachable');
     if (identified.kind === 'refused') return fail(identified.code);
     const person = identified.person;
+    identifiedBy = by ? { kind: by.kind, idNo: person.idNo } : null;
+    if (by?.kind === 'id-card') {
+      const refusal = await faceStep(person.idNo, gen);
+      if (gen !== generation) return;
+      if (refusal) return fail(refusal);
+    }
     set({ step: 'loading-bill', patient: patientView(person) });
 
     let bills: HisBill[];
@@ -317,20 +364,52 @@ export function createKioskSession(options: KioskSessionOptions) {
         fail('not-a-qr');
         return Promise.resolve();
       }
-      return identifyAndLoad(() => identifyByEcQr(options.identity, text)).catch(() => fail('internal'));
+      return identifyAndLoad(() => identifyByEcQr(options.identity, text), { kind: 'ec-qr' }).catch(() => fail('internal'));
     },
 
     /** An ID card read whole on the reader: identifies online, or from this terminal's records when the platform is away. */
     idCard(card: { idNo: string; name: string }): Promise<void> {
       if (session.step !== 'identify') return Promise.resolve();
       const identity = { ...options.identity, personCacheMaxAgeMs: options.offline.personCacheDays * 86_400_000 };
-      return identifyAndLoad(() => identifyByIdCard(identity, card)).catch(() => fail('internal'));
+      return identifyAndLoad(() => identifyByIdCard(identity, card), { kind: 'id-card' }).catch(() => fail('internal'));
     },
 
     /** A social security card read on the card reader (mdtrt_cert_type 03). */
     ssCard(card: { cardNo: string; cardSn: string; idNo: string; name: string }): Promise<void> {
       if (session.step !== 'identify') return Promise.resolve();
-      return identifyAndLoad(() => identifyBySsCard(options.identity, card)).catch(() => fail('internal'));
+      return identifyAndLoad(() => identifyBySsCard(options.identity, card), { kind: 'ss-card' }).catch(() => fail('internal'));
+    },
+
+    /** A camera frame: only the face step looks at the camera. */
+    cameraFrame(frame: Frame): void {
+      if (session.step === 'face') options.face?.service.push(frame);
+    },
+
+    /**
+     * The patient accepted the receipt's offer to pay by face next time: a live face is taken now.
+     * Returns at once (the screen follows the face step's prompts); refused outside the offer.
+     */
+    enrolFace(): UserErrorCode | null {
+      const face = options.face;
+      const who = identifiedBy;
+      if (!face || !who || session.step !== 'receipt' || session.faceOffer !== 'offer') return 'wrong-step';
+      const gen = generation;
+      const receipt = session.receipt;
+      const abort = (faceAbort = new AbortController());
+      set({ step: 'face', face: { mode: 'enrol', prompt: null } });
+      void face.service
+        .enrol(
+          who.idNo,
+          (prompt) => {
+            if (gen === generation) set({ face: { mode: 'enrol', prompt } });
+          },
+          abort.signal,
+        )
+        .then((result) => (result.outcome === 'verified' ? 'enrolled' : 'failed'), () => 'failed' as const)
+        .then((faceOffer) => {
+          if (gen === generation) set({ step: 'receipt', face: null, receipt, faceOffer });
+        });
+      return null;
     },
 
     confirm(settlementId: string, method?: CashMethod): Promise<void> | UserErrorCode {
@@ -357,6 +436,8 @@ export function createKioskSession(options: KioskSessionOptions) {
     async reset(): Promise<void> {
       const settlementId = session.settlementId;
       const step = session.step;
+      faceAbort?.abort();
+      identifiedBy = null;
       generation++;
       directedCertnoSha256 = null;
       publish(idleSession());
