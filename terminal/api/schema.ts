@@ -89,6 +89,11 @@ export const UserError = z.object({
 });
 export type UserError = z.infer<typeof UserError>;
 
+export const FacePrompt = z.enum(['look-at-camera', 'come-closer', 'more-light', 'face-the-camera', 'one-person-only', 'hold-still', 'turn-left', 'turn-right', 'blink']);
+export type FacePrompt = z.infer<typeof FacePrompt>;
+export const FaceStepView = z.object({ mode: z.enum(['verify', 'enrol']), prompt: FacePrompt.nullable() });
+export type FaceStepView = z.infer<typeof FaceStepView>;
+
 export const SessionStep = z.enum([
   'idle',
   'identify',
@@ -102,6 +107,8 @@ export const SessionStep = z.enum([
   'error',
   /** 查询: the identified patient's past payments on this terminal and their reports. */
   'history',
+  /** The camera: the patient's face checked against the face they enrolled, or being enrolled. */
+  'face',
 ]);
 export type SessionStep = z.infer<typeof SessionStep>;
 
@@ -186,6 +193,10 @@ export const SessionView = z.object({
   history: HistoryView.nullable().optional(),
   /** A problem on the identify step the patient can fix there (a card read that failed): the screen stays. */
   notice: UserError.nullable().optional(),
+  /** The face step: what it is for and what the patient is asked to do now (look, come closer, turn). */
+  face: FaceStepView.nullable().optional(),
+  /** At the receipt: whether to offer paying by face next time (the patient has no face enrolled). */
+  faceOffer: z.enum(['offer', 'enrolled', 'failed']).nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -288,6 +299,10 @@ export const Command = z.discriminatedUnion('type', [
   /** At the confirm step: the personal account on or off, a relative's account or none; the split is pre-settled again. */
   z.object({ type: z.literal('session.selfPay'), settlementId: z.string().min(1), usePersonalAccount: z.boolean(), familyPayer: z.number().int().nonnegative().nullable() }),
   z.object({ type: z.literal('session.reset') }),
+  /** One camera frame from the renderer's stream, as JPEG in base64; taken only at the face step. */
+  z.object({ type: z.literal('camera.frame'), jpegBase64: z.string().min(16).max(1_000_000).regex(/^[A-Za-z0-9+/]+={0,2}$/) }),
+  /** At the receipt: the patient agrees to pay by ID card and face next time. */
+  z.object({ type: z.literal('face.enrol') }),
   z.object({ type: z.literal('status.get') }),
   // Staff only: each admin command carries the staff PIN, checked by the core (not by the screen).
   z.object({ type: z.literal('admin.overview'), pin: Pin }),

@@ -142,6 +142,22 @@ export const TerminalConfig = z.object({
       maxBodyBytes: z.number().int().min(256).max(65_536).default(4096),
     })
     .prefault({}),
+  /**
+   * 刷脸: the camera checks a patient who identified by ID card against the face they enrolled here
+   * (人证核验), with a head-turn challenge as the liveness check. Off by default: a kiosk needs a
+   * camera for it, and the patient's consent before a face is kept.
+   */
+  face: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** never: an ID card alone identifies; if-enrolled: checked when the holder enrolled a face; always: no face, no ID-card payment. */
+      idCard: z.enum(['never', 'if-enrolled', 'always']).default('if-enrolled'),
+      /** At the receipt of a visit identified by 医保码 or social security card, offer paying by face next time. */
+      offerEnrolment: z.boolean().default(true),
+      /** No camera frame for this long ends the check with staff (a camera that stopped). */
+      frameTimeoutMs: z.number().int().positive().default(5000),
+    })
+    .prefault({}),
   settlement: z
     .object({
       /** acct_used_flag: pay the self-paid part from the personal account where the hospital allows it. */

@@ -19,6 +19,8 @@ import { signerFromConfig } from './platform-signer';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from './kiosk-session';
+import { createFaceService } from './face-service';
+import { decodeImage } from '../../drivers/camera/frame';
 import { startDevices, type RunningDevices } from './devices';
 import { userError } from './user-errors';
 import { createInRoomRequests, type InRoomRequests } from '../his/in-room-requests';
@@ -133,6 +135,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     stops.push(() => replay.stop());
 
     let inRoomRequests: InRoomRequests | null = null;
+    const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
+    if (faceService) stops.push(() => faceService.close());
     const session = createKioskSession({
       identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
       his,
@@ -149,6 +153,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         emit({ type: 'session', session: s });
       },
       onIdentifyStep: () => devices?.identifyStepReached(),
+      face: faceService ? { service: faceService, idCard: config.face.idCard, offerEnrolment: config.face.offerEnrolment } : undefined,
     });
 
     devices = await startDevices({
@@ -165,9 +170,6 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onHealth: emitStatus,
     });
     stops.push(() => devices?.stop());
-    listeners.add((event) => {
-      if (event.type === 'session') devices?.sessionChanged(event.session);
-    });
     listeners.add((event) => {
       if (event.type === 'session') devices?.sessionChanged(event.session);
     });
@@ -283,6 +285,23 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
           case 'session.reset':
             await session.reset();
             return ok();
+          case 'camera.frame': {
+            // Decoded only while the face step looks: a renderer cannot make the core decode at will.
+            if (session.current().step !== 'face') return ok();
+            let frame;
+            try {
+              frame = decodeImage(Buffer.from(command.jpegBase64, 'base64'));
+            } catch {
+              return { ok: false, error: { code: 'bad-request', message: 'camera frame is not an image' } };
+            }
+            session.cameraFrame(frame);
+            return ok();
+          }
+          case 'face.enrol': {
+            const refused = session.enrolFace();
+            if (refused) return { ok: false, error: userError(refused) };
+            return ok();
+          }
           case 'status.get':
             return ok();
           case 'session.selfPay': {

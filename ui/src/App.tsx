@@ -24,6 +24,7 @@ import { Receipt } from './screens/Receipt';
 import { Pending } from './screens/Pending';
 import { ErrorScreen } from './screens/ErrorScreen';
 import { History } from './screens/History';
+import { Face } from './screens/Face';
 import { AdminMode } from './admin/AdminMode';
 import { BedsideMode } from './bedside/BedsideMode';
 
@@ -39,6 +40,7 @@ const screens: Record<SessionStep, ComponentType<ScreenProps>> = {
   pending: Pending,
   error: ErrorScreen,
   history: History,
+  face: Face,
 };
 
 export function App({ client }: { client: TerminalClient }) {

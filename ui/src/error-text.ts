@@ -118,6 +118,18 @@ const errorTexts = {
     zh: '没有读出这张卡。请把卡拿起来擦一擦，再平放到读卡区；仍不行可改用医保码，或到人工窗口办理。',
     en: 'This card could not be read. Lift it, wipe it and lay it flat on the reader again; if that does not work, use your insurance code or go to the service desk.',
   },
+  'face-mismatch': {
+    zh: '刷脸没有通过：不是这张身份证的本人。请本人刷脸，或改用医保码，或到人工窗口办理。',
+    en: 'The face check did not pass: the face is not the ID card holder\'s. The card holder must look at the camera, or use the insurance code, or go to the service desk.',
+  },
+  'face-needs-staff': {
+    zh: '刷脸没有完成，请稍候，工作人员会来帮您核对身份；也可以改用医保码。',
+    en: 'The face check could not be finished. Please wait: a member of staff will check your identity. You can also use your insurance code.',
+  },
+  'face-not-enrolled': {
+    zh: '这张身份证还没有开通刷脸。请先用医保码缴费，缴费后可以开通刷脸。',
+    en: 'Paying by face is not set up for this ID card. Please pay with your insurance code first; you can set up face payment after paying.',
+  },
   'printer-unavailable': {
     zh: '打印机暂时不能打印，没有打出凭证。请到人工窗口补打。',
     en: 'The printer cannot print right now, so nothing was printed. Please ask at the service desk for a copy.',

@@ -110,6 +110,10 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
         case 'history.begin':
         case 'history.print':
           return fail('not-now', '本机演示不提供查询 / No past payments in this demo');
+        case 'camera.frame':
+          return ok();
+        case 'face.enrol':
+          return fail('wrong-step', '本机演示不提供刷脸 / No face payment in this demo');
         case 'session.reset':
           generation++;
           moveTo(idle);

@@ -4,6 +4,7 @@ import { formatFen } from '../money';
 import { formatLocalTime } from '../local-time';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
+import { FaceOffer } from './FaceOffer';
 
 export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
   const receipt = session.receipt;
@@ -74,6 +75,7 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
           </div>
         </dl>
       )}
+      <FaceOffer session={session} t={t} lang={lang} elderly={elderly} busy={busy} run={run} status={null} />
       <div className="actions">
         <button type="button" className="primary" data-testid="back-to-start" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
           {t('done')}

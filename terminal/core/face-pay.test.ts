@@ -1,0 +1,176 @@
+// Paying by ID card and face, end to end in the core: the ID card reader on a socat pty, camera
+// frames arriving as the renderer sends them (JPEG in base64 through the API), the face model on its
+// worker. A patient who paid by 医保码 accepts the receipt's offer and enrols by turning as asked;
+// next time the card alone is not enough: their face lets them on, a stranger's face with their card
+// is refused, and each check is in the journal.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import jpeg from 'jpeg-js';
+import type { SessionView, TerminalEvent } from '../api/schema';
+import { parseConfig } from '../config/config';
+import { startTerminal, type RunningTerminal } from './start-terminal';
+import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
+import { readRecording } from '../../drivers/transport/replay';
+import { serveConversationOnPort } from '../../drivers/transport/conversation';
+import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
+import { modelMissing, parseFaceConfig } from '../face/face-config';
+import { FacePipeline } from '../face/face-pipeline';
+import type { Box, Frame } from '../face/frame';
+import { camera, placeFace, turnHead } from '../face/testing/augment';
+import { loadSamplePhoto } from '../face/testing/sample-photos';
+import { openJournal } from '../journal/journal';
+import { formatMsgid } from '../insurance/msgid';
+
+const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
+const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
+
+function nextStep(terminal: RunningTerminal, test: (s: SessionView) => boolean, timeoutMs = 30_000): Promise<SessionView> {
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      stop();
+      fail(new Error(`no such session view within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const stop = terminal.api.subscribe((event: TerminalEvent) => {
+      if (event.type === 'session' && test(event.session)) {
+        clearTimeout(timer);
+        stop();
+        done(event.session);
+      }
+    });
+  });
+}
+
+describe('paying by ID card and face', { skip }, () => {
+  let pty: PtyPair;
+  let terminal: RunningTerminal;
+  let dataDir: string;
+  let photo: Frame;
+  let boxes: Box[];
+
+  before(async () => {
+    pty = await createPtyPair();
+    dataDir = mkdtempSync(join(tmpdir(), 'face-pay-'));
+    terminal = await startTerminal({
+      config: parseConfig({
+        devices: [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: pty.hostPath } }],
+        face: { enabled: true, idCard: 'if-enrolled', frameTimeoutMs: 4000 },
+      }),
+      dataDir,
+      fixturesDir,
+    });
+    photo = loadSamplePhoto('sample6.jpg');
+    const finder = await FacePipeline.open();
+    boxes = await finder.detect(photo);
+    await finder.close();
+  });
+  after(async () => {
+    await terminal?.close();
+    await pty?.close();
+  });
+
+  /** A person in front of the kiosk's camera at ~5 frames/s, sent as the renderer sends them; turns
+   * the way the screen asks, when it asks. */
+  function standInFront(box: Box): () => void {
+    let turning: { sign: number; k: number } | null = null;
+    const turn = [0.1, 0.25, 0.4, 0.5, 0.5, 0.4, 0.25, 0.1];
+    const stopWatching = terminal.api.subscribe((event) => {
+      const prompt = event.type === 'session' ? event.session.face?.prompt : null;
+      if ((prompt === 'turn-left' || prompt === 'turn-right') && !turning) turning = { sign: prompt === 'turn-left' ? 1 : -1, k: 0 };
+    });
+    let n = 0;
+    const timer = setInterval(() => {
+      const amount = turning && turning.k < turn.length ? turn[turning.k++]! * turning.sign : 0;
+      const frame = camera(turnHead(placeFace(photo, box, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), 320, amount), ++n);
+      const encoded = jpeg.encode({ width: frame.width, height: frame.height, data: Buffer.from(frame.data) }, 85).data;
+      void terminal.api.execute({ type: 'camera.frame', jpegBase64: Buffer.from(encoded).toString('base64') });
+    }, 200);
+    return () => {
+      clearInterval(timer);
+      stopWatching();
+    };
+  }
+
+  async function presentCard(): Promise<void> {
+    const chunks = await readRecording(join(fixturesDir, 'devices', 'id-card', 'read-card.jsonl'));
+    const controller = new AbortController();
+    const serving = serveConversationOnPort(pty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 1_500));
+    controller.abort();
+    await serving;
+  }
+
+  it('an ID card with no face enrolled goes on as before, and frames outside the face step are ignored', async () => {
+    const refused = await terminal.api.execute({ type: 'camera.frame', jpegBase64: Buffer.from('not a jpeg at all').toString('base64') });
+    assert.equal(refused.ok, true, 'not decoded at all outside the face step');
+    const atConfirm = nextStep(terminal, (s) => s.step === 'confirm' || s.step === 'error' || s.step === 'face');
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    await presentCard();
+    const view = await atConfirm;
+    assert.equal(view.step, 'confirm', JSON.stringify(view.error));
+    await terminal.api.execute({ type: 'session.reset' });
+  });
+
+  it('a patient who paid by 医保码 enrols at the receipt by turning as asked', async () => {
+    const platform = terminal.simulators.platform!;
+    const atConfirm = nextStep(terminal, (s) => s.step === 'confirm' || s.step === 'error');
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    await terminal.api.execute({ type: 'credential.text', text: platform.mintEcQr('card-holder') });
+    const confirm = await atConfirm;
+    assert.equal(confirm.step, 'confirm', JSON.stringify(confirm.error));
+    const atReceipt = nextStep(terminal, (s) => s.step === 'receipt' || s.step === 'error');
+    await terminal.api.execute({ type: 'session.confirm', settlementId: confirm.settlementId! });
+    const receipt = await atReceipt;
+    assert.equal(receipt.faceOffer, 'offer');
+
+    const done = nextStep(terminal, (s) => s.step === 'receipt' && (s.faceOffer === 'enrolled' || s.faceOffer === 'failed'));
+    const stop = standInFront(boxes[0]!);
+    const accepted = await terminal.api.execute({ type: 'face.enrol' });
+    assert.equal(accepted.ok, true);
+    const after = await done.finally(stop);
+    assert.equal(after.faceOffer, 'enrolled');
+    assert.ok(after.receipt, 'the receipt is still on screen');
+    const again = await terminal.api.execute({ type: 'face.enrol' });
+    assert.equal(again.ok, false, 'the offer is not made twice');
+    await terminal.api.execute({ type: 'session.reset' });
+  });
+
+  it('next time the card holder\'s own face lets the card through; a stranger with the card is refused', async () => {
+    // Theirs: past the face step to the bill (already paid above, so: no bill to pay).
+    let stop = standInFront(boxes[0]!);
+    const sawFace = nextStep(terminal, (s) => s.step === 'face');
+    const passed = nextStep(terminal, (s) => s.step === 'confirm' || s.step === 'error');
+    let view: SessionView;
+    try {
+      await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+      await presentCard();
+      await sawFace;
+      view = await passed;
+    } finally {
+      stop();
+    }
+    assert.ok(view.step === 'confirm' || !view.error?.code.startsWith('face-'), `face step passed: ${JSON.stringify(view.error)}`);
+    await terminal.api.execute({ type: 'session.reset' });
+
+    stop = standInFront(boxes[1]!);
+    const refused = nextStep(terminal, (s) => s.step === 'confirm' || s.step === 'error');
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    await presentCard();
+    const stranger = await refused.finally(stop);
+    assert.equal(stranger.step, 'error');
+    assert.equal(stranger.error?.code, 'face-mismatch');
+    await terminal.api.execute({ type: 'session.reset' });
+  });
+
+  it('every face check is in the journal, with no image and no ID number', async () => {
+    await terminal.close();
+    const journal = openJournal({ dataDir, institutionCode: parseConfig({}).terminal.institutionCode, formatMsgid });
+    const audits = journal.faceAudits(1000);
+    journal.close();
+    assert.ok(audits.some((a) => a.outcome === 'not-same-person'));
+    assert.ok(audits.filter((a) => a.outcome === 'verified' && a.event.challengePassed === true).length >= 2, 'enrolment and the second visit');
+    assert.ok(!JSON.stringify(audits).includes('440305198001010013'));
+  });
+});
