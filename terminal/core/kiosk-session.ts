@@ -286,7 +286,8 @@ export function createKioskSession(options: KioskSessionOptions) {
   function confirmChoices(view: SettlementView) {
     const ctx = contextOf(view.id);
     if (!ctx) return null;
-    return selfPayView(selfPayOpts, ctx, view.split, session.selfPay?.method ?? null, selfPayNotice(options.journal, view.id));
+    // The patient's pick lives on the screen and comes back with the confirm; the core offers the default.
+    return selfPayView(selfPayOpts, ctx, view.split, null, selfPayNotice(options.journal, view.id));
   }
 
   async function settle(settlementId: string, method?: CashMethod, payAuthNo?: string): Promise<void> {
