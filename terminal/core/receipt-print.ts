@@ -26,6 +26,10 @@ export function receiptItems(receipt: Receipt, header: { hospitalName: string })
     `个人账户支付: ${yuan(split.personalAccountFen)}`,
     ...(split.familyAccountFen !== 0 ? [`共济账户支付: ${yuan(split.familyAccountFen)}`] : []),
     `现金支付: ${yuan(split.cashFen)}`,
+    // The slip is what the patient and the cashier go by: it says whether the cash is paid or still owed.
+    ...(receipt.selfPay?.paidByCodeFen ? [`其中付款码支付: ${yuan(receipt.selfPay.paidByCodeFen)}`] : []),
+    ...(receipt.selfPay?.owedFen ? [`待补缴(先诊疗后付费): ${yuan(receipt.selfPay.owedFen)}`] : []),
+    ...(receipt.selfPay?.atCashierFen ? [`请到收费窗口支付: ${yuan(receipt.selfPay.atCashierFen)}`] : []),
     `结算号: ${settlementId}`,
   ];
   return [
