@@ -14,6 +14,7 @@ import { defaultCashMethod, selfPayOptions } from './self-pay';
 import { parseConfig } from '../config/config';
 import type { HisBill } from '../his/client';
 import type { VisitPerson } from './calls';
+import type { PlatformClient } from '../insurance/client';
 
 const EMPLOYEE_PSN = '33000000000000000101';
 const LIMITS = { limitPerPatientFen: 50_000, limitPerTerminalFen: 500_000 };
@@ -23,12 +24,14 @@ describe('self-paid part in the same step', () => {
   let engine: SettlementEngine;
   let employee: VisitPerson;
   let resident: VisitPerson;
+  let platform: PlatformClient;
   let billNo = 0;
 
   before(async () => {
     rig = await startSettlementRig({ timeoutMs: 600 });
     const mobile = createMobilePayClient({ baseUrl: rig.platform.url, timeoutMs: 600, orgCodg: 'H33010000001', ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
-    engine = createSettlementEngine({ journal: rig.journal, platform: withMobilePay(rig.client, mobile), random: () => 0 });
+    platform = withMobilePay(rig.client, mobile);
+    engine = createSettlementEngine({ journal: rig.journal, platform, random: () => 0 });
     employee = await rig.person('employee');
     resident = await rig.person('resident');
   });
@@ -140,6 +143,32 @@ describe('self-paid part in the same step', () => {
     assert.equal(settled.state, 'settled');
     assert.deepEqual(steps(id).filter((s) => /^6[234]/.test(s)), ['6201:done', '6202:superseded', '6301:done', '6202:done']);
     assert.equal(wallet(`code:${code}`), 0);
+  });
+
+  it('a terminal that stopped with 6202 in flight asks 6301 when it starts again, and the code is charged once', async () => {
+    const id = await awaiting(employee);
+    const cash = engine.view(id).split?.cashFen ?? 0;
+    const code = rig.platform.mintPayCode(cash);
+    let charged!: () => void;
+    const reachedCentre = new Promise<void>((r) => (charged = r));
+    // The process dies after the centre took the payment and before the answer was recorded.
+    const dying: PlatformClient = {
+      call: async (c) => {
+        if (c.infno !== '6202') return platform.call(c);
+        await platform.call(c);
+        charged();
+        return new Promise(() => undefined);
+      },
+      decodeEcQr: (r) => platform.decodeEcQr(r),
+    };
+    void createSettlementEngine({ journal: rig.journal, platform: dying, random: () => 0 }).confirm(id, { method: 'pay-code', payAuthNo: code });
+    await reachedCentre;
+    const restarted = createSettlementEngine({ journal: rig.journal, platform, random: () => 0 });
+    assert.equal(restarted.recoverInFlight(), 1);
+    assert.equal(restarted.view(id).state, 'cash-query-pending', 'asked about, not resent');
+    assert.equal((await restarted.pump(id)).state, 'settled');
+    assert.deepEqual(steps(id).filter((x) => /^6[234]/.test(x)), ['6201:done', '6202:done', '6301:done']);
+    assert.equal(wallet(`code:${code}`), 0, 'charged once');
   });
 
   it('a settlement refused after the code was charged refunds the cash (6203) before the visit fails', async () => {
