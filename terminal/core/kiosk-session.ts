@@ -309,7 +309,8 @@ export function createKioskSession(options: KioskSessionOptions) {
     }
     // Settled with the platform: the HIS hears it now, or (if it is away) from the replay worker
     // later; either way the receipt stands, and the admin queue shows the visit until the HIS heard.
-    if (view.state === 'settled') await options.engine.notifyHis(settlementId);
+    // The receipt must stand whatever the notice meets: its failures are the worker's to retry.
+    if (view.state === 'settled') await options.engine.notifyHis(settlementId).catch(() => undefined);
     showSettlement(options.engine.view(settlementId), gen);
   }
 

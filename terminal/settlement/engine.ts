@@ -493,12 +493,6 @@ export function createSettlementEngine(options: EngineOptions) {
       });
     },
 
-    /** Marks the visit closed once the receipt is out and the HIS knows. */
-    close(settlementId: string): void {
-      journal.transition({ settlementId, from: ['settled'], to: 'closed', note: 'receipt issued' });
-      options.onChange?.(view(settlementId));
-    },
-
     /** Staff: send a dead letter's call again, from attempt zero. */
     retryByStaff(settlementId: string, reason: string): Promise<SettlementView> {
       if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
