@@ -300,7 +300,7 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.selfPay'), settlementId: z.string().min(1), usePersonalAccount: z.boolean(), familyPayer: z.number().int().nonnegative().nullable() }),
   z.object({ type: z.literal('session.reset') }),
   /** One camera frame from the renderer's stream, as JPEG in base64; taken only at the face step. */
-  z.object({ type: z.literal('camera.frame'), jpegBase64: z.string().min(16).max(1_000_000).regex(/^[A-Za-z0-9+/]+={0,2}$/) }),
+  z.object({ type: z.literal('camera.frame'), jpegBase64: z.string().min(16).max(700_000).regex(/^[A-Za-z0-9+/]+={0,2}$/) }),
   /** At the receipt: the patient agrees to pay by ID card and face next time. */
   z.object({ type: z.literal('face.enrol') }),
   z.object({ type: z.literal('status.get') }),

@@ -50,20 +50,23 @@ test('the patient is prompted closer, turns as asked, and is verified by the cha
   assert.equal(result.outcome, 'verified', JSON.stringify(result));
   assert.ok(result.outcome === 'verified' && result.liveness === 'challenge' && result.similarity >= parseFaceConfig().decision.matchThreshold);
   assert.deepEqual(prompts, ['look-at-camera', 'come-closer', 'turn-left', 'look-at-camera']);
-  assert.equal(feed.used(), 16);
+  // Done once the turn and the way back were seen, before the sequence ran out.
+  assert.ok(feed.used() <= 16, `${feed.used()} frames`);
 });
 
 test('a photo held up to the camera matches but cannot turn: staff check, not verified', { skip }, async () => {
   const p = people[0]!;
-  const still = Array.from({ length: 14 }, (_, k) => front(p, 200, 40 + k));
+  const still = Array.from({ length: 32 }, (_, k) => front(p, 200, 40 + k));
   const result = await runFaceCheck(verifier, feedOf(still), p.reference, { challenge: 'turn-right' });
-  assert.deepEqual(result, { outcome: 'staff-check', reason: 'challenge-failed', detail: 'no-turn', frames: 13 });
+  // One frame to match, then the whole challenge window (30) without the movement.
+  assert.deepEqual(result, { outcome: 'staff-check', reason: 'challenge-failed', detail: 'no-turn', frames: 31 });
 });
 
 test('a turn the other way than asked fails the challenge', { skip }, async () => {
   const p = people[0]!;
-  const result = await runFaceCheck(verifier, feedOf([front(p), ...turning(p), front(p)]), p.reference, { challenge: 'turn-right' });
-  assert.equal(result.outcome, 'staff-check');
+  const after = Array.from({ length: 20 }, (_, k) => front(p, 200, 60 + k));
+  const result = await runFaceCheck(verifier, feedOf([front(p), ...turning(p), ...after]), p.reference, { challenge: 'turn-right' });
+  assert.equal(result.outcome === 'staff-check' && result.reason, 'challenge-failed');
 });
 
 test('someone else is not-same-person after two frames in a row', { skip }, async () => {

@@ -49,7 +49,7 @@ export interface FaceCheckOptions {
   /** Usable frames in a row below the threshold before "not the same person" is said: one frame
    * can catch a blink or motion blur. */
   mismatchFrames: number;
-  /** Frames read for the challenge (a turn and back takes about a second). */
+  /** Most frames read for the challenge (at ~5 frames/s, 6 s: a turn and back takes one or two). */
   challengeFrames: number;
   /** The challenge to ask; by default a head turn to a random side, so a recording cannot know it. */
   challenge?: Challenge;
@@ -57,7 +57,7 @@ export interface FaceCheckOptions {
   onPrompt?: (prompt: FacePrompt) => void;
 }
 
-export const DEFAULT_FACE_CHECK: FaceCheckOptions = { maxFrames: 30, mismatchFrames: 2, challengeFrames: 12 };
+export const DEFAULT_FACE_CHECK: FaceCheckOptions = { maxFrames: 30, mismatchFrames: 2, challengeFrames: 30 };
 
 /** What the patient is asked to do about a frame the quality gate stopped. */
 export const promptFor: Partial<Record<FaceOutcome, FacePrompt>> = {
@@ -146,15 +146,20 @@ async function challengeThenMatch(
   const random = o.random ?? Math.random;
   const challenge = o.challenge ?? (random() < 0.5 ? 'turn-left' : 'turn-right');
   say(challenge);
-  const seen: (Point[] | null)[] = [];
-  for (let k = 0; k < o.challengeFrames; k++) {
+  // Up to challengeFrames frames, done as soon as the movement is seen: an elderly patient may take
+  // a few seconds to start, a quick one should not wait. A frame where the face is lost (a hand
+  // passing, motion blur) is left out rather than failing the challenge.
+  const seen: Point[][] = [];
+  let result: ChallengeResult = { passed: false, reason: 'too-few-frames' };
+  for (let k = 0; k < o.challengeFrames && !result.passed; k++) {
     const frame = await feed.next();
     if (!frame) return { outcome: 'staff-check', reason: 'camera-lost', frames };
     frames++;
     const { best } = await verifier.observe(frame);
-    seen.push(best ? (challenge === 'blink' ? best.landmarks : best.points) : null);
+    const points = best ? (challenge === 'blink' ? best.landmarks : best.points) : null;
+    if (points) seen.push(points);
+    result = evaluateChallenge(challenge, seen);
   }
-  const result = evaluateChallenge(challenge, seen);
   if (!result.passed) return { outcome: 'staff-check', reason: 'challenge-failed', detail: result.reason, frames };
   // The face that turned must be the face that matched: one more frame, front on.
   say('look-at-camera');

@@ -35,7 +35,7 @@ export function useCameraFrames(active: boolean, send: (command: Command) => voi
         timer = setInterval(() => {
           if (!element || element.readyState < 2) return;
           context.drawImage(element, 0, 0, canvas.width, canvas.height);
-          const dataUrl = canvas.toDataURL('image/jpeg', 0.85);
+          const dataUrl = canvas.toDataURL('image/jpeg', 0.8);
           sendRef.current({ type: 'camera.frame', jpegBase64: dataUrl.slice(dataUrl.indexOf(',') + 1) });
         }, intervalMs);
       } catch {

@@ -70,8 +70,10 @@ export const ClientMessage = z.object({
   command: Command,
 });
 
-/** Bounds: a kiosk sends tiny messages; a slow or stuck client must not grow our memory. */
-const maxMessageBytes = 64 * 1024;
+/** Bounds: a kiosk sends small messages (the largest a camera frame at the face step: a 640x480
+ * JPEG in base64, ~30-80 KB, capped by the schema at 700,000 characters); a slow or stuck client
+ * must not grow our memory. */
+const maxMessageBytes = 768 * 1024;
 const maxBufferedBytes = 1024 * 1024;
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);

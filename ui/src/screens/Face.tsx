@@ -12,8 +12,10 @@ const promptText: Record<FacePrompt, TextKey> = {
   'face-the-camera': 'faceFaceTheCamera',
   'one-person-only': 'faceOnePersonOnly',
   'hold-still': 'faceHoldStill',
-  'turn-left': 'faceTurnLeft',
-  'turn-right': 'faceTurnRight',
+  // The challenge names the way the nose moves in the camera's image; a person facing the camera
+  // who turns to their own right moves it to the image's left.
+  'turn-left': 'faceTurnRight',
+  'turn-right': 'faceTurnLeft',
   blink: 'faceBlink',
 };
 

@@ -1,0 +1,142 @@
+// Paying by ID card and face through the web host in Chromium, on the real core, with the
+// renderer's own camera code: getUserMedia is the one part that cannot exist here, so the page's
+// camera is a canvas stream the test paints with a real face (from face-api's sample photos, a
+// package's test input), and everything after it is the product's path: the video element, the
+// hook's JPEG frames over the WebSocket, the core's decode, the face model on its worker. A patient
+// pays by 医保码, enrols at the receipt by turning as the screen asks, then comes back with the ID
+// card: their face lets them through; someone else's face with that card is refused.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import jpeg from 'jpeg-js';
+import { startKioskHarness, uiDir, type KioskHarness } from './kiosk-harness';
+import { captureVariants } from './screen-checks';
+import { screenshot } from './browser';
+import { modelMissing, parseFaceConfig } from '../../terminal/face/face-config';
+import { FacePipeline } from '../../terminal/face/face-pipeline';
+import type { Box, Frame } from '../../terminal/face/frame';
+import { camera, placeFace, turnHead } from '../../terminal/face/testing/augment';
+import { loadSamplePhoto } from '../../terminal/face/testing/sample-photos';
+
+const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
+
+describe('paying by ID card and face in the browser', { skip }, () => {
+  let kiosk: KioskHarness;
+  let photo: Frame;
+  let boxes: Box[];
+
+  before(async () => {
+    assert.ok(existsSync(join(uiDir, 'index.html')), 'run `npm run build:ui` first');
+    kiosk = await startKioskHarness({ idCard: true, config: { face: { enabled: true, frameTimeoutMs: 8000 } } });
+    // The camera: a canvas the test paints, handed out as the camera's stream.
+    await kiosk.page.addInitScript(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 640;
+      canvas.height = 480;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#bbb';
+      context.fillRect(0, 0, 640, 480);
+      (window as unknown as { paintCamera: (url: string) => Promise<void> }).paintCamera = (url) =>
+        new Promise((done) => {
+          const image = new Image();
+          image.onload = () => {
+            context.drawImage(image, 0, 0);
+            done();
+          };
+          image.src = url;
+        });
+      navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(10);
+    });
+    photo = loadSamplePhoto('sample6.jpg');
+    const finder = await FacePipeline.open();
+    boxes = await finder.detect(photo);
+    await finder.close();
+    await kiosk.page.goto(kiosk.host.url);
+    await kiosk.page.getByTestId('screen-idle').waitFor();
+  });
+  after(() => kiosk?.close());
+
+  /** Someone in front of the camera, turning the way the screen asks when it asks. */
+  function standInFront(box: Box): () => Promise<void> {
+    const turn = [0.1, 0.25, 0.4, 0.5, 0.5, 0.4, 0.25, 0.1];
+    let turning: { sign: number; k: number } | null = null;
+    let running = true;
+    const loop = (async () => {
+      for (let n = 1; running; n++) {
+        const prompt = await kiosk.page.getByTestId('screen-face').getAttribute('data-prompt', { timeout: 50 }).catch(() => null);
+        if ((prompt === 'turn-left' || prompt === 'turn-right') && !turning) turning = { sign: prompt === 'turn-left' ? 1 : -1, k: 0 };
+        const amount = turning && turning.k < turn.length ? turn[turning.k++]! * turning.sign : 0;
+        const frame = camera(turnHead(placeFace(photo, box, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), 320, amount), n);
+        const url = `data:image/jpeg;base64,${Buffer.from(jpeg.encode({ width: 640, height: 480, data: Buffer.from(frame.data) }, 90).data).toString('base64')}`;
+        await kiosk.page.evaluate((u) => (window as unknown as { paintCamera: (url: string) => Promise<void> }).paintCamera(u), url);
+        // Standing still between movements; a turn goes at the pace frames can be made.
+        if (!turning || turning.k >= turn.length) await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    return async () => {
+      running = false;
+      await loop;
+    };
+  }
+
+  it('a patient who paid by 医保码 enrols at the receipt by turning as the screen asks', async () => {
+    const { page } = kiosk;
+    await page.getByTestId('service-outpatient').click();
+    await page.locator('[data-testid="scanner-status"][data-state="ready"]').waitFor();
+    await kiosk.scanFreshCode('card-holder');
+    await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
+    await page.getByTestId('confirm-pay').click();
+    await page.getByTestId('face-offer').waitFor({ timeout: 20_000 });
+    await captureVariants(page, 'face-01-offer');
+
+    const leave = standInFront(boxes[0]!);
+    try {
+      await page.getByTestId('face-offer-accept').click();
+      await page.getByTestId('screen-face').waitFor();
+      await page.locator('[data-testid="screen-face"][data-prompt^="turn-"]').waitFor({ timeout: 30_000 });
+      await screenshot(page, 'face-02-enrol-turn-zh');
+      await page.getByTestId('face-enrolled').waitFor({ timeout: 30_000 });
+    } finally {
+      await leave();
+    }
+    assert.equal(await page.getByTestId('face-camera-unavailable').count(), 0);
+    await captureVariants(page, 'face-03-enrolled');
+    await page.getByTestId('back-to-start').click();
+    await page.getByTestId('screen-idle').waitFor();
+  });
+
+  it('the ID card holder\'s face lets the card through; a stranger with the card is refused', async () => {
+    const { page } = kiosk;
+    let leave = standInFront(boxes[0]!);
+    try {
+      await page.getByTestId('service-outpatient').click();
+      await page.getByTestId('screen-identify').waitFor();
+      const card = kiosk.presentIdCard('read-card.jsonl');
+      await page.getByTestId('screen-face').waitFor({ timeout: 20_000 });
+      await captureVariants(page, 'face-04-verify', [false]);
+      await card;
+      // Past the face step: the bill was paid above, so the patient is told there is none to pay.
+      await page.getByTestId('screen-error').waitFor({ timeout: 40_000 });
+      assert.equal(await page.getByTestId('error-message').innerText().then((t) => /刷脸/.test(t)), false, 'not a face refusal');
+    } finally {
+      await leave();
+    }
+    await page.getByTestId('back-to-start').click();
+    await page.getByTestId('screen-idle').waitFor();
+
+    leave = standInFront(boxes[1]!);
+    try {
+      await page.getByTestId('service-outpatient').click();
+      await page.getByTestId('screen-identify').waitFor();
+      await kiosk.presentIdCard('read-card.jsonl');
+      await page.getByTestId('screen-error').waitFor({ timeout: 40_000 });
+      assert.match(await page.getByTestId('error-message').innerText(), /不是这张身份证的本人/);
+      await captureVariants(page, 'face-05-refused', [false]);
+    } finally {
+      await leave();
+    }
+    await page.getByTestId('back-to-start').click();
+    assert.deepEqual(kiosk.pageErrors, []);
+  });
+});
