@@ -3,7 +3,9 @@
 // reports, a replayed card reader, the in-process printer and a broken config entry.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { PNG } from 'pngjs';
+import { qrSymbol, renderQrScene } from './camera/synth-qr';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPtyPair, playRecordingToPort, type PtyPair } from './transport/pty';
@@ -160,6 +162,28 @@ describe('device manager', () => {
       assert.ok(scans.every((s) => s.kind === 'ec-qr' && s.deviceId === 'qr-demo' && s.source === 'qr-scanner'));
     } finally {
       await devices.stop();
+    }
+  });
+
+  it('a camera playing image fixtures hands every frame on (the face step) and reads a code in them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'camera-fixtures-'));
+    const code = 'NHSAEC1.EC0000000000ZY20240815001234';
+    const frame = renderQrScene(await qrSymbol(code), { hard: false, seed: 5 });
+    await writeFile(join(dir, 'qr.png'), PNG.sync.write(Object.assign(new PNG({ width: frame.width, height: frame.height }), { data: Buffer.from(frame.data) })));
+    const devices = createDeviceManager({ devices: [{ id: 'cam-1', kind: 'camera', source: { type: 'frames', files: ['qr.png'], fps: 20 } }], fixturesDir: dir });
+    const frames: { width: number; height: number }[] = [];
+    const scans: ManagedScan[] = [];
+    devices.onFrame((f) => frames.push({ width: f.width, height: f.height }));
+    devices.onScan((s) => scans.push(s));
+    try {
+      await devices.start();
+      await waitFor('three frames and a scan', () => frames.length >= 3 && scans.length >= 1, 10_000);
+      assert.deepEqual(frames[0], { width: 640, height: 480 });
+      assert.equal(scans[0]!.text, code);
+      assert.equal(scans[0]!.source, 'camera');
+    } finally {
+      await devices.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -139,6 +139,8 @@ export interface DeviceManager {
   readPin(timeoutS?: number, deviceId?: string): Promise<PinResult>;
   /** A camera frame from the host (camera with source `push`). */
   pushFrame(deviceId: string, frame: CameraFrame): void;
+  /** Every frame any camera sees (pushed or played from fixtures): the face step looks at them. */
+  onFrame(listener: (frame: CameraFrame) => void): () => void;
   /** Replayed devices set to play on the identify step start their recording now. */
   identifyStepReached(): void;
 }
@@ -174,6 +176,7 @@ export function createDeviceManager(opts: {
   const cards = createListeners<ManagedCardEvent>();
   const idCards = createListeners<ManagedIdCardEvent>();
   const prints = createListeners<ManagedPrint>();
+  const frameListeners = createListeners<CameraFrame>();
   const devices: Managed[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const seen = new Set<string>();
@@ -332,6 +335,7 @@ export function createDeviceManager(opts: {
       async start() {
         if (source) return;
         const frames = createFrameSource();
+        frames.onFrame(frameListeners.emit);
         source = frames;
         stop = new AbortController();
         void consume(frames);
@@ -416,6 +420,7 @@ export function createDeviceManager(opts: {
     pushFrame(deviceId, frame) {
       devices.find((d) => d.id === deviceId)?.pushFrame?.(frame);
     },
+    onFrame: frameListeners.add,
     identifyStepReached() {
       if (!started) return;
       for (const d of devices) {

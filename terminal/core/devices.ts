@@ -9,6 +9,7 @@ import { classifierWith, type ScanKind } from '../../drivers/qr-scanner/codec';
 import type { IdCardInfo } from '../../drivers/id-card/codec';
 import type { SocialSecurityCard } from '../../drivers/card-reader/codec';
 import type { TemplateResolver } from '../../drivers/transport/types';
+import type { CameraFrame } from '../../drivers/camera/frame';
 
 export interface RunningDevices {
   health(): DeviceHealth[];
@@ -34,6 +35,8 @@ export async function startDevices(opts: {
   /** A card read that failed (pulled out mid-read, bad data, no answer): the patient can try again. */
   onCardError?: (reason: 'card-removed' | 'bad-data' | 'timeout') => void;
   onHealth: () => void;
+  /** Every camera frame (a fixture camera or a pushed one): the face step's input. */
+  onCameraFrame?: (frame: CameraFrame) => void;
 }): Promise<RunningDevices> {
   const patterns = opts.config.scanPatterns;
   // One classifier for every path a code can come in by (scanner, camera, typed or keyboard-wedge
@@ -45,6 +48,7 @@ export async function startDevices(opts: {
   });
   const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify });
   manager.onScan(opts.onScan);
+  if (opts.onCameraFrame) manager.onFrame(opts.onCameraFrame);
   manager.onIdCard((event) => {
     if (event.type === 'card') opts.onIdCard?.(event.info);
     if (event.type === 'read-error') opts.onCardError?.(event.code);

@@ -164,6 +164,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         throw new Error(`fixture template ${template} needs the embedded platform simulator`);
       },
       onScan: (scan) => void session.credential(scan.text, scan.kind),
+      onCameraFrame: (frame) => session.cameraFrame(frame),
       onIdCard: (card) => void session.idCard({ idNo: card.idNumber, name: card.name }),
       onSsCard: (card) => void session.ssCard({ cardNo: card.cardNumber, cardSn: card.cardSerial, idNo: card.idNumber, name: card.name }),
       onCardError: (reason) => session.cardReadFailed(reason),
