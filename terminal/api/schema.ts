@@ -303,6 +303,8 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('camera.frame'), jpegBase64: z.string().min(16).max(700_000).regex(/^[A-Za-z0-9+/]+={0,2}$/) }),
   /** At the receipt: the patient agrees to pay by ID card and face next time. */
   z.object({ type: z.literal('face.enrol') }),
+  /** Staff checked in person a patient the face check sent to them: PIN and reason, both audited. */
+  z.object({ type: z.literal('face.staffConfirm'), pin: Pin, reason: Reason }),
   z.object({ type: z.literal('status.get') }),
   // Staff only: each admin command carries the staff PIN, checked by the core (not by the screen).
   z.object({ type: z.literal('admin.overview'), pin: Pin }),

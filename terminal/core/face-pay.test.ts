@@ -72,20 +72,33 @@ describe('paying by ID card and face', { skip }, () => {
   });
 
   /** A person in front of the kiosk's camera at ~5 frames/s, sent as the renderer sends them; turns
-   * the way the screen asks, when it asks. */
-  function standInFront(box: Box): () => void {
-    let turning: { sign: number; k: number } | null = null;
+   * the way the screen asks, when it asks. Frames are made once per person: encoding on every tick
+   * starved the card reader's conversation on this same event loop. */
+  const shotsOf = new Map<Box, { front: string[]; left: string[]; right: string[] }>();
+  function shots(box: Box) {
+    const known = shotsOf.get(box);
+    if (known) return known;
+    const encode = (amount: number, seed: number) => {
+      const frame = camera(turnHead(placeFace(photo, box, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), 320, amount), seed);
+      return Buffer.from(jpeg.encode({ width: frame.width, height: frame.height, data: Buffer.from(frame.data) }, 85).data).toString('base64');
+    };
     const turn = [0.1, 0.25, 0.4, 0.5, 0.5, 0.4, 0.25, 0.1];
+    const made = { front: [1, 2, 3].map((k) => encode(0, k)), left: turn.map((a, k) => encode(a, 10 + k)), right: turn.map((a, k) => encode(-a, 20 + k)) };
+    shotsOf.set(box, made);
+    return made;
+  }
+
+  function standInFront(box: Box): () => void {
+    const made = shots(box);
+    let turning: { frames: string[]; k: number } | null = null;
     const stopWatching = terminal.api.subscribe((event) => {
       const prompt = event.type === 'session' ? event.session.face?.prompt : null;
-      if ((prompt === 'turn-left' || prompt === 'turn-right') && !turning) turning = { sign: prompt === 'turn-left' ? 1 : -1, k: 0 };
+      if ((prompt === 'turn-left' || prompt === 'turn-right') && !turning) turning = { frames: prompt === 'turn-left' ? made.left : made.right, k: 0 };
     });
     let n = 0;
     const timer = setInterval(() => {
-      const amount = turning && turning.k < turn.length ? turn[turning.k++]! * turning.sign : 0;
-      const frame = camera(turnHead(placeFace(photo, box, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), 320, amount), ++n);
-      const encoded = jpeg.encode({ width: frame.width, height: frame.height, data: Buffer.from(frame.data) }, 85).data;
-      void terminal.api.execute({ type: 'camera.frame', jpegBase64: Buffer.from(encoded).toString('base64') });
+      const jpegBase64 = turning && turning.k < turning.frames.length ? turning.frames[turning.k++]! : made.front[n++ % made.front.length]!;
+      void terminal.api.execute({ type: 'camera.frame', jpegBase64 });
     }, 200);
     return () => {
       clearInterval(timer);
@@ -164,6 +177,40 @@ describe('paying by ID card and face', { skip }, () => {
     await terminal.api.execute({ type: 'session.reset' });
   });
 
+  it('a face the camera cannot settle (a photo that cannot turn) waits for staff, who confirm with PIN and reason', async () => {
+    // The card holder's face, standing still: it matches, but the head turn never comes.
+    // Made once: a held-up photo does not change, and encoding every tick starved the card reader's
+    // conversation on this same event loop.
+    const shots = [1, 2, 3].map((seed) => {
+      const frame = camera(placeFace(photo, boxes[0]!, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), seed);
+      return Buffer.from(jpeg.encode({ width: frame.width, height: frame.height, data: Buffer.from(frame.data) }, 85).data).toString('base64');
+    });
+    let n = 0;
+    const still = setInterval(() => void terminal.api.execute({ type: 'camera.frame', jpegBase64: shots[n++ % shots.length]! }), 150);
+    const waiting = nextStep(terminal, (s) => s.step === 'error' || s.step === 'confirm', 60_000);
+    let view: SessionView;
+    try {
+      await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+      await presentCard();
+      view = await waiting;
+    } finally {
+      clearInterval(still);
+    }
+    assert.equal(view.error?.code, 'face-needs-staff');
+    const wrongPin = await terminal.api.execute({ type: 'face.staffConfirm', pin: '999999', reason: '核对了身份证照片' });
+    assert.equal(wrongPin.ok, false);
+    const leaky = await terminal.api.execute({ type: 'face.staffConfirm', pin: '000000', reason: '本人 440305198001010013' });
+    assert.ok(!leaky.ok && leaky.error.code === 'bad-request', 'a reason with an ID number is not recorded');
+    const goesOn = nextStep(terminal, (s) => s.step !== 'error' || s.error?.code !== 'face-needs-staff');
+    const confirmed = await terminal.api.execute({ type: 'face.staffConfirm', pin: '000000', reason: '核对了身份证照片与本人' });
+    assert.equal(confirmed.ok, true);
+    const next = await goesOn;
+    assert.notEqual(next.error?.code, 'face-needs-staff');
+    const again = await terminal.api.execute({ type: 'face.staffConfirm', pin: '000000', reason: '核对了身份证照片与本人' });
+    assert.equal(again.ok, false, 'nothing waits for staff any more');
+    await terminal.api.execute({ type: 'session.reset' });
+  });
+
   it('every face check is in the journal, with no image and no ID number', async () => {
     await terminal.close();
     const journal = openJournal({ dataDir, institutionCode: parseConfig({}).terminal.institutionCode, formatMsgid });
@@ -172,5 +219,8 @@ describe('paying by ID card and face', { skip }, () => {
     assert.ok(audits.some((a) => a.outcome === 'not-same-person'));
     assert.ok(audits.filter((a) => a.outcome === 'verified' && a.event.challengePassed === true).length >= 2, 'enrolment and the second visit');
     assert.ok(!JSON.stringify(audits).includes('440305198001010013'));
+    const staff = audits.filter((a) => a.outcome === 'staff-verified');
+    assert.equal(staff.length, 1);
+    assert.equal(staff[0]!.event.reason, '核对了身份证照片与本人');
   });
 });

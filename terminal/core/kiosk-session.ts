@@ -83,6 +83,7 @@ export function createKioskSession(options: KioskSessionOptions) {
   // screen): the face step and the enrolment offer need them.
   let identifiedBy: { kind: 'ec-qr' | 'ss-card' | 'id-card'; idNo: string } | null = null;
   let faceAbort: AbortController | null = null;
+  let awaitingStaff: { gen: number; resolve: (confirmed: boolean) => void } | null = null;
   function publish(next: SessionView): void {
     session = { ...next, revision: ++revision };
     options.onChange(session);
@@ -222,7 +223,17 @@ export function createKioskSession(options: KioskSessionOptions) {
     );
     if (gen !== generation) return null;
     set({ face: null });
-    return result.outcome === 'verified' ? null : faceOutcomeError[result.outcome];
+    if (result.outcome === 'verified') return null;
+    if (result.outcome !== 'staff-check') return faceOutcomeError[result.outcome];
+    // What the camera could not settle, a person can: the patient waits on the screen that says
+    // staff are coming; staff look at the card and the patient and confirm with their PIN and a
+    // reason (audited), or the patient walks away (reset) and nothing goes on.
+    set({ step: 'error', error: userError('face-needs-staff') });
+    const confirmed = await new Promise<boolean>((resolve) => (awaitingStaff = { gen, resolve }));
+    awaitingStaff = null;
+    // Not confirmed only on a reset: the caller sees the new generation and stops there.
+    if (confirmed && gen === generation) set({ error: null });
+    return null;
   }
 
   async function identifyAndLoad(identify: () => Promise<IdentifyResult>, by?: { kind: 'ec-qr' | 'ss-card' | 'id-card'; idNo?: string }): Promise<void> {
@@ -382,6 +393,17 @@ export function createKioskSession(options: KioskSessionOptions) {
       return identifyAndLoad(() => identifyBySsCard(options.identity, card), { kind: 'ss-card' }).catch(() => fail('internal'));
     },
 
+    /**
+     * Staff confirmed, in person, a patient the face check sent to them (the caller checked the
+     * PIN and keeps the reason in the audit trail). Refused unless a patient is waiting for that.
+     */
+    staffConfirmFace(): UserErrorCode | null {
+      const waiting = awaitingStaff;
+      if (!waiting || waiting.gen !== generation || session.error?.code !== 'face-needs-staff') return 'wrong-step';
+      waiting.resolve(true);
+      return null;
+    },
+
     /** A camera frame: only the face step looks at the camera. */
     cameraFrame(frame: Frame): void {
       if (session.step === 'face') options.face?.service.push(frame);
@@ -439,6 +461,7 @@ export function createKioskSession(options: KioskSessionOptions) {
       const settlementId = session.settlementId;
       const step = session.step;
       faceAbort?.abort();
+      awaitingStaff?.resolve(false);
       identifiedBy = null;
       generation++;
       directedCertnoSha256 = null;

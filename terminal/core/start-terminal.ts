@@ -298,6 +298,21 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             session.cameraFrame(frame);
             return ok();
           }
+          case 'face.staffConfirm': {
+            const pin = pinGuard.check(command.pin);
+            if (pin !== 'ok') return { ok: false, error: userError(pin === 'locked' ? 'admin-locked' : 'admin-pin') };
+            if (session.current().error?.code !== 'face-needs-staff') return { ok: false, error: userError('wrong-step') };
+            try {
+              // The audit row first: a confirmation that cannot be recorded is not given.
+              const audit = { at: (options.now?.() ?? new Date()).toISOString(), outcome: 'staff-verified', reason: command.reason };
+              journal.recordFaceAudit(audit);
+            } catch {
+              return { ok: false, error: { code: 'bad-request', message: 'the reason must not carry an ID number or a name' } };
+            }
+            const refused = session.staffConfirmFace();
+            if (refused) return { ok: false, error: userError(refused) };
+            return ok();
+          }
           case 'face.enrol': {
             const refused = session.enrolFace();
             if (refused) return { ok: false, error: userError(refused) };

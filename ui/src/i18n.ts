@@ -251,6 +251,10 @@ const zh = {
   faceOfferAccept: '开通刷脸',
   faceEnrolled: '已开通刷脸，下次刷身份证并刷脸即可缴费。',
   faceEnrolFailed: '这次没有开通成功，下次缴费后可以再试。',
+  faceStaffCheck: '工作人员核验',
+  faceStaffReasonTitle: '请选择核验方式',
+  faceStaffReasonIdCard: '已当面核对身份证照片与本人',
+  faceStaffReasonOtherId: '已当面核对本人其他有效证件',
 } as const;
 
 export type TextKey = keyof typeof zh;
@@ -505,6 +509,10 @@ const en: Record<TextKey, string> = {
   faceOfferAccept: 'Set up paying by face',
   faceEnrolled: 'Paying by face is set up: next time, show your ID card and look at the camera.',
   faceEnrolFailed: 'It could not be set up this time; you can try again after your next payment.',
+  faceStaffCheck: 'Staff check',
+  faceStaffReasonTitle: 'How was the patient checked?',
+  faceStaffReasonIdCard: 'ID card photo checked against the person, face to face',
+  faceStaffReasonOtherId: 'Another valid ID checked against the person, face to face',
 };
 
 const tables: Record<Lang, Record<TextKey, string>> = { zh, en };

@@ -112,6 +112,7 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
           return fail('not-now', '本机演示不提供查询 / No past payments in this demo');
         case 'camera.frame':
           return ok();
+        case 'face.staffConfirm':
         case 'face.enrol':
           return fail('wrong-step', '本机演示不提供刷脸 / No face payment in this demo');
         case 'session.reset':

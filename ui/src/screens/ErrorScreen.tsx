@@ -2,6 +2,7 @@
 // one way back.
 import { errorText } from '../error-text';
 import type { ScreenProps } from './props';
+import { FaceStaffCheck } from './FaceStaffCheck';
 
 export function ErrorScreen({ session, t, lang, busy, run }: ScreenProps) {
   return (
@@ -10,6 +11,7 @@ export function ErrorScreen({ session, t, lang, busy, run }: ScreenProps) {
       <p className="body strong" data-testid="error-message" data-code={session.error?.code ?? ''}>
         {session.error ? errorText(lang, session.error) : ''}
       </p>
+      {session.error?.code === 'face-needs-staff' && <FaceStaffCheck t={t} busy={busy} run={run} />}
       <div className="actions">
         <button type="button" className="primary" data-testid="back-to-start" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
           {t('backToStart')}
