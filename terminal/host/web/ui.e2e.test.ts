@@ -93,7 +93,8 @@ describe('kiosk UI over the web host', () => {
     await screenshot(page, '06-receipt');
     assert.deepEqual(
       api.commands.filter((c) => c.type === 'session.confirm'),
-      [{ type: 'session.confirm', settlementId: 'S-0001' }],
+      // The scripted split offers no self-pay choice, so the cash is left for the cashier.
+      [{ type: 'session.confirm', settlementId: 'S-0001', method: 'cashier' }],
       'confirmed exactly once',
     );
 
