@@ -51,4 +51,14 @@ test('the ONNX port matches face-api on TF.js within 1e-4 per output on real fac
   assert.ok(maxDiff < 1e-4, `max abs difference ${maxDiff}`);
   // Not a trivially constant output: different faces give different descriptors.
   assert.ok(Math.abs(expected[0]![0]! - expected[1]![0]!) > 1e-3);
+
+  // The same reference on TF.js's WASM backend (the one the issue names, and the benchmark's).
+  await useTfBackend('wasm');
+  const onWasm = DlibResnetTfjs.load();
+  const expectedWasm = onWasm.forward(nhwc, n);
+  onWasm.dispose();
+  await useTfBackend('cpu');
+  let maxDiffWasm = 0;
+  expectedWasm.forEach((e, b) => e.forEach((v, i) => (maxDiffWasm = Math.max(maxDiffWasm, Math.abs(v - out[b * 128 + i]!)))));
+  assert.ok(maxDiffWasm < 1e-4, `max abs difference against WASM ${maxDiffWasm}`);
 });
