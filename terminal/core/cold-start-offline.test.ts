@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SessionView, TerminalEvent } from '../api/schema';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair } from '../../drivers/transport/pty';
@@ -16,25 +15,10 @@ import { serveConversationOnPort } from '../../drivers/transport/conversation';
 import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { simEnvelopeContext } from '../sim/platform/context';
+import { nextStep } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
-
-function nextStep(terminal: RunningTerminal, steps: SessionView['step'][], timeoutMs = 15_000): Promise<SessionView> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      stop();
-      fail(new Error(`none of ${steps.join('/')} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const stop = terminal.api.subscribe((event: TerminalEvent) => {
-      if (event.type === 'session' && steps.includes(event.session.step)) {
-        clearTimeout(timer);
-        stop();
-        done(event.session);
-      }
-    });
-  });
-}
 
 it('starts cold with the platform unreachable, takes an ID card capture from the cache, and settles it once when the platform is back', { timeout: 120_000 }, async () => {
   const pty = await createPtyPair();

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import jpeg from 'jpeg-js';
-import type { SessionView, TerminalEvent } from '../api/schema';
+import type { SessionView } from '../api/schema';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
@@ -23,25 +23,10 @@ import { camera, placeFace, turnHead } from '../face/testing/augment';
 import { loadSamplePhoto } from '../face/testing/sample-photos';
 import { openJournal } from '../journal/journal';
 import { formatMsgid } from '../insurance/msgid';
+import { nextStep } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
-
-function nextStep(terminal: RunningTerminal, test: (s: SessionView) => boolean, timeoutMs = 30_000): Promise<SessionView> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      stop();
-      fail(new Error(`no such session view within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const stop = terminal.api.subscribe((event: TerminalEvent) => {
-      if (event.type === 'session' && test(event.session)) {
-        clearTimeout(timer);
-        stop();
-        done(event.session);
-      }
-    });
-  });
-}
 
 describe('paying by ID card and face', { skip }, () => {
   let pty: PtyPair;

@@ -6,30 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SessionView, TerminalEvent } from '../api/schema';
+import type { SessionView } from '../api/schema';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { serveSimPrinterOnPort, type SimPrinter } from '../../drivers/printer/sim-printer';
 import { historyStatus } from './history';
+import { nextStep } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
-
-function nextStep(terminal: RunningTerminal, steps: SessionView['step'][], timeoutMs = 15_000): Promise<SessionView> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      stop();
-      fail(new Error(`none of ${steps.join('/')} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const stop = terminal.api.subscribe((event: TerminalEvent) => {
-      if (event.type === 'session' && steps.includes(event.session.step)) {
-        clearTimeout(timer);
-        stop();
-        done(event.session);
-      }
-    });
-  });
-}
 
 describe('history: past payments, reports and reprint', () => {
   let pty: PtyPair;

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SessionView, TerminalEvent } from '../api/schema';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
@@ -14,26 +13,11 @@ import { readRecording } from '../../drivers/transport/replay';
 import { serveConversationOnPort } from '../../drivers/transport/conversation';
 import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 import { createHisClient } from '../his/client';
+import { nextStep } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
 const CARD_HOLDER_BILL = 'OP202401150009';
-
-function nextStep(terminal: RunningTerminal, steps: SessionView['step'][], timeoutMs = 15_000): Promise<SessionView> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      stop();
-      fail(new Error(`none of ${steps.join('/')} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const stop = terminal.api.subscribe((event: TerminalEvent) => {
-      if (event.type === 'session' && steps.includes(event.session.step)) {
-        clearTimeout(timer);
-        stop();
-        done(event.session);
-      }
-    });
-  });
-}
 
 describe('offline capture by ID card', () => {
   let pty: PtyPair;

@@ -7,34 +7,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DeviceHealth, SessionView, TerminalEvent } from '../api/schema';
+import type { DeviceHealth, SessionView } from '../api/schema';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { serveSimPrinterOnPort, type SimPrinter } from '../../drivers/printer/sim-printer';
 import { fenToYuanString } from '../insurance/money';
+import { nextStep } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const HOSPITAL = '测试市第一人民医院';
 /** The simulated patient the fresh-ec-qr fixture presents (fixtures/platform/people.json `employee`). */
 const EMPLOYEE_CERTNO = '33010219800101123X';
 const EMPLOYEE_NAME = '测试职工甲';
-
-function nextStep(terminal: RunningTerminal, steps: SessionView['step'][], timeoutMs = 15_000): Promise<SessionView> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      stop();
-      fail(new Error(`none of ${steps.join('/')} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const stop = terminal.api.subscribe((event: TerminalEvent) => {
-      if (event.type === 'session' && steps.includes(event.session.step)) {
-        clearTimeout(timer);
-        stop();
-        done(event.session);
-      }
-    });
-  });
-}
 
 async function waitFor<T>(get: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

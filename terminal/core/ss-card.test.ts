@@ -6,32 +6,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SessionView, TerminalEvent } from '../api/schema';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { readRecording } from '../../drivers/transport/replay';
 import { serveConversationOnPort } from '../../drivers/transport/conversation';
 import { readerIdleAnswer, readerRequestFramer } from '../../drivers/card-reader/sim-reader';
+import { nextStep } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
-
-function nextStep(terminal: RunningTerminal, steps: SessionView['step'][], timeoutMs = 15_000): Promise<SessionView> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      stop();
-      fail(new Error(`none of ${steps.join('/')} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const stop = terminal.api.subscribe((event: TerminalEvent) => {
-      if (event.type === 'session' && steps.includes(event.session.step)) {
-        clearTimeout(timer);
-        stop();
-        done(event.session);
-      }
-    });
-  });
-}
 
 describe('identify by social security card through a pty', () => {
   let pty: PtyPair;
