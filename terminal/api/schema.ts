@@ -260,12 +260,27 @@ export const Reconciliation = z.object({
 });
 export type Reconciliation = z.infer<typeof Reconciliation>;
 
+export const SimFaultPreset = z.enum(['none', 'platform-down', 'slow-platform', 'lost-settlement-answers', 'platform-errors']);
+export type SimFaultPreset = z.infer<typeof SimFaultPreset>;
+
+/** What the terminal is set up to talk to, and what a hospital should not go live with. */
+export const ConfigCheck = z.object({
+  items: z.array(z.object({ key: z.string(), value: z.string() })),
+  warnings: z.array(
+    z.enum(['demo-admin-pin', 'embedded-platform', 'embedded-his', 'unsigned-platform', 'no-msgid-slot', 'no-scanner', 'no-printer', 'in-room-loopback', 'in-room-no-workstation']),
+  ),
+  /** The embedded platform simulator's rehearsal faults; null when the platform is a real one. */
+  simulatorFaults: SimFaultPreset.nullable(),
+});
+export type ConfigCheck = z.infer<typeof ConfigCheck>;
+
 export const AdminOverview = z.object({
   queue: z.array(QueueItem),
   replay: z.object({ queuedVisits: z.number().int().nonnegative(), draining: z.boolean(), lastRunAt: z.string().nullable(), lastProbeOk: z.boolean().nullable() }),
   today: z.object({ date: z.string(), settledCount: z.number().int().nonnegative(), totalFen: Fen, fundFen: Fen, accountFen: Fen, cashFen: Fen }),
   reconciliation: Reconciliation.nullable(),
   /** Credit (信用就医): what patients owe the hospital, per visit; no name or ID number. */
+  config: ConfigCheck.optional(),
   credit: z
     .object({
       outstandingFen: Fen,
@@ -311,6 +326,8 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('admin.retry'), pin: Pin, settlementId: z.string().min(1), reason: Reason }),
   z.object({ type: z.literal('admin.cancel'), pin: Pin, settlementId: z.string().min(1), reason: Reason }),
   z.object({ type: z.literal('admin.forward'), pin: Pin }),
+  /** Rehearsal faults on the embedded platform simulator (refused against a real platform). */
+  z.object({ type: z.literal('admin.simFaults'), pin: Pin, preset: SimFaultPreset }),
   z.object({ type: z.literal('admin.reconcile'), pin: Pin, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
   // Bedside (staff, same PIN): the ward's inpatients awaiting discharge, then one of them chosen.
   z.object({ type: z.literal('bedside.list'), pin: Pin, ward: z.string().min(1).max(20).optional() }),

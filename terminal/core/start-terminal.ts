@@ -1,7 +1,7 @@
 // Starts the terminal core the same way under every host: the simulators when the config says
 // embedded, the platform and HIS clients, the journal, the settlement engine, the devices, and the
 // one TerminalApi that hosts carry. Returns a handle that stops all of it.
-import type { Command, CommandResult, DeviceHealth, SessionView, TerminalApi, TerminalEvent, TerminalStatus } from '../api/schema';
+import type { Command, CommandResult, SimFaultPreset, DeviceHealth, SessionView, TerminalApi, TerminalEvent, TerminalStatus } from '../api/schema';
 import type { TerminalConfig } from '../config/config';
 import { createPlatformClient, type PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
@@ -20,6 +20,8 @@ import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/
 import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from './kiosk-session';
 import { createFaceService } from './face-service';
+import { configCheck } from './config-check';
+import { simFaultPlans } from './sim-faults';
 import { decodeImage } from '../../drivers/camera/frame';
 import { startDevices, type RunningDevices } from './devices';
 import { userError } from './user-errors';
@@ -241,6 +243,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       return ok();
     }
 
+    // The rehearsal faults staff switched on (the simulator starts with none from here).
+    let simFaults: SimFaultPreset = 'none';
     async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
       const pin = pinGuard.check(command.pin);
       if (pin !== 'ok') return { ok: false, error: userError(pin === 'locked' ? 'admin-locked' : 'admin-pin') };
@@ -260,13 +264,18 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             break;
           case 'admin.overview':
             break;
+          case 'admin.simFaults':
+            if (!platformSim) return { ok: false, error: { code: 'admin-refused', message: 'faults are for the embedded simulator; this terminal talks to a real platform' } };
+            platformSim.setFaults(simFaultPlans[command.preset]);
+            simFaults = command.preset;
+            break;
         }
       } catch (err) {
         if (err instanceof StaffActionError || err instanceof StaleTransitionError) return { ok: false, error: { code: 'admin-refused', message: err.message } };
         throw err;
       }
       emitStatus();
-      return { ...ok(), admin: admin.overview() } as CommandResult;
+      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
     }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {

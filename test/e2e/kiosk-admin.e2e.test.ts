@@ -134,6 +134,29 @@ describe('admin screen on the real terminal core', () => {
     await captureBothLanguages(page, '04-forwarded-reconciled');
   });
 
+  it('checks the configuration and rehearses a platform outage on the simulator', async () => {
+    const { page, platform } = kiosk;
+    await page.locator('[data-testid="config-warnings"] [data-warning="demo-admin-pin"]').waitFor();
+    assert.equal(await page.locator('[data-testid="config-warnings"] [data-warning="embedded-platform"]').count(), 1);
+    await page.getByTestId('fault-platform-down').click();
+    await page.locator('[data-testid="fault-platform-down"][aria-checked="true"]').waitFor();
+    await captureBothLanguages(page, 'config-and-faults');
+    // The rehearsal as a patient meets it: a code scanned now cannot reach the platform.
+    const settledBefore = platform.ledger().settlements.length;
+    await page.getByTestId('admin-exit').click();
+    await page.getByTestId('service-outpatient').click();
+    await page.locator('[data-testid="scanner-status"][data-state="ready"]').waitFor();
+    await kiosk.scanFreshCode('employee');
+    await page.locator('[data-testid="error-message"][data-code="platform-unreachable"]').waitFor({ timeout: 20_000 });
+    assert.equal(platform.ledger().settlements.length, settledBefore, 'nothing reached the platform');
+    await page.getByTestId('back-to-start').click();
+    await page.getByTestId('staff-button').click();
+    for (const d of '000000') await page.getByTestId(`pin-key-${d}`).click();
+    await page.getByTestId('pin-submit').click();
+    await page.getByTestId('fault-none').click();
+    await page.locator('[data-testid="fault-none"][aria-checked="true"]').waitFor();
+  });
+
   it('forgets the PIN on leaving', async () => {
     const { page } = kiosk;
     await page.getByTestId('admin-exit').click();

@@ -102,6 +102,7 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
         case 'admin.retry':
         case 'admin.cancel':
         case 'admin.forward':
+        case 'admin.simFaults':
         case 'admin.reconcile':
         case 'bedside.list':
         case 'bedside.begin':

@@ -77,6 +77,7 @@ export function AdminMode(props: {
       onForward={() => void send({ type: 'admin.forward' }, pin)}
       onReconcile={() => void send({ type: 'admin.reconcile' }, pin)}
       onStaffAction={(action: StaffAction) => void send(action, pin)}
+      onFaults={(preset) => void send({ type: 'admin.simFaults', preset }, pin)}
       onExit={onExit}
     />
   );

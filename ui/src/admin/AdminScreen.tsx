@@ -2,7 +2,8 @@
 // visits with work left (dead letters marked, retry or cancel with a reason), the last
 // reconciliation group by group, and the devices. No patient data: the core sends none.
 import { useState } from 'react';
-import type { AdminOverview, QueueItem, TerminalStatus } from '../../../terminal/api/schema';
+import type { AdminOverview, QueueItem, SimFaultPreset, TerminalStatus } from '../../../terminal/api/schema';
+import { ConfigPanel } from './ConfigPanel';
 import { fill, type Lang, type TextKey } from '../i18n';
 import { formatFen } from '../money';
 import { formatLocalTime } from '../local-time';
@@ -34,6 +35,7 @@ export function AdminScreen(props: {
   onForward: () => void;
   onReconcile: () => void;
   onStaffAction: (action: StaffAction) => void;
+  onFaults: (preset: SimFaultPreset) => void;
   onExit: () => void;
 }) {
   const { overview, status, t, lang, busy } = props;
@@ -266,6 +268,8 @@ export function AdminScreen(props: {
           )}
         </div>
       )}
+
+      {overview.config && <ConfigPanel config={overview.config} t={t} busy={busy} onFaults={props.onFaults} />}
 
       <h2>{t('adminDevices')}</h2>
       {!status || status.devices.length === 0 ? (

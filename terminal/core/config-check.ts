@@ -1,0 +1,42 @@
+// The admin screen's configuration check: what this terminal is set up to talk to, and what in that
+// set-up a hospital should not go live with. Names and modes only: no token, key, PIN or URL path.
+import type { ConfigCheck } from '../api/schema';
+import type { TerminalConfig } from '../config/config';
+
+/** The embedded default PIN (000000): fine for the simulated demo, never for a ward. */
+const DEMO_PIN_SCRYPT = '73696d756c61746564:6883fe296fc96a1fc406f15c3b4b298257d2366550bfc8e4b10ccd1dfe4aabe3';
+
+const host = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '?';
+  }
+};
+
+export function configCheck(config: TerminalConfig): Omit<ConfigCheck, 'simulatorFaults'> {
+  const devices = config.devices as Array<{ kind?: unknown }>;
+  const kinds = (kind: string) => devices.filter((d) => d.kind === kind).length;
+  const platform = config.platform;
+  const remote = platform.mode === 'remote';
+  const items: ConfigCheck['items'] = [
+    { key: 'terminal', value: `${config.terminal.id} · ${config.terminal.institutionCode} · ${config.terminal.areaCode}` },
+    { key: 'platform', value: platform.mode === 'remote' ? `remote ${host(platform.baseUrl)} · ${platform.signer.type}` : 'embedded simulator' },
+    { key: 'his', value: config.his.mode === 'remote' ? `remote ${host(config.his.baseUrl)}` : 'embedded simulator' },
+    { key: 'devices', value: ['qr-scanner', 'card-reader', 'id-card', 'camera', 'printer'].map((k) => `${k} ${kinds(k)}`).join(' · ') },
+    { key: 'offline', value: config.settlement.offline.enabled ? `on · ${config.settlement.offline.maxPerPatientFen} / ${config.settlement.offline.maxTotalFen} fen · ${config.settlement.offline.maxAgeHours} h` : 'off' },
+    { key: 'face', value: config.face.enabled ? `on · ID card: ${config.face.idCard}` : 'off' },
+    { key: 'in-room', value: config.inRoom.enabled ? `on · ${config.inRoom.host}:${config.inRoom.port} · ${config.inRoom.workstations.length} workstations` : 'off' },
+  ];
+  const warnings: ConfigCheck['warnings'] = [];
+  if (config.admin.pinScrypt === DEMO_PIN_SCRYPT) warnings.push('demo-admin-pin');
+  if (!remote) warnings.push('embedded-platform');
+  if (config.his.mode !== 'remote') warnings.push('embedded-his');
+  if (remote && config.platform.signer.type === 'none') warnings.push('unsigned-platform');
+  if (remote && config.terminal.msgidSlot === '') warnings.push('no-msgid-slot');
+  if (kinds('qr-scanner') + kinds('camera') === 0) warnings.push('no-scanner');
+  if (kinds('printer') === 0) warnings.push('no-printer');
+  if (config.inRoom.enabled && (config.inRoom.host === '127.0.0.1' || config.inRoom.host === 'localhost')) warnings.push('in-room-loopback');
+  if (config.inRoom.enabled && config.inRoom.workstations.length === 0) warnings.push('in-room-no-workstation');
+  return { items, warnings };
+}
