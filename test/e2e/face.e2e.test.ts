@@ -109,6 +109,10 @@ describe('paying by ID card and face in the browser', { skip }, () => {
       await page.getByTestId('screen-face').waitFor();
       await page.locator('[data-testid="screen-face"][data-prompt^="turn-"]').waitFor({ timeout: 30_000 });
       await screenshot(page, 'face-02-enrol-turn-zh');
+      // Spoken too, with the patient's own side: the image's left is their right.
+      const asked = await page.getByTestId('screen-face').getAttribute('data-prompt');
+      const spoken = asked === 'turn-left' ? 'zh/face-turn-right' : 'zh/face-turn-left';
+      await page.locator(`[data-testid="voice"][data-prompt="${spoken}"]`).waitFor({ state: 'attached', timeout: 5_000 });
       await page.getByTestId('face-enrolled').waitFor({ timeout: 30_000 });
     } finally {
       await leave();

@@ -14,7 +14,7 @@ import { useTerminal } from './use-terminal';
 import { useIdleTimeout } from './use-idle-timeout';
 import { useVisitPreferences } from './use-visit-preferences';
 import { useVoice } from './use-voice';
-import { promptForStep } from './voice-prompts';
+import { promptForSession } from './voice-prompts';
 import type { ScreenProps } from './screens/props';
 import { Attract } from './screens/Attract';
 import { Identify } from './screens/Identify';
@@ -60,7 +60,7 @@ export function App({ client }: { client: TerminalClient }) {
   const waitingForPatient = step === 'identify' && session?.directed?.origin === 'in-room';
   const idle = useIdleTimeout(waitingForPatient ? null : step, session?.revision ?? 0, timings, () => void run({ type: 'session.reset' }));
   const warning = idle.phase.kind === 'warning';
-  const prompt = warning ? 'idle-warning' : step && promptForStep(step);
+  const prompt = warning ? 'idle-warning' : session ? promptForSession(session) : null;
   const audio = useVoice(prefs.voice, lang, prompt);
 
   // Staff mode is the kiosk's own state, not a patient session: entering it clears any patient

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { languages } from './i18n';
-import { promptForStep, promptUrl, voicePrompts } from './voice-prompts';
+import { promptForSession, promptForStep, promptUrl, voicePrompts } from './voice-prompts';
+import type { FacePrompt } from '../../terminal/api/schema';
 
 const publicDir = path.resolve(import.meta.dirname, '../public');
 
@@ -24,5 +25,16 @@ describe('voice prompts', () => {
     assert.equal(promptForStep('confirm'), 'confirm');
     assert.equal(promptForStep('settling'), null);
     assert.equal(promptForStep('idle'), null);
+  });
+
+  it('speaks each face instruction, telling the patient their own side', () => {
+    const face = (prompt: FacePrompt) => promptForSession({ step: 'face', face: { mode: 'verify', prompt } });
+    assert.equal(face('come-closer'), 'face-closer');
+    // The nose moving to the image's left is the patient turning to their own right.
+    assert.equal(face('turn-left'), 'face-turn-right');
+    assert.equal(face('turn-right'), 'face-turn-left');
+    assert.equal(promptForSession({ step: 'face', face: null }), 'face-look');
+    assert.equal(promptForSession({ step: 'history' }), 'history');
+    assert.equal(promptForSession({ step: 'settling' }), null);
   });
 });
