@@ -139,7 +139,8 @@ export function createSettlementEngine(options: EngineOptions) {
   /** The step a reversal undid, queued again under a fresh msgid. */
   function redo(id: string, reversedInfno: string, note: string): TransitionRequest {
     // Redoing would carry on a visit staff have given up on: the reversal was the cancel's, not a retry's.
-    if (cancelAfterReversal(id)) return to(id, 'cancelled', { note: `${note.replace(/; redoing.*$/, '')}; staff cancel completes` });
+    // A cancelled visit keeps no money of the patient's: a code already charged is refunded first.
+    if (cancelAfterReversal(id)) return refundAfterRefusedSettle(cashEnv(id), 'staff cancel') ?? to(id, 'cancelled', { note: `${note.replace(/; redoing.*$/, '')}; staff cancel completes` });
     const ctx = context(id);
     switch (reversedInfno) {
       case '2201':
@@ -255,7 +256,7 @@ export function createSettlementEngine(options: EngineOptions) {
       return to(id, 'presettle-pending', { note: `family account refused (${errMsg}); pre-settling without it`, context: without, call: preSettleCall(without, mdtrtIdOf(id)) });
     }
     // Cash already taken by code goes back before the visit fails.
-    if (row.step === 'settle') return refundAfterRefusedSettle(cashEnv(id), errMsg) ?? to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
+    if (row.step === 'settle') return refundAfterRefusedSettle(cashEnv(id), `settlement refused (${errMsg})`) ?? to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
     return to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
   }
 
@@ -524,7 +525,10 @@ export function createSettlementEngine(options: EngineOptions) {
         if (unknownCommit) {
           journal.transition(to(settlementId, 'reversal-pending', { note: `staff cancel: ${reason}`, call: reversalCall(context(settlementId), unknownCommit) }));
         } else {
-          journal.transition({ settlementId, from: [state], to: 'cancelled', note: `staff cancel: ${reason}`, calls: undoCallsOf(settlementId) });
+          // The cash the patient paid by code goes back before the visit ends (a staff cancel once
+          // left it charged for a visit that never settled).
+          const refund = refundAfterRefusedSettle(cashEnv(settlementId), `staff cancel: ${reason}`);
+          journal.transition(refund ? { ...refund, from: [state] } : { settlementId, from: [state], to: 'cancelled', note: `staff cancel: ${reason}`, calls: undoCallsOf(settlementId) });
         }
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));

@@ -183,6 +183,31 @@ describe('self-paid part in the same step', () => {
     assert.equal(wallet(`code:${code}`), cash, 'the patient has their money back');
   });
 
+  it('a staff cancel of a visit whose code was charged refunds the cash (6203): the lost 2207 is reversed first', async () => {
+    // An engine whose unknown outcomes go to staff at once, as after the deadline on a long outage.
+    const hurried = createSettlementEngine({ journal: rig.journal, platform, random: () => 0, unknownOutcomeDeadlineMs: 1 });
+    const id = hurried.open({ service: 'outpatient', person: employee, bill: await billOf(employee), usePersonalAccount: false });
+    assert.equal((await hurried.pump(id)).state, 'awaiting-confirm');
+    const cash = hurried.view(id).split?.cashFen ?? 0;
+    const code = rig.platform.mintPayCode(cash);
+    rig.platform.setFaults({ rules: [{ kind: 'reset-before', infnos: ['2207', '5203'] }] });
+    let stuck;
+    try {
+      stuck = await hurried.confirm(id, { method: 'pay-code', payAuthNo: code });
+      await new Promise((r) => setTimeout(r, 10));
+      stuck = await hurried.pump(id);
+    } finally {
+      rig.platform.setFaults({ rules: [] });
+    }
+    assert.equal(stuck.state, 'needs-staff', JSON.stringify(steps(id)));
+    assert.equal(wallet(`code:${code}`), 0, 'the code was charged');
+    const ended = await hurried.cancelByStaff(id, 'patient left');
+    assert.equal(ended.state, 'failed', JSON.stringify(steps(id)));
+    assert.ok(steps(id).includes('6203:done'), JSON.stringify(steps(id)));
+    assert.equal(wallet(`code:${code}`), cash, 'the patient has their money back');
+    assert.equal(rig.platform.ledger().settlements.filter((s) => s.status === 'settled' && s.setlId && rig.journal.settlement(id)?.setlId === s.setlId).length, 0, 'nothing stays settled');
+  });
+
   it('offers every way in the embedded simulated default, none against a remote platform unless configured, and one tap by default', () => {
     const demo = selfPayOptions(parseConfig({}));
     assert.deepEqual([demo.personalAccount, demo.familyAccount, demo.credit.enabled, demo.payCode], [true, true, true, true]);

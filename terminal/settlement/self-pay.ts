@@ -182,10 +182,11 @@ export function cashStepOnUnknown(env: CashStepEnv, row: OutboxRow): TransitionR
 }
 
 /**
- * A settlement refused after the code was charged: the cash goes back (6203) before the visit fails.
- * Null when nothing was charged by code.
+ * A visit that will not settle after the code was charged (the settlement refused, or staff
+ * cancelled it): the cash goes back (6203) before the visit ends. Null when nothing was charged by
+ * code. `why` opens the journal note.
  */
-export function refundAfterRefusedSettle(env: CashStepEnv, errMsg: string): TransitionRequest | null {
+export function refundAfterRefusedSettle(env: CashStepEnv, why: string): TransitionRequest | null {
   const paid = env.calls().filter((c) => (c.step === 'cash-pay' && c.status === 'done') || (c.step === 'cash-query' && c.status === 'done')).pop();
   if (!paid || env.ctx.selfPay?.method !== 'pay-code') return null;
   const pay = env.calls().filter((c) => c.step === 'cash-pay').pop();
@@ -193,7 +194,7 @@ export function refundAfterRefusedSettle(env: CashStepEnv, errMsg: string): Tran
   const order = orderOf(pay);
   const fen = env.ctx.selfPay.cashFen;
   return env.to('refund-pending', {
-    note: `settlement refused (${errMsg}); refunding the cash part paid by code`,
+    note: `${why}; refunding the cash part paid by code`,
     call: {
       step: 'cash-refund',
       infno: '6203',

@@ -21,7 +21,7 @@ export const settlementTransitions = {
   // a settlement that did go through is kept rather than reversed and paid again.
   'query-pending': ['settled', 'reversal-pending', 'needs-staff'],
   // A call whose answer never came is undone (2601 by its msgid), then the step is redone.
-  'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff'],
+  'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff', 'refund-pending'],
   settled: ['closed'],
   closed: [],
   failed: [],
