@@ -24,14 +24,29 @@ import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSourc
 import { decodeQrFrame } from './camera/qr-decode';
 import { describeError } from './device/lifecycle';
 
-const serial = (defaultBaud: number) =>
-  z.object({
-    type: z.literal('serial'),
-    path: z.string().min(1),
-    baudRate: z.number().int().positive().default(defaultBaud),
-  });
-
 const UsbId = z.number().int().min(0).max(0xffff);
+/** A serial device by its path, or by its USB-serial adapter's ids (found again wherever the OS
+ * puts it after a replug). */
+const serial = (defaultBaud: number) =>
+  z
+    .object({
+      type: z.literal('serial'),
+      path: z.string().min(1).optional(),
+      vendorId: UsbId.optional(),
+      productId: UsbId.optional(),
+      serialNumber: z.string().min(1).optional(),
+      baudRate: z.number().int().positive().default(defaultBaud),
+    })
+    .refine((t) => t.path !== undefined || (t.vendorId !== undefined && t.productId !== undefined), {
+      message: 'a serial device needs a path, or a vendorId and productId',
+      path: ['path'],
+    });
+
+/** The serial transport a parsed entry describes. */
+function serialTransport(t: { path?: string; vendorId?: number; productId?: number; serialNumber?: string; baudRate: number }) {
+  const usb = t.vendorId !== undefined && t.productId !== undefined ? { vendorId: t.vendorId, productId: t.productId, serialNumber: t.serialNumber } : undefined;
+  return createSerialTransport({ path: t.path, usb, baudRate: t.baudRate });
+}
 const HidTransportConfig = z.object({
   type: z.literal('hid'),
   vendorId: UsbId,
@@ -211,7 +226,7 @@ export function createDeviceManager(opts: {
         const t = config.transport;
         const transport: ByteTransport =
           t.type === 'serial'
-            ? createSerialTransport({ path: t.path, baudRate: t.baudRate })
+            ? serialTransport(t)
             : t.type === 'hid'
               ? createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: t.mode, reportId: t.reportId })
               : lazyTransport(`replay:${t.fixture}`, async () =>
@@ -227,7 +242,7 @@ export function createDeviceManager(opts: {
         const t = config.transport;
         const transport =
           t.type === 'serial'
-            ? createSerialTransport({ path: t.path, baudRate: t.baudRate })
+            ? serialTransport(t)
             : lazyTransport(`replay:${t.fixture}`, async () =>
                 createConversationTransport({ chunks: await recording(), framer: samRequestFramer, idle: samIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed }),
               );
@@ -240,7 +255,7 @@ export function createDeviceManager(opts: {
         // Serial and HID readers differ only in the transport: the reader's frame codec is the same.
         const transport =
           t.type === 'serial'
-            ? createSerialTransport({ path: t.path, baudRate: t.baudRate })
+            ? serialTransport(t)
             : t.type === 'hid'
               ? createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: 'framed', reportId: t.reportId, reportSize: t.reportSize })
               : lazyTransport(`replay:${t.fixture}`, async () =>
@@ -254,7 +269,7 @@ export function createDeviceManager(opts: {
       }
       case 'printer': {
         const t = config.transport;
-        const transport = t.type === 'serial' ? createSerialTransport({ path: t.path, baudRate: t.baudRate }) : createSimPrinterTransport();
+        const transport = t.type === 'serial' ? serialTransport(t) : createSimPrinterTransport();
         const device = createReceiptPrinter({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
         return {
           id: config.id,
