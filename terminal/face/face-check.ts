@@ -7,7 +7,7 @@
 import { evaluateChallenge, type Challenge, type ChallengeResult } from './active-challenge';
 import { qualityGate, type DecisionOptions, type FaceOutcome } from './decision';
 import type { FaceConfig } from './face-config';
-import type { FrameAnalysis, VerifyResult } from './face-pipeline';
+import { measurementsOf, type FrameAnalysis, type VerifyResult } from './face-pipeline';
 import type { Frame } from './frame';
 import type { Point } from './geometry';
 
@@ -71,23 +71,7 @@ export const promptFor: Partial<Record<FaceOutcome, FacePrompt>> = {
 /** The quality gate on one observed frame (no reference needed): null when usable, else what
  * stopped it. Enrolment picks its candidate frame with this. */
 export function gateObservation(analysis: FrameAnalysis, config: FaceConfig): FaceOutcome | null {
-  const [first, second] = analysis.faces;
-  const best = analysis.best;
-  const gate = qualityGate(
-    {
-      faceCount: analysis.faces.length,
-      faceSize: first ? Math.max(first.width, first.height) : null,
-      secondFaceSize: second ? Math.max(second.width, second.height) : null,
-      brightness: best?.brightness ?? null,
-      sharpness: best?.sharpness ?? null,
-      yaw: best?.yaw ?? null,
-      rollDegrees: best?.rollDegrees ?? null,
-      liveness: null,
-      similarity: null,
-    },
-    config,
-  );
-  return gate?.outcome ?? null;
+  return qualityGate(measurementsOf(analysis), config)?.outcome ?? null;
 }
 
 export async function runFaceCheck(

@@ -43,6 +43,23 @@ export interface VerifyResult extends FaceDecision {
   timings: { detectMs: number; totalMs: number };
 }
 
+/** What the quality gate reads of one frame, before any liveness or similarity is known. */
+export function measurementsOf(analysis: FrameAnalysis): FaceMeasurements {
+  const [first, second] = analysis.faces;
+  const best = analysis.best;
+  return {
+    faceCount: analysis.faces.length,
+    faceSize: first ? Math.max(first.width, first.height) : null,
+    secondFaceSize: second ? Math.max(second.width, second.height) : null,
+    brightness: best?.brightness ?? null,
+    sharpness: best?.sharpness ?? null,
+    yaw: best?.yaw ?? null,
+    rollDegrees: best?.rollDegrees ?? null,
+    liveness: null,
+    similarity: null,
+  };
+}
+
 export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error(`embeddings of ${a.length} and ${b.length} values`);
   let dot = 0;
@@ -229,19 +246,8 @@ export class FacePipeline {
     const start = performance.now();
     const faces = await this.detect(frame);
     const detectMs = performance.now() - start;
-    const [first, second] = faces;
-    const best = first ? await this.observe(frame, first) : null;
-    const m: FaceMeasurements = {
-      faceCount: faces.length,
-      faceSize: first ? Math.max(first.width, first.height) : null,
-      secondFaceSize: second ? Math.max(second.width, second.height) : null,
-      brightness: best?.brightness ?? null,
-      sharpness: best?.sharpness ?? null,
-      yaw: best?.yaw ?? null,
-      rollDegrees: best?.rollDegrees ?? null,
-      liveness: null,
-      similarity: null,
-    };
+    const best = faces[0] ? await this.observe(frame, faces[0]) : null;
+    const m = measurementsOf({ faces, best });
     if (best && !qualityGate(m, this.config)) {
       m.liveness = await this.livenessScore(frame, best.box);
       m.similarity = cosineSimilarity(await this.embed(frame, best.points), reference);
