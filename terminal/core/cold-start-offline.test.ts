@@ -10,12 +10,9 @@ import { join, resolve } from 'node:path';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair } from '../../drivers/transport/pty';
-import { readRecording } from '../../drivers/transport/replay';
-import { serveConversationOnPort } from '../../drivers/transport/conversation';
-import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { simEnvelopeContext } from '../sim/platform/context';
-import { nextStep } from './core.testkit';
+import { nextStep, presentIdCard } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
@@ -31,14 +28,6 @@ it('starts cold with the platform unreachable, takes an ID card capture from the
     devices: [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: pty.hostPath } }],
     settlement: { replayIntervalMs: 200 },
   });
-  const presentCard = async () => {
-    const chunks = await readRecording(join(fixturesDir, 'devices', 'id-card', 'read-card.jsonl'));
-    const controller = new AbortController();
-    const serving = serveConversationOnPort(pty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 1_500));
-    controller.abort();
-    await serving;
-  };
   let terminal: RunningTerminal | null = null;
   let platformUp = true;
   try {
@@ -46,7 +35,7 @@ it('starts cold with the platform unreachable, takes an ID card capture from the
     terminal = await startTerminal({ config, dataDir, fixturesDir });
     const atConfirm = nextStep(terminal, ['confirm', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-    await presentCard();
+    await presentIdCard(pty.devicePath, fixturesDir);
     assert.equal((await atConfirm).step, 'confirm');
     await terminal.api.execute({ type: 'session.reset' });
     await terminal.close();
@@ -58,7 +47,7 @@ it('starts cold with the platform unreachable, takes an ID card capture from the
     terminal = await startTerminal({ config, dataDir, fixturesDir });
     const atPending = nextStep(terminal, ['pending', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-    await presentCard();
+    await presentIdCard(pty.devicePath, fixturesDir);
     const pending = await atPending;
     assert.equal(pending.step, 'pending', JSON.stringify(pending.error));
     assert.match(pending.pending?.slipNo ?? '', /^P\d{6}$/);

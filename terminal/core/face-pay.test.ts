@@ -8,22 +8,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import jpeg from 'jpeg-js';
 import type { SessionView } from '../api/schema';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
-import { readRecording } from '../../drivers/transport/replay';
-import { serveConversationOnPort } from '../../drivers/transport/conversation';
-import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 import { modelMissing, parseFaceConfig } from '../face/face-config';
 import { FacePipeline } from '../face/face-pipeline';
 import type { Box, Frame } from '../face/frame';
-import { camera, placeFace, turnHead } from '../face/testing/augment';
 import { loadSamplePhoto } from '../face/testing/sample-photos';
+import { patientFrames, type PatientFrames } from '../face/testing/patient-frames';
 import { openJournal } from '../journal/journal';
 import { formatMsgid } from '../insurance/msgid';
-import { nextStep } from './core.testkit';
+import { nextStep, presentIdCard } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
@@ -57,21 +53,9 @@ describe('paying by ID card and face', { skip }, () => {
   });
 
   /** A person in front of the kiosk's camera at ~5 frames/s, sent as the renderer sends them; turns
-   * the way the screen asks, when it asks. Frames are made once per person: encoding on every tick
-   * starved the card reader's conversation on this same event loop. */
-  const shotsOf = new Map<Box, { front: string[]; left: string[]; right: string[] }>();
-  function shots(box: Box) {
-    const known = shotsOf.get(box);
-    if (known) return known;
-    const encode = (amount: number, seed: number) => {
-      const frame = camera(turnHead(placeFace(photo, box, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), 320, amount), seed);
-      return Buffer.from(jpeg.encode({ width: frame.width, height: frame.height, data: Buffer.from(frame.data) }, 85).data).toString('base64');
-    };
-    const turn = [0.1, 0.25, 0.4, 0.5, 0.5, 0.4, 0.25, 0.1];
-    const made = { front: [1, 2, 3].map((k) => encode(0, k)), left: turn.map((a, k) => encode(a, 10 + k)), right: turn.map((a, k) => encode(-a, 20 + k)) };
-    shotsOf.set(box, made);
-    return made;
-  }
+   * the way the screen asks, when it asks. */
+  const shotsOf = new Map<Box, PatientFrames>();
+  const shots = (box: Box) => shotsOf.get(box) ?? shotsOf.set(box, patientFrames(photo, box)).get(box)!;
 
   function standInFront(box: Box): () => void {
     const made = shots(box);
@@ -91,21 +75,12 @@ describe('paying by ID card and face', { skip }, () => {
     };
   }
 
-  async function presentCard(): Promise<void> {
-    const chunks = await readRecording(join(fixturesDir, 'devices', 'id-card', 'read-card.jsonl'));
-    const controller = new AbortController();
-    const serving = serveConversationOnPort(pty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 1_500));
-    controller.abort();
-    await serving;
-  }
-
   it('an ID card with no face enrolled goes on as before, and frames outside the face step are ignored', async () => {
     const refused = await terminal.api.execute({ type: 'camera.frame', jpegBase64: Buffer.from('not a jpeg at all').toString('base64') });
     assert.equal(refused.ok, true, 'not decoded at all outside the face step');
     const atConfirm = nextStep(terminal, (s) => s.step === 'confirm' || s.step === 'error' || s.step === 'face');
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-    await presentCard();
+    await presentIdCard(pty.devicePath, fixturesDir);
     const view = await atConfirm;
     assert.equal(view.step, 'confirm', JSON.stringify(view.error));
     await terminal.api.execute({ type: 'session.reset' });
@@ -143,7 +118,7 @@ describe('paying by ID card and face', { skip }, () => {
     let view: SessionView;
     try {
       await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-      await presentCard();
+      await presentIdCard(pty.devicePath, fixturesDir);
       await sawFace;
       view = await passed;
     } finally {
@@ -155,7 +130,7 @@ describe('paying by ID card and face', { skip }, () => {
     stop = standInFront(boxes[1]!);
     const refused = nextStep(terminal, (s) => s.step === 'confirm' || s.step === 'error');
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-    await presentCard();
+    await presentIdCard(pty.devicePath, fixturesDir);
     const stranger = await refused.finally(stop);
     assert.equal(stranger.step, 'error');
     assert.equal(stranger.error?.code, 'face-mismatch');
@@ -164,19 +139,14 @@ describe('paying by ID card and face', { skip }, () => {
 
   it('a face the camera cannot settle (a photo that cannot turn) waits for staff, who confirm with PIN and reason', async () => {
     // The card holder's face, standing still: it matches, but the head turn never comes.
-    // Made once: a held-up photo does not change, and encoding every tick starved the card reader's
-    // conversation on this same event loop.
-    const shots = [1, 2, 3].map((seed) => {
-      const frame = camera(placeFace(photo, boxes[0]!, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), seed);
-      return Buffer.from(jpeg.encode({ width: frame.width, height: frame.height, data: Buffer.from(frame.data) }, 85).data).toString('base64');
-    });
+    const front = shots(boxes[0]!).front;
     let n = 0;
-    const still = setInterval(() => void terminal.api.execute({ type: 'camera.frame', jpegBase64: shots[n++ % shots.length]! }), 150);
+    const still = setInterval(() => void terminal.api.execute({ type: 'camera.frame', jpegBase64: front[n++ % front.length]! }), 150);
     const waiting = nextStep(terminal, (s) => s.step === 'error' || s.step === 'confirm', 60_000);
     let view: SessionView;
     try {
       await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-      await presentCard();
+      await presentIdCard(pty.devicePath, fixturesDir);
       view = await waiting;
     } finally {
       clearInterval(still);

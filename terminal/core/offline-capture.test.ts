@@ -9,11 +9,8 @@ import { join, resolve } from 'node:path';
 import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
-import { readRecording } from '../../drivers/transport/replay';
-import { serveConversationOnPort } from '../../drivers/transport/conversation';
-import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 import { createHisClient } from '../his/client';
-import { nextStep } from './core.testkit';
+import { nextStep, presentIdCard } from './core.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
@@ -39,22 +36,12 @@ describe('offline capture by ID card', () => {
     await pty?.close();
   });
 
-  /** The patient puts the card on the reader for a moment. */
-  async function presentCard(): Promise<void> {
-    const chunks = await readRecording(join(fixturesDir, 'devices', 'id-card', 'read-card.jsonl'));
-    const controller = new AbortController();
-    const serving = serveConversationOnPort(pty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 1_500));
-    controller.abort();
-    await serving;
-  }
-
   const settledFor = (psnNo: string) => terminal.simulators.platform!.ledger().settlements.filter((s) => s.psnNo === psnNo && s.status === 'settled');
 
   it('identifies by card online first, which lets this terminal know the patient', async () => {
     const atConfirm = nextStep(terminal, ['confirm', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-    await presentCard();
+    await presentIdCard(pty.devicePath, fixturesDir);
     const view = await atConfirm;
     assert.equal(view.step, 'confirm', JSON.stringify(view.error));
     await terminal.api.execute({ type: 'session.reset' });
@@ -65,7 +52,7 @@ describe('offline capture by ID card', () => {
     platform.setFaults({ rules: [{ kind: 'reset-before' }] });
     const atPending = nextStep(terminal, ['pending', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-    await presentCard();
+    await presentIdCard(pty.devicePath, fixturesDir);
     const view = await atPending;
     assert.equal(view.step, 'pending', JSON.stringify(view.error));
     assert.match(view.pending?.slipNo ?? '', /^P\d{6}$/);
@@ -78,7 +65,7 @@ describe('offline capture by ID card', () => {
   it('refuses a second capture past the per-patient limit', async () => {
     const atError = nextStep(terminal, ['pending', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
-    await presentCard();
+    await presentIdCard(pty.devicePath, fixturesDir);
     const view = await atError;
     assert.equal(view.step, 'error');
     assert.equal(view.error?.code, 'offline-limit-patient');

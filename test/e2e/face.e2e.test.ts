@@ -9,15 +9,14 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import jpeg from 'jpeg-js';
 import { startKioskHarness, uiDir, type KioskHarness } from './kiosk-harness';
 import { captureVariants } from './screen-checks';
 import { screenshot } from './browser';
 import { modelMissing, parseFaceConfig } from '../../terminal/face/face-config';
 import { FacePipeline } from '../../terminal/face/face-pipeline';
 import type { Box, Frame } from '../../terminal/face/frame';
-import { camera, placeFace, turnHead } from '../../terminal/face/testing/augment';
 import { loadSamplePhoto } from '../../terminal/face/testing/sample-photos';
+import { patientFrames, type PatientFrames } from '../../terminal/face/testing/patient-frames';
 
 const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
 
@@ -60,18 +59,15 @@ describe('paying by ID card and face in the browser', { skip }, () => {
   /** Someone in front of the camera, turning the way the screen asks when it asks. Frames are made
    * once per person (as data URLs): making them on every tick starved the ID card reader's
    * conversation, which runs on this process's event loop too. */
-  const shotsOf = new Map<Box, { front: string[]; left: string[]; right: string[] }>();
-  function shots(box: Box) {
+  const shotsOf = new Map<Box, PatientFrames>();
+  function shots(box: Box): PatientFrames {
     const known = shotsOf.get(box);
     if (known) return known;
-    const encode = (amount: number, seed: number) => {
-      const frame = camera(turnHead(placeFace(photo, box, { faceSide: 200, centerX: 320, centerY: 230, rotationDegrees: 0 }), 320, amount), seed);
-      return `data:image/jpeg;base64,${Buffer.from(jpeg.encode({ width: 640, height: 480, data: Buffer.from(frame.data) }, 90).data).toString('base64')}`;
-    };
-    const turn = [0.1, 0.25, 0.4, 0.5, 0.5, 0.4, 0.25, 0.1];
-    const made = { front: [1, 2, 3].map((k) => encode(0, k)), left: turn.map((a, k) => encode(a, 10 + k)), right: turn.map((a, k) => encode(-a, 20 + k)) };
-    shotsOf.set(box, made);
-    return made;
+    const url = (b64: string) => `data:image/jpeg;base64,${b64}`;
+    const made = patientFrames(photo, box, 90);
+    const asUrls = { front: made.front.map(url), left: made.left.map(url), right: made.right.map(url) };
+    shotsOf.set(box, asUrls);
+    return asUrls;
   }
 
   function standInFront(box: Box): () => Promise<void> {
