@@ -4,7 +4,7 @@
 // other step, with the reason in the visit's history.
 import type { AdminOverview, QueueItem, Reconciliation, Split } from '../api/schema';
 import type { PlatformClient } from '../insurance/client';
-import type { Journal } from '../journal/journal';
+import type { Journal, SettlementRow } from '../journal/journal';
 import type { SettlementEngine } from '../settlement/engine';
 import type { ReplayWorker } from '../settlement/replay-worker';
 import { openStates } from '../settlement/states';
@@ -27,20 +27,21 @@ export function createAdmin(deps: AdminDeps) {
     const now = deps.now().getTime();
     // A visit settled with the platform but not closed is a HIS that has not heard: the bill still
     // looks unpaid there, so staff must see it until the notice gets through (or sort it out by hand).
+    const item = (row: SettlementRow, lastError: string | null, needsStaff: boolean): QueueItem => ({
+      settlementId: row.id,
+      state: row.state,
+      service: row.service,
+      slipNo: row.slipNo,
+      deferred: row.deferred,
+      totalFen: row.totalFen,
+      createdAt: row.createdAt,
+      ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
+      lastError,
+      needsStaff,
+    });
     const items: QueueItem[] = journal.settlementsIn([...openStates, 'settled']).map((row) => {
       const his = row.state === 'settled' ? journal.hisNotice(row.id) : null;
-      return {
-        settlementId: row.id,
-        state: row.state,
-        service: row.service,
-        slipNo: row.slipNo,
-        deferred: row.deferred,
-        totalFen: row.totalFen,
-        createdAt: row.createdAt,
-        ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
-        lastError: row.state === 'settled' ? (his?.lastError ?? 'HIS not told yet') : journal.lastCallError(row.id),
-        needsStaff: row.state === 'needs-staff' || his?.status === 'conflict',
-      };
+      return item(row, row.state === 'settled' ? (his?.lastError ?? 'HIS not told yet') : journal.lastCallError(row.id), row.state === 'needs-staff' || his?.status === 'conflict');
     });
     // A visit that ended unpaid but whose undo (2205, 2202) has not gone through yet: staff see
     // what it still owes the platform, so an orphaned registration does not go unnoticed.
@@ -48,18 +49,7 @@ export function createAdmin(deps: AdminDeps) {
     for (const id of journal.settlementsWithOpenCalls()) {
       const row = journal.settlement(id);
       if (!row || listed.has(id)) continue;
-      items.push({
-        settlementId: id,
-        state: row.state,
-        service: row.service,
-        slipNo: row.slipNo,
-        deferred: row.deferred,
-        totalFen: row.totalFen,
-        createdAt: row.createdAt,
-        ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
-        lastError: journal.nextOpenCall(id)?.lastError ?? 'undo (2205 / 2202) not sent yet',
-        needsStaff: false,
-      });
+      items.push(item(row, journal.nextOpenCall(id)?.lastError ?? 'undo (2205 / 2202) not sent yet', false));
     }
     return items;
   }

@@ -1,11 +1,12 @@
 // Staff mode, kept as the kiosk's own UI state (it is no patient session): the PIN pad, then the
 // admin screen. The PIN lives only in this component's state, so leaving (a tap on "leave", or
 // two minutes without a touch) forgets it. Every command carries it; the core checks it each time.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { AdminOverview, Command, CommandResult, TerminalStatus } from '../../../terminal/api/schema';
 import type { Lang, TextKey } from '../i18n';
 import { PinPad } from './PinPad';
 import { AdminScreen, type StaffAction } from './AdminScreen';
+import { useStaffIdleExit } from './use-staff-idle-exit';
 
 type AdminCommand = Extract<Command, { pin: string }>;
 type WithoutPin<T> = T extends unknown ? Omit<T, 'pin'> : never;
@@ -44,22 +45,7 @@ export function AdminMode(props: {
     [run],
   );
 
-  // Leave on inactivity: any touch or key restarts the clock.
-  const lastTouch = useRef(Date.now());
-  useEffect(() => {
-    const touched = () => {
-      lastTouch.current = Date.now();
-    };
-    const events = ['pointerdown', 'keydown'] as const;
-    for (const name of events) window.addEventListener(name, touched, { capture: true, passive: true });
-    const timer = setInterval(() => {
-      if (Date.now() - lastTouch.current > adminIdleMs) onExit();
-    }, 1000);
-    return () => {
-      clearInterval(timer);
-      for (const name of events) window.removeEventListener(name, touched, { capture: true });
-    };
-  }, [onExit]);
+  useStaffIdleExit(adminIdleMs, onExit);
 
   if (pin === null || view === null)
     return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void send({ type: 'admin.overview' }, digits)} onExit={onExit} busy={props.busy} t={props.t} />;

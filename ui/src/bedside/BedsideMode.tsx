@@ -2,12 +2,13 @@
 // inpatients awaiting discharge bed by bed, masked names only. Choosing one starts a directed
 // discharge visit and leaves staff mode: from there the patient identifies and pays as at a kiosk.
 // The PIN lives only in this component's state, so leaving forgets it.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { BedsideInpatient, Command, CommandResult } from '../../../terminal/api/schema';
 import { fill, type Lang, type TextKey } from '../i18n';
 import { formatFen } from '../money';
 import { PinPad } from '../admin/PinPad';
 import { adminIdleMs } from '../admin/AdminMode';
+import { useStaffIdleExit } from '../admin/use-staff-idle-exit';
 
 export function BedsideMode(props: {
   run: (command: Command) => Promise<CommandResult | null>;
@@ -47,22 +48,7 @@ export function BedsideMode(props: {
     [pin, run, onExit, list],
   );
 
-  // A tablet left at a bed must not stay in staff mode: any touch restarts the clock.
-  const lastTouch = useRef(Date.now());
-  useEffect(() => {
-    const touched = () => {
-      lastTouch.current = Date.now();
-    };
-    const events = ['pointerdown', 'keydown'] as const;
-    for (const name of events) window.addEventListener(name, touched, { capture: true, passive: true });
-    const timer = setInterval(() => {
-      if (Date.now() - lastTouch.current > adminIdleMs) onExit();
-    }, 1000);
-    return () => {
-      clearInterval(timer);
-      for (const name of events) window.removeEventListener(name, touched, { capture: true });
-    };
-  }, [onExit]);
+  useStaffIdleExit(adminIdleMs, onExit);
 
   if (pin === null || inpatients === null)
     return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void list(digits)} onExit={onExit} busy={props.busy} t={t} />;
