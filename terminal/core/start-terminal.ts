@@ -204,6 +204,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
     const pinGuard = createPinGuard(config.admin.pinScrypt);
+    /** Every staff command's first check, in the core: null when the PIN is right. */
+    const pinRefusal = (pin: string): CommandResult | null => {
+      const checked = pinGuard.check(pin);
+      return checked === 'ok' ? null : { ok: false, error: userError(checked === 'locked' ? 'admin-locked' : 'admin-pin') };
+    };
     const daily = scheduleDailyReconciliation({
       at: config.settlement.reconcileAt,
       now: options.now ?? (() => new Date()),
@@ -214,8 +219,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
 
     /** The nurse's bedside commands: the same staff PIN as admin, checked here, not by the screen. */
     async function executeBedside(command: Extract<Command, { type: 'bedside.list' | 'bedside.begin' }>): Promise<CommandResult> {
-      const pin = pinGuard.check(command.pin);
-      if (pin !== 'ok') return { ok: false, error: userError(pin === 'locked' ? 'admin-locked' : 'admin-pin') };
+      const refused = pinRefusal(command.pin);
+      if (refused) return refused;
       let listed;
       try {
         listed = await his.dischargeList(command.type === 'bedside.list' ? command.ward : undefined);
@@ -246,8 +251,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // The rehearsal faults staff switched on (the simulator starts with none from here).
     let simFaults: SimFaultPreset = 'none';
     async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
-      const pin = pinGuard.check(command.pin);
-      if (pin !== 'ok') return { ok: false, error: userError(pin === 'locked' ? 'admin-locked' : 'admin-pin') };
+      const refused = pinRefusal(command.pin);
+      if (refused) return refused;
       try {
         switch (command.type) {
           case 'admin.retry':
@@ -308,8 +313,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             return ok();
           }
           case 'face.staffConfirm': {
-            const pin = pinGuard.check(command.pin);
-            if (pin !== 'ok') return { ok: false, error: userError(pin === 'locked' ? 'admin-locked' : 'admin-pin') };
+            const badPin = pinRefusal(command.pin);
+            if (badPin) return badPin;
             if (session.current().error?.code !== 'face-needs-staff') return { ok: false, error: userError('wrong-step') };
             try {
               // The audit row first: a confirmation that cannot be recorded is not given.
