@@ -4,33 +4,12 @@
 // totals count it, "reconcile today" balances. Photographed in zh and en, checked by axe.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { screenshot } from './browser';
-import { repoRoot, startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
-
-const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-async function assertAccessible(page: Page, name: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  const bad = (violations as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }>).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} @ ${JSON.stringify(v.nodes.map((n) => n.target))}`),
-    [],
-    `axe on ${name}`,
-  );
-}
-
-async function setLang(page: Page, lang: 'zh' | 'en'): Promise<void> {
-  const htmlLang = lang === 'zh' ? 'zh-CN' : 'en';
-  if ((await page.getByTestId('kiosk').getAttribute('lang')) !== htmlLang) await page.getByTestId('lang-toggle').click();
-  await page.locator(`[data-testid="kiosk"][lang="${htmlLang}"]`).waitFor();
-}
+import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
+import { assertAccessible, setLang } from './screen-checks';
 
 async function captureBothLanguages(page: Page, name: string): Promise<void> {
   for (const lang of ['zh', 'en'] as const) {

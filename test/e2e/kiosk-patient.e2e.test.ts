@@ -4,82 +4,12 @@
 // and every screen photographed in Chinese and English, normal and elderly, each checked by axe.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { screenshot } from './browser';
-import { repoRoot, startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
+import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
+import { assertAccessible, captureVariants, isElderly, setElderly, setLang, smallestTarget } from './screen-checks';
 
-const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown }>;
-}
-
-/** Runs axe on what is on screen now and fails on any serious or critical violation. */
-async function assertAccessible(page: Page, name: string): Promise<void> {
-  // The page's CSP refuses inline scripts; evaluate() runs the source from the test harness instead.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const { violations, passed } = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[]; passes: unknown[] }> } }).axe;
-    const results = await axe.run(document, { resultTypes: ['violations'] });
-    return { violations: results.violations, passed: results.passes.length };
-  });
-  assert.ok(passed > 5, `axe checked ${name} (${passed} rules passed)`);
-  const bad = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} @ ${JSON.stringify(v.nodes.map((n) => n.target))}`),
-    [],
-    `axe on ${name}`,
-  );
-}
-
-async function isElderly(page: Page): Promise<boolean> {
-  return (await page.getByTestId('kiosk').getAttribute('data-elderly')) === 'true';
-}
-
-async function setElderly(page: Page, on: boolean): Promise<void> {
-  if ((await isElderly(page)) !== on) await page.getByTestId('elderly-toggle').click();
-  await page.locator(`[data-testid="kiosk"][data-elderly="${on}"]`).waitFor();
-}
-
-async function setLang(page: Page, lang: 'zh' | 'en'): Promise<void> {
-  const htmlLang = lang === 'zh' ? 'zh-CN' : 'en';
-  if ((await page.getByTestId('kiosk').getAttribute('lang')) !== htmlLang) await page.getByTestId('lang-toggle').click();
-  await page.locator(`[data-testid="kiosk"][lang="${htmlLang}"]`).waitFor();
-}
-
-/** Photographs the screen and checks it with axe in zh and en, normal and elderly; leaves it as found. */
-async function captureAllVariants(page: Page, name: string): Promise<void> {
-  const elderlyBefore = await isElderly(page);
-  for (const elderly of [false, true]) {
-    await setElderly(page, elderly);
-    for (const lang of ['zh', 'en'] as const) {
-      await setLang(page, lang);
-      const variant = `kiosk-${name}-${lang}${elderly ? '-elderly' : ''}`;
-      await screenshot(page, variant);
-      await assertAccessible(page, variant);
-    }
-  }
-  await setLang(page, 'zh');
-  await setElderly(page, elderlyBefore);
-}
-
-/** Every element a patient can press is at least this large on both sides. */
-async function smallestTarget(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const sizes = [...document.querySelectorAll('button')]
-      .filter((b) => b.offsetParent !== null)
-      .map((b) => {
-        const r = b.getBoundingClientRect();
-        return Math.min(r.width, r.height);
-      });
-    return Math.min(...sizes);
-  });
-}
 
 describe('patient kiosk on the real terminal core', () => {
   let kiosk: KioskHarness;
@@ -150,7 +80,7 @@ describe('patient kiosk on the real terminal core', () => {
 
   it('shows every step in both languages and both modes, accessible, with the voice prompt of each', async () => {
     const { page, platform } = kiosk;
-    await captureAllVariants(page, '01-attract');
+    await captureVariants(page, 'kiosk-01-attract');
 
     await page.getByTestId('service-outpatient').click();
     await page.locator('[data-testid="scanner-status"][data-state="ready"]').waitFor();
@@ -165,12 +95,12 @@ describe('patient kiosk on the real terminal core', () => {
         }),
     );
     assert.ok(duration > 1, `identify prompt lasts ${duration}s`);
-    await captureAllVariants(page, '02-identify');
+    await captureVariants(page, 'kiosk-02-identify');
 
     await kiosk.scanFreshCode('resident');
     await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
     await page.locator('[data-testid="voice"][data-prompt="zh/confirm"]').waitFor({ state: 'attached' });
-    await captureAllVariants(page, '03-confirm');
+    await captureVariants(page, 'kiosk-03-confirm');
 
     // Elderly mode by the toggle: the next step comes first and zero lines go.
     await setElderly(page, true);
@@ -191,12 +121,12 @@ describe('patient kiosk on the real terminal core', () => {
     try {
       await page.getByTestId('confirm-pay').click();
       await page.getByTestId('screen-settling').waitFor();
-      await captureAllVariants(page, '04-settling');
+      await captureVariants(page, 'kiosk-04-settling');
     } finally {
       platform.setFaults({ rules: [] });
     }
     await page.getByTestId('screen-receipt').waitFor({ timeout: 20_000 });
-    await captureAllVariants(page, '05-receipt');
+    await captureVariants(page, 'kiosk-05-receipt');
     await page.getByTestId('back-to-start').click();
     await page.getByTestId('screen-idle').waitFor();
   });
@@ -214,7 +144,7 @@ describe('patient kiosk on the real terminal core', () => {
     assert.match(await message.innerText(), /expired.*Refresh it on your phone/);
     await setLang(page, 'zh');
     assert.doesNotMatch(await page.locator('body').innerText(), /Error:|at \w+ \(|stack/i, 'no stack trace on screen');
-    await captureAllVariants(page, '06-error-expired');
+    await captureVariants(page, 'kiosk-06-error-expired');
     await page.getByTestId('back-to-start').click();
     await page.getByTestId('screen-idle').waitFor();
   });
@@ -231,11 +161,11 @@ describe('patient kiosk on the real terminal core', () => {
       await banner.waitFor();
       assert.match(await banner.innerText(), /不会重复扣费/);
       assert.equal(await page.getByTestId('error-message').getAttribute('data-code'), 'platform-unreachable');
-      await captureAllVariants(page, '07-offline-error');
+      await captureVariants(page, 'kiosk-07-offline-error');
       await page.getByTestId('back-to-start').click();
       await page.getByTestId('screen-idle').waitFor();
       assert.ok(await banner.isVisible(), 'still offline until a call gets through');
-      await captureAllVariants(page, '08-offline-attract');
+      await captureVariants(page, 'kiosk-08-offline-attract');
     } finally {
       platform.setFaults({ rules: [] });
     }
@@ -303,7 +233,7 @@ describe('patient kiosk on the real terminal core', () => {
       assert.match(body, /不会重复扣费/);
       assert.match(body, /保留此凭条/);
       assert.ok((await page.getByTestId('pending-settlement').innerText()).length > 0, 'the slip carries the settlement reference');
-      await captureAllVariants(page, '10-pending');
+      await captureVariants(page, 'kiosk-10-pending');
     } finally {
       platform.setFaults({ rules: [] });
     }
