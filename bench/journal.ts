@@ -16,8 +16,8 @@ import { openJournal } from '../terminal/journal/journal';
 import { createSettlementEngine } from '../terminal/settlement/engine';
 import { createReplayWorker } from '../terminal/settlement/replay-worker';
 import { feeUploadCall, preSettleCall, registrationCall, settleCall, type VisitContext } from '../terminal/settlement/calls';
-import { startSettlementRig } from '../terminal/settlement/settlement.testkit';
-import { runCrashCampaign } from '../terminal/settlement/crash/campaign';
+import { startSettlementRig } from '../terminal/testing/settlement.testkit';
+import { runCrashCampaign } from '../terminal/testing/crash/campaign';
 import type { HisBill } from '../terminal/his/client';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));

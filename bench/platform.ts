@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createPlatformClient, type CallOutcome, type PlatformClient } from '../terminal/insurance/client';
-import { fenToYuan } from '../terminal/insurance/money';
+import { fenToYuan } from '../terminal/common/money';
 import { formatMsgid } from '../terminal/insurance/msgid';
 import { simEnvelopeContext } from '../terminal/sim/platform/context';
 import { argValue } from '../terminal/sim/platform/cli-args';

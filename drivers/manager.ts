@@ -4,7 +4,7 @@
 // events per kind. `DeviceConfig` is the zod schema terminal/config embeds for its `devices` list.
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DeviceHealth } from '../terminal/api/schema';
+import type { DeviceHealth } from '../terminal/common/vocabulary';
 import type { ByteTransport, RecordedChunk, TemplateResolver } from './transport/types';
 import { createListeners } from './transport/listeners';
 import { createSerialTransport } from './transport/serial';

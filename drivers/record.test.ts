@@ -16,7 +16,7 @@ import { createSerialTransport } from './transport/serial';
 import { samIdleAnswer, samRequestFramer, SYNTHETIC_CARD } from './id-card/sim-reader';
 import { createIdCardReader, type IdCardEvent } from './id-card/device';
 import { recordDevice } from './record';
-import { waitFor, sleep } from './device/wait.test-util';
+import { waitFor, sleep } from './testing/wait';
 import type { RecordedChunk } from './transport/types';
 
 const fixture = (path: string) => new URL(`../fixtures/devices/${path}.jsonl`, import.meta.url).pathname;

@@ -13,7 +13,7 @@ import { createIdCardReader, type IdCardEvent } from './id-card/device';
 import { SYNTHETIC_CARD } from './id-card/sim-reader';
 import { hidModeOf, simKindOf } from './sim-devices';
 import { readRecording } from './transport/replay';
-import { waitFor } from './device/wait.test-util';
+import { waitFor } from './testing/wait';
 
 describe('sim-devices', () => {
   it('makes fresh 医保码 payloads in the simulator shape', async () => {

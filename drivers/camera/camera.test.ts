@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { createFrameSource, decodeImage, FrameDecodeError, isCameraFrame } from './frame';
 import { decodeQrFrame, decodeQrZxingJs } from './qr-decode';
-import { qrSymbol, renderQrScene } from './synth-qr';
+import { qrSymbol, renderQrScene } from '../testing/synth-qr';
 
 const CODE = 'NHSAEC1.EC00000000000000000000000000E101.1700000000.7f3a9c2e5b1d4e80.d07e8ea7380ad71895234da7887191a1';
 

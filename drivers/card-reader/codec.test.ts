@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReaderAnswerDecoder, encodeCardBaseInfo, encodeReaderAnswer, encodeReaderCommand, parseCardBaseInfo } from './codec';
 import { SYNTHETIC_SS_CARD } from './sim-reader';
-import { fuzzCodec } from '../fuzz/codec-fuzz';
-import { cardReaderFuzzTarget } from './fuzz-target';
+import { fuzzCodec } from '../testing/fuzz/codec-fuzz';
+import { cardReaderFuzzTarget } from '../testing/fuzz/card-reader-target';
 
 describe('social security card reader codec', () => {
   it('frames a command as STX len body BCC ETX', () => {

@@ -6,7 +6,7 @@ import { createPtyPair } from '../transport/pty';
 import { readRecording } from '../transport/replay';
 import { createSerialTransport } from '../transport/serial';
 import { serveConversationOnPort } from '../transport/conversation';
-import { waitFor, sleep } from '../device/wait.test-util';
+import { waitFor, sleep } from '../testing/wait';
 import { createCardReader, type CardReader, type CardReaderEvent } from './device';
 import { readerIdleAnswer, readerRequestFramer, SYNTHETIC_SS_CARD } from './sim-reader';
 

@@ -1,7 +1,7 @@
 // The social security card reader as the terminal sees it: polls card status, emits card-inserted /
 // card-removed, reads the card's public fields once a card is in, and asks the PIN pad on request.
 // The frame format is pluggable (`frame`) because reader vendors differ in framing, not in meaning.
-import type { DeviceHealth } from '../../terminal/api/schema';
+import type { DeviceHealth } from '../../terminal/common/vocabulary';
 import type { ByteTransport } from '../transport/types';
 import type { BackoffOptions } from '../transport/backoff';
 import type { FrameSpec } from '../framing/length-framed';

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { readRecording } from '../transport/replay';
 import { createHidTransport, type HidDeviceHandle } from '../transport/hid';
 import { createHidConversationTransport } from '../transport/hid-replay';
-import { waitFor, sleep } from '../device/wait.test-util';
+import { waitFor, sleep } from '../testing/wait';
 import { createCardReader, type CardReaderEvent } from './device';
 import { readerIdleAnswer, readerRequestFramer, SYNTHETIC_SS_CARD } from './sim-reader';
 import { createDeviceManager, DeviceConfig, type ManagedCardEvent } from '../manager';

@@ -1,7 +1,7 @@
 // The lifecycle every device shares (open, ready, data, error, close, reconnect with backoff) and its
 // health, so each device module only says what its bytes mean. A missing or unplugged device is
 // reported and retried in the background; it never blocks the terminal or the other devices.
-import type { DeviceHealth } from '../../terminal/api/schema';
+import type { DeviceHealth } from '../../terminal/common/vocabulary';
 import type { ByteTransport } from '../transport/types';
 import { createListeners } from '../transport/listeners';
 import { backoffDelay, type BackoffOptions } from '../transport/backoff';

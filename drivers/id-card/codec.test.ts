@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSamResponseDecoder, encodeBaseInfo, encodeSamCommand, encodeSamResponse, idNumberValid, parseBaseInfo } from './codec';
 import { SYNTHETIC_CARD, syntheticBaseInfoAnswer, syntheticPhoto } from './sim-reader';
-import { fuzzCodec } from '../fuzz/codec-fuzz';
-import { samFuzzTarget } from './fuzz-target';
+import { fuzzCodec } from '../testing/fuzz/codec-fuzz';
+import { samFuzzTarget } from '../testing/fuzz/id-card-target';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

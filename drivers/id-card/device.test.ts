@@ -9,7 +9,7 @@ import { createPtyPair } from '../transport/pty';
 import { readRecording } from '../transport/replay';
 import { createSerialTransport } from '../transport/serial';
 import { serveConversationOnPort, createConversationTransport } from '../transport/conversation';
-import { waitFor, sleep } from '../device/wait.test-util';
+import { waitFor, sleep } from '../testing/wait';
 import { createIdCardReader, type IdCardEvent } from './device';
 import { samIdleAnswer, samRequestFramer, SYNTHETIC_CARD, syntheticPhoto } from './sim-reader';
 

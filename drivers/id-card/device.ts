@@ -1,7 +1,7 @@
 // The ID card reader as the terminal sees it: it polls the SAM (find, select, read base info) and
 // emits one `card` event a card put down, or a `read-error` when the card left mid-read or the data
 // was bad. Lifecycle and reconnect are the shared ones; the SAM only speaks when asked.
-import type { DeviceHealth } from '../../terminal/api/schema';
+import type { DeviceHealth } from '../../terminal/common/vocabulary';
 import type { ByteTransport } from '../transport/types';
 import type { BackoffOptions } from '../transport/backoff';
 import { createListeners } from '../transport/listeners';

@@ -2,7 +2,7 @@
 // cannot come out must not be reported as printed), sends the receipt, and checks again after.
 // Between prints it polls the status, so staff see an empty roll or an open cover on the admin
 // screen before a patient is left without a slip.
-import type { DeviceHealth } from '../../terminal/api/schema';
+import type { DeviceHealth } from '../../terminal/common/vocabulary';
 import type { ByteTransport } from '../transport/types';
 import type { BackoffOptions } from '../transport/backoff';
 import { createDeviceLifecycle, describeError } from '../device/lifecycle';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createPtyPair } from '../transport/pty';
 import { createSerialTransport } from '../transport/serial';
-import { sleep } from '../device/wait.test-util';
+import { sleep } from '../testing/wait';
 import { createEscPosDecoder, encodeReceipt, encodeStatus, isStatusByte, parseStatus, type PrintItem } from './escpos';
 import { createReceiptPrinter } from './device';
 import { serveSimPrinterOnPort } from './sim-printer';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceHealth } from '../../terminal/api/schema';
+import type { DeviceHealth } from '../../terminal/common/vocabulary';
 import { createPtyPair, playRecordingToPort, type PtyPair } from '../transport/pty';
 import { readRecording } from '../transport/replay';
 import { createSerialTransport } from '../transport/serial';

@@ -1,6 +1,6 @@
 // The QR scanner as the terminal sees it: scan events and health over any ByteTransport. A missing
 // or unplugged scanner is reported and retried in the background; it never blocks the terminal.
-import type { DeviceHealth } from '../../terminal/api/schema';
+import type { DeviceHealth } from '../../terminal/common/vocabulary';
 import type { ByteTransport } from '../transport/types';
 import { createListeners } from '../transport/listeners';
 import { backoffDelay, type BackoffOptions } from '../transport/backoff';

@@ -13,8 +13,8 @@ import type { ByteTransport } from './types';
 import { createQrScanner, type TimedScanEvent } from '../qr-scanner/device';
 import { createSimEcQrResolver } from '../qr-scanner/sim-ec-qr';
 import { classifyScan } from '../qr-scanner/codec';
-import { waitFor, sleep } from '../device/wait.test-util';
-import type { DeviceHealth } from '../../terminal/api/schema';
+import { waitFor, sleep } from '../testing/wait';
+import type { DeviceHealth } from '../../terminal/common/vocabulary';
 
 const EXPIRED = 'NHSAEC1.EC00000000000000000000000000E101.1700000000.7f3a9c2e5b1d4e80.d07e8ea7380ad71895234da7887191a1';
 const fixture = (path: string) => new URL(`../../fixtures/devices/${path}.jsonl`, import.meta.url).pathname;

@@ -2,15 +2,9 @@
 // commands and events, and validates them with these schemas on both sides of the boundary.
 // Money is integer fen everywhere in this file.
 import { z } from 'zod';
+import { CashMethod, CredentialKind, DeviceHealth, Fen, Reconciliation, ReconciliationGroup, ServiceKind, Split, UserError } from '../common/vocabulary';
 
-export const Fen = z.number().int().safe();
-
-export const ServiceKind = z.enum(['outpatient', 'registration', 'discharge']);
-export type ServiceKind = z.infer<typeof ServiceKind>;
-
-/** The credential a patient presented, as far as the UI may know it (never the raw payload). */
-export const CredentialKind = z.enum(['ec-qr', 'ss-card', 'id-card', 'face', 'hospital-barcode', 'pay-code']);
-export type CredentialKind = z.infer<typeof CredentialKind>;
+export { CashMethod, CredentialKind, DeviceHealth, Fen, Reconciliation, ReconciliationGroup, ServiceKind, Split, UserError };
 
 /** Patient as shown on screen: masked name, no ID number. */
 export const PatientView = z.object({
@@ -28,24 +22,6 @@ export const BillItem = z.object({
   amountFen: Fen,
 });
 export type BillItem = z.infer<typeof BillItem>;
-
-/** The split of one bill (一单式): what each payer pays. Sums to totalFen to the fen. */
-export const Split = z.object({
-  totalFen: Fen,
-  fundFen: Fen,
-  basicFundFen: Fen,
-  criticalIllnessFen: Fen,
-  medicalAidFen: Fen,
-  otherFundFen: Fen,
-  personalAccountFen: Fen,
-  familyAccountFen: Fen,
-  cashFen: Fen,
-});
-export type Split = z.infer<typeof Split>;
-
-/** How the cash that is left after funds and accounts is paid: at the cashier, by payment code (一码付), or on credit (信用就医). */
-export const CashMethod = z.enum(['cashier', 'pay-code', 'credit']);
-export type CashMethod = z.infer<typeof CashMethod>;
 
 /**
  * The confirm step's choices for the self-paid part, as far as this terminal allows them. Relatives
@@ -81,13 +57,6 @@ export const Receipt = z.object({
   selfPay: ReceiptSelfPay.optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
-
-export const UserError = z.object({
-  code: z.string(),
-  /** Words a patient understands, with what to do next. */
-  message: z.string(),
-});
-export type UserError = z.infer<typeof UserError>;
 
 export const FacePrompt = z.enum(['look-at-camera', 'come-closer', 'more-light', 'face-the-camera', 'one-person-only', 'hold-still', 'turn-left', 'turn-right', 'blink']);
 export type FacePrompt = z.infer<typeof FacePrompt>;
@@ -200,18 +169,6 @@ export const SessionView = z.object({
 });
 export type SessionView = z.infer<typeof SessionView>;
 
-export const DeviceHealth = z.object({
-  id: z.string(),
-  kind: z.enum(['qr-scanner', 'card-reader', 'id-card', 'camera', 'printer']),
-  state: z.enum(['connecting', 'ready', 'error', 'closed']),
-  lastDataAt: z.string().nullable(),
-  errorCount: z.number().int().nonnegative(),
-  lastError: z.string().nullable(),
-  /** Card readers: whether a card is on or in the reader now. */
-  cardPresent: z.boolean().optional(),
-});
-export type DeviceHealth = z.infer<typeof DeviceHealth>;
-
 export const TerminalStatus = z.object({
   terminalId: z.string(),
   platformOnline: z.boolean(),
@@ -235,30 +192,6 @@ export const QueueItem = z.object({
   needsStaff: z.boolean(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
-
-export const ReconciliationGroup = z.object({
-  insutype: z.string(),
-  clrType: z.string(),
-  count: z.number().int().nonnegative(),
-  totalFen: Fen,
-  fundFen: Fen,
-  accountFen: Fen,
-  balanced: z.boolean(),
-  /** The platform's own words (stmt_rslt_dscr), kept as received. */
-  detail: z.string(),
-  /** The visits in a group that did not balance, for staff to check one by one. */
-  settlementIds: z.array(z.string()),
-});
-
-export const Reconciliation = z.object({
-  date: z.string(),
-  ranAt: z.string(),
-  balanced: z.boolean(),
-  /** Set when the platform could not be asked; then nothing is known to balance. */
-  error: z.string().nullable(),
-  groups: z.array(ReconciliationGroup),
-});
-export type Reconciliation = z.infer<typeof Reconciliation>;
 
 export const SimFaultPreset = z.enum(['none', 'platform-down', 'slow-platform', 'lost-settlement-answers', 'platform-errors']);
 export type SimFaultPreset = z.infer<typeof SimFaultPreset>;

@@ -4,7 +4,6 @@
 // the start with a message that names the field.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DeviceConfig } from '../../drivers/manager';
 
 const Digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `${n} digits`);
 
@@ -87,7 +86,7 @@ export const TerminalConfig = z.object({
       suffix: 'CRLF',
       transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 1500, speed: 1 },
     },
-  ] satisfies DeviceConfig[]),
+  ]),
   /**
    * What a scanned text is, by regular expressions (JavaScript syntax, whole-text anchors are yours
    * to write): a site's 医保码 vendor and payment codes go in front of the built-in ones, hospital

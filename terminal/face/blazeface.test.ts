@@ -6,8 +6,8 @@ import { blazefaceAnchors, decodeBlazeface, letterbox, weightedNms, type RawLaye
 import { BLAZEFACE_FRONT, DEFAULT_FACE_CONFIG, modelMissing, parseFaceConfig } from './face-config';
 import { FacePipeline } from './face-pipeline';
 import { alignmentPoints, templateFor } from './geometry';
-import { camera, faceFreeFrames, placeFace } from './testing/augment';
-import { loadSamplePhoto } from './testing/sample-photos';
+import { camera, faceFreeFrames, placeFace } from '../testing/face/augment';
+import { loadSamplePhoto } from '../testing/face/sample-photos';
 
 test('anchors sit at cell centres, anchorsPerCell to a cell, row-major', () => {
   const a = blazefaceAnchors({ cells: 16, anchorsPerCell: 2 });

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { buildDlibResnetOnnx } from './dlib-resnet-onnx';
-import { DlibResnetTfjs, useTfBackend } from './dlib-resnet-tfjs-reference';
+import { DlibResnetTfjs, useTfBackend } from '../testing/face/dlib-resnet-tfjs-reference';
 import { DEFAULT_FACE_CONFIG, FR_DETECT, FR_LANDMARK } from './face-config';
 import { FacePipeline } from './face-pipeline';
-import { loadSamplePhoto } from './testing/sample-photos';
+import { loadSamplePhoto } from '../testing/face/sample-photos';
 import type { Frame } from './frame';
 
 let pipeline: FacePipeline;

@@ -8,8 +8,8 @@ import { runFaceCheck, type FaceCheckVerifier, type FacePrompt, type FrameFeed }
 import { FaceVerifier } from './face-verifier';
 import type { Box, Frame } from './frame';
 import type { VerifyResult } from './face-pipeline';
-import { camera, idCardPhoto, placeFace, turnHead } from './testing/augment';
-import { loadSamplePhoto } from './testing/sample-photos';
+import { camera, idCardPhoto, placeFace, turnHead } from '../testing/face/augment';
+import { loadSamplePhoto } from '../testing/face/sample-photos';
 
 const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
 let verifier: FaceVerifier;

@@ -8,8 +8,8 @@ import { cosineSimilarity } from './face-pipeline';
 import { FaceVerifier } from './face-verifier';
 import type { FaceAuditEvent } from './decision';
 import type { Box, Frame } from './frame';
-import { blur, camera, gaussianNoise, idCardPhoto, lighting, placeFace } from './testing/augment';
-import { loadSamplePhoto } from './testing/sample-photos';
+import { blur, camera, gaussianNoise, idCardPhoto, lighting, placeFace } from '../testing/face/augment';
+import { loadSamplePhoto } from '../testing/face/sample-photos';
 
 const threshold = parseFaceConfig().decision.matchThreshold;
 // The default detector is BlazeFace from .cache/model-packages (scripts/fetch-model-packages.mjs).

@@ -9,8 +9,8 @@ import { DEFAULT_FACE_CONFIG, modelMissing, parseFaceConfig } from './face-confi
 import { runFaceCheck, type FaceCheckVerifier, type FrameFeed } from './face-check';
 import { FacePipeline } from './face-pipeline';
 import type { Box, Frame } from './frame';
-import { camera, flatPrint, idCardPhoto, placeFace, screenReplay, turnHead } from './testing/augment';
-import { loadSamplePhoto } from './testing/sample-photos';
+import { camera, flatPrint, idCardPhoto, placeFace, screenReplay, turnHead } from '../testing/face/augment';
+import { loadSamplePhoto } from '../testing/face/sample-photos';
 
 const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
 let pipeline: FacePipeline;

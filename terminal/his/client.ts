@@ -1,7 +1,7 @@
 // The terminal's client of the hospital information system: pending bills of a patient, and the
 // notice that a bill was settled. Money arrives as yuan text and is held as integer fen from here on.
 import { z } from 'zod';
-import { yuanToFen } from '../insurance/money';
+import { yuanToFen } from '../common/money';
 
 export interface HisFeeItem {
   feedetlSn: string;

@@ -2,11 +2,11 @@
 // service into a token, then the person query (1101) says who is insured where, and how.
 import type { PlatformClient } from '../insurance/client';
 import { tx1101 } from '../insurance/transactions';
-import { yuanToFen } from '../insurance/money';
+import { yuanToFen } from '../common/money';
 import { formatWireTime } from '../insurance/msgid';
 import type { Journal } from '../journal/journal';
-import type { VisitPerson } from '../settlement/calls';
-import { callThroughOutbox } from '../settlement/outbox-send';
+import type { VisitPerson } from '../common/person';
+import { callThroughOutbox } from '../outbox/outbox-send';
 
 export type IdentifyResult =
   /** `offline`: found in this terminal's own records because the platform could not be reached. */

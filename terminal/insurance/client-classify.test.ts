@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { closeServer, listen, readBody, sendText, trackSockets } from '../sim/http';
 import { simEnvelopeContext } from '../sim/platform/context';
 import { createPlatformClient, InvalidEnvelopeError, type CallOutcome, type PlatformClient } from './client';
-import { nextMsgid } from './platform.testkit';
+import { nextMsgid } from '../testing/platform.testkit';
 
 describe('client classification of untrustworthy answers', () => {
   let reply = '';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { createPlatformClient, type CallOutcome, type PlatformClient } from './client';
 import { simEnvelopeContext } from '../sim/platform/context';
-import { fenToYuan, yuanToFen } from './money';
+import { fenToYuan, yuanToFen } from '../common/money';
 import { formatMsgid } from './msgid';
 import { tx1101, tx2201, tx2204, tx2207 } from './transactions';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlatformSimulator } from '../sim/platform/server';
 import type { PlatformClient } from './client';
-import { fenToYuan, yuanToFen } from './money';
+import { fenToYuan, yuanToFen } from '../common/money';
 import { formatWireTime } from './msgid';
-import { nextMsgid, ok, PEOPLE, refusal, startSimAndClient } from './platform.testkit';
+import { nextMsgid, ok, PEOPLE, refusal, startSimAndClient } from '../testing/platform.testkit';
 import * as tx from './transactions-client';
 
 const E = PEOPLE.employee;

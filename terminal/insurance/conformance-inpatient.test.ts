@@ -7,8 +7,8 @@ import type { PlatformSimulator } from '../sim/platform/server';
 import { startHisSimulator } from '../sim/his/server';
 import { createHisClient } from '../his/client';
 import type { PlatformClient } from './client';
-import { fenToYuan, yuanToFen } from './money';
-import { fixturesDir, nextMsgid, ok, PEOPLE, refusal, startSimAndClient, type SimPersonRef } from './platform.testkit';
+import { fenToYuan, yuanToFen } from '../common/money';
+import { fixturesDir, nextMsgid, ok, PEOPLE, refusal, startSimAndClient, type SimPersonRef } from '../testing/platform.testkit';
 import * as tx from './transactions-client';
 
 const CODES = { bed: '002100000010000-210000001', surgeryB: '003300000010000-330000001', material: '004400000010000-440000001' };

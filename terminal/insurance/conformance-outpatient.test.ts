@@ -9,8 +9,8 @@ import { simEnvelopeContext } from '../sim/platform/context';
 import { closeServer, listen, readBody, sendText, trackSockets } from '../sim/http';
 import { createPlatformClient, type PlatformClient } from './client';
 import { RequestEnvelope, ResponseEnvelope } from './envelope';
-import { fenToYuan, yuanToFen } from './money';
-import { nextMsgid, ok, PEOPLE, refusal, startSimAndClient } from './platform.testkit';
+import { fenToYuan, yuanToFen } from '../common/money';
+import { nextMsgid, ok, PEOPLE, refusal, startSimAndClient } from '../testing/platform.testkit';
 import * as tx from './transactions-client';
 
 const E = PEOPLE.employee;

@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { SIM_MOBILE_PAY } from '../sim/platform/mobile-pay';
-import { fixturesDir } from './platform.testkit';
+import { fixturesDir } from '../testing/platform.testkit';
 import {
   createMobilePayClient, deriveDataKey, payMobileOrder, queryMobileOrder, refundMobileOrder, revokeMobileOrder, sealMobilePayBody,
   uploadMobileFees, withMobilePay, type MobilePayClient,

@@ -8,7 +8,7 @@ import { simEnvelopeContext } from '../sim/platform/context';
 import { createPlatformClient } from './client';
 import { createCsbSigner, createSm2EnvelopeSigner, createTifSigner, csbSignature, type EnvelopeSigner } from './signer';
 import { publicPointOf, sm2KeysOf, sm2Sign, sm2Verify } from './sm2';
-import { fixturesDir, nextMsgid } from './platform.testkit';
+import { fixturesDir, nextMsgid } from '../testing/platform.testkit';
 
 describe('SM2 with SM3', () => {
   it('reproduces the example signature of GM/T 0003.5 (recommended curve, ID 1234567812345678)', () => {

@@ -3,7 +3,7 @@
 // Amounts on the wire may come as numbers or numeric strings; they are checked, not converted:
 // call yuanToFen on them where the terminal takes them in.
 import { z } from 'zod';
-import { yuanToFen } from './money';
+import { yuanToFen } from '../common/money';
 
 export const WireYuan = z.union([z.number(), z.string()]).refine(
   (v) => {

@@ -1,27 +1,12 @@
 // The platform calls of an outpatient settlement, built from the visit's sealed context. Field
 // names are the platform's (INSURANCE-API.md); amounts go on the wire as yuan built from fen.
-import { fenToYuan } from '../insurance/money';
+import { fenToYuan } from '../common/money';
 import { formatWireTime } from '../insurance/msgid';
 import type { NewCall } from '../journal/journal';
 import type { HisBill } from '../his/client';
+import type { VisitPerson } from '../common/person';
 
-/** What the terminal must remember about the patient to finish a visit; sealed in the journal. */
-export interface VisitPerson {
-  psnNo: string;
-  insutype: string;
-  insuplcAdmdvs: string;
-  /** mdtrt_cert_type / mdtrt_cert_no / card_sn as presented (01 e-voucher token, 02 ID, 03 card). */
-  certType: string;
-  certNo: string;
-  cardSn: string;
-  idNo: string;
-  name: string;
-  gender: 'male' | 'female' | 'unknown';
-  birthday: string;
-  balanceFen: number | null;
-  /** 家庭共济: relatives whose personal account may pay this person's self-paid part (1101), names masked. */
-  familyPayers?: Array<{ psnNo: string; maskedName: string }>;
-}
+export type { VisitPerson };
 
 export interface VisitContext {
   person: VisitPerson;

@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BillTakenError, createSettlementEngine, type SettlementEngine } from './engine';
-import { platformSideOf, startSettlementRig, type SettlementRig } from './settlement.testkit';
+import { platformSideOf, startSettlementRig, type SettlementRig } from '../testing/settlement.testkit';
 import type { HisBill } from '../his/client';
 import type { VisitPerson } from './calls';
 

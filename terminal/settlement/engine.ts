@@ -4,14 +4,14 @@
 // came is never resent blind when the call commits something: it is reversed (2601) by its original
 // msgid, and only then redone under a new one. Calls that commit nothing are resent as they were.
 import { randomUUID } from 'node:crypto';
-import type { Split } from '../api/schema';
+import type { Split } from '../common/vocabulary';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
 import { HisError, type HisBill, type HisClient } from '../his/client';
 import { admissionCall, dischargeCall, feesCall, isInpatient, openingCall, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall, type VisitContext, type VisitPerson } from './calls';
-import { isSettlementState, predecessorsOf, type SettlementState } from './states';
+import { isSettlementState, predecessorsOf, type SettlementState } from '../common/settlement-states';
 import { splitFromSetlinfo } from './split';
-import { sendQueued } from './outbox-send';
+import { sendQueued } from '../outbox/outbox-send';
 import { retryDelayMs } from './backoff';
 import { UNDO_STEPS, undoCalls } from './undo-calls';
 import { cashStateOf, cashStepOnOk, cashStepOnRejected, cashStepOnUnknown, cashUploadCall, isCashStep, refundAfterRefusedSettle, type CashStepEnv, type SelfPayContext, type SelfPayVisitContext } from './self-pay';

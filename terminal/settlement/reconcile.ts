@@ -1,12 +1,12 @@
 // Daily reconciliation (3201): the terminal's totals of one day, per insurance type and clearing
 // type, against the platform's books. A group that does not balance is an alert that lists the
 // visits in it, with the platform's own description kept as received.
-import type { Reconciliation, Split } from '../api/schema';
+import type { Reconciliation, Split } from '../common/vocabulary';
 import type { PlatformClient } from '../insurance/client';
-import { fenToYuan } from '../insurance/money';
+import { fenToYuan } from '../common/money';
 import { tx3201 } from '../insurance/transactions';
 import type { Journal } from '../journal/journal';
-import { callThroughOutbox } from './outbox-send';
+import { callThroughOutbox } from '../outbox/outbox-send';
 
 /** clr_type: the platform clears outpatient (11) and inpatient (21) settlements apart. */
 const clrTypeOf = (service: string) => (service === 'discharge' ? '21' : '11');

@@ -8,17 +8,17 @@
 // way, with one rule of their own: a 6202 whose answer never came is asked about (6301) before
 // anything else, and paid again only when the order shows unpaid; a 2207 refused after the code was
 // charged is refunded (6203). The engine hands these steps to the functions below.
-import type { Split } from '../api/schema';
-import type { TerminalConfig } from '../config/config';
-import { fenToYuan } from '../insurance/money';
+import type { CashMethod, Split } from '../common/vocabulary';
+
+export type { CashMethod };
+import { fenToYuan } from '../common/money';
 import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
 import { formatWireTime } from '../insurance/msgid';
 import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import type { VisitContext } from './calls';
-import type { SettlementState } from './states';
+import type { SettlementState } from '../common/settlement-states';
 
 /** How the cash that is left after funds and accounts gets paid. */
-export type CashMethod = 'cashier' | 'pay-code' | 'credit';
 
 /** What the patient chose, kept in the visit's sealed context (the payment code is a credential). */
 export interface SelfPayContext {
@@ -37,18 +37,6 @@ export interface SelfPayOptions {
   familyAccount: boolean;
   credit: { enabled: boolean; limitPerPatientFen: number; limitPerTerminalFen: number };
   payCode: boolean;
-}
-
-/** A switch left out follows the platform: on with the embedded simulator, off against a real one. */
-export function selfPayOptions(config: Pick<TerminalConfig, 'settlement' | 'platform'>): SelfPayOptions {
-  const sp = config.settlement.selfPay;
-  const demo = config.platform.mode === 'embedded-sim';
-  return {
-    personalAccount: config.settlement.usePersonalAccount && (sp.personalAccount ?? demo),
-    familyAccount: sp.familyAccount ?? demo,
-    credit: { enabled: sp.credit.enabled ?? demo, limitPerPatientFen: sp.credit.limitPerPatientFen, limitPerTerminalFen: sp.credit.limitPerTerminalFen },
-    payCode: sp.payCode ?? demo,
-  };
 }
 
 /**

@@ -1,8 +1,8 @@
 // Turns the platform's settlement info (2206/2207 setlinfo, yuan on the wire) into the fen split the
 // terminal shows, and refuses an answer whose parts do not add up to its total: money on one bill
 // (一单式) must balance to the fen before a patient is asked to confirm it.
-import type { Split } from '../api/schema';
-import { yuanToFen } from '../insurance/money';
+import type { Split } from '../common/vocabulary';
+import { yuanToFen } from '../common/money';
 
 export class UnbalancedSplitError extends Error {
   constructor(detail: string) {

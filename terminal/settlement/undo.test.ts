@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSettlementEngine, type SettlementEngine } from './engine';
-import { startSettlementRig, type SettlementRig } from './settlement.testkit';
+import { startSettlementRig, type SettlementRig } from '../testing/settlement.testkit';
 import type { HisBill } from '../his/client';
 import type { VisitPerson } from './calls';
 

@@ -15,8 +15,8 @@ import { screenshot } from './browser';
 import { modelMissing, parseFaceConfig } from '../../terminal/face/face-config';
 import { FacePipeline } from '../../terminal/face/face-pipeline';
 import type { Box, Frame } from '../../terminal/face/frame';
-import { loadSamplePhoto } from '../../terminal/face/testing/sample-photos';
-import { patientFrames, type PatientFrames } from '../../terminal/face/testing/patient-frames';
+import { loadSamplePhoto } from '../../terminal/testing/face/sample-photos';
+import { patientFrames, type PatientFrames } from '../../terminal/testing/face/patient-frames';
 
 const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
 

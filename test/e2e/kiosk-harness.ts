@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
 import { parseConfig } from '../../terminal/config/config';
-import { startTerminal, type RunningTerminal } from '../../terminal/core/start-terminal';
+import { startTerminal, type RunningTerminal } from '../../terminal/app/start-terminal';
 import { startWebHost, type WebHost } from '../../terminal/host/web/server';
 import type { PlatformSimulator } from '../../terminal/sim/platform/server';
 import { createPtyPair, playRecordingToPort, type PtyPair } from '../../drivers/transport/pty';

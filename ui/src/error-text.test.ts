@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { userError, type UserErrorCode } from '../../terminal/core/user-errors';
+import { userError, type UserErrorCode } from '../../terminal/common/user-errors';
 import { errorText, knownErrorCodes, type KnownErrorCode } from './error-text';
 
 // A compile error here means the core added a UserError code the kiosk cannot translate yet.

@@ -6,7 +6,7 @@ import type { Lang } from './i18n';
 
 type Texts = Record<Lang, string>;
 
-/** The core's codes (terminal/core/user-errors.ts) and the UI's own transport codes. */
+/** The core's codes (terminal/common/user-errors.ts) and the UI's own transport codes. */
 const errorTexts = {
   'qr-expired': {
     zh: '医保码已过期，请在手机上刷新医保码后重新扫码。',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { channels, Command, type CommandResult } from '../../api/schema';
 import { loadConfig } from '../../config/config';
-import { startTerminal, type RunningTerminal } from '../../core/start-terminal';
+import { startTerminal, type RunningTerminal } from '../../app/start-terminal';
 import { kioskWindowOptions } from './window-options';
 import { CONTENT_SECURITY_POLICY, isNavigationAllowed, isPermissionAllowed } from './policy';
 

@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { loadConfig, ConfigError } from '../../config/config';
-import { startTerminal } from '../../core/start-terminal';
+import { startTerminal } from '../../app/start-terminal';
 import { startWebHost } from './server';
 
 function arg(name: string): string | undefined {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import http from 'node:http';
 import { WebSocket } from 'ws';
 import { startWebHost, type WebHost } from './server';
-import { createScriptedApi, scriptedSplit, type ScriptedApi } from './scripted-api.testkit';
+import { createScriptedApi, scriptedSplit, type ScriptedApi } from '../../testing/scripted-api.testkit';
 
 interface RawResponse {
   status: number;

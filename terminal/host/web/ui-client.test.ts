@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import type { TerminalEvent } from '../../api/schema';
 import { createWebSocketClient, type SocketLike } from '../../../ui/src/terminal-client';
 import { startWebHost } from './server';
-import { createScriptedApi } from './scripted-api.testkit';
+import { createScriptedApi } from '../../testing/scripted-api.testkit';
 
 function waitFor<T>(check: () => T | undefined, timeoutMs = 2000): Promise<T> {
   return new Promise((resolve, reject) => {

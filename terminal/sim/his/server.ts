@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { closeServer, listen, readBody, sendJson, trackSockets } from '../http';
-import { fenToYuanString, yuanToFen } from '../../insurance/money';
+import { fenToYuanString, yuanToFen } from '../../common/money';
 
 const HisItemFixture = z.object({
   feedetlSn: z.string(),

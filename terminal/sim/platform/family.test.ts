@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PlatformSimulator } from './server';
 import type { PlatformClient } from '../../insurance/client';
-import { fenToYuan, yuanToFen } from '../../insurance/money';
-import { nextMsgid, ok, PEOPLE, refusal, startSimAndClient } from '../../insurance/platform.testkit';
+import { fenToYuan, yuanToFen } from '../../common/money';
+import { nextMsgid, ok, PEOPLE, refusal, startSimAndClient } from '../../testing/platform.testkit';
 import * as tx from '../../insurance/transactions-client';
 import { withMutualAid } from './family';
 

@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { createPlatformClient, type CallOutcome, type PlatformClient } from '../../insurance/client';
-import { fenToYuan } from '../../insurance/money';
+import { fenToYuan } from '../../common/money';
 import { formatMsgid } from '../../insurance/msgid';
 import { simEnvelopeContext as testContext } from './context';
 import { FaultInjector } from './faults';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { yuanToFen } from '../../insurance/money';
+import { yuanToFen } from '../../common/money';
 import { policyAtLevel, type HospitalLevel, type InsutypePolicy, type ItemClass, type LevelledFundPolicy, type PoolPolicy } from './policy';
 
 const Yuan = z.string().transform((v, ctx) => {

@@ -10,7 +10,7 @@ import { createMobilePayClient, payMobileOrder, uploadMobileFees, type MobilePay
 import { sm2KeysOf } from '../../insurance/sm2';
 import { createPlatformClient } from '../../insurance/client';
 import { simEnvelopeContext } from './context';
-import { fixturesDir } from '../../insurance/platform.testkit';
+import { fixturesDir } from '../../testing/platform.testkit';
 
 let sim: PlatformSimulator;
 let mp: MobilePayClient;

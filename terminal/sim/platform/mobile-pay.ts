@@ -5,7 +5,7 @@
 // The business keys dedupe as real payment centres do: one order per medOrgOrd, one refund per
 // appRefdSn, and an order is paid at most once (a second 6202 is refused, never charged twice).
 import { generateKeyPairSync } from 'node:crypto';
-import { fenToYuan, yuanToFen } from '../../insurance/money';
+import { fenToYuan, yuanToFen } from '../../common/money';
 import { formatCompactTime, formatWireTime } from '../../insurance/msgid';
 import {
   MobilePayBodySchema, mobilePaySchemas, openMobilePayBody, ORDER_PAID, ORDER_UNPAID, sealMobilePayBody,

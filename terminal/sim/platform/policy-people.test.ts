@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPlatformClient } from '../../insurance/client';
-import { fenToYuan, yuanToFen } from '../../insurance/money';
+import { fenToYuan, yuanToFen } from '../../common/money';
 import { formatMsgid } from '../../insurance/msgid';
 import * as tx from '../../insurance/transactions-client';
 import { simEnvelopeContext } from './context';

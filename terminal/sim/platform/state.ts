@@ -1,7 +1,7 @@
 // The simulated platform's books and its transaction handlers. Everything a request changes is
 // changed here, synchronously, so one request is one atomic step; the server adds HTTP, msgid
 // idempotency and faults around it.
-import { fenToYuan, fenToYuanString, yuanToFen } from '../../insurance/money';
+import { fenToYuan, fenToYuanString, yuanToFen } from '../../common/money';
 import { formatCompactTime, formatWireTime } from '../../insurance/msgid';
 import { transactionSchemas } from '../../insurance/transactions';
 import { policyFor, type SimFixtures, type SimPerson } from './fixtures';

@@ -5,7 +5,7 @@ import { fill, translate, type Lang } from '../i18n';
 
 type Texts = Record<Lang, string>;
 
-/** The open states of terminal/settlement/states.ts; an unknown one is shown as the core wrote it. */
+/** The open states of terminal/common/settlement-states.ts; an unknown one is shown as the core wrote it. */
 const stateTexts: Record<string, Texts> = {
   'register-pending': { zh: '待挂号登记', en: 'Registration waiting' },
   'fees-pending': { zh: '待上传费用', en: 'Fees waiting' },

@@ -1,0 +1,43 @@
+// What the receipt printer prints when a visit settles: the slip a patient keeps and the hospital's
+// cashier can look the settlement up by (its id, and the same id as a QR for a scanner). Amounts are
+// turned into yuan only here, from integer fen, so no float ever touches money on paper.
+import type { Receipt } from '../api/schema';
+import type { PrintItem } from '../../drivers/printer/escpos';
+import { fenToYuanString } from '../common/money';
+
+const yuan = (fen: number) => `${fenToYuanString(fen)} 元`;
+
+/** Local wall-clock time, as a patient reads it off the kiosk's clock. */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function receiptItems(receipt: Receipt, header: { hospitalName: string }): PrintItem[] {
+  const { split } = receipt;
+  // The platform's setl_id is what the insurance office and the hospital reconcile by; a visit
+  // settled without one (not yet online) still has the terminal's own id to be found by.
+  const settlementId = receipt.platformSettlementId ?? receipt.settlementId;
+  const lines = [
+    `时间: ${localTime(receipt.settledAt)}`,
+    `合计: ${yuan(split.totalFen)}`,
+    `医保基金支付: ${yuan(split.fundFen)}`,
+    `个人账户支付: ${yuan(split.personalAccountFen)}`,
+    ...(split.familyAccountFen !== 0 ? [`共济账户支付: ${yuan(split.familyAccountFen)}`] : []),
+    `现金支付: ${yuan(split.cashFen)}`,
+    // The slip is what the patient and the cashier go by: it says whether the cash is paid or still owed.
+    ...(receipt.selfPay?.paidByCodeFen ? [`其中付款码支付: ${yuan(receipt.selfPay.paidByCodeFen)}`] : []),
+    ...(receipt.selfPay?.owedFen ? [`待补缴(先诊疗后付费): ${yuan(receipt.selfPay.owedFen)}`] : []),
+    ...(receipt.selfPay?.atCashierFen ? [`请到收费窗口支付: ${yuan(receipt.selfPay.atCashierFen)}`] : []),
+    `结算号: ${settlementId}`,
+  ];
+  return [
+    { type: 'text', text: header.hospitalName, align: 'center', bold: true },
+    { type: 'text', text: '医保结算凭证', align: 'center' },
+    { type: 'text', text: lines.join('\n') },
+    { type: 'qr', data: settlementId },
+    { type: 'feed', lines: 3 },
+    { type: 'cut' },
+  ];
+}

@@ -1,0 +1,383 @@
+// Starts the terminal core the same way under every host: the simulators when the config says
+// embedded, the platform and HIS clients, the journal, the settlement engine, the devices, and the
+// one TerminalApi that hosts carry. Returns a handle that stops all of it.
+import type { Command, CommandResult, SimFaultPreset, DeviceHealth, SessionView, TerminalApi, TerminalEvent, TerminalStatus } from '../api/schema';
+import type { TerminalConfig } from '../config/config';
+import { createPlatformClient, type PlatformClient } from '../insurance/client';
+import { formatMsgid } from '../insurance/msgid';
+import { createHisClient } from '../his/client';
+import { openJournal } from '../journal/journal';
+import { createSettlementEngine, StaffActionError } from '../settlement/engine';
+import { StaleTransitionError } from '../journal/journal';
+import { createAdmin } from '../staff/admin';
+import { createPinGuard } from '../staff/staff-pin';
+import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
+import { createReplayWorker } from '../settlement/replay-worker';
+import { callThroughOutbox } from '../outbox/outbox-send';
+import { trackReachability } from './reachability';
+import { signerFromConfig } from './platform-signer';
+import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
+import { startHisSimulator } from '../sim/his/server';
+import { createKioskSession } from '../kiosk/kiosk-session';
+import { createFaceService } from '../face/face-service';
+import { configCheck } from '../staff/config-check';
+import { simFaultPlans } from './sim-faults';
+import { decodeImage } from '../../drivers/camera/frame';
+import { startDevices, type RunningDevices } from './devices';
+import { userError } from '../common/user-errors';
+import { createInRoomRequests, type InRoomRequests } from '../kiosk/in-room-requests';
+import { startInRoomServer } from '../host/in-room/in-room-server';
+import { maskName } from '../identity/resolve';
+import { createQueueEvents } from '../staff/queue-events';
+import { reprintReceipt } from '../kiosk/history';
+import { withMobilePay } from '../insurance/mobile-pay';
+import { mobilePayFromConfig } from './mobile-pay-client';
+import { selfPayOptions } from './self-pay-options';
+
+export interface StartOptions {
+  config: TerminalConfig;
+  dataDir: string;
+  fixturesDir: string;
+  now?: () => Date;
+}
+
+export interface RunningTerminal {
+  api: TerminalApi;
+  /** The embedded simulators, when the config runs them (hospital IT and tests read their ledgers). */
+  simulators: { platform: PlatformSimulator | null; hisUrl: string | null };
+  /** The in-room API (诊间支付) when the config enables it. */
+  inRoom: { url: string } | null;
+  close(): Promise<void>;
+}
+
+export async function startTerminal(options: StartOptions): Promise<RunningTerminal> {
+  const { config } = options;
+  const stops: Array<() => Promise<void> | void> = [];
+  try {
+    const platformSim =
+      config.platform.mode === 'embedded-sim' ? await startPlatformSimulator({ fixturesDir: options.fixturesDir }) : null;
+    if (platformSim) stops.push(() => platformSim.close());
+    const hisSim = config.his.mode === 'embedded-sim' ? await startHisSimulator({ fixturesDir: options.fixturesDir }) : null;
+    if (hisSim) stops.push(() => hisSim.close());
+
+    const platformUrl = config.platform.mode === 'remote' ? config.platform.baseUrl : (platformSim as PlatformSimulator).url;
+    const hisUrl = config.his.mode === 'remote' ? config.his.baseUrl : (hisSim as { url: string }).url;
+
+    const reachability = trackReachability(
+      createPlatformClient({
+      baseUrl: platformUrl,
+      timeoutMs: config.platform.timeoutMs,
+      signer: signerFromConfig(config.platform.signer),
+      context: {
+        mdtrtarea_admvs: config.terminal.areaCode,
+        recer_sys_code: config.platform.recerSysCode,
+        dev_no: config.terminal.deviceNo,
+        dev_safe_info: '',
+        cainfo: '',
+        signtype: '',
+        infver: config.platform.infver,
+        opter_type: config.terminal.operatorType,
+        opter: config.terminal.id,
+        opter_name: config.terminal.name,
+        fixmedins_code: config.terminal.institutionCode,
+        fixmedins_name: config.terminal.institutionName,
+      },
+      }),
+    );
+    // 一码付 (6201-6401) travels the same outbox as callService, so the engine gets one client for both.
+    const platform: PlatformClient = withMobilePay(reachability.client, mobilePayFromConfig(config, platformUrl, platformSim ?? null));
+    const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
+    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now });
+    stops.push(() => journal.close());
+
+    const listeners = new Set<(event: TerminalEvent) => void>();
+    const emit = (event: TerminalEvent) => {
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch {
+          // One broken subscriber (a closed socket) must not stop the others.
+        }
+      }
+    };
+    let devices: RunningDevices | null = null;
+    const status = (): TerminalStatus => ({
+      terminalId: config.terminal.id,
+      platformOnline: reachability.online(),
+      outboxPending: journal.openOutboxCount(),
+      devices: devices?.health() ?? ([] as DeviceHealth[]),
+    });
+    const emitStatus = () => emit({ type: 'status', status: status() });
+
+    reachability.onChange(emitStatus);
+
+    const queueEvents = createQueueEvents({ journal, emit, now: options.now });
+    const engine = createSettlementEngine({ journal, platform, his, now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs, onChange: queueEvents.visit });
+    // A call a previous run left in flight has an unknown outcome; the worker then finishes every
+    // queued visit in the background, so a cold start while offline is as quick as any other.
+    engine.recoverInFlight();
+    const replay = createReplayWorker({
+      engine,
+      online: reachability.online,
+      probe: async () => {
+        const outcome = await callThroughOutbox(journal, platform, {
+          step: 'probe',
+          infno: '9001',
+          input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } },
+        });
+        return outcome.kind !== 'unknown';
+      },
+      intervalMs: config.settlement.replayIntervalMs,
+      onState: (state) => {
+        emitStatus();
+        queueEvents.replay(state);
+      },
+    });
+    replay.start();
+    stops.push(() => replay.stop());
+
+    let inRoomRequests: InRoomRequests | null = null;
+    const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
+    if (faceService) stops.push(() => faceService.close());
+    const session = createKioskSession({
+      identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
+      his,
+      engine,
+      usePersonalAccount: config.settlement.usePersonalAccount,
+      selfPay: selfPayOptions(config),
+      areaCode: config.terminal.areaCode,
+      journal,
+      offline: config.settlement.offline,
+      waitForDrain: (ms) => replay.waitForRunningDrain(ms),
+      now: options.now,
+      onChange: (s: SessionView) => {
+        inRoomRequests?.onSession(s);
+        emit({ type: 'session', session: s });
+      },
+      onIdentifyStep: () => devices?.identifyStepReached(),
+      face: faceService ? { service: faceService, idCard: config.face.idCard, offerEnrolment: config.face.offerEnrolment } : undefined,
+    });
+
+    devices = await startDevices({
+      config,
+      fixturesDir: options.fixturesDir,
+      resolveTemplate: async (template, arg) => {
+        if (template === 'ec-qr' && platformSim) return platformSim.mintEcQr(arg);
+        throw new Error(`fixture template ${template} needs the embedded platform simulator`);
+      },
+      onScan: (scan) => void session.credential(scan.text, scan.kind),
+      onCameraFrame: (frame) => session.cameraFrame(frame),
+      onIdCard: (card) => void session.idCard({ idNo: card.idNumber, name: card.name }),
+      onSsCard: (card) => void session.ssCard({ cardNo: card.cardNumber, cardSn: card.cardSerial, idNo: card.idNumber, name: card.name }),
+      onCardError: (reason) => session.cardReadFailed(reason),
+      onHealth: emitStatus,
+    });
+    stops.push(() => devices?.stop());
+    listeners.add((event) => {
+      if (event.type === 'session') devices?.sessionChanged(event.session);
+    });
+
+    let inRoom: { url: string } | null = null;
+    if (config.inRoom.enabled) {
+      const requests = createInRoomRequests({
+        his,
+        device: { current: session.current, begin: session.beginDirected, reset: session.reset },
+        payLinkBase: config.inRoom.payLinkBase,
+        ttlMs: config.inRoom.requestTtlSeconds * 1000,
+        now: options.now,
+      });
+      inRoomRequests = requests;
+      stops.push(() => requests.close());
+      const server = await startInRoomServer({
+        host: config.inRoom.host,
+        port: config.inRoom.port,
+        workstations: config.inRoom.workstations,
+        ratePerMinute: config.inRoom.ratePerMinute,
+        maxBodyBytes: config.inRoom.maxBodyBytes,
+        requests,
+        onError: (message) => console.error(`in-room API: ${message}`),
+      });
+      stops.push(() => server.close());
+      inRoom = { url: server.url };
+    }
+
+    const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
+    const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
+    const pinGuard = createPinGuard(config.admin.pinScrypt);
+    /** Every staff command's first check, in the core: null when the PIN is right. */
+    const pinRefusal = (pin: string): CommandResult | null => {
+      const checked = pinGuard.check(pin);
+      return checked === 'ok' ? null : { ok: false, error: userError(checked === 'locked' ? 'admin-locked' : 'admin-pin') };
+    };
+    const daily = scheduleDailyReconciliation({
+      at: config.settlement.reconcileAt,
+      now: options.now ?? (() => new Date()),
+      last: () => admin.overview().reconciliation,
+      run: (date) => admin.reconcile(date),
+    });
+    stops.push(() => daily.stop());
+
+    /** The nurse's bedside commands: the same staff PIN as admin, checked here, not by the screen. */
+    async function executeBedside(command: Extract<Command, { type: 'bedside.list' | 'bedside.begin' }>): Promise<CommandResult> {
+      const refused = pinRefusal(command.pin);
+      if (refused) return refused;
+      let listed;
+      try {
+        listed = await his.dischargeList(command.type === 'bedside.list' ? command.ward : undefined);
+      } catch {
+        return { ok: false, error: userError('his-unreachable') };
+      }
+      const inpatients = listed.map((p) => ({
+        billId: p.billId,
+        ward: p.ward,
+        wardName: p.wardName,
+        bed: p.bed,
+        maskedName: maskName(p.name),
+        admittedAt: p.admittedAt,
+        drName: p.drName,
+        totalFen: p.totalFen,
+      }));
+      if (command.type === 'bedside.list') return { ...ok(), bedside: { inpatients } };
+      const chosen = listed.find((p) => p.billId === command.billId);
+      if (!chosen) return { ok: false, error: userError('bill-not-found') };
+      session.beginDirected(
+        { origin: 'bedside', requestId: null, requester: chosen.drName, deptName: chosen.wardName, billId: chosen.billId, totalFen: chosen.totalFen, bed: chosen.bed, payLink: null },
+        // The discharge list holds discharge bills only: 21 is inpatient (住院) med_type.
+        '21',
+      );
+      return ok();
+    }
+
+    // The rehearsal faults staff switched on (the simulator starts with none from here).
+    let simFaults: SimFaultPreset = 'none';
+    async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
+      const refused = pinRefusal(command.pin);
+      if (refused) return refused;
+      try {
+        switch (command.type) {
+          case 'admin.retry':
+            await admin.retry(command.settlementId, command.reason);
+            break;
+          case 'admin.cancel':
+            await admin.cancel(command.settlementId, command.reason);
+            break;
+          case 'admin.forward':
+            await admin.forward();
+            break;
+          case 'admin.reconcile':
+            await admin.reconcile(command.date);
+            break;
+          case 'admin.overview':
+            break;
+          case 'admin.simFaults':
+            if (!platformSim) return { ok: false, error: { code: 'admin-refused', message: 'faults are for the embedded simulator; this terminal talks to a real platform' } };
+            platformSim.setFaults(simFaultPlans[command.preset]);
+            simFaults = command.preset;
+            break;
+        }
+      } catch (err) {
+        if (err instanceof StaffActionError || err instanceof StaleTransitionError) return { ok: false, error: { code: 'admin-refused', message: err.message } };
+        throw err;
+      }
+      emitStatus();
+      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
+    }
+    const api: TerminalApi = {
+      async execute(command: Command): Promise<CommandResult> {
+        switch (command.type) {
+          case 'session.begin':
+            session.begin(command.service);
+            return ok();
+          case 'credential.text':
+            await session.credential(command.text, devices?.classify(command.text) ?? 'unknown');
+            return ok();
+          case 'session.confirm': {
+            const result = session.confirm(command.settlementId, command.method);
+            if (typeof result === 'string') return { ok: false, error: userError(result) };
+            await result;
+            return ok();
+          }
+          case 'session.reset':
+            await session.reset();
+            return ok();
+          case 'camera.frame': {
+            // Decoded only while the face step looks: a renderer cannot make the core decode at will.
+            if (session.current().step !== 'face') return ok();
+            let frame;
+            try {
+              frame = decodeImage(Buffer.from(command.jpegBase64, 'base64'));
+            } catch {
+              return { ok: false, error: { code: 'bad-request', message: 'camera frame is not an image' } };
+            }
+            session.cameraFrame(frame);
+            return ok();
+          }
+          case 'face.staffConfirm': {
+            const badPin = pinRefusal(command.pin);
+            if (badPin) return badPin;
+            if (session.current().error?.code !== 'face-needs-staff') return { ok: false, error: userError('wrong-step') };
+            try {
+              // The audit row first: a confirmation that cannot be recorded is not given.
+              const audit = { at: (options.now?.() ?? new Date()).toISOString(), outcome: 'staff-verified', reason: command.reason };
+              journal.recordFaceAudit(audit);
+            } catch {
+              return { ok: false, error: { code: 'bad-request', message: 'the reason must not carry an ID number or a name' } };
+            }
+            const refused = session.staffConfirmFace();
+            if (refused) return { ok: false, error: userError(refused) };
+            return ok();
+          }
+          case 'face.enrol': {
+            const refused = session.enrolFace();
+            if (refused) return { ok: false, error: userError(refused) };
+            return ok();
+          }
+          case 'status.get':
+            return ok();
+          case 'session.selfPay': {
+            const result = session.changeSelfPay(command.settlementId, { usePersonalAccount: command.usePersonalAccount, familyPayer: command.familyPayer });
+            if (typeof result === 'string') return { ok: false, error: userError(result) };
+            await result;
+            return ok();
+          }
+          case 'bedside.list':
+          case 'bedside.begin':
+            return executeBedside(command);
+          case 'history.begin':
+            session.beginHistory();
+            return ok();
+          case 'history.print': {
+            const refused = await reprintReceipt(
+              {
+                journal,
+                current: session.current,
+                print: (receipt) => devices?.printReceipt(receipt) ?? Promise.resolve({ ok: false, reason: 'devices not started' }),
+                printed: session.historyPrinted,
+              },
+              command.settlementId,
+            );
+            return refused ? { ok: false, error: userError(refused) } : ok();
+          }
+          default:
+            return executeAdmin(command);
+        }
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+
+    return {
+      api,
+      simulators: { platform: platformSim, hisUrl: hisSim?.url ?? null },
+      inRoom,
+      async close() {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (err) {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    throw err;
+  }
+}

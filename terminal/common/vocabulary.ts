@@ -1,0 +1,74 @@
+// The shared vocabulary of the terminal: what a bill's split, a device's health, a credential and a
+// patient-facing error are. Every layer speaks these words; this file imports nothing but zod, so
+// drivers, the settlement and the API can all use it without knowing each other. Money is integer fen.
+import { z } from 'zod';
+
+export const Fen = z.number().int().safe();
+
+export const ServiceKind = z.enum(['outpatient', 'registration', 'discharge']);
+export type ServiceKind = z.infer<typeof ServiceKind>;
+
+/** The credential a patient presented, as far as the UI may know it (never the raw payload). */
+export const CredentialKind = z.enum(['ec-qr', 'ss-card', 'id-card', 'face', 'hospital-barcode', 'pay-code']);
+export type CredentialKind = z.infer<typeof CredentialKind>;
+
+/** The split of one bill (一单式): what each payer pays. Sums to totalFen to the fen. */
+export const Split = z.object({
+  totalFen: Fen,
+  fundFen: Fen,
+  basicFundFen: Fen,
+  criticalIllnessFen: Fen,
+  medicalAidFen: Fen,
+  otherFundFen: Fen,
+  personalAccountFen: Fen,
+  familyAccountFen: Fen,
+  cashFen: Fen,
+});
+export type Split = z.infer<typeof Split>;
+
+/** How the cash that is left after funds and accounts is paid: at the cashier, by payment code (一码付), or on credit (信用就医). */
+export const CashMethod = z.enum(['cashier', 'pay-code', 'credit']);
+export type CashMethod = z.infer<typeof CashMethod>;
+
+export const UserError = z.object({
+  code: z.string(),
+  /** Words a patient understands, with what to do next. */
+  message: z.string(),
+});
+export type UserError = z.infer<typeof UserError>;
+
+export const DeviceHealth = z.object({
+  id: z.string(),
+  kind: z.enum(['qr-scanner', 'card-reader', 'id-card', 'camera', 'printer']),
+  state: z.enum(['connecting', 'ready', 'error', 'closed']),
+  lastDataAt: z.string().nullable(),
+  errorCount: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  /** Card readers: whether a card is on or in the reader now. */
+  cardPresent: z.boolean().optional(),
+});
+export type DeviceHealth = z.infer<typeof DeviceHealth>;
+
+export const ReconciliationGroup = z.object({
+  insutype: z.string(),
+  clrType: z.string(),
+  count: z.number().int().nonnegative(),
+  totalFen: Fen,
+  fundFen: Fen,
+  accountFen: Fen,
+  balanced: z.boolean(),
+  /** The platform's own words (stmt_rslt_dscr), kept as received. */
+  detail: z.string(),
+  /** The visits in a group that did not balance, for staff to check one by one. */
+  settlementIds: z.array(z.string()),
+});
+
+export const Reconciliation = z.object({
+  date: z.string(),
+  ranAt: z.string(),
+  balanced: z.boolean(),
+  /** Set when the platform could not be asked; then nothing is known to balance. */
+  error: z.string().nullable(),
+  groups: z.array(ReconciliationGroup),
+});
+export type Reconciliation = z.infer<typeof Reconciliation>;

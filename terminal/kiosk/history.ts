@@ -1,0 +1,102 @@
+// 查询: what a patient who identified at this terminal may see of their own past visits here (from
+// the journal: when, which service, the split, settled/pending/cancelled) and of their lab and exam
+// reports (from the HIS), and the reprint of a past receipt. Nothing here carries an ID number or a
+// name; visits are found by the platform's person number of the person just identified.
+import type { HistoryReport, HistoryView, HistoryVisit, Receipt, SessionView, Split } from '../api/schema';
+import type { HisClient } from '../his/client';
+import type { Journal, SettlementRow } from '../journal/journal';
+import type { UserErrorCode } from '../common/user-errors';
+
+/** How many visits the screen lists: a patient looks for the last few, not a year of them. */
+export const HISTORY_LIMIT = 20;
+
+const settledStates = new Set(['settled', 'closed']);
+const cancelledStates = new Set(['failed', 'cancelled']);
+
+export function historyStatus(state: string): HistoryVisit['status'] {
+  if (settledStates.has(state)) return 'settled';
+  if (cancelledStates.has(state)) return 'cancelled';
+  // Anything else still has work left (queued for the platform, waiting for staff): not final yet.
+  return 'pending';
+}
+
+function splitOf(row: SettlementRow): Split | null {
+  if (!row.splitJson) return null;
+  try {
+    return JSON.parse(row.splitJson) as Split;
+  } catch {
+    return null;
+  }
+}
+
+export function historyVisit(row: SettlementRow & { settledAt: string | null }): HistoryVisit {
+  const status = historyStatus(row.state);
+  const split = splitOf(row);
+  return {
+    settlementId: row.id,
+    service: row.service,
+    at: row.settledAt ?? row.createdAt,
+    totalFen: split?.totalFen ?? row.totalFen,
+    fundFen: split?.fundFen ?? null,
+    accountFen: split ? split.personalAccountFen + split.familyAccountFen : null,
+    cashFen: split?.cashFen ?? null,
+    status,
+    reference: row.setlId || row.slipNo || null,
+    printable: status === 'settled' && split !== null,
+  };
+}
+
+export function historyVisits(journal: Pick<Journal, 'settlementsOfPerson'>, psnNo: string): HistoryVisit[] {
+  return journal.settlementsOfPerson(psnNo, HISTORY_LIMIT).map(historyVisit);
+}
+
+/** The person's visits and reports; reports are null when the HIS does not answer (visits still show). */
+export async function loadHistory(deps: { journal: Pick<Journal, 'settlementsOfPerson'>; his: Pick<HisClient, 'reports'> }, person: { psnNo: string; idNo: string }): Promise<HistoryView> {
+  const visits = historyVisits(deps.journal, person.psnNo);
+  let reports: HistoryReport[] | null;
+  try {
+    reports = (await deps.his.reports(person.idNo)).map((r) => ({ reportId: r.reportId, name: r.name, dept: r.dept, issuedAt: r.issuedAt, status: r.status }));
+  } catch {
+    reports = null;
+  }
+  return { visits, reports, printedId: null };
+}
+
+/** A settled visit's receipt as it was when it settled, rebuilt from the journal for a reprint. */
+export function receiptOf(journal: Pick<Journal, 'settlement' | 'events'>, settlementId: string): Receipt | null {
+  const row = journal.settlement(settlementId);
+  if (!row || historyStatus(row.state) !== 'settled') return null;
+  const split = splitOf(row);
+  if (!split) return null;
+  const settledAt = journal.events(settlementId).find((e) => e.to_state === 'settled')?.at ?? row.updatedAt;
+  return { settlementId: row.id, platformSettlementId: row.setlId || null, settledAt, split, balanceAfterFen: null };
+}
+
+/**
+ * Prints a past receipt again, only for a visit on the list the identified patient is looking at
+ * (so nobody prints another person's receipt by guessing an id). Returns why not, or null when the
+ * printer took it.
+ */
+export async function reprintReceipt(
+  deps: {
+    journal: Pick<Journal, 'settlement' | 'events'>;
+    current: () => SessionView;
+    print: (receipt: Receipt) => Promise<{ ok: true } | { ok: false; reason: string }>;
+    printed: (settlementId: string) => void;
+  },
+  settlementId: string,
+): Promise<UserErrorCode | null> {
+  const session = deps.current();
+  const listed = session.step === 'history' && session.history?.visits.some((v) => v.settlementId === settlementId && v.printable);
+  if (!listed) return 'wrong-step';
+  const receipt = receiptOf(deps.journal, settlementId);
+  if (!receipt) return 'wrong-step';
+  const result = await deps.print(receipt);
+  if (!result.ok) {
+    // Why, for staff; the line names no patient.
+    console.error(`receipt not reprinted: ${result.reason}`);
+    return 'printer-unavailable';
+  }
+  deps.printed(settlementId);
+  return null;
+}

@@ -1,0 +1,97 @@
+// What staff see and do behind the PIN: the queue of visits with work left (age, error, dead
+// letters), today's totals, the last reconciliation; retry or cancel a visit with a reason, forward
+// everything now, reconcile a day. Every action goes through the engine, so it is journaled like any
+// other step, with the reason in the visit's history.
+import type { AdminOverview, QueueItem, Reconciliation, Split } from '../api/schema';
+import type { PlatformClient } from '../insurance/client';
+import type { Journal, SettlementRow } from '../journal/journal';
+import type { SettlementEngine } from '../settlement/engine';
+import type { ReplayWorker } from '../settlement/replay-worker';
+import { openStates } from '../common/settlement-states';
+import { localDate, localDayRange, reconcileDay } from '../settlement/reconcile';
+
+export interface AdminDeps {
+  journal: Journal;
+  engine: SettlementEngine;
+  replay: ReplayWorker;
+  platform: PlatformClient;
+  now: () => Date;
+  /** Told of every reconciliation, from staff or from the daily schedule. */
+  onReconciliation?: (result: Reconciliation) => void;
+}
+
+export function createAdmin(deps: AdminDeps) {
+  const { journal, engine, replay } = deps;
+
+  function queue(): QueueItem[] {
+    const now = deps.now().getTime();
+    // A visit settled with the platform but not closed is a HIS that has not heard: the bill still
+    // looks unpaid there, so staff must see it until the notice gets through (or sort it out by hand).
+    const item = (row: SettlementRow, lastError: string | null, needsStaff: boolean): QueueItem => ({
+      settlementId: row.id,
+      state: row.state,
+      service: row.service,
+      slipNo: row.slipNo,
+      deferred: row.deferred,
+      totalFen: row.totalFen,
+      createdAt: row.createdAt,
+      ageSeconds: Math.max(0, Math.floor((now - Date.parse(row.createdAt)) / 1000)),
+      lastError,
+      needsStaff,
+    });
+    const items: QueueItem[] = journal.settlementsIn([...openStates, 'settled']).map((row) => {
+      const his = row.state === 'settled' ? journal.hisNotice(row.id) : null;
+      return item(row, row.state === 'settled' ? (his?.lastError ?? 'HIS not told yet') : journal.lastCallError(row.id), row.state === 'needs-staff' || his?.status === 'conflict');
+    });
+    // A visit that ended unpaid but whose undo (2205, 2202) has not gone through yet: staff see
+    // what it still owes the platform, so an orphaned registration does not go unnoticed.
+    const listed = new Set(items.map((i) => i.settlementId));
+    for (const id of journal.settlementsWithOpenCalls()) {
+      const row = journal.settlement(id);
+      if (!row || listed.has(id)) continue;
+      items.push(item(row, journal.nextOpenCall(id)?.lastError ?? 'undo (2205 / 2202) not sent yet', false));
+    }
+    return items;
+  }
+
+  function today(): AdminOverview['today'] {
+    const date = localDate(deps.now());
+    const { fromIso, toIso } = localDayRange(date);
+    const totals = { date, settledCount: 0, totalFen: 0, fundFen: 0, accountFen: 0, cashFen: 0 };
+    for (const row of journal.settledBetween(fromIso, toIso)) {
+      const split = JSON.parse(row.splitJson ?? 'null') as Split | null;
+      if (!split) continue;
+      totals.settledCount++;
+      totals.totalFen += split.totalFen;
+      totals.fundFen += split.fundFen;
+      totals.accountFen += split.personalAccountFen + split.familyAccountFen;
+      totals.cashFen += split.cashFen;
+    }
+    return totals;
+  }
+
+  return {
+    overview(): AdminOverview {
+      /** 信用就医: what patients owe the hospital, newest first, by visit and bill (no name, no ID number). */
+      const credit = () => {
+        const debts = journal.credit.debts().reverse().slice(0, 50);
+        const outstanding = journal.credit.debts().filter((d) => d.status === 'owed' || d.status === 'reserved').reduce((s, d) => s + d.amountFen, 0);
+        return { outstandingFen: outstanding, debts: debts.map((d) => ({ settlementId: d.settlementId, billId: journal.settlement(d.settlementId)?.billId ?? null, status: d.status, amountFen: d.amountFen, createdAt: d.createdAt })) };
+      };
+      const last = journal.metaValue('last_reconciliation');
+      // The worker's own count is as of its last run; staff see the queue as it is now.
+      const replayState = { ...replay.state(), queuedVisits: engine.visitsWithQueuedCalls().length };
+      return { queue: queue(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null, credit: credit() };
+    },
+    // A settled visit has nothing left on the platform: its retry is the HIS notice.
+    retry: (settlementId: string, reason: string) =>
+      journal.settlement(settlementId)?.state === 'settled' ? engine.notifyHis(settlementId, { staffReason: reason }) : engine.retryByStaff(settlementId, reason),
+    cancel: (settlementId: string, reason: string) => engine.cancelByStaff(settlementId, reason),
+    forward: () => replay.forceNow(),
+    reconcile: async (date?: string) => {
+      const result = await reconcileDay(journal, deps.platform, date ?? localDate(deps.now()), deps.now);
+      deps.onReconciliation?.(result);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The self-paid part through the terminal's own API, as the screens drive it: a payment code shown
+// at the split pays the cash (declined first, nothing charged, then paid), a payment code at the
+// identify step is still no identity, and credit over its limit keeps the patient on the split
+// with a plain error instead of settling.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseConfig } from '../../terminal/config/config';
+import { startTerminal } from '../../terminal/app/start-terminal';
+
+const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
+const start = (settlement: Record<string, unknown> = {}) =>
+  startTerminal({ config: parseConfig({ devices: [], settlement }), dataDir: mkdtempSync(join(tmpdir(), 'self-pay-')), fixturesDir });
+
+it('pays the cash part with a payment code scanned at the split, after a declined one charged nothing', async () => {
+  const terminal = await start();
+  const sim = terminal.simulators.platform!;
+  try {
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    const early = await terminal.api.execute({ type: 'credential.text', text: sim.mintPayCode() });
+    assert.ok(early.ok && early.session.error?.code === 'not-a-qr', 'a payment code is not who the patient is');
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    const atConfirm = await terminal.api.execute({ type: 'credential.text', text: sim.mintEcQr('employee') });
+    assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm');
+    const id = atConfirm.session.settlementId!;
+    assert.equal(atConfirm.session.split?.cashFen, 0, 'the account pays all of it at first');
+    const noAccount = await terminal.api.execute({ type: 'session.selfPay', settlementId: id, usePersonalAccount: false, familyPayer: null });
+    assert.ok(noAccount.ok && noAccount.session.step === 'confirm');
+    const cash = noAccount.session.split?.cashFen ?? 0;
+    assert.ok(cash > 0);
+    assert.deepEqual(noAccount.session.selfPay?.methods, ['cashier', 'pay-code', 'credit']);
+    assert.equal(noAccount.session.selfPay?.method, 'pay-code', 'one tap pays by the 医保码');
+
+    const poor = sim.mintPayCode(cash - 1);
+    const declined = await terminal.api.execute({ type: 'credential.text', text: poor });
+    assert.ok(declined.ok && declined.session.step === 'confirm', JSON.stringify(declined).slice(0, 300));
+    assert.equal(declined.session.selfPay?.notice, 'pay-code-declined');
+    assert.equal(sim.mobilePayLedger().wallets.find((w) => w.payer === `code:${poor}`)?.balanceFen, cash - 1);
+
+    const good = sim.mintPayCode(cash);
+    const paid = await terminal.api.execute({ type: 'credential.text', text: good });
+    assert.ok(paid.ok && paid.session.step === 'receipt', JSON.stringify(paid).slice(0, 300));
+    assert.deepEqual(paid.session.receipt?.selfPay, { method: 'pay-code', paidByCodeFen: cash, owedFen: 0, atCashierFen: 0 });
+    assert.equal(sim.mobilePayLedger().wallets.find((w) => w.payer === `code:${good}`)?.balanceFen, 0);
+    assert.equal(sim.ledger().settlements.filter((s) => s.status === 'settled').length, 1);
+  } finally {
+    await terminal.close();
+  }
+});
+
+it('refuses credit over the per-patient limit with a plain error and leaves the patient on the split', async () => {
+  const terminal = await start({ usePersonalAccount: false, selfPay: { credit: { limitPerPatientFen: 100 } } });
+  const sim = terminal.simulators.platform!;
+  try {
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    const atConfirm = await terminal.api.execute({ type: 'credential.text', text: sim.mintEcQr('employee') });
+    assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm');
+    const refused = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId!, method: 'credit' });
+    assert.ok(refused.ok && refused.session.step === 'confirm');
+    assert.equal(refused.session.error?.code, 'credit-limit-patient');
+    assert.equal(sim.ledger().settlements.length, 0, 'nothing was settled');
+    const cashier = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId!, method: 'cashier' });
+    assert.ok(cashier.ok && cashier.session.step === 'receipt');
+    assert.equal(cashier.session.receipt?.selfPay?.atCashierFen, cashier.session.receipt?.split.cashFen);
+  } finally {
+    await terminal.close();
+  }
+});
