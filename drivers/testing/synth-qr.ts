@@ -5,6 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { CameraFrame } from '../camera/frame';
+import { seededRandom } from '../../terminal/common/seeded-random';
+
+export { seededRandom };
 
 export interface QrSymbol {
   /** Modules, row-major; true is dark. */
@@ -26,18 +29,6 @@ export async function qrSymbol(text: string): Promise<QrSymbol> {
   const { data, width } = result.symbol;
   // The writer's symbol is 0 for dark, 255 for light.
   return { dark: Uint8Array.from(data, (v) => (v < 128 ? 1 : 0)), size: width };
-}
-
-/** mulberry32: small, fast, and the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface SceneOptions {

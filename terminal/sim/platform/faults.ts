@@ -2,6 +2,9 @@
 // Rules are checked in order for each request; latency rules add up, the first other rule that
 // matches (infno filter, probability, remaining count) decides what goes wrong.
 import { z } from 'zod';
+import { seededRandom } from '../../common/seeded-random';
+
+export { seededRandom };
 
 export const FaultKind = z.enum([
   'latency', // delay, then answer normally
@@ -34,18 +37,6 @@ export type FaultPlan = z.infer<typeof FaultPlan>;
 export interface FaultDecision {
   latencyMs: number;
   fault: FaultRule | null;
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class FaultInjector {

@@ -3,18 +3,9 @@
 // noise; and the same face replayed on a screen (moire, glare) or held up as a flat print (paper
 // texture, perspective). Seeded, so a failing case replays exactly.
 import { warpAffine, type Affine, type Box, type Frame } from '../../face/frame';
+import { seededRandom } from '../../common/seeded-random';
 
-/** Mulberry32: small, seeded, good enough for test noise. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface Placement {
   /** Face box side in the output frame, px. */
