@@ -9,7 +9,7 @@ import { launchBrowser, screenshot } from './browser';
 import { startWebHost, type WebHost } from '../../terminal/host/web/server';
 import { createScriptedApi, type ScriptedApi } from '../../terminal/testing/scripted-api.testkit';
 
-const uiDir = path.resolve(import.meta.dirname, '../../../dist/ui');
+const uiDir = path.resolve(import.meta.dirname, '../../dist/ui');
 
 describe('kiosk UI over the web host', () => {
   let api: ScriptedApi;

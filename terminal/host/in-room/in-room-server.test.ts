@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseConfig } from '../../config/config';
 import { startTerminal, type RunningTerminal } from '../../app/start-terminal';
 
-const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
+const fixturesDir = resolve(import.meta.dirname, '..', '..', '..', 'fixtures');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const TOKEN = 'ws1-token-0123456789abcdef';
 const OTHER_TOKEN = 'ws2-token-fedcba9876543210';
