@@ -46,7 +46,7 @@ export interface RunningTerminal {
   /** The embedded simulators, when the config runs them (hospital IT and tests read their ledgers). */
   simulators: { platform: PlatformSimulator | null; hisUrl: string | null };
   /** The in-room API (诊间支付) when the config enables it. */
-  inRoom: { url: string } | null;
+  inRoom: { url: string; connections(): { open: number; refused: number } } | null;
   close(): Promise<void>;
 }
 
@@ -177,7 +177,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       if (event.type === 'session') devices?.sessionChanged(event.session);
     });
 
-    let inRoom: { url: string } | null = null;
+    let inRoom: RunningTerminal['inRoom'] = null;
     if (config.inRoom.enabled) {
       const requests = createInRoomRequests({
         his,
@@ -198,7 +198,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         onError: (message) => console.error(`in-room API: ${message}`),
       });
       stops.push(() => server.close());
-      inRoom = { url: server.url };
+      inRoom = { url: server.url, connections: server.connections };
     }
 
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });

@@ -4,10 +4,10 @@
 // compared in constant time. Bodies are small and validated, each workstation is rate-limited,
 // and neither answers nor logs carry a patient's name or ID number.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { InRoomRequests } from '../../kiosk/in-room-requests';
+import { defaultConnectionLimits, guardConnections, serverTimeoutOptions, type ConnectionLimits, type GuardStats } from '../http/connection-guard';
 
 export interface InRoomServerOptions {
   host: string;
@@ -20,10 +20,15 @@ export interface InRoomServerOptions {
   nowMs?: () => number;
   /** Told of an unexpected failure inside a handler (its message only: no bodies, no headers). */
   onError?: (message: string) => void;
+  /** Connection caps and deadlines; the defaults hold off a slow-header flood from the LAN. */
+  limits?: Partial<ConnectionLimits>;
+  /** Told of refused connections (address and counts only). */
+  onRefused?: (message: string) => void;
 }
 
 export interface InRoomServer {
   url: string;
+  connections(): GuardStats;
   close(): Promise<void>;
 }
 
@@ -157,18 +162,15 @@ export async function startInRoomServer(opts: InRoomServerOptions): Promise<InRo
     return send(res, 405, { error: 'method-not-allowed' }, { allow: 'GET, DELETE' });
   }
 
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, (req, res) => {
+  const limits = { ...defaultConnectionLimits, ...opts.limits };
+  const server = createServer(serverTimeoutOptions(limits), (req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.onError?.(err instanceof Error ? err.message : String(err));
       if (!res.headersSent) send(res, 500, { error: 'internal' });
       else res.destroy();
     });
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const guard = guardConnections(server, limits, opts.onRefused ?? ((m) => console.warn(`in-room API: ${m}`)));
   const url = await new Promise<string>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -180,10 +182,11 @@ export async function startInRoomServer(opts: InRoomServerOptions): Promise<InRo
   });
   return {
     url,
+    connections: () => guard.stats(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const s of sockets) s.destroy();
+        for (const s of guard.sockets()) s.destroy();
       }),
   };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { z } from 'zod';
 import { Command, CommandResult, type TerminalApi, type TerminalEvent } from '../../api/schema';
+import { guardConnections, serverTimeoutOptions, type ConnectionLimits } from '../http/connection-guard';
 
 export interface WebHostOptions {
   api: TerminalApi;
@@ -18,6 +19,8 @@ export interface WebHostOptions {
   host?: string;
   /** 0 picks any free port. */
   port?: number;
+  /** Connection caps and deadlines (the kiosk's own browser needs a handful of connections). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface WebHost {
@@ -85,12 +88,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   // Filled in once listening; requests cannot arrive before that.
   let allowedOrigins = new Set<string>();
 
-  const server = createServer((req, res) => {
+  const limits: ConnectionLimits = { maxConnections: 256, maxPerAddress: 64, headersTimeoutMs: 5_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, ...opts.limits };
+  const server = createServer(serverTimeoutOptions(limits), (req, res) => {
     serveStatic(uiRoot, req, res, allowedOrigins).catch(() => {
       if (!res.headersSent) send(res, 500, 'internal error');
       else res.destroy();
     });
   });
+
+  guardConnections(server, limits, (m) => console.warn(`web host: ${m}`));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
 
