@@ -27,7 +27,7 @@ export const layers = [
   { name: 'terminal/settlement', may: ['terminal/common', 'terminal/insurance', 'terminal/journal', 'terminal/outbox', 'terminal/his'], packages: base },
   { name: 'terminal/kiosk', may: ['terminal/common', 'terminal/api', 'terminal/insurance', 'terminal/journal', 'terminal/outbox', 'terminal/identity', 'terminal/settlement', 'terminal/his', 'terminal/face'], packages: base },
   { name: 'terminal/staff', may: ['terminal/common', 'terminal/api', 'terminal/insurance', 'terminal/journal', 'terminal/outbox', 'terminal/settlement', 'terminal/his', 'terminal/config'], packages: base },
-  { name: 'terminal/sim', may: ['terminal/common', 'terminal/insurance'], packages: [...base, 'zxing-wasm', '@zxing/library'] },
+  { name: 'terminal/sim', may: ['terminal/common', 'terminal/insurance', 'terminal/journal'], packages: [...base, 'zxing-wasm', '@zxing/library'] },
   {
     name: 'terminal/app',
     may: ['terminal/common', 'terminal/api', 'terminal/insurance', 'terminal/journal', 'terminal/outbox', 'terminal/config', 'terminal/his', 'terminal/face', 'terminal/identity', 'terminal/settlement', 'terminal/kiosk', 'terminal/staff', 'terminal/sim', 'terminal/host/in-room', 'drivers'],

@@ -7,6 +7,7 @@ import { createPlatformClient, type PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
+import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
@@ -87,6 +88,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // 一码付 (6201-6401) travels the same outbox as callService, so the engine gets one client for both.
     const platform: PlatformClient = withMobilePay(reachability.client, mobilePayFromConfig(config, platformUrl, platformSim ?? null));
     const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
+    // One process per data folder, taken before the journal is opened; released last on close.
+    const folderLock = lockDataFolder(options.dataDir);
+    stops.unshift(() => folderLock.release());
     const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now });
     stops.push(() => journal.close());
 

@@ -10,6 +10,8 @@ import { argValue } from './cli-args';
 import { FaultPlan } from './faults';
 import { isHospitalLevel } from './policy';
 import { startPlatformSimulator } from './server';
+import { basename, dirname, resolve } from 'node:path';
+import { lockDataFolder } from '../../journal/data-lock';
 
 function fail(message: string): never {
   console.error(message);
@@ -36,17 +38,24 @@ function readFaultPlan(file: string): FaultPlan {
 const faultsFile = argValue('--faults');
 
 const fixturesDir = argValue('--fixtures') ?? fileURLToPath(new URL('../../../fixtures', import.meta.url));
+const dataFile = argValue('--data');
+// Two simulators on one data file would each overwrite the other's books: one holder at a time.
+const dataLock = dataFile === undefined ? null : lockDataFolder(dirname(resolve(dataFile)), `platform-sim-${basename(dataFile)}`);
 const sim = await startPlatformSimulator({
   fixturesDir,
   port: Number(argValue('--port') ?? 0),
   host: argValue('--host') ?? '127.0.0.1',
   seed: Number(argValue('--seed') ?? 1),
   ecQrValiditySeconds: Number(argValue('--qr-validity') ?? 60),
-  dataFile: argValue('--data'),
+  dataFile,
   hospitalLevel,
   faults: faultsFile === undefined ? undefined : readFaultPlan(faultsFile),
 });
 console.log(sim.url);
-const stop = () => void sim.close().then(() => process.exit(0));
+const stop = () =>
+  void sim.close().then(() => {
+    dataLock?.release();
+    process.exit(0);
+  });
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
