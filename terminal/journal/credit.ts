@@ -41,29 +41,41 @@ const AMOUNT = `CASE WHEN s.state IN ('settled','closed') THEN coalesce(json_ext
 const STATUS = `CASE WHEN d.repaid_at IS NOT NULL THEN 'repaid' WHEN s.state IN ('settled','closed') THEN 'owed'
                      WHEN s.state IN ('failed','cancelled') THEN 'void' ELSE 'reserved' END`;
 
+/** A credit_debts row joined with its settlement, status and amount worked out in SQL. */
+interface CreditDebtRecord {
+  settlement_id: string;
+  psn_no: string;
+  created_at: string;
+  repaid_at: string | null;
+  status: string;
+  amount: number | null;
+}
+
+export function rowToCreditDebt(r: CreditDebtRecord): CreditDebt {
+  return {
+    settlementId: r.settlement_id,
+    psnNo: r.psn_no,
+    status: r.status as CreditDebt['status'],
+    amountFen: Number(r.amount ?? 0),
+    createdAt: r.created_at,
+    repaidAt: r.repaid_at ?? null,
+  };
+}
+
 export function creditStore(db: Database.Database, nowIso: () => string) {
   const exposure = db.prepare<[string], { patient: number | null; terminal: number | null }>(
     `SELECT sum(CASE WHEN d.psn_no = ? THEN ${AMOUNT} ELSE 0 END) AS patient, sum(${AMOUNT}) AS terminal
      FROM credit_debts d JOIN settlements s ON s.id = d.settlement_id WHERE d.repaid_at IS NULL`,
   );
   const insert = db.prepare('INSERT INTO credit_debts (settlement_id, psn_no, reserved_fen, created_at) VALUES (?, ?, ?, ?)');
-  const list = db.prepare<[], Record<string, unknown>>(
+  const list = db.prepare<[], CreditDebtRecord>(
     `SELECT d.settlement_id, d.psn_no, d.created_at, d.repaid_at, ${STATUS} AS status, ${AMOUNT} AS amount
      FROM credit_debts d JOIN settlements s ON s.id = d.settlement_id ORDER BY d.created_at`,
   );
-  const one = db.prepare<[string], Record<string, unknown>>(
+  const one = db.prepare<[string], CreditDebtRecord>(
     `SELECT d.settlement_id, d.psn_no, d.created_at, d.repaid_at, ${STATUS} AS status, ${AMOUNT} AS amount
      FROM credit_debts d JOIN settlements s ON s.id = d.settlement_id WHERE d.settlement_id = ?`,
   );
-  const toDebt = (r: Record<string, unknown>): CreditDebt => ({
-    settlementId: r.settlement_id as string,
-    psnNo: r.psn_no as string,
-    status: r.status as CreditDebt['status'],
-    amountFen: Number(r.amount ?? 0),
-    createdAt: r.created_at as string,
-    repaidAt: (r.repaid_at as string | null) ?? null,
-  });
-
   return {
     /** What is outstanding (owed or reserved, not repaid) for one person and for the terminal. */
     exposure(psnNo: string): { patientFen: number; terminalFen: number } {
@@ -78,11 +90,13 @@ export function creditStore(db: Database.Database, nowIso: () => string) {
       insert.run(settlementId, r.psnNo, r.fen, nowIso());
     },
     debts(): CreditDebt[] {
-      return list.all().map(toDebt);
+      return list.all().map(rowToCreditDebt);
     },
     debtOf(settlementId: string): CreditDebt | null {
       const r = one.get(settlementId);
-      return r ? toDebt(r) : null;
+      return r ? rowToCreditDebt(r) : null;
     },
   };
 }
+
+export type CreditStore = ReturnType<typeof creditStore>;

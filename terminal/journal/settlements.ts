@@ -1,0 +1,274 @@
+// Settlements: one row per visit with its state, the platform's ids and the sealed context needed to
+// finish it, plus settlement_events, the trail of every state change. A state change is checked
+// against the state the caller saw (TransitionRequest.from) inside the same transaction that writes
+// it and queues its platform calls, so two actors cannot both move one visit.
+import type { JournalContext } from './context';
+import type { CreditReservation, CreditStore } from './credit';
+import type { MetaStore } from './meta';
+import type { NewCall, OutboxStore } from './outbox';
+
+export interface SettlementRow {
+  id: string;
+  service: string;
+  state: string;
+  psnNo: string | null;
+  insutype: string | null;
+  insuplcAdmdvs: string | null;
+  billId: string | null;
+  totalFen: number | null;
+  mdtrtId: string | null;
+  chrgBchno: string | null;
+  setlId: string | null;
+  splitJson: string | null;
+  /** Captured while the platform was unreachable. */
+  deferred: boolean;
+  /** The short number on an offline capture's pending slip. */
+  slipNo: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SettlementPatch = Partial<Pick<SettlementRow, 'psnNo' | 'insutype' | 'insuplcAdmdvs' | 'billId' | 'totalFen' | 'mdtrtId' | 'chrgBchno' | 'setlId' | 'splitJson'>>;
+
+export interface TransitionRequest {
+  settlementId: string;
+  /** The states the settlement must be in now; anything else means another actor moved it first. */
+  from: readonly string[];
+  to: string;
+  patch?: SettlementPatch;
+  note?: string;
+  call?: NewCall;
+  /** More calls for the visit, queued after `call` in this order (the undo of a visit that ends unpaid). */
+  calls?: NewCall[];
+  /**
+   * An earlier call of the visit whose outcome was unknown and is now known to have succeeded (the
+   * platform showed its settlement): marked done in the same transaction, keeping its last error.
+   */
+  resolvesOutboxId?: number;
+  /** Replaces the visit's sealed context in the same write (the patient changed how to pay). */
+  context?: unknown;
+  /** Credit (信用就医) for the cash part: checked against the limits and recorded in the same write. */
+  credit?: CreditReservation;
+}
+
+export class StaleTransitionError extends Error {
+  constructor(settlementId: string, expected: readonly string[], actual: string | null) {
+    super(`settlement ${settlementId} is ${actual ?? 'missing'}, expected one of ${expected.join(', ')}`);
+    this.name = 'StaleTransitionError';
+  }
+}
+
+/** The first call a write queued, if it queued one. */
+export type Queued = { outboxId: number | null; msgid: string | null };
+
+/** A settlements row as SQLite returns it. */
+interface SettlementRecord {
+  id: string;
+  service: string;
+  state: string;
+  psn_no: string | null;
+  insutype: string | null;
+  insuplc_admdvs: string | null;
+  bill_id: string | null;
+  total_fen: number | null;
+  mdtrt_id: string | null;
+  chrg_bchno: string | null;
+  setl_id: string | null;
+  split_json: string | null;
+  sealed_context: Buffer | null;
+  deferred: number;
+  slip_no: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function rowToSettlement(r: SettlementRecord): SettlementRow {
+  return {
+    id: r.id,
+    service: r.service,
+    state: r.state,
+    psnNo: r.psn_no ?? null,
+    insutype: r.insutype ?? null,
+    insuplcAdmdvs: r.insuplc_admdvs ?? null,
+    billId: r.bill_id ?? null,
+    totalFen: r.total_fen ?? null,
+    mdtrtId: r.mdtrt_id ?? null,
+    chrgBchno: r.chrg_bchno ?? null,
+    setlId: r.setl_id ?? null,
+    splitJson: r.split_json ?? null,
+    deferred: r.deferred === 1,
+    slipNo: r.slip_no ?? null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A settlement_events row as SQLite returns it; callers read it in this shape (to_state, not toState). */
+interface SettlementEventRecord {
+  at: string;
+  from_state: string | null;
+  to_state: string;
+  note: string | null;
+}
+
+export function rowToSettlementEvent(r: SettlementEventRecord): SettlementEventRecord {
+  return { at: r.at, from_state: r.from_state, to_state: r.to_state, note: r.note };
+}
+
+/** The patch fields a caller may set, and their columns: the only names that reach the dynamic UPDATE. */
+const columns: Record<string, string> = {
+  psnNo: 'psn_no',
+  insutype: 'insutype',
+  insuplcAdmdvs: 'insuplc_admdvs',
+  billId: 'bill_id',
+  totalFen: 'total_fen',
+  mdtrtId: 'mdtrt_id',
+  chrgBchno: 'chrg_bchno',
+  setlId: 'setl_id',
+  splitJson: 'split_json',
+};
+
+function columnOf(key: string): string {
+  const column = columns[key];
+  if (!column) throw new Error(`not a settlement column: ${key}`);
+  return column;
+}
+
+export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { meta: MetaStore; outbox: OutboxStore; credit: CreditStore }) {
+  const { meta, outbox, credit } = deps;
+  const sql = {
+    insert: db.prepare(
+      `INSERT INTO settlements (id, service, state, sealed_context, created_at, updated_at) VALUES (@id, @service, @state, @sealed, @at, @at)`,
+    ),
+    get: db.prepare<[string], SettlementRecord>('SELECT * FROM settlements WHERE id = ?'),
+    byBill: db.prepare<[string], SettlementRecord>('SELECT * FROM settlements WHERE bill_id = ? ORDER BY created_at'),
+    inStates: db.prepare<[string], SettlementRecord>(`SELECT * FROM settlements WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
+    setState: db.prepare('UPDATE settlements SET state = ?, updated_at = ? WHERE id = ?'),
+    setContext: db.prepare('UPDATE settlements SET sealed_context = ? WHERE id = ?'),
+    markDeferred: db.prepare('UPDATE settlements SET deferred = 1, slip_no = ? WHERE id = ?'),
+    insertEvent: db.prepare('INSERT INTO settlement_events (settlement_id, at, from_state, to_state, note) VALUES (?, ?, ?, ?, ?)'),
+    events: db.prepare<[string], SettlementEventRecord>('SELECT at, from_state, to_state, note FROM settlement_events WHERE settlement_id = ? ORDER BY id'),
+    settledBetween: db.prepare<[string, string], SettlementRecord & { settled_at: string }>(
+      `SELECT s.*, e.at AS settled_at FROM settlements s
+           JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
+           WHERE s.state IN ('settled', 'closed') AND e.at >= ? AND e.at < ? ORDER BY e.at`,
+    ),
+    ofPerson: db.prepare<[string, number], SettlementRecord & { settled_at: string | null }>(
+      `SELECT s.*, (SELECT min(e.at) FROM settlement_events e WHERE e.settlement_id = s.id AND e.to_state = 'settled') AS settled_at
+           FROM settlements s WHERE s.psn_no = ? ORDER BY s.created_at DESC, s.rowid DESC LIMIT ?`,
+    ),
+    offlineExposure: db.prepare<[string, string], { patient: number | null; terminal: number | null; oldest: string | null }>(
+      `SELECT sum(CASE WHEN psn_no = ? THEN total_fen ELSE 0 END) AS patient, sum(total_fen) AS terminal, min(created_at) AS oldest
+           FROM settlements WHERE deferred = 1 AND state IN (SELECT value FROM json_each(?))`,
+    ),
+  };
+
+  /** The patch's columns only; prepared per write because which columns a patch sets varies. */
+  function updateColumns(id: string, patch: SettlementPatch): void {
+    const keys = Object.keys(patch);
+    if (keys.length === 0) return;
+    db.prepare(`UPDATE settlements SET ${keys.map((k) => `${columnOf(k)} = @${k}`).join(', ')} WHERE id = @id`).run({ ...patch, id });
+  }
+
+  /**
+   * One state change with everything it implies, to run inside a transaction: the state the caller
+   * saw is checked here, not before, so a visit another actor moved first throws StaleTransitionError
+   * and nothing is written.
+   */
+  function applyTransition(req: TransitionRequest): Queued {
+    const current = sql.get.get(req.settlementId);
+    const state = current?.state ?? null;
+    if (state === null || !req.from.includes(state)) throw new StaleTransitionError(req.settlementId, req.from, state);
+    sql.setState.run(req.to, nowIso(), req.settlementId);
+    if (req.patch) updateColumns(req.settlementId, req.patch);
+    sql.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ?? null);
+    if (req.context !== undefined) sql.setContext.run(sealer.seal(JSON.stringify(req.context)), req.settlementId);
+    if (req.credit) credit.reserve(req.settlementId, req.credit);
+    if (req.resolvesOutboxId !== undefined) outbox.resolve(req.resolvesOutboxId, req.settlementId);
+    const first = req.call ? outbox.enqueue(req.settlementId, req.call) : { outboxId: null, msgid: null };
+    for (const more of req.calls ?? []) outbox.enqueue(req.settlementId, more);
+    return first;
+  }
+
+  return {
+    applyTransition,
+
+    /** What this module adds to the Journal. */
+    journal: {
+      /** Opens a settlement; with a call, the call is queued in the same transaction. */
+      openSettlement: db.transaction(
+        (open: {
+          id: string;
+          service: string;
+          state: string;
+          context: unknown;
+          patch?: SettlementPatch;
+          call?: NewCall;
+          deferred?: boolean;
+          /**
+           * Sees the bill's earlier visits inside the same transaction and throws to refuse the open:
+           * two kiosks (or a kiosk and the replay worker) cannot both pass a check made outside it.
+           */
+          billGuard?: (earlier: SettlementRow[]) => void;
+        }): Queued => {
+          if (open.billGuard && open.patch?.billId) open.billGuard(sql.byBill.all(open.patch.billId).map(rowToSettlement));
+          const at = nowIso();
+          sql.insert.run({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at });
+          if (open.deferred) {
+            // The slip number comes from its own counter in the same write, so it is never reused.
+            const slip = Number(meta.value('slip_sequence') ?? '0') + 1;
+            meta.set('slip_sequence', String(slip));
+            sql.markDeferred.run(`P${String(slip).padStart(6, '0')}`, open.id);
+          }
+          if (open.patch) updateColumns(open.id, open.patch);
+          sql.insertEvent.run(open.id, at, null, open.state, 'opened');
+          return open.call ? outbox.enqueue(open.id, open.call) : { outboxId: null, msgid: null };
+        },
+      ),
+
+      transition: db.transaction(applyTransition),
+
+      settlement(id: string): SettlementRow | null {
+        const row = sql.get.get(id);
+        return row ? rowToSettlement(row) : null;
+      },
+
+      settlementContext<T>(id: string): T | null {
+        const row = sql.get.get(id);
+        if (!row || !row.sealed_context) return null;
+        return JSON.parse(sealer.open(row.sealed_context)) as T;
+      },
+
+      settlementsByBill(billId: string): SettlementRow[] {
+        return sql.byBill.all(billId).map(rowToSettlement);
+      },
+
+      settlementsIn(states: readonly string[]): SettlementRow[] {
+        return sql.inStates.all(JSON.stringify(states)).map(rowToSettlement);
+      },
+
+      events(settlementId: string) {
+        return sql.events.all(settlementId).map(rowToSettlementEvent);
+      },
+
+      /** Settlements that reached 'settled' in [fromIso, toIso), with when: the terminal's side of a reconciliation. */
+      settledBetween(fromIso: string, toIso: string): Array<SettlementRow & { settledAt: string }> {
+        return sql.settledBetween.all(fromIso, toIso).map((r) => ({ ...rowToSettlement(r), settledAt: r.settled_at }));
+      },
+
+      /**
+       * One person's visits on this terminal, newest first, each with when it settled (null if it has
+       * not): what the patient's own 查询 screen lists. Read only; psn_no is the platform's person number.
+       */
+      settlementsOfPerson(psnNo: string, limit: number): Array<SettlementRow & { settledAt: string | null }> {
+        return sql.ofPerson.all(psnNo, limit).map((r) => ({ ...rowToSettlement(r), settledAt: r.settled_at ?? null }));
+      },
+
+      /** What offline captures not yet settled put at risk: for one person, for the terminal, and since when. */
+      offlineExposure(psnNo: string, openStates: readonly string[]): { patientFen: number; terminalFen: number; oldestAt: string | null } {
+        const row = sql.offlineExposure.get(psnNo, JSON.stringify(openStates));
+        return { patientFen: row?.patient ?? 0, terminalFen: row?.terminal ?? 0, oldestAt: row?.oldest ?? null };
+      },
+    },
+  };
+}
