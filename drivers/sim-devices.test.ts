@@ -13,7 +13,7 @@ import { createIdCardReader, type IdCardEvent } from './id-card/device';
 import { SYNTHETIC_CARD } from './id-card/sim-reader';
 import { hidModeOf, simKindOf } from './sim-devices';
 import { readRecording } from './transport/replay';
-import { waitFor } from './testing/wait';
+import { sleep, waitFor } from './testing/wait';
 
 describe('sim-devices', () => {
   it('makes fresh 医保码 payloads in the simulator shape', async () => {
@@ -48,7 +48,7 @@ describe('sim-devices', () => {
       assert.equal(device.health().state, 'ready');
       assert.deepEqual(JSON.parse(String((await lines.next()).value)), { played: 'fresh-ec-qr.jsonl' });
       assert.deepEqual(JSON.parse(String((await lines.next()).value)), { played: 'pay-code.jsonl' });
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
       assert.deepEqual(scans.map((s) => s.kind), ['ec-qr', 'pay-code', 'pay-code']);
     } finally {
       await device?.stop();

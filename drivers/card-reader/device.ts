@@ -7,7 +7,8 @@ import type { BackoffOptions } from '../transport/backoff';
 import type { FrameSpec } from '../framing/length-framed';
 import { createListeners } from '../transport/listeners';
 import { createDeviceLifecycle, describeError } from '../device/lifecycle';
-import { createExchange, ExchangeTimeout } from '../device/exchange';
+import { createDecodedExchange, ExchangeTimeout } from '../device/exchange';
+import { createPoller } from '../device/poll';
 import {
   READER_FRAME,
   ReaderCommand,
@@ -59,15 +60,18 @@ export function createCardReader(opts: CardReaderOptions): CardReader {
   const staleFrameMs = opts.staleFrameMs ?? 500;
   const now = opts.now ?? (() => new Date());
   const events = createListeners<CardReaderEvent>();
-  const decoder = createReaderAnswerDecoder(frame);
-  const exchange = createExchange<ReaderAnswer>((bytes) => opts.transport.write(bytes));
-  let pollTimer: NodeJS.Timeout | null = null;
-  let polling = false;
+  const answers = createDecodedExchange({
+    decoder: createReaderAnswerDecoder(frame),
+    write: (bytes) => opts.transport.write(bytes),
+    staleFrameMs,
+    failsRequest: ['bad-checksum', 'bad-trailer'],
+    recordError: (message) => lifecycle.recordError(message),
+  });
+  const poller = createPoller(pollMs, () => pollOnce());
   let cardIn = false;
-  let lastByteAt = 0;
 
   const ask = (name: ReaderCommandName, timeoutMs: number, data?: Uint8Array) =>
-    exchange.request(name, encodeReaderCommand(name, data, frame), timeoutMs, (a) => a.command === ReaderCommand[name]);
+    answers.request(name, encodeReaderCommand(name, data, frame), timeoutMs, (a) => a.command === ReaderCommand[name]);
 
   const lifecycle = createDeviceLifecycle({
     id: opts.id,
@@ -75,43 +79,20 @@ export function createCardReader(opts: CardReaderOptions): CardReader {
     transport: opts.transport,
     reconnect: opts.reconnect,
     now,
-    onData(chunk, at) {
-      if (decoder.pendingBytes() > 0 && at.getTime() - lastByteAt > staleFrameMs) decoder.reset();
-      lastByteAt = at.getTime();
-      for (const event of decoder.push(chunk)) {
-        if (event.type === 'answer') {
-          exchange.answer(event);
-          continue;
-        }
-        lifecycle.recordError(`${event.code}: ${event.detail}`);
-        if (event.code === 'bad-checksum' || event.code === 'bad-trailer') exchange.fail(new Error(event.code));
-      }
-    },
+    onData: (chunk, at) => answers.onData(chunk, at),
     async onOpen() {
-      decoder.reset();
+      answers.reset();
       cardIn = false;
       await ask('readerInfo', commandTimeoutMs);
-      polling = true;
-      schedulePoll(0);
+      poller.start();
     },
     onLost() {
-      polling = false;
-      if (pollTimer) clearTimeout(pollTimer);
-      pollTimer = null;
-      decoder.reset();
-      exchange.fail(new Error('device closed'));
+      poller.stop();
+      answers.lost();
     },
   });
 
   const stamp = () => now().toISOString();
-
-  function schedulePoll(ms: number): void {
-    if (!polling || pollTimer) return;
-    pollTimer = setTimeout(() => {
-      pollTimer = null;
-      void pollOnce().finally(() => schedulePoll(pollMs));
-    }, ms);
-  }
 
   function readError(code: 'card-removed' | 'bad-data' | 'timeout', detail: string): void {
     lifecycle.recordError(`${code}: ${detail}`);
@@ -123,7 +104,7 @@ export function createCardReader(opts: CardReaderOptions): CardReader {
     try {
       status = await ask('cardStatus', commandTimeoutMs);
     } catch (error) {
-      if (polling) lifecycle.recordError(`timeout: ${describeError(error)}`);
+      if (poller.active()) lifecycle.recordError(`timeout: ${describeError(error)}`);
       return;
     }
     const present = status.status === ReaderStatus.ok && status.data[0] === 1;
@@ -141,8 +122,8 @@ export function createCardReader(opts: CardReaderOptions): CardReader {
       if ('type' in card) return readError('bad-data', card.detail);
       events.emit({ type: 'card', card, at: stamp() });
     } catch (error) {
-      if (!polling) return;
-      decoder.reset();
+      if (!poller.active()) return;
+      answers.reset();
       readError(error instanceof ExchangeTimeout ? 'card-removed' : 'bad-data', `read base info: ${describeError(error)}`);
     }
   }

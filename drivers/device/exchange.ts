@@ -57,3 +57,67 @@ export function createExchange<R>(write: (bytes: Uint8Array) => Promise<void>): 
     },
   };
 }
+
+/** A decoder's typed complaint about bytes it could not take; never carries the bytes. */
+export interface DecodeError {
+  type: 'error';
+  code: string;
+  detail: string;
+}
+
+/** A device's pure answer decoder (card-reader/codec.ts, id-card/codec.ts): answers and DecodeErrors. */
+export interface AnswerDecoder<T extends { type: string }> {
+  push(chunk: Uint8Array): T[];
+  reset(): void;
+  pendingBytes(): number;
+}
+
+export interface DecodedExchange<A> {
+  request: Exchange<A>['request'];
+  /** The lifecycle's onData: bytes through the decoder, answers to whoever waits, errors to health. */
+  onData(chunk: Uint8Array, at: Date): void;
+  /** Drops a half-received answer (after an open, or a read that went wrong). */
+  reset(): void;
+  /** The port went away: drop what is buffered and fail what waits. */
+  lost(): void;
+}
+
+/**
+ * An exchange fed by a device's answer decoder, for devices that only speak when asked: a half
+ * answer left longer than `staleFrameMs` is dropped before new bytes are read, decode errors are
+ * counted in health, and an error in `failsRequest` fails the waiting request at once (a corrupt
+ * answer will not be followed by a good one), not at its deadline.
+ */
+export function createDecodedExchange<T extends { type: string }>(opts: {
+  decoder: AnswerDecoder<T>;
+  write: (bytes: Uint8Array) => Promise<void>;
+  staleFrameMs: number;
+  failsRequest: ReadonlyArray<Extract<T, DecodeError>['code']>;
+  recordError: (message: string) => void;
+}): DecodedExchange<Exclude<T, DecodeError>> {
+  type Answer = Exclude<T, DecodeError>;
+  const { decoder } = opts;
+  const exchange = createExchange<Answer>(opts.write);
+  const isError = (event: T): event is Extract<T, DecodeError> => event.type === 'error';
+  let lastByteAt = 0;
+  return {
+    request: exchange.request,
+    onData(chunk, at) {
+      if (decoder.pendingBytes() > 0 && at.getTime() - lastByteAt > opts.staleFrameMs) decoder.reset();
+      lastByteAt = at.getTime();
+      for (const event of decoder.push(chunk)) {
+        if (!isError(event)) {
+          exchange.answer(event as Answer);
+          continue;
+        }
+        opts.recordError(`${event.code}: ${event.detail}`);
+        if (opts.failsRequest.includes(event.code)) exchange.fail(new Error(event.code));
+      }
+    },
+    reset: decoder.reset,
+    lost() {
+      decoder.reset();
+      exchange.fail(new Error('device closed'));
+    },
+  };
+}

@@ -6,8 +6,9 @@ import type { ByteTransport } from '../transport/types';
 import type { BackoffOptions } from '../transport/backoff';
 import { createListeners } from '../transport/listeners';
 import { createDeviceLifecycle, describeError } from '../device/lifecycle';
-import { createExchange, ExchangeTimeout } from '../device/exchange';
-import { createSamResponseDecoder, encodeSamCommand, parseBaseInfo, SamStatus, type IdCardInfo, type SamResponse } from './codec';
+import { createDecodedExchange, ExchangeTimeout } from '../device/exchange';
+import { createPoller } from '../device/poll';
+import { createSamResponseDecoder, encodeSamCommand, parseBaseInfo, SamStatus, type IdCardInfo } from './codec';
 
 export type IdCardEvent =
   | { type: 'card'; info: IdCardInfo; at: string }
@@ -45,11 +46,14 @@ export function createIdCardReader(opts: IdCardReaderOptions): IdCardReader {
   const staleFrameMs = opts.staleFrameMs ?? 500;
   const now = opts.now ?? (() => new Date());
   const events = createListeners<IdCardEvent>();
-  const decoder = createSamResponseDecoder();
-  const exchange = createExchange<SamResponse>((bytes) => opts.transport.write(bytes));
-  let pollTimer: NodeJS.Timeout | null = null;
-  let polling = false;
-  let lastByteAt = 0;
+  const answers = createDecodedExchange({
+    decoder: createSamResponseDecoder(),
+    write: (bytes) => opts.transport.write(bytes),
+    staleFrameMs,
+    failsRequest: ['bad-checksum', 'bad-length'],
+    recordError: (message) => lifecycle.recordError(message),
+  });
+  const poller = createPoller(pollMs, () => pollOnce());
 
   const lifecycle = createDeviceLifecycle({
     id: opts.id,
@@ -57,42 +61,18 @@ export function createIdCardReader(opts: IdCardReaderOptions): IdCardReader {
     transport: opts.transport,
     reconnect: opts.reconnect,
     now,
-    onData(chunk, at) {
-      if (decoder.pendingBytes() > 0 && at.getTime() - lastByteAt > staleFrameMs) decoder.reset();
-      lastByteAt = at.getTime();
-      for (const event of decoder.push(chunk)) {
-        if (event.type === 'response') {
-          exchange.answer(event);
-          continue;
-        }
-        lifecycle.recordError(`${event.code}: ${event.detail}`);
-        // A corrupt answer will not be followed by a good one: fail the request now, not at its deadline.
-        if (event.code === 'bad-checksum' || event.code === 'bad-length') exchange.fail(new Error(event.code));
-      }
-    },
+    onData: (chunk, at) => answers.onData(chunk, at),
     async onOpen() {
-      decoder.reset();
+      answers.reset();
       // A SAM that does not answer its status command is not there (wrong port, wrong baud rate).
-      await exchange.request('sam status', encodeSamCommand('samStatus'), commandTimeoutMs);
-      polling = true;
-      schedulePoll(0);
+      await answers.request('sam status', encodeSamCommand('samStatus'), commandTimeoutMs);
+      poller.start();
     },
     onLost() {
-      polling = false;
-      if (pollTimer) clearTimeout(pollTimer);
-      pollTimer = null;
-      decoder.reset();
-      exchange.fail(new Error('device closed'));
+      poller.stop();
+      answers.lost();
     },
   });
-
-  function schedulePoll(ms: number): void {
-    if (!polling || pollTimer) return;
-    pollTimer = setTimeout(() => {
-      pollTimer = null;
-      void pollOnce().finally(() => schedulePoll(pollMs));
-    }, ms);
-  }
 
   function readError(code: 'card-removed' | 'bad-data' | 'timeout', detail: string): void {
     lifecycle.recordError(`${code}: ${detail}`);
@@ -102,23 +82,23 @@ export function createIdCardReader(opts: IdCardReaderOptions): IdCardReader {
   async function pollOnce(): Promise<void> {
     let step = 'find card';
     try {
-      const found = await exchange.request(step, encodeSamCommand('findCard'), commandTimeoutMs);
+      const found = await answers.request(step, encodeSamCommand('findCard'), commandTimeoutMs);
       if (found.status !== SamStatus.cardFound) return;
       step = 'select card';
-      const selected = await exchange.request(step, encodeSamCommand('selectCard'), commandTimeoutMs);
+      const selected = await answers.request(step, encodeSamCommand('selectCard'), commandTimeoutMs);
       if (selected.status !== SamStatus.success) return readError('card-removed', `select answered 0x${hex(selected.status)}`);
       step = 'read base info';
-      const read = await exchange.request(step, encodeSamCommand('readBaseInfo'), readTimeoutMs);
+      const read = await answers.request(step, encodeSamCommand('readBaseInfo'), readTimeoutMs);
       if (read.status !== SamStatus.success) return readError('card-removed', `read answered 0x${hex(read.status)}`);
       const info = parseBaseInfo(read.payload);
       if ('type' in info) return readError('bad-data', info.detail);
       events.emit({ type: 'card', info, at: now().toISOString() });
     } catch (error) {
-      if (!polling) return;
+      if (!poller.active()) return;
       // Half an answer then silence is the card leaving the field mid-read.
       if (step !== 'find card') readError(error instanceof ExchangeTimeout ? 'card-removed' : 'bad-data', `${step}: ${describeError(error)}`);
       else lifecycle.recordError(`timeout: ${describeError(error)}`);
-      decoder.reset();
+      answers.reset();
     }
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createPtyPair } from '../transport/pty';
 import { createSerialTransport } from '../transport/serial';
-import { sleep } from '../testing/wait';
+import { sleep, waitFor } from '../testing/wait';
 import { createEscPosDecoder, encodeReceipt, encodeStatus, isStatusByte, parseStatus, type PrintItem } from './escpos';
 import { createReceiptPrinter } from './device';
 import { serveSimPrinterOnPort } from './sim-printer';
@@ -100,23 +100,15 @@ describe('receipt printer over a serial port', () => {
     try {
       assert.equal(r.printer.health().state, 'ready');
       r.sim.state.paperOut = true;
-      await waitFor(() => r.printer.health().state === 'error');
+      await waitFor('paper-out error', () => r.printer.health().state === 'error');
       assert.match(r.printer.health().lastError ?? '', /^paper-out/);
       r.sim.state = { paperOut: false, coverOpen: true, paperNearEnd: false };
-      await waitFor(() => /^cover-open/.test(r.printer.health().lastError ?? ''));
+      await waitFor('cover-open error', () => /^cover-open/.test(r.printer.health().lastError ?? ''));
       r.sim.state.coverOpen = false;
-      await waitFor(() => r.printer.health().state === 'ready');
+      await waitFor('ready again', () => r.printer.health().state === 'ready');
       assert.equal(r.sim.printed.length, 0, 'the poll printed nothing');
     } finally {
       await r.close();
     }
   });
 });
-
-async function waitFor(ok: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}

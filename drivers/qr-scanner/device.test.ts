@@ -13,6 +13,7 @@ import { createReplayTransport } from '../transport/replay';
 import type { TemplateResolver } from '../transport/types';
 import { createQrScanner, type QrScannerDevice, type TimedScanEvent } from './device';
 import { createSimEcQrResolver } from './sim-ec-qr';
+import { sleep, waitFor } from '../testing/wait';
 
 const fixture = (name: string) => new URL(`../../fixtures/devices/qr-scanner/${name}.jsonl`, import.meta.url).pathname;
 const EXPIRED = 'NHSAEC1.EC00000000000000000000000000E101.1700000000.7f3a9c2e5b1d4e80.d07e8ea7380ad71895234da7887191a1';
@@ -25,16 +26,6 @@ const freshCode: TemplateResolver = async (template, arg) => {
   issued.push(code);
   return code;
 };
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 4000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Rig {
   scanner: QrScannerDevice;
@@ -65,7 +56,7 @@ async function playFixture(name: string, expectScans: number, opts: { staleFrame
     await playRecordingToPort(pair.devicePath, await readRecording(fixture(name)), { resolve: freshCode, baudRate: 115200 });
     await waitFor(`${expectScans} scans`, () => rig.scans.length >= expectScans);
     // Anything still in flight would show up now.
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     return { ...rig, health: scanner.health() };
   } finally {
     await scanner.stop();
@@ -216,7 +207,7 @@ describe('qr scanner unplugged mid-scan (fixture)', () => {
         },
       });
       await waitFor('scan', () => rig.scans.length === 1);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
       assert.deepEqual(rig.scans.map((s) => [s.kind, s.text]), [['hospital-barcode', 'ZY2024081500123']]);
       // The first error is the pulled cable; retries before the new cable is in may add "open failed".
       const errors = rig.healths.map((h) => h.lastError).filter((e, i, a) => e && e !== a[i - 1]);

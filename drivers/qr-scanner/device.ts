@@ -1,9 +1,11 @@
-// The QR scanner as the terminal sees it: scan events and health over any ByteTransport. A missing
-// or unplugged scanner is reported and retried in the background; it never blocks the terminal.
+// The QR scanner as the terminal sees it: scan events and health over any ByteTransport. Lifecycle,
+// health and reconnect are the shared ones (device/lifecycle.ts): a missing or unplugged scanner is
+// reported and retried in the background; it never blocks the terminal.
 import type { DeviceHealth } from '../../terminal/common/vocabulary';
 import type { ByteTransport } from '../transport/types';
+import type { BackoffOptions } from '../transport/backoff';
 import { createListeners } from '../transport/listeners';
-import { backoffDelay, type BackoffOptions } from '../transport/backoff';
+import { createDeviceLifecycle } from '../device/lifecycle';
 import { createQrScannerCodec, type ScanEvent, type ScanKind, type ScanSuffix } from './codec';
 
 export type TimedScanEvent = ScanEvent & { at: string };
@@ -35,124 +37,40 @@ export interface QrScannerOptions {
 }
 
 export function createQrScanner(opts: QrScannerOptions): QrScannerDevice {
-  const now = opts.now ?? (() => new Date());
   const staleFrameMs = opts.staleFrameMs ?? 1000;
   const codec = createQrScannerCodec({ suffix: opts.suffix, maxLength: opts.maxLength, classify: opts.classify });
   const scans = createListeners<TimedScanEvent>();
-  const healthListeners = createListeners<DeviceHealth>();
-  const transport = opts.transport;
-
-  let state: DeviceHealth['state'] = 'closed';
-  let lastDataAt: Date | null = null;
-  let errorCount = 0;
-  let lastError: string | null = null;
-  let running = false;
-  let attempt = 0;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let unsubscribe: Array<() => void> = [];
-
-  function health(): DeviceHealth {
-    return {
-      id: opts.id,
-      kind: 'qr-scanner',
-      state,
-      lastDataAt: lastDataAt ? lastDataAt.toISOString() : null,
-      errorCount,
-      lastError,
-    };
-  }
-
-  function setState(next: DeviceHealth['state']): void {
-    if (state === next) return;
-    state = next;
-    healthListeners.emit(health());
-  }
+  let lastByteAt = 0;
 
   // lastError names what went wrong and where, never what was scanned.
-  function recordError(message: string, next?: DeviceHealth['state']): void {
-    errorCount++;
-    lastError = message;
-    if (next) state = next;
-    healthListeners.emit(health());
-  }
-
-  function onData(chunk: Uint8Array): void {
-    const at = now();
-    if (lastDataAt && codec.pendingBytes() > 0 && at.getTime() - lastDataAt.getTime() > staleFrameMs) {
-      const pending = codec.pendingBytes();
-      codec.reset();
-      recordError(`incomplete-frame: ${pending} bytes without a suffix`);
-    }
-    lastDataAt = at;
-    for (const event of codec.push(chunk)) {
-      if (event.type === 'scan') scans.emit({ ...event, at: at.toISOString() });
-      else recordError(`${event.code}: ${event.detail}`);
-    }
-  }
-
-  function onClose(reason: Error | null): void {
-    if (!running || reason === null) return;
-    codec.reset();
-    recordError(`disconnected: ${describeError(reason)}`, 'error');
-    scheduleRetry();
-  }
-
-  function scheduleRetry(): void {
-    if (!running || retryTimer) return;
-    const wait = backoffDelay(attempt++, opts.reconnect);
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      void connect();
-    }, wait);
-  }
-
-  async function connect(): Promise<void> {
-    if (!running) return;
-    if (state !== 'error') setState('connecting');
-    try {
-      await transport.open();
-    } catch (error) {
-      if (!running) return;
-      recordError(`open failed on ${transport.description}: ${describeError(error)}`, 'error');
-      scheduleRetry();
-      return;
-    }
-    if (!running) {
-      await transport.close().catch(() => {});
-      return;
-    }
-    attempt = 0;
-    codec.reset();
-    setState('ready');
-  }
+  const lifecycle = createDeviceLifecycle({
+    id: opts.id,
+    kind: 'qr-scanner',
+    transport: opts.transport,
+    reconnect: opts.reconnect,
+    now: opts.now,
+    onData(chunk, at) {
+      if (codec.pendingBytes() > 0 && at.getTime() - lastByteAt > staleFrameMs) {
+        const pending = codec.pendingBytes();
+        codec.reset();
+        lifecycle.recordError(`incomplete-frame: ${pending} bytes without a suffix`);
+      }
+      lastByteAt = at.getTime();
+      for (const event of codec.push(chunk)) {
+        if (event.type === 'scan') scans.emit({ ...event, at: at.toISOString() });
+        else lifecycle.recordError(`${event.code}: ${event.detail}`);
+      }
+    },
+    onOpen: () => codec.reset(),
+    onLost: () => codec.reset(),
+  });
 
   return {
     id: opts.id,
-    async start() {
-      if (running) return;
-      running = true;
-      unsubscribe = [transport.onData(onData), transport.onClose(onClose)];
-      await connect();
-    },
-    async stop() {
-      if (!running) return;
-      running = false;
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = null;
-      for (const off of unsubscribe) off();
-      unsubscribe = [];
-      await transport.close().catch(() => {});
-      codec.reset();
-      setState('closed');
-    },
+    start: lifecycle.start,
+    stop: lifecycle.stop,
     onScan: scans.add,
-    health,
-    onHealth: healthListeners.add,
+    health: lifecycle.health,
+    onHealth: lifecycle.onHealth,
   };
-}
-
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // Bounded: health travels to the admin screen on every status event.
-  return message.length > 200 ? `${message.slice(0, 200)}...` : message;
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReplayTransport, parseRecording, readRecording } from './replay';
 import type { RecordedChunk } from './types';
+import { sleep } from '../testing/wait';
 
 const fixture = (name: string) => new URL(`../../fixtures/devices/qr-scanner/${name}`, import.meta.url).pathname;
 
@@ -106,9 +107,9 @@ describe('createReplayTransport', () => {
     const reasons: Array<Error | null> = [];
     transport.onClose((r) => reasons.push(r));
     await transport.open();
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     await transport.close();
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     assert.deepEqual(got.map((g) => g.text), ['A']);
     assert.deepEqual(reasons, [null]);
   });
