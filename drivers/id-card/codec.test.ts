@@ -1,7 +1,7 @@
 // The SAM codec alone: known command bytes, base-info text and photo, typed errors, and fuzzing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSamResponseDecoder, encodeBaseInfo, encodeSamCommand, encodeSamResponse, idNumberValid, parseBaseInfo } from './codec';
+import { createSamResponseDecoder, encodeBaseInfo, encodeSamCommand, encodeSamResponse, idNumberFacts, idNumberValid, parseBaseInfo } from './codec';
 import { SYNTHETIC_CARD, syntheticBaseInfoAnswer, syntheticPhoto } from './sim-reader';
 import { fuzzCodec } from '../testing/fuzz/codec-fuzz';
 import { samFuzzTarget } from '../testing/fuzz/id-card-target';
@@ -84,6 +84,53 @@ describe('SAM codec', () => {
     assert.ok(!result.detail.includes('4403'));
     assert.equal(idNumberValid('11010519491231002X'), true);
     assert.equal(idNumberValid('110105194912310021'), false);
+  });
+
+  it('a worn card: every pair of same-bit flips in the ID number field that the XOR and check digit let through is refused when the number disagrees with the birth date or sex fields', () => {
+    // The ID number is 18 UCS-2 characters (36 bytes) after name (30), sex (2), nation (4), birth date (16), address (70).
+    const answer = syntheticBaseInfoAnswer();
+    const decoded = createSamResponseDecoder().push(answer)[0];
+    assert.ok(decoded?.type === 'response');
+    const payloadAt = answer.length - 1 - decoded.payload.length; // the payload ends just before the XOR byte
+    const fieldAt = payloadAt + 4 + 30 + 2 + 4 + 16 + 70;
+    assert.equal(Buffer.from(answer.subarray(fieldAt, fieldAt + 36)).toString('utf16le'), SYNTHETIC_CARD.idNumber);
+    let flips = 0;
+    let framePassed = 0;
+    let checkDigitPassed = 0;
+    let otherPersonNow = 0;
+    for (let i = 0; i < 36; i++) {
+      for (let j = i + 1; j < 36; j++) {
+        for (let bit = 0; bit < 8; bit++) {
+          flips++;
+          const worn = Uint8Array.from(answer);
+          worn[fieldAt + i]! ^= 1 << bit;
+          worn[fieldAt + j]! ^= 1 << bit;
+          const event = createSamResponseDecoder().push(worn)[0];
+          if (event?.type !== 'response') continue;
+          framePassed++;
+          const idText = Buffer.from(event.payload.subarray(4 + 30 + 2 + 4 + 16 + 70, 4 + 30 + 2 + 4 + 16 + 70 + 36)).toString('utf16le');
+          if (idNumberValid(idText) && idText !== SYNTHETIC_CARD.idNumber) checkDigitPassed++;
+          const info = parseBaseInfo(event.payload);
+          if (!('type' in info) && info.idNumber !== SYNTHETIC_CARD.idNumber) {
+            otherPersonNow++;
+            // What is left agrees with its own birth date and sex: only the name check against the platform (identity) can catch it.
+            assert.equal(idNumberFacts(info.idNumber)?.birthDate, info.birthDate);
+          }
+        }
+      }
+    }
+    assert.equal(flips, 5_040);
+    assert.equal(framePassed, 5_040, 'same-bit pairs keep the XOR checksum');
+    assert.ok(checkDigitPassed > 0, 'the check digit alone lets some through');
+    assert.ok(otherPersonNow < checkDigitPassed, `birth date and sex refuse some of them: ${otherPersonNow} of ${checkDigitPassed} left`);
+    console.log(`worn card: ${checkDigitPassed} of ${flips} flips pass the check digit as another number; ${otherPersonNow} pass the birth date and sex checks too`);
+  });
+
+  it('reads the birth date and sex a GB 11643 number carries, refusing impossible dates', () => {
+    assert.deepEqual(idNumberFacts('11010519491231002X'), { birthDate: '1949-12-31', sexCode: '2' });
+    assert.deepEqual(idNumberFacts('440305198001010013'), { birthDate: '1980-01-01', sexCode: '1' });
+    assert.equal(idNumberFacts('440305198002300013'), null);
+    assert.equal(idNumberFacts('440305180001010013'), null);
   });
 
   it('fuzz: random bytes, mutated and garbage-led frames (a few thousand cases)', () => {

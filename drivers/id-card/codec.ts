@@ -146,6 +146,16 @@ export function idNumberValid(id: string): boolean {
   return '10X98765432'[sum % 11] === id[17];
 }
 
+/** What a GB 11643 number itself says: the birth date (a real calendar date) and the sex (odd digit 17: 1 male, even: 2 female). */
+export function idNumberFacts(id: string): { birthDate: string; sexCode: '1' | '2' } | null {
+  const m = /^\d{6}(\d{4})(\d{2})(\d{2})\d{2}(\d)[\dX]$/.exec(id);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return { birthDate: `${m[1]}-${m[2]}-${m[3]}`, sexCode: Number(m[4]) % 2 === 1 ? '1' : '2' };
+}
+
 /**
  * Payload of a 30 01 answer: text length (2, big-endian), photo length (2, big-endian), text, photo.
  * Big-endian like the frame length: published SAM dumps read `90 01 00 04 00` (256, 1024).
@@ -172,6 +182,13 @@ export function parseBaseInfo(payload: Uint8Array): IdCardInfo | IdCardError {
   // Details name the field, never its value: errors end up in health and logs.
   if (!idNumberValid(text['idNumber']!)) return bad('ID number fails its check digit');
   if (!/^\d{2}$/.test(text['nationCode']!) || !/^\d$/.test(text['sexCode']!)) return bad('sex or nation code malformed');
+  // Two flips of the same bit in two bytes keep the frame's XOR and can keep the check digit too: a
+  // worn card then reads as another valid number. The number also carries the birth date and the sex,
+  // which the card states in fields of their own; a number that disagrees with them is refused.
+  const inNumber = idNumberFacts(text['idNumber']!);
+  if (!inNumber) return bad('ID number carries no real birth date');
+  if (inNumber.birthDate !== birthDate) return bad('ID number disagrees with the birth date field');
+  if (inNumber.sexCode !== text['sexCode']) return bad('ID number disagrees with the sex field');
   const nationIndex = Number(text['nationCode']) - 1;
   return {
     name: text['name']!,

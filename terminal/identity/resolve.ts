@@ -11,7 +11,7 @@ import { callThroughOutbox } from '../outbox/outbox-send';
 export type IdentifyResult =
   /** `offline`: found in this terminal's own records because the platform could not be reached. */
   | { kind: 'ok'; person: VisitPerson; offline?: boolean }
-  | { kind: 'refused'; code: 'qr-invalid' | 'qr-expired' | 'qr-used' | 'not-insured' | 'insurance-suspended' | 'person-not-found'; detail: string }
+  | { kind: 'refused'; code: 'qr-invalid' | 'qr-expired' | 'qr-used' | 'not-insured' | 'insurance-suspended' | 'person-not-found' | 'card-mismatch'; detail: string }
   | { kind: 'unreachable'; detail: string };
 
 export interface IdentityOptions {
@@ -81,6 +81,11 @@ async function queryPerson(
   const parsed = tx1101.output.safeParse(outcome.output);
   if (!parsed.success) return { kind: 'unreachable', detail: 'person query answer is malformed' };
   const { baseinfo, insuinfo } = parsed.data;
+  // A card read wrong (a worn ID card whose flipped bits keep every checksum) names someone else: the
+  // platform then answers for that person. The card's own name and number must be the person's.
+  if (cred.certType !== '01' && !samePerson(cred, baseinfo)) {
+    return { kind: 'refused', code: 'card-mismatch', detail: 'the card read does not match the person the platform found (name or ID number differ)' };
+  }
   if (insuinfo.length === 0) return { kind: 'refused', code: 'not-insured', detail: 'no insurance record' };
   const active = insuinfo.find((i) => i.psn_insu_stas === ACTIVE);
   if (!active) return { kind: 'refused', code: 'insurance-suspended', detail: 'insurance is suspended' };
@@ -100,6 +105,12 @@ async function queryPerson(
   };
   options.journal.cachePerson(person.idNo, person);
   return { kind: 'ok', person };
+}
+
+/** Names compared without spaces (cards pad, some readers add them); the ID number's X in either case. */
+function samePerson(card: { idNo: string; name: string }, found: { certno: string; psn_name: string }): boolean {
+  const name = (s: string) => s.replace(/\s+/gu, '');
+  return card.idNo.toUpperCase() === found.certno.toUpperCase() && name(card.name) === name(found.psn_name);
 }
 
 function classifyQrRefusal(message: string): 'qr-invalid' | 'qr-expired' | 'qr-used' {

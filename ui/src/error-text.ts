@@ -44,6 +44,10 @@ const errorTexts = {
     zh: '您的医保目前暂停使用，请到人工窗口咨询。',
     en: 'Your insurance is suspended at the moment. Please ask at the service desk.',
   },
+  'card-mismatch': {
+    zh: '没有读准这张证件，请把证件拿起来，重新平放到读卡区再读一次。',
+    en: 'The card was not read correctly. Please lift it and lay it flat on the reader again.',
+  },
   'person-not-found': {
     zh: '没有查到您的参保信息，请到人工窗口办理。',
     en: 'We could not find your insurance. Please go to the service desk.',
