@@ -293,13 +293,12 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             session.begin(command.service);
             return ok();
           case 'credential.text':
+            // Text typed on a screen that does not listen for it is dropped, as a stray scan is: not an error to show.
             await session.credential(command.text, devices?.classify(command.text) ?? 'unknown');
             return ok();
           case 'session.confirm': {
-            const result = session.confirm(command.settlementId, command.method);
-            if (typeof result === 'string') return { ok: false, error: userError(result) };
-            await result;
-            return ok();
+            const result = await session.confirm(command.settlementId, command.method);
+            return result.ok ? ok() : result;
           }
           case 'session.reset':
             await session.reset();
@@ -327,22 +326,18 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             } catch {
               return { ok: false, error: { code: 'bad-request', message: 'the reason must not carry an ID number or a name' } };
             }
-            const refused = session.staffConfirmFace();
-            if (refused) return { ok: false, error: userError(refused) };
-            return ok();
+            const result = session.staffConfirmFace();
+            return result.ok ? ok() : result;
           }
           case 'face.enrol': {
-            const refused = session.enrolFace();
-            if (refused) return { ok: false, error: userError(refused) };
-            return ok();
+            const result = session.enrolFace();
+            return result.ok ? ok() : result;
           }
           case 'status.get':
             return ok();
           case 'session.selfPay': {
-            const result = session.changeSelfPay(command.settlementId, { usePersonalAccount: command.usePersonalAccount, familyPayer: command.familyPayer });
-            if (typeof result === 'string') return { ok: false, error: userError(result) };
-            await result;
-            return ok();
+            const result = await session.changeSelfPay(command.settlementId, { usePersonalAccount: command.usePersonalAccount, familyPayer: command.familyPayer });
+            return result.ok ? ok() : result;
           }
           case 'bedside.list':
           case 'bedside.begin':

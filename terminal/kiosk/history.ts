@@ -2,10 +2,11 @@
 // the journal: when, which service, the split, settled/pending/cancelled) and of their lab and exam
 // reports (from the HIS), and the reprint of a past receipt. Nothing here carries an ID number or a
 // name; visits are found by the platform's person number of the person just identified.
-import type { HistoryReport, HistoryView, HistoryVisit, Receipt, SessionView, Split } from '../api/schema';
+import type { HistoryReport, HistoryView, HistoryVisit, PatientView, Receipt, SessionView, Split } from '../api/schema';
 import type { HisClient } from '../his/client';
 import type { Journal, SettlementRow } from '../journal/journal';
 import type { UserErrorCode } from '../common/user-errors';
+import type { PassFlow } from './session-pass';
 
 /** How many visits the screen lists: a patient looks for the last few, not a year of them. */
 export const HISTORY_LIMIT = 20;
@@ -50,16 +51,28 @@ export function historyVisits(journal: Pick<Journal, 'settlementsOfPerson'>, psn
   return journal.settlementsOfPerson(psnNo, HISTORY_LIMIT).map(historyVisit);
 }
 
+type HistoryDeps = { journal: Pick<Journal, 'settlementsOfPerson'>; his: Pick<HisClient, 'reports'> };
+
 /** The person's visits and reports; reports are null when the HIS does not answer (visits still show). */
-export async function loadHistory(deps: { journal: Pick<Journal, 'settlementsOfPerson'>; his: Pick<HisClient, 'reports'> }, person: { psnNo: string; idNo: string }): Promise<HistoryView> {
+export async function loadHistory(deps: HistoryDeps, person: { psnNo: string; idNo: string }, onReportsFailed?: (cause: unknown) => void): Promise<HistoryView> {
   const visits = historyVisits(deps.journal, person.psnNo);
   let reports: HistoryReport[] | null;
   try {
     reports = (await deps.his.reports(person.idNo)).map((r) => ({ reportId: r.reportId, name: r.name, dept: r.dept, issuedAt: r.issuedAt, status: r.status }));
-  } catch {
+  } catch (err) {
+    onReportsFailed?.(err);
     reports = null;
   }
   return { visits, reports, printedId: null };
+}
+
+/**
+ * The 查询 sub-flow of the kiosk session, once the patient identified: their visits and reports on
+ * the history step. No bill is touched; what the HIS does not answer is recorded and left empty.
+ */
+export async function showHistory(pass: PassFlow, deps: HistoryDeps, person: { psnNo: string; idNo: string }, patient: PatientView): Promise<void> {
+  const history = await loadHistory(deps, person, (err) => pass.note('HIS reports for 查询', err));
+  pass.move('history-loaded', { step: 'history', patient, history });
 }
 
 /** A settled visit's receipt as it was when it settled, rebuilt from the journal for a reprint. */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DirectedPayment, SessionView, Split } from '../api/schema';
 import type { HisClient } from '../his/client';
+import type { SessionResult } from './session-pass';
 
 export type InRoomStatus = 'waiting' | 'paying' | 'paid' | 'failed' | 'cancelled' | 'expired';
 
@@ -25,8 +26,8 @@ export interface InRoomRequestView {
 /** The part of the terminal a request drives: the kiosk session. */
 export interface InRoomDevice {
   current(): SessionView;
-  begin(directed: DirectedPayment, medType: string, certnoSha256?: string): void;
-  reset(): Promise<void>;
+  begin(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult;
+  reset(): Promise<SessionResult>;
 }
 
 export type CreateOutcome =

@@ -1,8 +1,10 @@
 // One patient's pass through the kiosk: identify, fetch the bill, pre-settle, confirm, settle,
 // receipt. It owns the SessionView the screens draw and nothing else: money moves only through the
-// settlement engine, people are found only through identity.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { DirectedPayment, PatientView, ServiceKind, SessionView } from '../api/schema';
+// settlement engine, people are found only through identity. Which step takes which event, and
+// where it may go, is session-table.ts; this file does what each event means and moves only as that
+// table allows. 查询 (history.ts), 刷脸 (face-flow.ts) and the bill a workstation or nurse chose
+// (directed-payment.ts) are sub-flows that move the same pass.
+import type { CashMethod, DirectedPayment, PatientView, ServiceKind, SessionView } from '../api/schema';
 import type { HisBill, HisClient } from '../his/client';
 import { ageOn, identifyByEcQr, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
@@ -10,13 +12,17 @@ import { openStates } from '../common/settlement-states';
 import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from '../common/user-errors';
-import type { CashMethod } from '../api/schema';
 import { CreditLimitError } from '../journal/credit';
 import type { SelfPayOptions, SelfPayVisitContext } from '../settlement/self-pay';
-import { familyPayerAt, noSelfPay, receiptSelfPay, selfPayNotice, selfPayView } from './self-pay-session';
-import type { FaceService } from '../face/face-service';
 import type { Frame } from '../face/frame';
-import { loadHistory } from './history';
+import { familyPayerAt, noSelfPay, receiptSelfPay, selfPayNotice, selfPayView } from './self-pay-session';
+import { showHistory } from './history';
+import { createFaceFlow, type IdentifiedBy, type KioskFaceOptions } from './face-flow';
+import { chooseBill, directedBill, serviceOfMedType } from './directed-payment';
+import { accepts, leadsTo, SessionTableError, type SessionEvent } from './session-table';
+import { accepted, createFailureLog, refused, type PassFlow, type SessionResult } from './session-pass';
+
+export type { SessionResult, SessionFailure } from './session-pass';
 
 export const idleSession = (): SessionView => ({
   revision: 0,
@@ -31,12 +37,6 @@ export const idleSession = (): SessionView => ({
   error: null,
   directed: null,
 });
-
-const medTypesFor: Record<ServiceKind, readonly string[]> = {
-  outpatient: ['11', '13', '14'],
-  registration: ['12'],
-  discharge: ['21'],
-};
 
 const insuranceLabels: Record<string, string> = {
   '310': '职工基本医疗保险',
@@ -65,36 +65,87 @@ export interface KioskSessionOptions {
   /** How the self-paid part may be paid at confirm (config settlement.selfPay); nothing offered when absent. */
   selfPay?: SelfPayOptions;
   /** 刷脸 (config `face`): absent when the terminal has no face check. */
-  face?: { service: FaceService; idCard: 'never' | 'if-enrolled' | 'always'; offerEnrolment: boolean };
+  face?: KioskFaceOptions;
 }
 
 export type KioskSession = ReturnType<typeof createKioskSession>;
 
-const faceOutcomeError = { 'not-same-person': 'face-mismatch', 'staff-check': 'face-needs-staff', 'not-enrolled': 'face-not-enrolled' } as const;
+/** One patient's go at the screen, from a begin to the next begin or reset. */
+interface Pass extends PassFlow {
+  readonly abort: AbortController;
+  /** Set once identified for a payment: the face step and the enrolment offer need it. */
+  identifiedBy: IdentifiedBy | null;
+  /** A directed payment's check on the person, kept out of the SessionView. */
+  readonly directedCertnoSha256: string | null;
+}
 
 export function createKioskSession(options: KioskSessionOptions) {
   const now = options.now ?? (() => new Date());
-  let session = idleSession();
-  // Every step that awaits checks it is still the same pass: a reset mid-call must not be overwritten.
-  let generation = 0;
+  const failures = createFailureLog(now);
+  const face = createFaceFlow(options.face);
+  const selfPayOpts = options.selfPay ?? noSelfPay;
+  const contextOf = (settlementId: string) => options.journal.settlementContext<SelfPayVisitContext>(settlementId);
 
+  // The whole of the session's state: the view the screens draw, its revision, and the current pass.
+  let view = idleSession();
   let revision = 0;
-  // Who this pass identified and by what, kept out of the view (the ID number never goes to the
-  // screen): the face step and the enrolment offer need them.
-  let identifiedBy: { kind: 'ec-qr' | 'ss-card' | 'id-card'; idNo: string } | null = null;
-  let faceAbort: AbortController | null = null;
-  let awaitingStaff: { gen: number; resolve: (confirmed: boolean) => void } | null = null;
+  let pass: Pass = openPass(null);
+
   function publish(next: SessionView): void {
-    session = { ...next, revision: ++revision };
-    options.onChange(session);
+    view = { ...next, revision: ++revision };
+    options.onChange(view);
   }
 
-  function set(next: Partial<SessionView>): void {
-    publish({ ...session, ...next });
+  /** The one way the view changes within a pass: as the table allows from the step it is on. */
+  function enter(event: SessionEvent, patch: Partial<SessionView>): void {
+    const to = patch.step ?? view.step;
+    if (!leadsTo(view.step, event, to)) throw new SessionTableError(view.step, event, to);
+    publish({ ...view, ...patch });
   }
 
-  function fail(code: UserErrorCode): void {
-    set({ step: 'error', error: userError(code) });
+  function openPass(directedCertnoSha256: string | null): Pass {
+    const abort = new AbortController();
+    const self: Pass = {
+      abort,
+      signal: abort.signal,
+      identifiedBy: null,
+      directedCertnoSha256,
+      live: () => self === pass,
+      move(event, patch) {
+        if (self !== pass) return false;
+        enter(event, patch);
+        return true;
+      },
+      fail(event, code, cause) {
+        const shown = self === pass && leadsTo(view.step, event, 'error');
+        failures.record({ context: event, step: view.step, code, shown }, cause);
+        if (shown) enter(event, { step: 'error', error: userError(code) });
+      },
+      note(context, cause) {
+        failures.record({ context, step: view.step, code: null, shown: false }, cause);
+      },
+    };
+    return self;
+  }
+
+  /** A begin or a reset: the pass on the screen ends (its camera and waits stop) and a new one starts. */
+  function startPass(event: 'begin' | 'reset', next: SessionView, directedCertnoSha256: string | null = null): void {
+    if (!leadsTo(view.step, event, next.step)) throw new SessionTableError(view.step, event, next.step);
+    pass.abort.abort();
+    pass = openPass(directedCertnoSha256);
+    publish(next);
+  }
+
+  /** Runs the flow a command started; what it throws is recorded with its cause and shown as 'internal'. */
+  async function run(p: Pass, context: string, flow: () => Promise<void>): Promise<SessionResult> {
+    try {
+      await flow();
+    } catch (err) {
+      const shown = p.live() && accepts(view.step, 'failed');
+      failures.record({ context, step: view.step, code: 'internal', shown }, err);
+      if (shown) enter('failed', { step: 'error', error: userError('internal') });
+    }
+    return accepted;
   }
 
   function patientView(person: VisitPerson): PatientView {
@@ -107,57 +158,40 @@ export function createKioskSession(options: KioskSessionOptions) {
     };
   }
 
-  // A directed payment's own check, kept out of the SessionView: the workstation may name the
-  // patient it meant by a hash of the certno, so a different person's code is refused.
-  let directedCertnoSha256: string | null = null;
-
-  function chooseBill(bills: HisBill[], service: ServiceKind): HisBill | null {
-    return bills.find((b) => medTypesFor[service].includes(b.medType)) ?? null;
-  }
-
-  /** A directed visit takes only the bill it was started for, and only from the person it belongs to. */
-  function directedBill(bills: HisBill[], directed: DirectedPayment, certno: string): HisBill | null {
-    if (directedCertnoSha256 !== null) {
-      const seen = createHash('sha256').update(certno).digest();
-      if (!timingSafeEqual(seen, Buffer.from(directedCertnoSha256, 'hex'))) return null;
-    }
-    return bills.find((b) => b.billId === directed.billId) ?? null;
-  }
-
   /** Follows the engine until the visit needs the patient again or is done. */
-  function showSettlement(view: SettlementView, gen: number): void {
-    if (gen !== generation) return;
-    switch (view.state) {
+  function showSettlement(p: Pass, settlement: SettlementView): void {
+    if (!p.live()) return;
+    switch (settlement.state) {
       case 'awaiting-confirm':
-        set({ step: 'confirm', split: view.split, selfPay: confirmChoices(view) });
+        p.move('settlement-changed', { step: 'confirm', split: settlement.split, selfPay: confirmChoices(settlement) });
         return;
       case 'settled':
       case 'closed':
-        set({
+        p.move('settlement-changed', {
           step: 'receipt',
-          split: view.split,
-          receipt: view.split && {
-            settlementId: view.id,
-            platformSettlementId: view.setlId,
+          split: settlement.split,
+          receipt: settlement.split && {
+            settlementId: settlement.id,
+            platformSettlementId: settlement.setlId,
             settledAt: now().toISOString(),
-            split: view.split,
+            split: settlement.split,
             balanceAfterFen: null,
-            selfPay: receiptSelfPay(options.journal, view.id, view.split),
+            selfPay: receiptSelfPay(options.journal, settlement.id, settlement.split),
           },
-          faceOffer: faceOfferFor(),
+          faceOffer: face.offerFor(p.identifiedBy),
         });
         return;
       case 'failed':
       case 'cancelled':
-        fail('settlement-refused');
+        p.fail('settlement-changed', 'settlement-refused', `visit ${settlement.state}`);
         return;
       case 'needs-staff':
-        fail('needs-staff');
+        p.fail('settlement-changed', 'needs-staff', 'visit needs staff');
         return;
       default:
         // Still queued: the platform did not answer. The visit is safe in the journal and will be
         // finished by the replay worker; the patient gets a pending slip.
-        set({ step: 'pending' });
+        p.move('settlement-changed', { step: 'pending' });
     }
   }
 
@@ -173,301 +207,235 @@ export function createKioskSession(options: KioskSessionOptions) {
   }
 
   /** Opens the visit, or tells the patient why this bill cannot be paid again here. */
-  function openVisit(input: Parameters<SettlementEngine['open']>[0]): string | null {
+  function openVisit(p: Pass, input: Parameters<SettlementEngine['open']>[0]): string | null {
     try {
       return options.engine.open(input);
     } catch (err) {
       if (!(err instanceof BillTakenError)) throw err;
-      fail(err.code);
+      p.fail('bill-refused', err.code, err);
       return null;
     }
   }
 
-  /** 查询: the person identified, their past visits here and their reports; no bill is touched. */
-  async function identifyForHistory(identify: () => Promise<IdentifyResult>): Promise<void> {
-    const gen = generation;
-    set({ step: 'identifying', error: null, notice: null });
+  /** From a credential to the next screen: 查询's history, or the bill, its split and (maybe) the face step first. */
+  async function identifyAndLoad(p: Pass, identify: () => Promise<IdentifyResult>, by: IdentifiedBy['kind']): Promise<void> {
+    const service = view.service;
+    const forHistory = Boolean(view.history);
+    p.move('credential', { step: 'identifying', error: null, notice: null });
     const identified = await identify();
-    if (gen !== generation) return;
-    if (identified.kind === 'unreachable') return fail('platform-unreachable');
-    if (identified.kind === 'refused') return fail(identified.code);
-    const history = await loadHistory({ journal: options.journal, his: options.his }, identified.person);
-    if (gen !== generation) return;
-    set({ step: 'history', patient: patientView(identified.person), history });
-  }
-
-  /** Offered only to a patient identified by 医保码 or social security card (the platform vouched
-   * for them), with no face enrolled yet, on a terminal whose ID-card path looks at faces. */
-  function faceOfferFor(): 'offer' | null {
-    const face = options.face;
-    if (!face || !face.offerEnrolment || face.idCard === 'never' || !identifiedBy || identifiedBy.kind === 'id-card') return null;
-    return face.service.isEnrolled(identifiedBy.idNo) ? null : 'offer';
-  }
-
-  /**
-   * The camera step for a patient who identified by ID card: the card says who, the face says it is
-   * them. Null when they may go on, else what to tell them.
-   */
-  async function faceStep(idNo: string, gen: number): Promise<UserErrorCode | null> {
-    const face = options.face;
-    if (!face || face.idCard === 'never') return null;
-    if (face.idCard === 'if-enrolled' && !face.service.isEnrolled(idNo)) return null;
-    const abort = (faceAbort = new AbortController());
-    set({ step: 'face', face: { mode: 'verify', prompt: null } });
-    const result = await face.service.verify(
-      idNo,
-      (prompt) => {
-        if (gen === generation) set({ face: { mode: 'verify', prompt } });
-      },
-      abort.signal,
-    );
-    if (gen !== generation) return null;
-    set({ face: null });
-    if (result.outcome === 'verified') return null;
-    if (result.outcome !== 'staff-check') return faceOutcomeError[result.outcome];
-    // What the camera could not settle, a person can: the patient waits on the screen that says
-    // staff are coming; staff look at the card and the patient and confirm with their PIN and a
-    // reason (audited), or the patient walks away (reset) and nothing goes on.
-    set({ step: 'error', error: userError('face-needs-staff') });
-    const confirmed = await new Promise<boolean>((resolve) => (awaitingStaff = { gen, resolve }));
-    awaitingStaff = null;
-    // Not confirmed only on a reset: the caller sees the new generation and stops there.
-    if (confirmed && gen === generation) set({ error: null });
-    return null;
-  }
-
-  async function identifyAndLoad(identify: () => Promise<IdentifyResult>, by?: { kind: 'ec-qr' | 'ss-card' | 'id-card'; idNo?: string }): Promise<void> {
-    if (session.history && session.step === 'identify') return identifyForHistory(identify);
-    const gen = generation;
-    const service = session.service;
-    if (session.step !== 'identify' || !service) return;
-    set({ step: 'identifying', error: null, notice: null });
-    const identified = await identify();
-    if (gen !== generation) return;
-    if (identified.kind === 'unreachable') return fail('platform-unreachable');
-    if (identified.kind === 'refused') return fail(identified.code);
+    if (!p.live()) return;
+    if (identified.kind === 'unreachable') return p.fail('identify-refused', 'platform-unreachable', identified.detail);
+    if (identified.kind === 'refused') return p.fail('identify-refused', identified.code, identified.detail);
     const person = identified.person;
-    identifiedBy = by ? { kind: by.kind, idNo: person.idNo } : null;
-    if (by?.kind === 'id-card') {
-      const refusal = await faceStep(person.idNo, gen);
-      if (gen !== generation) return;
-      if (refusal) return fail(refusal);
+    if (forHistory) return showHistory(p, { journal: options.journal, his: options.his }, person, patientView(person));
+    if (!service) throw new Error('a payment pass without a service');
+    p.identifiedBy = { kind: by, idNo: person.idNo };
+    if (by === 'id-card') {
+      const refusal = await face.verify(p, person.idNo);
+      if (!p.live()) return;
+      if (refusal) return p.fail('face-refused', refusal, `face check: ${refusal}`);
     }
-    set({ step: 'loading-bill', patient: patientView(person) });
+    p.move('person-confirmed', { step: 'loading-bill', patient: patientView(person) });
 
     let bills: HisBill[];
     try {
       bills = await options.his.pendingBills(person.idNo);
-    } catch {
-      if (gen === generation) fail('his-unreachable');
-      return;
+    } catch (err) {
+      return p.fail('bill-refused', 'his-unreachable', err);
     }
-    if (gen !== generation) return;
-    const directed = session.directed;
-    const bill = directed ? directedBill(bills, directed, person.idNo) : chooseBill(bills, service);
-    if (!bill) return fail(directed ? 'bill-not-for-patient' : 'no-bill');
+    if (!p.live()) return;
+    const directed = view.directed;
+    const bill = directed ? directedBill(bills, directed, person.idNo, p.directedCertnoSha256) : chooseBill(bills, service);
+    if (!bill) return p.fail('bill-refused', directed ? 'bill-not-for-patient' : 'no-bill', directed ? 'directed bill not among the person’s bills' : `no ${service} bill`);
     const billView = { items: bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })), totalFen: bill.totalFen };
 
     if (identified.offline) {
       const refusal = offlineRefusal(person, bill.totalFen);
-      if (refusal) return fail(refusal);
+      if (refusal) return p.fail('bill-refused', refusal, 'offline capture over its limits');
       // A reconnect may have started a drain meanwhile: the capture waits its turn behind it, and is
       // refused if the drain does not end in time. While the platform is away nothing drains, so
       // the capture does not wait at all.
       const drained = await options.waitForDrain(options.offline.drainWaitMs ?? 30_000);
-      if (gen !== generation) return;
-      if (!drained) return fail('offline-queue-draining');
-      const settlementId = openVisit({ service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
+      if (!p.live()) return;
+      if (!drained) return p.fail('bill-refused', 'offline-queue-draining', 'the running drain did not end in time');
+      const settlementId = openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
       if (!settlementId) return;
-      const view = options.engine.view(settlementId);
-      set({ step: 'pending', settlementId, bill: billView, pending: view.slipNo ? { slipNo: view.slipNo, capturedAt: view.createdAt } : null });
+      const opened = options.engine.view(settlementId);
+      p.move('captured-offline', { step: 'pending', settlementId, bill: billView, pending: opened.slipNo ? { slipNo: opened.slipNo, capturedAt: opened.createdAt } : null });
       return;
     }
 
-    const settlementId = openVisit({ service, person, bill, usePersonalAccount: options.usePersonalAccount });
+    const settlementId = openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount });
     if (!settlementId) return;
-    set({ step: 'presettling', settlementId, bill: billView });
-    showSettlement(await options.engine.pump(settlementId), gen);
+    p.move('visit-opened', { step: 'presettling', settlementId, bill: billView });
+    showSettlement(p, await options.engine.pump(settlementId));
   }
-
-  const selfPayOpts = options.selfPay ?? noSelfPay;
-  const contextOf = (settlementId: string) => options.journal.settlementContext<SelfPayVisitContext>(settlementId);
 
   /** The confirm step's choices for the self-paid part, from the visit as the engine keeps it. */
-  function confirmChoices(view: SettlementView) {
-    const ctx = contextOf(view.id);
+  function confirmChoices(settlement: SettlementView) {
+    const ctx = contextOf(settlement.id);
     if (!ctx) return null;
     // The patient's pick lives on the screen and comes back with the confirm; the core offers the default.
-    return selfPayView(selfPayOpts, ctx, view.split, null, selfPayNotice(options.journal, view.id));
+    return selfPayView(selfPayOpts, ctx, settlement.split, null, selfPayNotice(options.journal, settlement.id));
   }
 
-  async function settle(settlementId: string, method?: CashMethod, payAuthNo?: string): Promise<void> {
-    const gen = generation;
-    const offered = session.selfPay;
+  async function settle(p: Pass, event: 'confirm' | 'pay-code', settlementId: string, method?: CashMethod, payAuthNo?: string): Promise<void> {
+    const offered = view.selfPay;
     const chosen = method ?? offered?.method ?? 'cashier';
     // A way this terminal does not offer is paid as before, at the cashier.
     const payment = { method: offered?.methods.includes(chosen) ? chosen : 'cashier', payAuthNo, credit: selfPayOpts.credit } as const;
-    set({ step: 'settling', error: null });
-    let view: SettlementView;
+    p.move(event, { step: 'settling', error: null });
+    let settled: SettlementView;
     try {
-      view = await options.engine.confirm(settlementId, payment);
+      settled = await options.engine.confirm(settlementId, payment);
     } catch (err) {
       if (!(err instanceof CreditLimitError)) throw err;
       // Over a credit limit nothing was sent: the patient stays on the split and chooses otherwise.
-      showSettlement(options.engine.view(settlementId), gen);
-      if (gen === generation) set({ error: userError(err.limit === 'patient' ? 'credit-limit-patient' : 'credit-limit-terminal') });
+      showSettlement(p, options.engine.view(settlementId));
+      const code = err.limit === 'patient' ? 'credit-limit-patient' : 'credit-limit-terminal';
+      failures.record({ context: 'credit-refused', step: view.step, code, shown: p.live() }, err.message);
+      p.move('credit-refused', { error: userError(code) });
       return;
     }
     // Settled with the platform: the HIS hears it now, or (if it is away) from the replay worker
     // later; either way the receipt stands, and the admin queue shows the visit until the HIS heard.
     // The receipt must stand whatever the notice meets: its failures are the worker's to retry.
-    if (view.state === 'settled') await options.engine.notifyHis(settlementId).catch(() => undefined);
-    showSettlement(options.engine.view(settlementId), gen);
+    if (settled.state === 'settled') await options.engine.notifyHis(settlementId).catch((err: unknown) => p.note('HIS notice after settling (the replay worker retries it)', err));
+    showSettlement(p, options.engine.view(settlementId));
+  }
+
+  /** A scan or a card: 医保码 and cards identify at the identify step; a payment code pays at the split. */
+  function credential(event: 'credential' | 'pay-code', by: IdentifiedBy['kind'], identify: () => Promise<IdentifyResult>): Promise<SessionResult> {
+    if (!accepts(view.step, event)) return Promise.resolve(refused('wrong-step'));
+    const p = pass;
+    return run(p, `identify by ${by}`, () => identifyAndLoad(p, identify, by));
   }
 
   return {
-    current: (): SessionView => session,
+    current: (): SessionView => view,
 
-    begin(service: ServiceKind): void {
-      generation++;
-      directedCertnoSha256 = null;
-      publish({ ...idleSession(), step: 'identify', service });
+    /** What went wrong in recent passes and why (the newest last): for support and tests. */
+    failures: failures.list,
+
+    begin(service: ServiceKind): SessionResult {
+      startPass('begin', { ...idleSession(), step: 'identify', service });
       options.onIdentifyStep?.();
+      return accepted;
     },
 
     /**
      * A payment started by a doctor's workstation or a nurse: the bill is chosen, the patient only
      * identifies. Whatever the screen showed before is dropped, as a fresh begin would.
      */
-    beginDirected(directed: DirectedPayment, medType: string, certnoSha256?: string): void {
-      const service = (Object.keys(medTypesFor) as ServiceKind[]).find((k) => medTypesFor[k].includes(medType)) ?? 'outpatient';
-      generation++;
-      directedCertnoSha256 = certnoSha256 ?? null;
-      publish({ ...idleSession(), step: 'identify', service, directed });
+    beginDirected(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult {
+      startPass('begin', { ...idleSession(), step: 'identify', service: serviceOfMedType(medType), directed }, certnoSha256 ?? null);
       options.onIdentifyStep?.();
+      return accepted;
     },
 
     /** 查询: the patient identifies, then sees their past payments here and their reports. */
-    beginHistory(): void {
-      generation++;
-      directedCertnoSha256 = null;
-      publish({ ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });
+    beginHistory(): SessionResult {
+      startPass('begin', { ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });
       options.onIdentifyStep?.();
+      return accepted;
     },
 
     /** A past receipt went to the printer: the list says so. */
-    historyPrinted(settlementId: string): void {
-      if (session.step === 'history' && session.history) set({ history: { ...session.history, printedId: settlementId } });
+    historyPrinted(settlementId: string): SessionResult {
+      if (!accepts(view.step, 'history-printed') || !view.history) return refused('wrong-step');
+      pass.move('history-printed', { history: { ...view.history, printedId: settlementId } });
+      return accepted;
     },
 
     /** A card read failed on the reader: the identify screen says what to do, and the next read counts. */
-    cardReadFailed(reason: 'card-removed' | 'bad-data' | 'timeout'): void {
-      if (session.step !== 'identify') return;
-      set({ notice: userError(reason === 'card-removed' ? 'card-removed' : 'card-unreadable') });
+    cardReadFailed(reason: 'card-removed' | 'bad-data' | 'timeout'): SessionResult {
+      if (!accepts(view.step, 'card-read-failed')) return refused('wrong-step');
+      pass.move('card-read-failed', { notice: userError(reason === 'card-removed' ? 'card-removed' : 'card-unreadable') });
+      return accepted;
     },
 
-    /** A scan or typed credential; only the identify step listens. */
-    credential(text: string, kind: 'ec-qr' | 'pay-code' | 'hospital-barcode' | 'unknown'): Promise<void> {
-      // A payment code shown at the split is the patient paying the rest with it (一码付).
-      if (session.step === 'confirm' && kind === 'pay-code' && session.settlementId && session.selfPay?.methods.includes('pay-code')) {
-        return settle(session.settlementId, 'pay-code', text).catch(() => fail('internal'));
+    /** A scan or typed credential: a 医保码 at the identify step, or a payment code at the split (一码付). */
+    credential(text: string, kind: 'ec-qr' | 'pay-code' | 'hospital-barcode' | 'unknown'): Promise<SessionResult> {
+      const event = kind === 'pay-code' ? 'pay-code' : 'credential';
+      if (!accepts(view.step, event)) return Promise.resolve(refused('wrong-step'));
+      const p = pass;
+      if (view.step === 'confirm') {
+        const settlementId = view.settlementId;
+        if (!settlementId || !view.selfPay?.methods.includes('pay-code')) return Promise.resolve(refused('wrong-step'));
+        return run(p, 'pay by payment code', () => settle(p, 'pay-code', settlementId, 'pay-code', text));
       }
-      if (session.step !== 'identify') return Promise.resolve();
       if (kind !== 'ec-qr') {
-        fail('not-a-qr');
-        return Promise.resolve();
+        p.fail(event, 'not-a-qr', `a ${kind} scanned at the identify step`);
+        return Promise.resolve(accepted);
       }
-      return identifyAndLoad(() => identifyByEcQr(options.identity, text), { kind: 'ec-qr' }).catch(() => fail('internal'));
+      return credential('credential', 'ec-qr', () => identifyByEcQr(options.identity, text));
     },
 
     /** An ID card read whole on the reader: identifies online, or from this terminal's records when the platform is away. */
-    idCard(card: { idNo: string; name: string }): Promise<void> {
-      if (session.step !== 'identify') return Promise.resolve();
+    idCard(card: { idNo: string; name: string }): Promise<SessionResult> {
       const identity = { ...options.identity, personCacheMaxAgeMs: options.offline.personCacheDays * 86_400_000 };
-      return identifyAndLoad(() => identifyByIdCard(identity, card), { kind: 'id-card' }).catch(() => fail('internal'));
+      return credential('credential', 'id-card', () => identifyByIdCard(identity, card));
     },
 
     /** A social security card read on the card reader (mdtrt_cert_type 03). */
-    ssCard(card: { cardNo: string; cardSn: string; idNo: string; name: string }): Promise<void> {
-      if (session.step !== 'identify') return Promise.resolve();
-      return identifyAndLoad(() => identifyBySsCard(options.identity, card), { kind: 'ss-card' }).catch(() => fail('internal'));
+    ssCard(card: { cardNo: string; cardSn: string; idNo: string; name: string }): Promise<SessionResult> {
+      return credential('credential', 'ss-card', () => identifyBySsCard(options.identity, card));
     },
 
     /**
      * Staff confirmed, in person, a patient the face check sent to them (the caller checked the
      * PIN and keeps the reason in the audit trail). Refused unless a patient is waiting for that.
      */
-    staffConfirmFace(): UserErrorCode | null {
-      const waiting = awaitingStaff;
-      if (!waiting || waiting.gen !== generation || session.error?.code !== 'face-needs-staff') return 'wrong-step';
-      waiting.resolve(true);
-      return null;
+    staffConfirmFace(): SessionResult {
+      if (!accepts(view.step, 'staff-confirm') || view.error?.code !== 'face-needs-staff' || !face.staffConfirm(pass)) return refused('wrong-step');
+      return accepted;
     },
 
     /** A camera frame: only the face step looks at the camera. */
-    cameraFrame(frame: Frame): void {
-      if (session.step === 'face') options.face?.service.push(frame);
+    cameraFrame(frame: Frame): SessionResult {
+      if (!accepts(view.step, 'camera-frame')) return refused('wrong-step');
+      face.push(frame);
+      return accepted;
     },
 
     /**
      * The patient accepted the receipt's offer to pay by face next time: a live face is taken now.
-     * Returns at once (the screen follows the face step's prompts); refused outside the offer.
+     * Answers at once (the screen follows the face step's prompts); refused outside the offer.
      */
-    enrolFace(): UserErrorCode | null {
-      const face = options.face;
-      const who = identifiedBy;
-      if (!face || !who || session.step !== 'receipt' || session.faceOffer !== 'offer') return 'wrong-step';
-      const gen = generation;
-      const receipt = session.receipt;
-      const abort = (faceAbort = new AbortController());
-      set({ step: 'face', face: { mode: 'enrol', prompt: null } });
-      void face.service
-        .enrol(
-          who.idNo,
-          (prompt) => {
-            if (gen === generation) set({ face: { mode: 'enrol', prompt } });
-          },
-          abort.signal,
-        )
-        .then((result) => (result.outcome === 'verified' ? 'enrolled' : 'failed'), () => 'failed' as const)
-        .then((faceOffer) => {
-          if (gen === generation) set({ step: 'receipt', face: null, receipt, faceOffer });
-        });
-      return null;
+    enrolFace(): SessionResult {
+      const who = pass.identifiedBy;
+      if (!face.canEnrol() || !who || !accepts(view.step, 'enrol-face') || view.faceOffer !== 'offer') return refused('wrong-step');
+      face.enrol(pass, who.idNo, view.receipt);
+      return accepted;
     },
 
-    confirm(settlementId: string, method?: CashMethod): Promise<void> | UserErrorCode {
-      if (session.step !== 'confirm' || session.settlementId !== settlementId) return 'wrong-step';
+    confirm(settlementId: string, method?: CashMethod): Promise<SessionResult> {
+      if (!accepts(view.step, 'confirm') || view.settlementId !== settlementId) return Promise.resolve(refused('wrong-step'));
       // Without a 医保码 there is no token to pay with: the code itself must be scanned (credential()).
-      if (method === 'pay-code' && session.selfPay?.payCodeNeedsScan) return 'pay-code-scan';
-      return settle(settlementId, method).catch(() => fail('internal'));
+      if (method === 'pay-code' && view.selfPay?.payCodeNeedsScan) return Promise.resolve(refused('pay-code-scan'));
+      const p = pass;
+      return run(p, 'confirm', () => settle(p, 'confirm', settlementId, method));
     },
 
     /** The personal account on or off, a relative's account or none: the split is pre-settled again. */
-    changeSelfPay(settlementId: string, change: { usePersonalAccount: boolean; familyPayer: number | null }): Promise<void> | UserErrorCode {
+    changeSelfPay(settlementId: string, change: { usePersonalAccount: boolean; familyPayer: number | null }): Promise<SessionResult> {
       const ctx = contextOf(settlementId);
-      if (session.step !== 'confirm' || session.settlementId !== settlementId || !ctx) return 'wrong-step';
-      const gen = generation;
+      if (!accepts(view.step, 'change-self-pay') || view.settlementId !== settlementId || !ctx) return Promise.resolve(refused('wrong-step'));
+      const p = pass;
       const usePersonalAccount = selfPayOpts.personalAccount ? change.usePersonalAccount : ctx.usePersonalAccount;
       const familyPayerPsnNo = familyPayerAt(selfPayOpts, ctx, change.familyPayer);
-      set({ step: 'presettling', error: null });
-      return options.engine
-        .changeSelfPay(settlementId, { usePersonalAccount, familyPayerPsnNo })
-        .then((view) => showSettlement(view, gen))
-        .catch(() => fail('internal'));
+      p.move('change-self-pay', { step: 'presettling', error: null });
+      return run(p, 'self-pay change', async () => showSettlement(p, await options.engine.changeSelfPay(settlementId, { usePersonalAccount, familyPayerPsnNo })));
     },
 
-    async reset(): Promise<void> {
-      const settlementId = session.settlementId;
-      const step = session.step;
-      faceAbort?.abort();
-      awaitingStaff?.resolve(false);
-      identifiedBy = null;
-      generation++;
-      directedCertnoSha256 = null;
-      publish(idleSession());
+    async reset(): Promise<SessionResult> {
+      const { settlementId, step } = view;
+      startPass('reset', idleSession());
       // A patient who walks away from the split has committed nothing: release the visit.
-      if (settlementId && step === 'confirm') await options.engine.cancel(settlementId).catch(() => undefined);
+      if (settlementId && step === 'confirm') {
+        await options.engine.cancel(settlementId).catch((err: unknown) => failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err));
+      }
+      return accepted;
     },
   };
 }
