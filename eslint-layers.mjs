@@ -39,7 +39,7 @@ export const layers = [
   { name: 'terminal/host/web', may: ['terminal/common', 'terminal/api', 'terminal/config', 'terminal/app', 'terminal/host/http'], packages: [...base, 'ws'] },
   { name: 'terminal/testing', may: '*', packages: '*' },
   { name: 'drivers/testing', may: ['drivers', 'terminal/common'], packages: '*' },
-  { name: 'drivers', may: ['terminal/common'], packages: [...base, 'serialport', '@serialport/bindings-cpp', 'node-hid', 'iconv-lite', '@zxing/library', 'zxing-wasm', 'jpeg-js', 'pngjs'] },
+  { name: 'drivers', may: ['terminal/common'], packages: [...base, 'serialport', '@serialport/bindings-cpp', 'node-hid', 'iconv-lite', '@zxing/library', 'zxing-wasm', 'jpeg-js', 'pngjs', 'koffi'] },
   { name: 'ui', may: ['terminal/api', 'terminal/common'], packages: ['@zxing/library', 'react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'zod', 'zod/mini'] },
 ];
 

@@ -13,8 +13,9 @@ import { readRecording } from './transport/replay';
 import { serveConversationOnPort } from './transport/conversation';
 import { samIdleAnswer, samRequestFramer, SYNTHETIC_CARD } from './id-card/sim-reader';
 import { SYNTHETIC_SS_CARD } from './card-reader/sim-reader';
-import { createDeviceManager, DeviceConfig, type ManagedCardEvent, type ManagedIdCardEvent, type ManagedScan } from './manager';
+import { createDeviceManager, DeviceConfig, type ManagedCardEvent, type ManagedEcVoucherEvent, type ManagedIdCardEvent, type ManagedScan } from './manager';
 import { waitFor, sleep } from './testing/wait';
+import { buildFakeVendorLibrary } from './testing/fake-vendor';
 import type { DeviceHealth } from '../terminal/common/vocabulary';
 
 const fixturesDir = new URL('../fixtures/', import.meta.url).pathname;
@@ -184,6 +185,41 @@ describe('device manager', () => {
     } finally {
       await devices.stop();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('vendor libraries: a ReadCardBas card is a card reader\'s card event, an EcQuery token comes on the identify step, a bad entry is one broken device', async () => {
+    const lib = buildFakeVendorLibrary();
+    const devices = createDeviceManager({
+      fixturesDir,
+      devices: [
+        { id: 'ss-vendor', kind: 'vendor-lib', library: lib.library, interface: 'read-card-bas', timeoutMs: 5000, pollMs: 50 },
+        { id: 'ec-vendor', kind: 'vendor-lib', library: lib.library, interface: 'ec-query', request: { orgId: 'H44030000001', businessType: '01301' } },
+        { id: 'ec-no-request', kind: 'vendor-lib', library: lib.library, interface: 'ec-query' },
+      ],
+    });
+    const cards: ManagedCardEvent[] = [];
+    const vouchers: ManagedEcVoucherEvent[] = [];
+    devices.onCard((e) => cards.push(e));
+    devices.onEcVoucher((e) => vouchers.push(e));
+    try {
+      await devices.start();
+      await waitFor('card', () => cards.find((e) => e.type === 'card'), 30_000);
+      assert.ok(cards.every((e) => e.deviceId === 'ss-vendor'));
+      assert.equal(vouchers.length, 0, 'the e-voucher library is called on the identify step only');
+      devices.identifyStepReached();
+      const voucher = await waitFor('voucher', () => vouchers.find((e) => e.type === 'ec-voucher'), 30_000);
+      assert.equal(voucher.type === 'ec-voucher' && voucher.voucher.ecToken, '440300EC00000000000001');
+      assert.equal(voucher.deviceId, 'ec-vendor');
+      const health = devices.health().map((h) => [h.id, h.kind, h.state, h.lastError]);
+      assert.deepEqual(health, [
+        ['ss-vendor', 'card-reader', 'ready', null],
+        ['ec-vendor', 'qr-scanner', 'ready', null],
+        ['ec-no-request', 'qr-scanner', 'error', 'config: request: interface ec-query needs a request (orgId, businessType)'],
+      ]);
+    } finally {
+      await devices.stop();
+      lib.remove();
     }
   });
 });

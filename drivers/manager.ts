@@ -23,6 +23,8 @@ import { createEscPosDecoder, encodeStatus, type PrintItem } from './printer/esc
 import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSource } from './camera/frame';
 import { decodeQrFrame } from './camera/qr-decode';
 import { describeError } from './device/lifecycle';
+import { createVendorLibDevice, vendorHealthKind, type EcVoucherEvent } from './vendor-lib/device';
+import { vendorLibFields, vendorLibIssues } from './vendor-lib/config';
 
 const UsbId = z.number().int().min(0).max(0xffff);
 /** A serial device by its path, or by its USB-serial adapter's ids (found again wherever the OS
@@ -125,6 +127,13 @@ export const DeviceConfig = z.discriminatedUnion('kind', [
     /** The same code seen again within this time is the same scan (a phone held in front of the lens). */
     repeatMs: z.number().int().nonnegative().default(3000),
   }),
+  /** A certified vendor library (DLL): a card reader's ReadCardBas, or the e-voucher's EcQuery / NationEcTrans. */
+  z
+    .object({ ...base, kind: z.literal('vendor-lib'), ...vendorLibFields })
+    .superRefine((c, ctx) => {
+      const issue = vendorLibIssues(c);
+      if (issue) ctx.addIssue({ code: 'custom', ...issue });
+    }),
 ]);
 export type DeviceConfig = z.input<typeof DeviceConfig>;
 type ParsedConfig = z.output<typeof DeviceConfig>;
@@ -133,6 +142,7 @@ export type ScanSource = 'qr-scanner' | 'camera';
 export type ManagedScan = TimedScanEvent & { deviceId: string; source: ScanSource };
 export type ManagedCardEvent = CardReaderEvent & { deviceId: string };
 export type ManagedIdCardEvent = IdCardEvent & { deviceId: string };
+export type ManagedEcVoucherEvent = EcVoucherEvent & { deviceId: string };
 export interface ManagedPrint {
   deviceId: string;
   result: PrintResult;
@@ -148,6 +158,8 @@ export interface DeviceManager {
   onScan(listener: (event: ManagedScan) => void): () => void;
   onCard(listener: (event: ManagedCardEvent) => void): () => void;
   onIdCard(listener: (event: ManagedIdCardEvent) => void): () => void;
+  /** An e-voucher token (or the library's refusal) from a vendor library: already decoded, credential type 01. */
+  onEcVoucher(listener: (event: ManagedEcVoucherEvent) => void): () => void;
   onPrint(listener: (event: ManagedPrint) => void): () => void;
   /** Prints on the named printer, or the first one. */
   print(items: PrintItem[], deviceId?: string): Promise<PrintResult>;
@@ -173,6 +185,7 @@ interface Managed {
   print?(items: PrintItem[]): Promise<PrintResult>;
   readPin?(timeoutS?: number): Promise<PinResult>;
   pushFrame?(frame: CameraFrame): void;
+  identifyStepReached?(): void;
 }
 
 export function createDeviceManager(opts: {
@@ -190,6 +203,7 @@ export function createDeviceManager(opts: {
   const scans = createListeners<ManagedScan>();
   const cards = createListeners<ManagedCardEvent>();
   const idCards = createListeners<ManagedIdCardEvent>();
+  const ecVouchers = createListeners<ManagedEcVoucherEvent>();
   const prints = createListeners<ManagedPrint>();
   const frameListeners = createListeners<CameraFrame>();
   const devices: Managed[] = [];
@@ -206,11 +220,11 @@ export function createDeviceManager(opts: {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-      devices.push(brokenDevice(id, knownKind(fields['kind']), `config: ${where}${issue?.message ?? 'invalid entry'}`));
+      devices.push(brokenDevice(id, knownKind(fields['kind'], fields), `config: ${where}${issue?.message ?? 'invalid entry'}`));
       continue;
     }
     if (seen.has(parsed.data.id)) {
-      devices.push(brokenDevice(`${parsed.data.id}#${devices.length}`, parsed.data.kind, `config: duplicate device id ${parsed.data.id}`));
+      devices.push(brokenDevice(`${parsed.data.id}#${devices.length}`, knownKind(parsed.data.kind, parsed.data), `config: duplicate device id ${parsed.data.id}`));
       continue;
     }
     seen.add(parsed.data.id);
@@ -288,6 +302,13 @@ export function createDeviceManager(opts: {
       }
       case 'camera':
         return createCamera(config);
+      case 'vendor-lib': {
+        const device = createVendorLibDevice({ ...config, reconnect, now });
+        // A card read through the library is a card reader's event: identity takes it unchanged.
+        device.onEvent((e) => (e.type === 'ec-voucher' || e.type === 'ec-error' ? ecVouchers.emit({ ...e, deviceId: config.id }) : cards.emit({ ...e, deviceId: config.id })));
+        const kind = vendorHealthKind(config.interface);
+        return { id: config.id, kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth, identifyStepReached: device.identifyStepReached };
+      }
     }
   }
 
@@ -421,6 +442,7 @@ export function createDeviceManager(opts: {
     onScan: scans.add,
     onCard: cards.add,
     onIdCard: idCards.add,
+    onEcVoucher: ecVouchers.add,
     onPrint: prints.add,
     async print(items, deviceId) {
       const printer = pick('print', deviceId);
@@ -439,7 +461,8 @@ export function createDeviceManager(opts: {
     identifyStepReached() {
       if (!started) return;
       for (const d of devices) {
-        if (!playsOnIdentify(d) || d.config.kind === 'camera' || d.config.kind === 'printer') continue;
+        d.identifyStepReached?.();
+        if (!playsOnIdentify(d) || d.config.kind === 'camera' || d.config.kind === 'printer' || d.config.kind === 'vendor-lib') continue;
         const delayMs = d.config.transport.type === 'replay' ? d.config.transport.delayMs : 0;
         // A simulated patient holds a phone up (or puts a card down) a moment after the screen asks.
         const timer = setTimeout(() => {
@@ -455,7 +478,8 @@ export function createDeviceManager(opts: {
 const KINDS: ReadonlyArray<DeviceHealth['kind']> = ['qr-scanner', 'card-reader', 'id-card', 'camera', 'printer'];
 
 /** Health must carry a kind the API knows; a misspelt kind shows as the most common device. */
-function knownKind(kind: unknown): DeviceHealth['kind'] {
+function knownKind(kind: unknown, fields: Record<string, unknown> = {}): DeviceHealth['kind'] {
+  if (kind === 'vendor-lib') return vendorHealthKind(fields['interface']);
   return KINDS.find((k) => k === kind) ?? 'qr-scanner';
 }
 

@@ -8,6 +8,7 @@ import { createDeviceManager, type ManagedScan } from '../../drivers/manager';
 import { classifierWith, type ScanKind } from '../../drivers/qr-scanner/codec';
 import type { IdCardInfo } from '../../drivers/id-card/codec';
 import type { SocialSecurityCard } from '../../drivers/card-reader/codec';
+import type { EcVoucher } from '../../drivers/vendor-lib/interfaces';
 import type { TemplateResolver } from '../../drivers/transport/types';
 import type { CameraFrame } from '../../drivers/camera/frame';
 
@@ -34,6 +35,14 @@ export async function startDevices(opts: {
   onSsCard?: (card: SocialSecurityCard) => void;
   /** A card read that failed (pulled out mid-read, bad data, no answer): the patient can try again. */
   onCardError?: (reason: 'card-removed' | 'bad-data' | 'timeout') => void;
+  /**
+   * An e-voucher already decoded by a certified vendor library (a 医保码 scan or a face capture):
+   * the ecToken is the credential (mdtrt_cert_type 01) as the platform's decode would give it; same
+   * care as a card. A card read through a vendor library arrives as onSsCard.
+   */
+  onEcVoucher?: (voucher: EcVoucher) => void;
+  /** The vendor library refused (code expired or used: its message), answered garbage or did not answer. */
+  onEcError?: (reason: 'refused' | 'bad-data' | 'timeout', detail: string) => void;
   onHealth: () => void;
   /** Every camera frame (a fixture camera or a pushed one): the face step's input. */
   onCameraFrame?: (frame: CameraFrame) => void;
@@ -64,6 +73,10 @@ export async function startDevices(opts: {
       else cardsIn.delete(event.deviceId);
       opts.onHealth();
     }
+  });
+  manager.onEcVoucher((event) => {
+    if (event.type === 'ec-voucher') opts.onEcVoucher?.(event.voucher);
+    else opts.onEcError?.(event.code, event.detail);
   });
   manager.onHealth(() => opts.onHealth());
   await manager.start();
