@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { EnvelopeContext, RequestEnvelope, ResponseEnvelope } from './envelope';
 import { formatWireTime } from './msgid';
+import { refusalReasonOf, type RefusalReason } from './refusal';
 import { noSigner, type EnvelopeSigner } from './signer';
 import { transactionSchemas } from './transactions';
 
@@ -17,10 +18,12 @@ export interface PlatformCall {
 }
 
 export type UnknownReason = 'timeout' | 'connection' | 'http-status' | 'malformed';
+export type { RefusalReason };
 
 export type CallOutcome =
   | { kind: 'ok'; output: unknown; response: ResponseEnvelope; rawResponse: string }
-  | { kind: 'rejected'; infcode: number; errMsg: string; response: ResponseEnvelope; rawResponse: string }
+  /** `reason` is the refusal's class from the one table (refusal.ts); errMsg keeps the platform's words. */
+  | { kind: 'rejected'; infcode: number; errMsg: string; reason: RefusalReason; response: ResponseEnvelope; rawResponse: string }
   | { kind: 'unknown'; reason: UnknownReason; detail: string; rawResponse: string | null };
 
 export interface EcPerson {
@@ -184,7 +187,8 @@ export function classifyCallAnswer(infno: string, exchange: Exchange): CallOutco
   }
   const response = envelope.data;
   if (response.infcode !== 0) {
-    return { kind: 'rejected', infcode: response.infcode, errMsg: response.err_msg ?? '', response, rawResponse: raw };
+    const errMsg = response.err_msg ?? '';
+    return { kind: 'rejected', infcode: response.infcode, errMsg, reason: refusalReasonOf(response.infcode, errMsg), response, rawResponse: raw };
   }
   // Success we cannot read is not success we can act on; it may still have been committed.
   const schema = transactionSchemas[infno];

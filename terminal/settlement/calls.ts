@@ -11,7 +11,10 @@ export type { VisitPerson };
 export interface VisitContext {
   person: VisitPerson;
   bill: HisBill;
-  /** The terminal's own batch number for this bill's fee lines (chrg_bchno). */
+  /**
+   * The terminal's own batch number for this bill's fee lines. Its one name inside the settlement;
+   * chrg_bchno on the platform's wire and chrgBchno in the journal's settlement row are where it leaves.
+   */
   chargeBatchNo: string;
   usePersonalAccount: boolean;
   /** 家庭共济: the bound relative whose account pays what is left after the patient's own; null for none. */
@@ -19,6 +22,13 @@ export interface VisitContext {
   /** Captured offline: the patient agreed to the bill, the split is settled when the platform is back. */
   deferred?: boolean;
   operator: { deptCode: string; deptName: string; drCode: string; drName: string };
+  /**
+   * What the reversal now queued is for: to redo the step whose outcome was unknown, or to finish a
+   * staff cancel (the visit then ends cancelled instead of carrying on). Absent: redo.
+   */
+  reversalFor?: 'redo' | 'staff-cancel';
+  /** The relative's account the platform last refused to draw on (the visit was pre-settled without it); cleared when the patient chooses again. */
+  familyAccountRefused?: { psnNo: string; errMsg: string } | null;
 }
 
 
@@ -80,7 +90,7 @@ function diagnoses(ctx: VisitContext, at: Date) {
 
 export function inpatientFeeCall(ctx: VisitContext, mdtrtId: string): NewCall {
   return {
-    step: 'fee-upload',
+    step: 'upload-fees',
     infno: '2301',
     insuplcAdmdvs: ctx.person.insuplcAdmdvs,
     input: {
@@ -164,7 +174,7 @@ export function registrationCall(ctx: VisitContext, at: Date): NewCall {
 
 export function feeUploadCall(ctx: VisitContext, mdtrtId: string): NewCall {
   return {
-    step: 'fee-upload',
+    step: 'upload-fees',
     infno: '2204',
     insuplcAdmdvs: ctx.person.insuplcAdmdvs,
     input: {

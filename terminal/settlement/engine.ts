@@ -1,20 +1,21 @@
 // The settlement engine: moves each visit through its state machine by sending the one call its
 // state has queued in the outbox, and records each answer with the transition it causes in one
-// journal write. An online call and an offline replay are the same `pump`. An answer that never
-// came is never resent blind when the call commits something: it is reversed (2601) by its original
-// msgid, and only then redone under a new one. Calls that commit nothing are resent as they were.
+// journal write. An online call and an offline replay are the same `pump`. What each answer does
+// (ok, each refusal reason, unknown) is the step table's (steps.ts); the engine sends, asks the
+// table, and writes. Every transition names the one state the visit was in when the call was sent,
+// so an answer computed for a state the visit has since left is refused by the journal.
 import { randomUUID } from 'node:crypto';
 import type { Split } from '../common/vocabulary';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
 import { HisError, type HisBill, type HisClient } from '../his/client';
-import { admissionCall, dischargeCall, feesCall, isInpatient, openingCall, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall, type VisitContext, type VisitPerson } from './calls';
-import { isSettlementState, predecessorsOf, type SettlementState } from '../common/settlement-states';
-import { splitFromSetlinfo } from './split';
+import { openingCall, preSettleCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
+import { canTransition, isSettlementState, type SettlementState } from '../common/settlement-states';
 import { sendQueued } from '../outbox/outbox-send';
 import { retryDelayMs } from './backoff';
-import { UNDO_STEPS, undoCalls } from './undo-calls';
-import { cashStateOf, cashStepOnOk, cashStepOnRejected, cashStepOnUnknown, cashUploadCall, isCashStep, refundAfterRefusedSettle, type CashStepEnv, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
+import { undoCalls } from './undo-calls';
+import { cashUploadCall, refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
+import { onRefusedFor, stepOf, steps, type Next, type StepEnv, type StepSpec, type VisitEnv } from './steps';
 import type { CreditReservation } from '../journal/credit';
 
 export interface SettlementView {
@@ -61,13 +62,6 @@ export interface PumpOptions {
   inlineRetries?: number;
 }
 
-/** Steps whose call changes nothing on the platform: safe to resend with the same msgid. */
-const READ_ONLY_STEPS = new Set(['pre-settle', 'query']);
-/** Steps that resolve an earlier unknown outcome: they run under the unknown-outcome deadline. */
-const RESOLVING_STEPS = new Set(['query', 'reverse']);
-/** Steps that commit: an unknown outcome is reversed before the step is redone. */
-const COMMITTING_STEPS = new Set(['register', 'admit', 'fee-upload', 'settle']);
-
 export type SettlementEngine = ReturnType<typeof createSettlementEngine>;
 
 export function createSettlementEngine(options: EngineOptions) {
@@ -101,7 +95,7 @@ export function createSettlementEngine(options: EngineOptions) {
       setlId: row.setlId,
       billId: row.billId,
       totalFen: row.totalFen,
-      settleMsgid: row.setlId ? (journal.doneMsgid(id, '2207') ?? journal.doneMsgid(id, '2304')) : null,
+      settleMsgid: row.setlId ? (journal.doneMsgid(id, steps.settle.infno.outpatient ?? '') ?? journal.doneMsgid(id, steps.settle.infno.inpatient ?? '')) : null,
       deferred: row.deferred,
       slipNo: row.slipNo,
       createdAt: row.createdAt,
@@ -109,26 +103,33 @@ export function createSettlementEngine(options: EngineOptions) {
     };
   }
 
-  const context = (id: string): VisitContext => {
-    const ctx = journal.settlementContext<VisitContext>(id);
+  const context = (id: string): SelfPayVisitContext => {
+    const ctx = journal.settlementContext<SelfPayVisitContext>(id);
     if (!ctx) throw new Error(`settlement ${id} has no context`);
     return ctx;
   };
 
-  /** What an unpaid visit left on the platform, to take back as it ends (undo-calls.ts). */
-  const undoCallsOf = (id: string) => undoCalls(context(id), journal.settlement(id)?.mdtrtId ?? null, journal.callsOf(id).some((c) => c.infno === '2204'));
+  const stateOf = (id: string): SettlementState => {
+    const state = journal.settlement(id)?.state;
+    if (!state || !isSettlementState(state)) throw new Error(`unknown settlement ${id}`);
+    return state;
+  };
 
-  const to = (settlementId: string, state: SettlementState, extra: Omit<TransitionRequest, 'settlementId' | 'from' | 'to'> = {}): TransitionRequest => ({
+  /** What an unpaid visit left on the platform, to take back as it ends (undo-calls.ts). */
+  const undoCallsOf = (id: string) => undoCalls(context(id), journal.settlement(id)?.mdtrtId ?? null, journal.callsOf(id).some((c) => c.infno === steps['upload-fees'].infno.outpatient));
+
+  /**
+   * The transition of a visit that was in `from` when the answer was computed: the journal writes it
+   * only if the visit is still there. An edge the state machine does not have is refused the same way.
+   */
+  const transition = (settlementId: string, from: SettlementState, state: SettlementState, extra: Omit<TransitionRequest, 'settlementId' | 'from' | 'to'> = {}): TransitionRequest => ({
     settlementId,
-    from: predecessorsOf(state),
+    from: canTransition(from, state) ? [from] : [],
     to: state,
     // A visit that ends unpaid takes back its fee lines and registration, in the same write.
     ...((state === 'failed' || state === 'cancelled') && !extra.call && !extra.calls ? { calls: undoCallsOf(settlementId) } : {}),
     ...extra,
   });
-
-  /** A staff cancel that had to reverse an unknown call first: once reversed, the visit ends there. */
-  const cancelAfterReversal = (id: string): boolean => (journal.events(id).filter((e) => e.to_state === 'reversal-pending').pop()?.note ?? '').startsWith('staff cancel');
 
   const mdtrtIdOf = (id: string): string => {
     const mdtrtId = journal.settlement(id)?.mdtrtId;
@@ -136,209 +137,80 @@ export function createSettlementEngine(options: EngineOptions) {
     return mdtrtId;
   };
 
-  /** The step a reversal undid, queued again under a fresh msgid. */
-  function redo(id: string, reversedInfno: string, note: string): TransitionRequest {
-    // Redoing would carry on a visit staff have given up on: the reversal was the cancel's, not a retry's.
-    // A cancelled visit keeps no money of the patient's: a code already charged is refunded first.
-    if (cancelAfterReversal(id)) return refundAfterRefusedSettle(cashEnv(id), 'staff cancel') ?? to(id, 'cancelled', { note: `${note.replace(/; redoing.*$/, '')}; staff cancel completes` });
-    const ctx = context(id);
-    switch (reversedInfno) {
-      case '2201':
-        return to(id, 'register-pending', { note, call: registrationCall(ctx, now()) });
-      case '2401':
-        return to(id, 'register-pending', { note, call: admissionCall(ctx, now()) });
-      case '2204':
-      case '2301':
-        return to(id, 'fees-pending', { note, call: feesCall(ctx, mdtrtIdOf(id)) });
-      case '2207':
-      case '2304':
-        return to(id, 'settle-pending', { note, call: settleCall(ctx, mdtrtIdOf(id)) });
-      default:
-        return to(id, 'needs-staff', { note: `cannot redo ${reversedInfno} after reversal` });
-    }
-  }
-
-  const reversedInfnoOf = (row: OutboxRow): string => String(((row.input as { data?: { oinfno?: unknown } }).data?.oinfno as string | undefined) ?? '');
-
-  /** What an answer to a step means for the visit. */
-  /** The self-paid part's steps (self-pay.ts) see the visit through this. */
-  const cashEnv = (id: string): CashStepEnv => ({
+  /** The visit as the step table sees it, bound to the state it was in when the call was sent. */
+  const visitEnv = (id: string, from: SettlementState): VisitEnv => ({
     id,
+    from,
     ctx: context(id),
-    to: (state, extra) => to(id, state, extra),
-    settleCall: () => settleCall(context(id), mdtrtIdOf(id)),
+    mdtrtId: () => mdtrtIdOf(id),
     calls: () => journal.callsOf(id),
     now,
+    to: (state, extra) => transition(id, from, state, extra),
   });
+  const stepEnv = (row: OutboxRow, from: SettlementState): StepEnv => ({ ...visitEnv(row.settlementId as string, from), row });
 
-  function onOk(row: OutboxRow, output: Record<string, unknown>): TransitionRequest {
-    const id = row.settlementId as string;
-    if (isCashStep(row.step)) return cashStepOnOk(cashEnv(id), row, output);
-    const ctx = context(id);
-    switch (row.step) {
-      case 'register':
-      case 'admit': {
-        // 2201 answers in data, 2401 in result.
-        const node = (row.step === 'admit' ? output.result : output.data) as Record<string, unknown> | undefined;
-        const mdtrtId = String(node?.mdtrt_id ?? '');
-        if (!mdtrtId) throw new MalformedAnswer(`${row.infno} answered without mdtrt_id`);
-        return to(id, 'fees-pending', { patch: { mdtrtId }, call: feesCall(ctx, mdtrtId) });
-      }
-      case 'fee-upload':
-        if (isInpatient(ctx)) return to(id, 'discharge-pending', { call: dischargeCall(ctx, mdtrtIdOf(id), now()) });
-        return to(id, 'presettle-pending', { call: preSettleCall(ctx, mdtrtIdOf(id)) });
-      case 'discharge':
-        return to(id, 'presettle-pending', { call: preSettleCall(ctx, mdtrtIdOf(id)) });
-      case 'pre-settle': {
-        const split = splitFromSetlinfo(setlinfoOf(output));
-        // A visit captured offline was confirmed on its bill total; it settles as soon as it can.
-        if (ctx.deferred) {
-          return to(id, 'settle-pending', { patch: { splitJson: JSON.stringify(split) }, note: 'offline capture: settling without a second confirmation', call: settleCall(ctx, mdtrtIdOf(id)) });
-        }
-        return to(id, 'awaiting-confirm', { patch: { splitJson: JSON.stringify(split) } });
-      }
-      case 'settle': {
-        const info = setlinfoOf(output);
-        const split = splitFromSetlinfo(info);
-        return to(id, 'settled', { patch: { splitJson: JSON.stringify(split), setlId: String(info.setl_id ?? '') } });
-      }
-      case 'reverse':
-        return redo(id, reversedInfnoOf(row), `reversed ${reversedInfnoOf(row)}; redoing it`);
-      case 'query':
-        return afterQuery(id, output.setlinfo as Record<string, unknown> | undefined);
-      default:
-        throw new Error(`no handler for step ${row.step}`);
-    }
-  }
+  /** The table's entry for a queued call; a call no step names is a bug, not an answer. */
+  const specOf = (row: OutboxRow): StepSpec => {
+    const step = stepOf(row.step);
+    if (!step) throw new Error(`no handler for step ${row.step}`);
+    return steps[step];
+  };
 
-  /** The settlement call whose answer was lost, which a query is about. */
-  const lostSettleCall = (id: string): OutboxRow | undefined => journal.callsOf(id).filter((c) => c.step === 'settle' && c.status === 'superseded').pop();
-
-  /**
-   * What the platform's settlement query says about the lost settlement. Only a standing settlement
-   * that echoes the lost call's msgid (medins_setl_id) is ours; anything else is reversed by the
-   * lost msgid, which undoes it if it did commit and says "nothing to undo" if it did not.
-   */
-  function afterQuery(id: string, info: Record<string, unknown> | undefined): TransitionRequest {
-    const lost = lostSettleCall(id);
-    if (!lost) return to(id, 'needs-staff', { note: 'settlement query without a lost settlement call' });
-    const standing = info && String(info.refd_setl_flag ?? '0') === '0';
-    if (standing && String(info.medins_setl_id ?? '') === lost.msgid) {
-      const split = splitFromSetlinfo(info);
-      return to(id, 'settled', {
-        patch: { splitJson: JSON.stringify(split), setlId: String(info.setl_id ?? '') },
-        note: `5203 shows the lost ${lost.infno} settled: kept, not reversed`,
-        resolvesOutboxId: lost.id,
-      });
-    }
-    // Another settlement stands for this visit: reversing ours could not make that one right.
-    if (standing && info.medins_setl_id) return to(id, 'needs-staff', { note: `5203 shows a different settlement standing for this visit (${String(info.setl_id ?? '')})` });
-    return to(id, 'reversal-pending', { note: `5203 shows no settlement for the lost ${lost.infno}; reversing it by its msgid`, call: reversalCall(context(id), lost) });
-  }
-
-  function onRejected(row: OutboxRow, errMsg: string): TransitionRequest {
-    const id = row.settlementId as string;
-    // No settlement found, or the query itself refused: either way the reversal by msgid is safe.
-    if (row.step === 'query') return afterQuery(id, undefined);
-    if (row.step === 'reverse') {
-      // Nothing there to undo (it never arrived, it was refused, or it is already undone): the
-      // original did not take effect, so the step can be redone.
-      if (/不存在|未成功|已冲正|无需冲正|not found|no such/i.test(errMsg)) return redo(id, reversedInfnoOf(row), `reversal not needed (${errMsg}); redoing`);
-      return to(id, 'needs-staff', { note: `reversal refused: ${errMsg}` });
-    }
-    // A discharge resent after a lost answer finds the patient discharged already: that is its success.
-    if (row.step === 'discharge' && /已出院/.test(errMsg)) return to(id, 'presettle-pending', { note: 'already discharged', call: preSettleCall(context(id), mdtrtIdOf(id)) });
-    if (isCashStep(row.step)) return cashStepOnRejected(cashEnv(id), row, errMsg);
-    // A relative's account the platform will not draw on: the patient keeps the visit and pays otherwise.
-    const ctx = context(id);
-    if (row.step === 'pre-settle' && ctx.familyPayerPsnNo) {
-      const without = { ...ctx, familyPayerPsnNo: null };
-      return to(id, 'presettle-pending', { note: `family account refused (${errMsg}); pre-settling without it`, context: without, call: preSettleCall(without, mdtrtIdOf(id)) });
-    }
-    // Cash already taken by code goes back before the visit fails.
-    if (row.step === 'settle') return refundAfterRefusedSettle(cashEnv(id), `settlement refused (${errMsg})`) ?? to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
-    return to(id, 'failed', { note: `${row.infno} refused: ${errMsg}` });
-  }
-
-  /** An answer that never came. Returns the transition, or 'retry' to resend the same call later. */
-  function onUnknown(row: OutboxRow): TransitionRequest | 'retry' {
-    const id = row.settlementId as string;
-    if (isCashStep(row.step)) return cashStepOnUnknown(cashEnv(id), row);
-    if (row.step === 'settle') {
-      return to(id, 'query-pending', { note: `${row.infno} outcome unknown; asking the platform`, call: settlementQueryCall(context(id), mdtrtIdOf(id)) });
-    }
-    if (COMMITTING_STEPS.has(row.step)) {
-      return to(id, 'reversal-pending', { note: `${row.infno} outcome unknown`, call: reversalCall(context(id), row) });
-    }
-    // Reads, and the reversal itself (the platform answers "already reversed" to a repeat).
-    return 'retry';
-  }
-
-  /**
-   * An undo call changes no state: its answer is recorded, a refusal too (nothing left to take back,
-   * or the platform will not; its words are kept), and a lost answer is resent under the same msgid
-   * with backoff, which the platform answers as the first time. Never a dead letter: it is owed.
-   */
-  async function dispatchUndo(row: OutboxRow): Promise<boolean> {
-    const outcome = await sendQueued(journal, platform, row);
-    if (outcome.kind === 'ok') {
-      journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse });
-      return true;
-    }
-    if (outcome.kind === 'rejected') {
-      journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse });
-      return true;
-    }
-    const attempts = journal.outboxRow(row.id)?.attempts ?? 0;
-    const nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts, random)).toISOString();
-    journal.recordOutcome({ outboxId: row.id, status: 'unknown', error: `${outcome.reason}: ${outcome.detail}`, rawResponse: outcome.rawResponse, nextAttemptAt });
-    return false;
-  }
+  /** An answer that never came, for a visit in `from`: the transition, or 'resend' to send the same call later. */
+  const onUnknown = (row: OutboxRow, from: SettlementState): Next | 'resend' => specOf(row).onUnknown(stepEnv(row, from));
 
   /**
    * An unknown outcome that its query or reversal has not settled in time goes to staff with the
    * reason, rather than being retried for ever while the patient's money is in doubt.
    */
   function pastDeadline(row: OutboxRow): boolean {
-    if (!RESOLVING_STEPS.has(row.step) || row.attempts === 0) return false;
+    if (specOf(row).effect !== 'resolve' || row.attempts === 0) return false;
     const age = now().getTime() - Date.parse(row.createdAt);
     if (age <= unknownDeadlineMs) return false;
     const id = row.settlementId as string;
     const note = `outcome still unknown after ${Math.round(age / 1000)} s (deadline ${Math.round(unknownDeadlineMs / 1000)} s): ${row.infno} unanswered (${row.lastError ?? 'no answer'}); staff to check with the platform`;
-    journal.recordOutcome({ outboxId: row.id, status: 'dead', error: row.lastError, then: to(id, 'needs-staff', { note }) });
+    journal.recordOutcome({ outboxId: row.id, status: 'dead', error: row.lastError, then: transition(id, stateOf(id), 'needs-staff', { note }) });
     return true;
   }
 
-  /** Sends one queued call and records what it means. Returns false when the visit must wait. */
+  /**
+   * Sends one queued call and records what it means, as the step table says. Returns false when the
+   * visit must wait. An undo call changes no state and is never a dead letter: it is owed, and a lost
+   * answer is resent under the same msgid with backoff, which the platform answers as the first time.
+   */
   async function dispatch(row: OutboxRow): Promise<boolean> {
-    if (UNDO_STEPS.has(row.step)) return dispatchUndo(row);
-    const outcome = await sendQueued(journal, platform, row);
     const id = row.settlementId as string;
+    const spec = specOf(row);
+    // The state this call was sent from: the only one its answer may move the visit out of.
+    const from = stateOf(id);
+    const outcome = await sendQueued(journal, platform, row);
+    const env = stepEnv(row, from);
     if (outcome.kind === 'ok') {
-      let then: TransitionRequest;
+      let then: Next;
       try {
-        then = onOk(row, (outcome.output ?? {}) as Record<string, unknown>);
+        then = spec.onOk(env, (outcome.output ?? {}) as Record<string, unknown>);
       } catch (err) {
         // An answer we cannot use (unbalanced split, missing id) is kept and handed to staff.
-        journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: to(id, 'needs-staff', { note: (err as Error).message }) });
+        journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: transition(id, from, 'needs-staff', { note: (err as Error).message }) });
         return false;
       }
-      journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then });
+      journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
       return true;
     }
     if (outcome.kind === 'rejected') {
-      journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: onRejected(row, outcome.errMsg) });
+      const then = onRefusedFor(spec, outcome.reason)(env, { reason: outcome.reason, errMsg: outcome.errMsg });
+      journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: then ?? undefined });
       return true;
     }
     const error = `${outcome.reason}: ${outcome.detail}`;
-    const next = onUnknown(row);
-    if (next !== 'retry') {
-      journal.recordOutcome({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next });
+    const next = spec.onUnknown(env);
+    if (next !== 'resend') {
+      journal.recordOutcome({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next ?? undefined });
       return true;
     }
-    const attempts = (journal.outboxRow(row.id)?.attempts ?? 0);
-    if (attempts >= maxAttempts) {
-      journal.recordOutcome({ outboxId: row.id, status: 'dead', error, rawResponse: outcome.rawResponse, then: to(id, 'needs-staff', { note: `no answer after ${attempts} attempts` }) });
+    const attempts = journal.outboxRow(row.id)?.attempts ?? 0;
+    if (spec.effect !== 'undo' && attempts >= maxAttempts) {
+      journal.recordOutcome({ outboxId: row.id, status: 'dead', error, rawResponse: outcome.rawResponse, then: transition(id, from, 'needs-staff', { note: `no answer after ${attempts} attempts` }) });
       return false;
     }
     const nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts, random)).toISOString();
@@ -478,7 +350,8 @@ export function createSettlementEngine(options: EngineOptions) {
      */
     changeSelfPay(settlementId: string, change: { usePersonalAccount: boolean; familyPayerPsnNo: string | null }): Promise<SettlementView> {
       return exclusive(settlementId, async () => {
-        const ctx = { ...context(settlementId), usePersonalAccount: change.usePersonalAccount, familyPayerPsnNo: change.familyPayerPsnNo };
+        // The patient chose again: a relative's account refused before is no longer news.
+        const ctx: SelfPayVisitContext = { ...context(settlementId), usePersonalAccount: change.usePersonalAccount, familyPayerPsnNo: change.familyPayerPsnNo, familyAccountRefused: null };
         journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'presettle-pending', note: 'patient changed how to pay the self-paid part', context: ctx, call: preSettleCall(ctx, mdtrtIdOf(settlementId)) });
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));
@@ -499,7 +372,8 @@ export function createSettlementEngine(options: EngineOptions) {
       if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
       return exclusive(settlementId, async () => {
         const dead = journal.callsOf(settlementId).filter((c) => c.status === 'dead').pop();
-        const stalledState = dead ? stateAwaiting(dead.step) : null;
+        const step = dead ? stepOf(dead.step) : null;
+        const stalledState = step ? steps[step].state : null;
         if (!dead || !stalledState) throw new StaffActionError('nothing to retry for this visit');
         journal.requeue(dead.id, { settlementId, from: ['needs-staff'], to: stalledState, note: `staff retry: ${reason}` });
         options.onChange?.(view(settlementId));
@@ -520,14 +394,16 @@ export function createSettlementEngine(options: EngineOptions) {
         if (state !== 'needs-staff' && state !== 'awaiting-confirm') throw new StaffActionError(`a ${state} visit cannot be cancelled`);
         const unknownCommit = journal
           .callsOf(settlementId)
-          .filter((c) => COMMITTING_STEPS.has(c.step) && (c.status === 'unknown' || c.status === 'superseded' || c.status === 'dead' || c.status === 'in-flight'))
+          .filter((c) => isReversible(c.step) && (c.status === 'unknown' || c.status === 'superseded' || c.status === 'dead' || c.status === 'in-flight'))
           .pop();
         if (unknownCommit) {
-          journal.transition(to(settlementId, 'reversal-pending', { note: `staff cancel: ${reason}`, call: reversalCall(context(settlementId), unknownCommit) }));
+          // The visit context says what the reversal is for, so its answer ends the visit instead of redoing the step.
+          const ctx: SelfPayVisitContext = { ...context(settlementId), reversalFor: 'staff-cancel' };
+          journal.transition(transition(settlementId, state, 'reversal-pending', { note: `staff cancel: ${reason}`, context: ctx, call: reversalCall(ctx, unknownCommit) }));
         } else {
           // The cash the patient paid by code goes back before the visit ends (a staff cancel once
           // left it charged for a visit that never settled).
-          const refund = refundAfterRefusedSettle(cashEnv(settlementId), `staff cancel: ${reason}`);
+          const refund = refundAfterRefusedSettle(visitEnv(settlementId, state), `staff cancel: ${reason}`);
           journal.transition(refund ? { ...refund, from: [state] } : { settlementId, from: [state], to: 'cancelled', note: `staff cancel: ${reason}`, calls: undoCallsOf(settlementId) });
         }
         options.onChange?.(view(settlementId));
@@ -564,12 +440,13 @@ export function createSettlementEngine(options: EngineOptions) {
     recoverInFlight(): number {
       const stranded = journal.openOutbox().filter((r) => r.status === 'in-flight' && r.settlementId);
       for (const row of stranded) {
-        const next = onUnknown(row);
+        // The visit has not moved since the call was sent: its move is written with the answer.
+        const next = onUnknown(row, stateOf(row.settlementId as string));
         journal.recordOutcome({
           outboxId: row.id,
-          status: next === 'retry' ? 'unknown' : 'superseded',
+          status: next === 'resend' ? 'unknown' : 'superseded',
           error: 'terminal stopped while the call was in flight',
-          then: next === 'retry' ? undefined : next,
+          then: next === 'resend' || next === null ? undefined : next,
         });
       }
       return stranded.length;
@@ -578,20 +455,10 @@ export function createSettlementEngine(options: EngineOptions) {
   return engine;
 }
 
-/** The state a visit is in while the given step's call is queued. */
-function stateAwaiting(step: string): SettlementState | null {
-  const states: Record<string, SettlementState> = {
-    register: 'register-pending',
-    admit: 'register-pending',
-    discharge: 'discharge-pending',
-    'fee-upload': 'fees-pending',
-    'pre-settle': 'presettle-pending',
-    settle: 'settle-pending',
-    query: 'query-pending',
-    reverse: 'reversal-pending',
-    ...cashStateOf,
-  };
-  return states[step] ?? null;
+/** A call 2601 can take back (steps.ts): what a staff cancel reverses when its outcome is unknown. */
+function isReversible(name: string): boolean {
+  const step = stepOf(name);
+  return step !== null && steps[step].reversible;
 }
 
 export class StaffActionError extends Error {}
@@ -615,12 +482,3 @@ export class BillTakenError extends Error {
     this.name = 'BillTakenError';
   }
 }
-class MalformedAnswer extends Error {}
-
-function setlinfoOf(output: Record<string, unknown>): Record<string, unknown> {
-  const info = output.setlinfo;
-  if (!info || typeof info !== 'object') throw new MalformedAnswer('answer has no setlinfo');
-  return info as Record<string, unknown>;
-}
-
-export { READ_ONLY_STEPS };

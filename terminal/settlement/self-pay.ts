@@ -7,16 +7,15 @@
 // The pay-code steps are outbox calls like any other, so they survive a crash and replay the same
 // way, with one rule of their own: a 6202 whose answer never came is asked about (6301) before
 // anything else, and paid again only when the order shows unpaid; a 2207 refused after the code was
-// charged is refunded (6203). The engine hands these steps to the functions below.
+// charged is refunded (6203). What each answer does is in steps.ts; the calls are built here.
 import type { CashMethod, Split } from '../common/vocabulary';
 
 export type { CashMethod };
 import { fenToYuan } from '../common/money';
-import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
 import { formatWireTime } from '../insurance/msgid';
 import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import type { VisitContext } from './calls';
-import type { SettlementState } from '../common/settlement-states';
+import type { VisitEnv } from './steps';
 
 /** How the cash that is left after funds and accounts gets paid. */
 
@@ -48,17 +47,6 @@ export function defaultCashMethod(opts: SelfPayOptions, ctx: VisitContext, split
   if (!split || split.cashFen === 0) return 'cashier';
   return opts.payCode && ctx.person.certType === '01' ? 'pay-code' : 'cashier';
 }
-
-export const CASH_STEPS = new Set(['cash-upload', 'cash-pay', 'cash-query', 'cash-refund']);
-export const isCashStep = (step: string): boolean => CASH_STEPS.has(step);
-
-/** The state a visit is in while each cash step's call is queued. */
-export const cashStateOf: Record<string, SettlementState> = {
-  'cash-upload': 'cash-pending',
-  'cash-pay': 'cash-pending',
-  'cash-query': 'cash-query-pending',
-  'cash-refund': 'refund-pending',
-};
 
 /** Who pays on the mobile-payment wire: the scanned code, or the e-voucher token the patient identified with. */
 function payer(ctx: SelfPayVisitContext): { payAuthNo?: string; ecToken?: string } {
@@ -92,89 +80,27 @@ export function cashUploadCall(ctx: SelfPayVisitContext, attempt: number): NewCa
   };
 }
 
-function cashPayCall(ctx: SelfPayVisitContext, order: { payOrdId: string; payToken: string; medOrgOrd: string }): NewCall {
+export function cashPayCall(ctx: SelfPayVisitContext, order: { payOrdId: string; payToken: string; medOrgOrd: string }): NewCall {
   return { step: 'cash-pay', infno: '6202', input: { payOrdId: order.payOrdId, payToken: order.payToken, orgBizSer: order.medOrgOrd, ...payer(ctx) } };
 }
 
-function cashQueryCall(order: { payOrdId: string; payToken: string }): NewCall {
+export function cashQueryCall(order: { payOrdId: string; payToken: string }): NewCall {
   return { step: 'cash-query', infno: '6301', input: { payOrdId: order.payOrdId, payToken: order.payToken } };
 }
 
-/** What a step needs from the engine, bound to one visit. */
-export interface CashStepEnv {
-  id: string;
-  ctx: SelfPayVisitContext;
-  to: (state: SettlementState, extra?: Omit<TransitionRequest, 'settlementId' | 'from' | 'to'>) => TransitionRequest;
-  /** The visit's settlement call (2207 / 2304), queued once the cash is paid. */
-  settleCall: () => NewCall;
-  calls: () => OutboxRow[];
-  now: () => Date;
-}
-
 const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
-const orderOf = (row: OutboxRow) => {
+/** The order a 6202 row pays. */
+export const orderOf = (row: OutboxRow) => {
   const i = row.input as Record<string, unknown>;
   return { payOrdId: str(i.payOrdId), payToken: str(i.payToken), medOrgOrd: str(i.orgBizSer) };
 };
-/** The 6202 whose answer was lost and that a 6301 is about. */
-const lostPay = (env: CashStepEnv) => env.calls().filter((c) => c.step === 'cash-pay' && c.status === 'superseded').pop();
-
-export function cashStepOnOk(env: CashStepEnv, row: OutboxRow, output: Record<string, unknown>): TransitionRequest {
-  switch (row.step) {
-    case 'cash-upload': {
-      const order = { payOrdId: str(output.payOrdId), payToken: str(output.payToken), medOrgOrd: str((row.input as Record<string, unknown>).medOrgOrd) };
-      return env.to('cash-pending', { note: `6201 order ${order.payOrdId} for the cash part`, call: cashPayCall(env.ctx, order) });
-    }
-    case 'cash-pay':
-      if (str(output.ordStas) === ORDER_PAID) return env.to('settle-pending', { note: 'cash part paid by code (6202); settling', call: env.settleCall() });
-      return env.to('awaiting-confirm', { note: `payment code not paid (ordStas ${str(output.ordStas)}); patient to choose again` });
-    case 'cash-query': {
-      const lost = lostPay(env);
-      const stas = str(output.ordStas);
-      if (stas === ORDER_PAID) {
-        return env.to('settle-pending', { note: '6301 shows the lost 6202 paid: kept, settling', call: env.settleCall(), ...(lost ? { resolvesOutboxId: lost.id } : {}) });
-      }
-      // Only an order that exists and is still unpaid is paid again: the query said the lost one did not go through.
-      if (stas === ORDER_UNPAID && lost) return env.to('cash-pending', { note: '6301 shows the order unpaid; paying it again', call: cashPayCall(env.ctx, orderOf(lost)) });
-      return env.to('awaiting-confirm', { note: `6301 shows the order ${stas === '15' ? 'declined' : `in state ${stas}`}; patient to choose again` });
-    }
-    case 'cash-refund':
-      return env.to('failed', { note: 'settlement refused; the cash part paid by code was refunded (6203)' });
-    default:
-      throw new Error(`not a cash step: ${row.step}`);
-  }
-}
-
-export function cashStepOnRejected(env: CashStepEnv, row: OutboxRow, errMsg: string): TransitionRequest {
-  switch (row.step) {
-    case 'cash-upload':
-    case 'cash-pay':
-      // Refused by the centre: nothing was charged. The patient sees the split again and chooses.
-      return env.to('awaiting-confirm', { note: `payment code refused: ${errMsg}` });
-    case 'cash-query':
-      // No such order: the lost payment cannot have been made.
-      return env.to('awaiting-confirm', { note: `6301 found no order (${errMsg}); nothing was charged` });
-    case 'cash-refund':
-      return env.to('needs-staff', { note: `refund of the cash paid by code refused: ${errMsg}` });
-    default:
-      throw new Error(`not a cash step: ${row.step}`);
-  }
-}
-
-/** A lost answer: 6202 is asked about, never resent blind; the others are safe to resend as they were. */
-export function cashStepOnUnknown(env: CashStepEnv, row: OutboxRow): TransitionRequest | 'retry' {
-  // 6201 is keyed by medOrgOrd and 6203 by appRefdSn, so a resend finds the same order or refund;
-  // 6301 reads only.
-  if (row.step !== 'cash-pay') return 'retry';
-  return env.to('cash-query-pending', { note: '6202 outcome unknown; asking the centre (6301) before anything else', call: cashQueryCall(orderOf(row)) });
-}
 
 /**
  * A visit that will not settle after the code was charged (the settlement refused, or staff
  * cancelled it): the cash goes back (6203) before the visit ends. Null when nothing was charged by
  * code. `why` opens the journal note.
  */
-export function refundAfterRefusedSettle(env: CashStepEnv, why: string): TransitionRequest | null {
+export function refundAfterRefusedSettle(env: Pick<VisitEnv, 'ctx' | 'calls' | 'now' | 'to'>, why: string): TransitionRequest | null {
   const paid = env.calls().filter((c) => (c.step === 'cash-pay' && c.status === 'done') || (c.step === 'cash-query' && c.status === 'done')).pop();
   if (!paid || env.ctx.selfPay?.method !== 'pay-code') return null;
   const pay = env.calls().filter((c) => c.step === 'cash-pay').pop();
