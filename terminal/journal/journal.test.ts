@@ -90,6 +90,26 @@ describe('settlement journal', () => {
     journal.close();
   });
 
+  it("keeps a platform error's name, ID number and phone out of last_error and the event notes", () => {
+    const journal = open();
+    const person = { name: '王小明', idNo: '110105194912310021', certno: ID_NUMBER };
+    const opened = journal.openSettlement({ id: 's1', service: 'outpatient', state: 'settle-pending', context: { person }, call: { step: 'settle', infno: '2207', input: { data: { psn_no: 'P1' } } } });
+    const text = `参保人王小明(${person.idNo})结算失败，请联系13912345678`;
+    journal.recordOutcome({
+      outboxId: opened.outboxId!,
+      status: 'rejected',
+      error: text,
+      then: { settlementId: 's1', from: ['settle-pending'], to: 'failed', note: `refused: ${text}` },
+    });
+    const stored = [journal.lastCallError('s1') ?? journal.outboxRow(opened.outboxId!)?.lastError ?? '', ...journal.events('s1').map((e) => e.note ?? '')].join(' | ');
+    assert.doesNotMatch(stored, /王小明|110105194912310021|13912345678/);
+    assert.match(stored, /参保人\[name\]\(\[ID\]\)结算失败，请联系\[phone\]/);
+    journal.close();
+    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('journal.sqlite'))) {
+      assert.equal(readFileSync(join(dataDir, file)).includes(Buffer.from('王小明')), false, `${file} holds the name in the clear`);
+    }
+  });
+
   it('keeps ID numbers out of the database file in the clear', () => {
     const journal = open();
     journal.openSettlement({ id: 's1', service: 'outpatient', state: 'x', context: { certno: ID_NUMBER }, call: { step: 'q', infno: '1101', input: { certno: ID_NUMBER } } });

@@ -28,6 +28,7 @@ import { creditStore } from './credit';
 import { faceStore } from './face-store';
 import { personCache } from './person-cache';
 import { faceAuditStore } from './audits';
+import { personalValuesIn, redactPersonalData } from '../common/redact';
 
 // The types callers have always imported from here.
 export type { OutboxStatus, NewCall, OutboxRow } from './outbox';
@@ -63,6 +64,15 @@ export function openJournal(options: JournalOptions) {
   const settlements = settlementStore(ctx, { meta, outbox, credit });
   const hisNotices = hisNoticeStore(ctx);
 
+  /** The names and numbers one call's input and its visit's person carry, for redaction. */
+  function personalValuesOfCall(outboxId: number): string[] {
+    const row = outbox.journal.outboxRow(outboxId);
+    if (!row) return [];
+    const values = personalValuesIn(row.input);
+    if (row.settlementId) personalValuesIn(settlements.journal.settlementContext<unknown>(row.settlementId), values);
+    return values;
+  }
+
   return {
     ...settlements.journal,
     ...outbox.journal,
@@ -74,6 +84,8 @@ export function openJournal(options: JournalOptions) {
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
     recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {
+      // The platform's error text is stored unsealed and shown to staff: no name, ID number or phone in it.
+      if (outcome.error) outcome = { ...outcome, error: redactPersonalData(outcome.error, personalValuesOfCall(outcome.outboxId)) };
       outbox.recordOutcome(outcome);
       return outcome.then ? settlements.applyTransition(outcome.then) : { outboxId: null, msgid: null };
     }),

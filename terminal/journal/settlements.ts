@@ -6,6 +6,7 @@ import type { JournalContext } from './context';
 import type { CreditReservation, CreditStore } from './credit';
 import type { MetaStore } from './meta';
 import type { NewCall, OutboxStore } from './outbox';
+import { personalValuesIn, redactPersonalData } from '../common/redact';
 
 export interface SettlementRow {
   id: string;
@@ -175,13 +176,18 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
    * saw is checked here, not before, so a visit another actor moved first throws StaleTransitionError
    * and nothing is written.
    */
+  /** The visit's sealed context (its person among it), for redacting a note before it is stored unsealed. */
+  function contextOf(row: { sealed_context: Buffer | null } | undefined): unknown {
+    return row?.sealed_context ? JSON.parse(sealer.open(row.sealed_context)) : null;
+  }
+
   function applyTransition(req: TransitionRequest): Queued {
     const current = sql.get.get(req.settlementId);
     const state = current?.state ?? null;
     if (state === null || !req.from.includes(state)) throw new StaleTransitionError(req.settlementId, req.from, state);
     sql.setState.run(req.to, nowIso(), req.settlementId);
     if (req.patch) updateColumns(req.settlementId, req.patch);
-    sql.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ?? null);
+    sql.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ? redactPersonalData(req.note, personalValuesIn(contextOf(current))) : null);
     if (req.context !== undefined) sql.setContext.run(sealer.seal(JSON.stringify(req.context)), req.settlementId);
     if (req.credit) credit.reserve(req.settlementId, req.credit);
     if (req.resolvesOutboxId !== undefined) outbox.resolve(req.resolvesOutboxId, req.settlementId);
