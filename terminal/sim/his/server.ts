@@ -40,6 +40,32 @@ export const HisReportsFixture = z.object({
 });
 export type HisBillFixture = z.infer<typeof HisBillFixture>;
 
+/**
+ * The HIS simulator's books without HTTP: which bills are pending and which are paid. The server
+ * answers from them; the seeded whole-terminal simulation (terminal/testing/vopr) calls them in-process.
+ */
+export class HisBooks {
+  private paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
+  constructor(readonly bills: HisBillFixture[]) {}
+
+  isPaid(billId: string): boolean {
+    return this.paid.has(billId);
+  }
+
+  /** The same notice twice is a retry (200); a different settlement for a paid bill is a conflict (409). */
+  markPaid(billId: string, receipt: { setlId: string; msgid: string }): { status: number; json: unknown } {
+    if (!this.bills.some((b) => b.billId === billId)) return { status: 404, json: { error: 'no such bill' } };
+    const before = this.paid.get(billId);
+    if (before && before.setlId !== receipt.setlId) return { status: 409, json: { error: 'bill already paid by another settlement' } };
+    if (!before) this.paid.set(billId, { billId, setlId: receipt.setlId, msgid: receipt.msgid });
+    return { status: 200, json: { billId, paid: true } };
+  }
+
+  paidBills(): Array<{ billId: string; setlId: string; msgid: string }> {
+    return [...this.paid.values()].map((p) => ({ ...p }));
+  }
+}
+
 export interface HisSimulator {
   url: string;
   close(): Promise<void>;
@@ -53,7 +79,7 @@ const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(
 
 export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string }): Promise<HisSimulator> {
   const orders = HisOrdersFixture.parse(JSON.parse(readFileSync(join(opts.fixturesDir, 'his', 'orders.json'), 'utf8')));
-  const paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
+  const books = new HisBooks(orders.bills);
   const reportsFile = join(opts.fixturesDir, 'his', 'reports.json');
   const reports = existsSync(reportsFile) ? HisReportsFixture.parse(JSON.parse(readFileSync(reportsFile, 'utf8'))).reports : [];
 
@@ -65,7 +91,7 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
           const body = PendingRequest.safeParse(JSON.parse(await readBody(req)));
           if (!body.success) return sendJson(res, 400, { error: 'certno required' });
           const bills = orders.bills
-            .filter((b) => b.certno === body.data.certno && !paid.has(b.billId))
+            .filter((b) => b.certno === body.data.certno && !books.isPaid(b.billId))
             .map(({ certno: _certno, inpatient: _inpatient, ...bill }) => bill);
           return sendJson(res, 200, { bills });
         }
@@ -77,14 +103,14 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
           const found = orders.bills.find((b) => b.billId === body.data.billId);
           if (!found) return sendJson(res, 404, { error: 'no such bill' });
           const { certno: _certno, inpatient: _inpatient, ...bill } = found;
-          return sendJson(res, 200, { bill, paid: paid.has(found.billId) });
+          return sendJson(res, 200, { bill, paid: books.isPaid(found.billId) });
         }
         // Inpatients whose discharge bill is ready and unpaid, bed by bed, for the nurse's tablet.
         if (req.method === 'POST' && path === '/his/discharge-list') {
           const body = DischargeListRequest.safeParse(JSON.parse((await readBody(req)) || '{}'));
           if (!body.success) return sendJson(res, 400, { error: 'ward must be a string' });
           const inpatients = orders.bills
-            .filter((b) => b.inpatient && !paid.has(b.billId) && (!body.data.ward || b.inpatient.ward === body.data.ward))
+            .filter((b) => b.inpatient && !books.isPaid(b.billId) && (!body.data.ward || b.inpatient.ward === body.data.ward))
             .map((b) => ({
               billId: b.billId,
               ward: b.inpatient!.ward,
@@ -112,12 +138,8 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
           const billId = decodeURIComponent(m[1] ?? '');
           const body = PaidRequest.safeParse(JSON.parse(await readBody(req)));
           if (!body.success) return sendJson(res, 400, { error: 'setlId and msgid required' });
-          if (!orders.bills.some((b) => b.billId === billId)) return sendJson(res, 404, { error: 'no such bill' });
-          const before = paid.get(billId);
-          // The same notice twice is a retry; a different settlement for a paid bill is a conflict.
-          if (before && before.setlId !== body.data.setlId) return sendJson(res, 409, { error: 'bill already paid by another settlement' });
-          if (!before) paid.set(billId, { billId, ...body.data });
-          return sendJson(res, 200, { billId, paid: true });
+          const answer = books.markPaid(billId, body.data);
+          return sendJson(res, answer.status, answer.json);
         }
         return sendJson(res, 404, { error: 'not found' });
       } catch {
@@ -130,6 +152,6 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
   return {
     url,
     close: () => closeServer(server, sockets),
-    paidBills: () => [...paid.values()].map((p) => ({ ...p })),
+    paidBills: () => books.paidBills(),
   };
 }

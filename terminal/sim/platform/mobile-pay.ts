@@ -40,7 +40,7 @@ export interface MobilePayLedger {
   wallets: Array<{ payer: string; balanceFen: number }>;
 }
 
-interface Answer { code: number; message: string; data?: unknown }
+export interface Answer { code: number; message: string; data?: unknown }
 interface UploadData { medOrgOrd: string; feeSumamt: number | string; feedetailList: Array<{ detItemFeeSumamt: number | string }>; ecToken?: string | null; payAuthNo?: string | null }
 
 export class MobilePayCentre {
@@ -93,11 +93,19 @@ export class MobilePayCentre {
     if (parsed.data.appId !== c.appId) return { code: -1, message: `应用渠道编号[${parsed.data.appId}]不存在` };
     const opened = openMobilePayBody(parsed.data, c);
     if (!opened.ok) return { code: -1, message: opened.reason === 'signData does not verify' ? '签名校验失败' : '报文解密失败' };
-    const input = mobilePaySchemas[infno].input.safeParse(opened.data);
-    if (!input.success) return { code: -1, message: `入参校验失败: ${input.error.issues.slice(0, 3).map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
-    const result = this.dispatch(infno, input.data);
+    const result = this.handleOpened(infno, opened.data);
     if (result.code !== 0) return { code: result.code, message: result.message };
     return { code: 0, message: result.message, ...sealMobilePayBody(result.data, c, this.opts.now()) };
+  }
+
+  /**
+   * One request already decrypted and checked, the answer before it is sealed: the centre's books
+   * without the SM4/SM2 wrapping, for the in-process simulation (the wrapping has its own tests).
+   */
+  handleOpened(infno: MobilePayInfno, data: unknown): Answer {
+    const input = mobilePaySchemas[infno].input.safeParse(data);
+    if (!input.success) return { code: -1, message: `入参校验失败: ${input.error.issues.slice(0, 3).map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+    return this.dispatch(infno, input.data);
   }
 
   private dispatch(infno: MobilePayInfno, d: unknown): Answer {

@@ -2,19 +2,18 @@
 // infno, decodes its own 医保码 payloads, keeps a ledger, answers a repeated msgid with its first answer,
 // and injects seeded faults. Hospital IT and the tests run the terminal against it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { csbSignature, tifSignature, verifySm2Envelope } from '../../insurance/signer';
 import { z } from 'zod';
 import { RequestEnvelope } from '../../insurance/envelope';
-import { formatMillisTime } from '../../insurance/msgid';
 import { closeServer, listen, readBody, sendJson, sendText, trackSockets } from '../http';
-import { mintEcQrPayload, verifyEcQrPayload } from './ecqr';
 import { FaultInjector, FaultPlan, type FaultRule } from './faults';
 import { loadFixtures } from './fixtures';
 import { loadDataFile, saveDataFile } from './persist';
 import { isHospitalLevel, type HospitalLevel } from './policy';
-import { PlatformState, type Ledger } from './state';
-import { MobilePayCentre, type MobilePayLedger } from './mobile-pay';
+import type { Ledger } from './state';
+import type { MobilePayLedger } from './mobile-pay';
+import { PlatformCore } from './core';
 import { MOBILE_PAY_PATHS, type MobilePayInfno } from '../../insurance/mobile-pay';
 import type { Sm2Keys } from '../../insurance/sm2';
 
@@ -63,57 +62,16 @@ export async function startPlatformSimulator(opts: {
   }
   const fx = loadFixtures(opts.fixturesDir);
   const now = opts.now ?? (() => new Date());
-  const validitySeconds = opts.ecQrValiditySeconds ?? 60;
   const saved = opts.dataFile ? loadDataFile(opts.dataFile) : null;
-  const state = new PlatformState(fx, now, { snapshot: saved?.state, hospitalLevel: opts.hospitalLevel });
+  const core = new PlatformCore({ fx, now, ecQrValiditySeconds: opts.ecQrValiditySeconds, hospitalLevel: opts.hospitalLevel, saved, mobilePay: opts.mobilePay, onChange: persist });
+  const { state, mobilePay, answers, usedQrNonces, validitySeconds } = core;
   const faults = new FaultInjector(opts.seed ?? 1);
   // Parsed here, before the port opens, so a bad plan stops the start instead of failing requests.
   if (opts.faults) faults.setPlan(FaultPlan.parse(opts.faults));
-  /** msgid -> fingerprint of the request and the exact text first answered. */
-  const answers = new Map<string, { fingerprint: string; text: string }>(saved?.answers ?? []);
-  /** nonce -> issued unix seconds of every 医保码 decoded, kept until the code would be expired anyway. */
-  const usedQrNonces = new Map<string, number>(saved?.usedQrNonces ?? []);
-  let refSerial = 0;
-  // Orders live in memory only: a restart of the simulator forgets them (the dataFile does not keep them).
-  const mobilePay = new MobilePayCentre({ now, psnNoOfEcToken: (t) => state.psnNoOfEcToken(t), ...opts.mobilePay });
   const mobilePayInfnoByPath = new Map(Object.entries(MOBILE_PAY_PATHS).map(([infno, path]) => [path as string, infno as MobilePayInfno]));
-
-  function mintEcQr(personKey: string, issuedAt?: Date): string {
-    const p = state.personByKey(personKey);
-    if (!p) throw new Error(`no person with key ${personKey}`);
-    return mintEcQrPayload(fx.config.ecQrHmacKey, p.ec_index_no, issuedAt ?? now());
-  }
-
-  function envelopeText(infcode: number, errMsg: string | null, output: unknown, receivedAt: Date): string {
-    const at = now();
-    return JSON.stringify({
-      infcode,
-      inf_refmsgid: `${fx.config.admdvs}${formatMillisTime(at).slice(0, 14)}${String(++refSerial).padStart(10, '0')}`,
-      refmsg_time: formatMillisTime(receivedAt),
-      respond_time: formatMillisTime(at),
-      err_msg: errMsg,
-      warn_msg: null,
-      cainfo: null,
-      signtype: null,
-      output: output ?? null,
-    });
-  }
-
-  /** Processes one call exactly once per msgid; returns the answer text. */
-  function process(env: RequestEnvelope, receivedAt: Date): string {
-    const fingerprint = createHash('sha256').update(env.infno + '\n' + JSON.stringify(env.input)).digest('hex');
-    const earlier = answers.get(env.msgid);
-    if (earlier) {
-      if (earlier.fingerprint === fingerprint) return earlier.text;
-      // Not cached: a msgid reused for another request must not overwrite the first answer.
-      return envelopeText(-1, `报文ID[${env.msgid}]重复且报文内容不同`, null, receivedAt);
-    }
-    const result = state.handle(env);
-    const text = envelopeText(result.infcode, result.err_msg ?? null, result.output, receivedAt);
-    answers.set(env.msgid, { fingerprint, text });
-    persist();
-    return text;
-  }
+  const mintEcQr = (personKey: string, issuedAt?: Date) => core.mintEcQr(personKey, issuedAt);
+  const envelopeText = (infcode: number, errMsg: string | null, output: unknown, receivedAt: Date) => core.envelopeText(infcode, errMsg, output, receivedAt);
+  const process = (env: RequestEnvelope, receivedAt: Date) => core.callService(env, receivedAt);
 
   /** Writes the books after every change, so a restart keeps them (when there is a dataFile). */
   function persist(): void {
@@ -171,40 +129,7 @@ export async function startPlatformSimulator(opts: {
   async function decode(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = DecodeRequest.safeParse(safeJson(await readBody(req)));
     if (!body.success) return sendJson(res, 200, { code: 'EC1000', message: '请求报文格式错误', data: null });
-    await withFault(req, res, EC_DECODE_FAULT_INFNO, () => JSON.stringify(decodeQr(body.data.data.qrCode)));
-  }
-
-  function decodeQr(qrCode: string): { code: number | string; message: string; data: unknown } {
-    const check = verifyEcQrPayload(fx.config.ecQrHmacKey, qrCode);
-    if (!check.ok) {
-      return check.reason === 'format'
-        ? { code: 'EC1001', message: '不是有效的医保电子凭证二维码', data: null }
-        : { code: 'EC1004', message: '电子凭证二维码校验失败', data: null };
-    }
-    const age = now().getTime() / 1000 - check.issuedAtSeconds;
-    if (age > validitySeconds) return { code: 'EC1002', message: '电子凭证二维码已过期，请刷新后重试', data: null };
-    if (age < -5) return { code: 'EC1004', message: '电子凭证二维码时间无效', data: null };
-    if (usedQrNonces.has(check.nonce)) return { code: 'EC1003', message: '电子凭证二维码已使用，请刷新后重试', data: null };
-    const p = state.personByEcIndex(check.ecIndexNo);
-    if (!p) return { code: 'EC1005', message: '电子凭证未激活或不存在', data: null };
-    usedQrNonces.set(check.nonce, check.issuedAtSeconds);
-    const ecToken = state.issueEcToken(p);
-    // Used nonce and token are written before the answer leaves: a restart must not make the code new again.
-    persist();
-    return {
-      code: 0,
-      message: '成功',
-      data: {
-        ecToken,
-        idNo: p.certno,
-        idType: p.psn_cert_type,
-        userName: p.psn_name,
-        insuOrg: p.insuplc_admdvs,
-        ecIndexNo: p.ec_index_no,
-        gender: p.gend,
-        birthday: p.brdy,
-      },
-    };
+    await withFault(req, res, EC_DECODE_FAULT_INFNO, () => JSON.stringify(core.decodeQr(body.data.data.qrCode)));
   }
 
   const server = createServer((req, res) => {

@@ -5,11 +5,17 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCrashCampaign } from './campaign';
 
+// The kill points come from the seed (CRASH_SEED overrides it); the real process's timing around
+// them does not, so a failing seed is a strong hint to replay, not an exact replay as sim:seed is.
+const seed = Number(process.env.CRASH_SEED ?? 20261123);
+
 it('survives 200 SIGKILLs mid-settlement with every visit settled exactly once', { timeout: 300_000 }, async () => {
   // The kill phase is bounded so the suite stays near 3 minutes on two shared cores; it normally
   // needs about 80 s. Reaching the bound is a failure below, not a quieter pass.
-  const result = await runCrashCampaign({ killsMidWork: 200, visits: 200, seed: 20261123, killWindowMs: 150, maxKillSeconds: 160 });
-  console.log(JSON.stringify(result));
+  const result = await runCrashCampaign({ killsMidWork: 200, visits: 200, seed, killWindowMs: 150, maxKillSeconds: 160 });
+  console.log(JSON.stringify({ seed, ...result }));
+  const ok = !result.timedOut && result.lost === 0 && result.duplicated === 0 && result.mismatchedFen === 0 && result.leftQueued === 0 && result.settled === result.visits;
+  if (!ok) console.log(`reproduce: CRASH_SEED=${seed} node --import tsx --test terminal/testing/crash/crash.test.ts`);
   assert.equal(result.timedOut, false, `only ${result.killsMidWork} kills landed mid-work in time`);
   assert.ok(result.killsMidWork >= 200, `kills must land mid-work (${result.killsMidWork})`);
   assert.ok(result.settledUnderFaults > 0, 'the faults met real settlements');

@@ -1,0 +1,49 @@
+// The seeded whole-terminal simulation in `npm test`: a few hundred seeds pass their checks, a seed
+// replays exactly, and a deliberately broken guard (an unanswered committing call sent again under a
+// fresh msgid instead of being asked about or reversed) is caught by a seed well within the 10,000
+// that `npm run bench:sim` runs.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { reproduceLine, runSeed } from './simulator';
+
+const SEEDS = 300;
+
+it(`${SEEDS} seeds: nothing lost, nothing doubled, no patient charged for an unsettled bill, no visit stuck`, { timeout: 240_000 }, async () => {
+  const failing: string[] = [];
+  const totals = { visits: 0, closed: 0, crashes: 0, faults: 0, known: 0 };
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const r = await runSeed(seed);
+    totals.visits += r.visits;
+    totals.closed += r.settled;
+    totals.crashes += r.crashes;
+    totals.faults += r.faults;
+    if (r.known.length > 0) totals.known++;
+    if (r.failures.length > 0) failing.push(`seed ${seed}: ${r.failures.join('; ')}\n${reproduceLine(seed)}`);
+  }
+  console.log(JSON.stringify({ seeds: SEEDS, ...totals }));
+  assert.deepEqual(failing, []);
+  // The seeds did meet the rough weather they are there for.
+  assert.ok(totals.crashes > SEEDS / 3, `crashes (${totals.crashes})`);
+  assert.ok(totals.faults > SEEDS, `faults (${totals.faults})`);
+  assert.ok(totals.closed > SEEDS, `visits settled and closed (${totals.closed})`);
+});
+
+it('replays a seed exactly', async () => {
+  const [a, b] = [await runSeed(170, { trace: true }), await runSeed(170, { trace: true })];
+  assert.ok(a.trace.length > 10);
+  assert.deepEqual(b, a);
+});
+
+it('catches an engine that resends an unanswered committing call blind, within the bench’s 10,000 seeds', { timeout: 240_000 }, async () => {
+  let caught: { seed: number; failures: string[] } | null = null;
+  let tried = 0;
+  for (let seed = 1; seed <= 10_000 && !caught; seed++) {
+    tried++;
+    const r = await runSeed(seed, { bug: 'resend-unknown' });
+    if (r.failures.length > 0) caught = { seed, failures: r.failures };
+  }
+  assert.ok(caught, 'no seed in 10,000 caught the blind resend');
+  console.log(`caught after ${tried} seed(s): ${caught.failures[0]}\n${reproduceLine(caught.seed, 'resend-unknown')}`);
+  // The same seed without the bug passes: it is the guard, not the weather, that fails it.
+  assert.deepEqual((await runSeed(caught.seed)).failures, []);
+});
