@@ -107,11 +107,16 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
     return running;
   }
 
+  /** A pass that throws (a journal write refused, say) is logged with its cause and the next one still comes: an unhandled rejection would end the process. */
+  function runScheduled(): void {
+    run(false)
+      .catch((err: unknown) => console.error(`replay worker: pass failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`))
+      .finally(schedule);
+  }
+
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(() => {
-      void run(false).finally(schedule);
-    }, intervalMs);
+    timer = setTimeout(runScheduled, intervalMs);
     timer.unref?.();
   }
 
@@ -119,7 +124,7 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
     start(): void {
       if (!stopped) return;
       stopped = false;
-      void run(false).finally(schedule);
+      runScheduled();
     },
     async stop(): Promise<void> {
       stopped = true;

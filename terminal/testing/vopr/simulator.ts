@@ -31,6 +31,7 @@ import { simEnvelopeContext } from '../../sim/platform/context';
 import { HisBooks, HisOrdersFixture, type HisBillFixture } from '../../sim/his/server';
 import { fenToYuan, yuanToFen } from '../../common/money';
 import { readFileSync } from 'node:fs';
+import { refusalReasonOf } from '../../insurance/refusal';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', '..', 'fixtures');
 
@@ -227,7 +228,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
         if (fault === 'http-error') return { kind: 'unknown', reason: 'http-status', detail: 'HTTP 503', rawResponse: null };
         if (fault === 'malformed') return { kind: 'unknown', reason: 'malformed', detail: 'answer cut off', rawResponse: null };
         const response = { infcode: answer.code, err_msg: answer.message, output: answer.data ?? null };
-        if (answer.code !== 0) return { kind: 'rejected', infcode: answer.code, errMsg: answer.message, response, rawResponse: JSON.stringify(answer) };
+        if (answer.code !== 0) return { kind: 'rejected', infcode: answer.code, errMsg: answer.message, reason: refusalReasonOf(answer.code, answer.message), response, rawResponse: JSON.stringify(answer) };
         const out = mobilePaySchemas[call.infno].output.safeParse(answer.data);
         if (!out.success) return { kind: 'unknown', reason: 'malformed', detail: `output of ${call.infno} does not match its schema`, rawResponse: JSON.stringify(answer) };
         return { kind: 'ok', output: answer.data, response, rawResponse: JSON.stringify(answer.data) };
