@@ -11,7 +11,7 @@ import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
-import { createPinGuard } from '../staff/staff-pin';
+import { createPinGuard, pinLockoutIn } from '../staff/staff-pin';
 import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
 import { createReplayWorker } from '../settlement/replay-worker';
 import { callThroughOutbox } from '../outbox/outbox-send';
@@ -21,7 +21,7 @@ import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/
 import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from '../kiosk/kiosk-session';
 import { createFaceService } from '../face/face-service';
-import { configCheck } from '../staff/config-check';
+import { configCheck, type JournalUpkeep } from '../staff/config-check';
 import { simFaultPlans } from './sim-faults';
 import { decodeImage } from '../../drivers/camera/frame';
 import { startDevices, type RunningDevices } from './devices';
@@ -205,9 +205,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       inRoom = { url: server.url, connections: server.connections };
     }
 
+    const upkeep: JournalUpkeep = { keyFingerprint: journal.keyFingerprint(), integrity: null, lastBackup: null, lastBackupError: null };
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
-    const pinGuard = createPinGuard(config.admin.pinScrypt);
+    // The lockout is kept in the journal: a restart does not give five more tries.
+    const pinGuard = createPinGuard(config.admin.pinScrypt, () => (options.now ?? (() => new Date()))().getTime(), pinLockoutIn(journal));
     /** Every staff command's first check, in the core: null when the PIN is right. */
     const pinRefusal = (pin: string): CommandResult | null => {
       const checked = pinGuard.check(pin);
@@ -273,6 +275,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             break;
           case 'admin.overview':
             break;
+          case 'admin.integrityCheck':
+            upkeep.integrity = { ...journal.integrityCheck(), at: (options.now?.() ?? new Date()).toISOString() };
+            break;
           case 'admin.simFaults':
             if (!platformSim) return { ok: false, error: { code: 'admin-refused', message: 'faults are for the embedded simulator; this terminal talks to a real platform' } };
             platformSim.setFaults(simFaultPlans[command.preset]);
@@ -284,7 +289,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         throw err;
       }
       emitStatus();
-      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
+      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config, upkeep), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
     }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {
