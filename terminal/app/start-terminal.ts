@@ -206,6 +206,36 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     }
 
     const upkeep: JournalUpkeep = { keyFingerprint: journal.keyFingerprint(), integrity: null, lastBackup: null, lastBackupError: null };
+    // Backups to the second place the config names: one at start, then on the interval. A failed
+    // backup is shown on the staff screen and tried again at the next; close waits for one under way.
+    const backupConfig = config.journal.backup;
+    if (backupConfig.dir) {
+      const dir = backupConfig.dir;
+      let running: Promise<void> | null = null;
+      const backupNow = () => {
+        if (running) return;
+        running = journal
+          .backup(dir, backupConfig.keep)
+          .then((done) => {
+            upkeep.lastBackup = done;
+            upkeep.lastBackupError = null;
+          })
+          .catch((err: unknown) => {
+            upkeep.lastBackupError = (err as Error).message;
+            console.error(`journal backup to ${dir} failed: ${(err as Error).message}`);
+          })
+          .finally(() => {
+            running = null;
+          });
+      };
+      backupNow();
+      const timer = setInterval(backupNow, backupConfig.intervalMinutes * 60_000);
+      timer.unref();
+      stops.push(async () => {
+        clearInterval(timer);
+        await running;
+      });
+    }
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
     // The lockout is kept in the journal: a restart does not give five more tries.

@@ -22,6 +22,7 @@ import { createKeyFile, createSealer, keyFingerprint, readKeyFile, type Sealer }
 import { SEQUENCE_SQL, behind, highWaterKeeper, inspectJournal, journalFiles, JournalRefused, KEY_CHECK_PLAIN, keyMatches, readHighWater, readSequence, restoreHint, writeHighWater, type JournalFiles } from './storage';
 import type { JournalContext } from './context';
 import { metaStore } from './meta';
+import { backupDatabase } from './backup';
 import { msgidClock, type MsgidClockOptions } from './msgid-clock';
 import { outboxStore, type CallOutcome } from './outbox';
 import { settlementStore, type Queued, type TransitionRequest } from './settlements';
@@ -142,6 +143,11 @@ export function openJournal(options: JournalOptions) {
       const rows = (db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
       const problems = rows.filter((r) => r !== 'ok');
       return { ok: problems.length === 0, problems: problems.slice(0, 20) };
+    },
+
+    /** An online backup (SQLite's backup API) into dir, keeping the newest `keep`; the terminal keeps settling meanwhile. */
+    backup(dir: string, keep: number): Promise<{ file: string; at: string }> {
+      return backupDatabase(db, dir, keep, now());
     },
 
     close(): void {
