@@ -14,6 +14,7 @@ import { createAdmin } from '../staff/admin';
 import { createPinGuard, pinLockoutIn } from '../staff/staff-pin';
 import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
 import { createReplayWorker } from '../settlement/replay-worker';
+import { localDayRange } from '../settlement/reconcile';
 import { callThroughOutbox } from '../outbox/outbox-send';
 import { trackReachability } from './reachability';
 import { signerFromConfig } from './platform-signer';
@@ -245,6 +246,31 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       const checked = pinGuard.check(pin);
       return checked === 'ok' ? null : { ok: false, error: userError(checked === 'locked' ? 'admin-locked' : 'admin-pin') };
     };
+    // Retention: finished visits older than journal.retentionDays, and of a day already reconciled
+    // (and balanced) with the platform, go to <data>/archive/ and leave the database. At start, then every 6 hours.
+    const retentionDays = config.journal.retentionDays;
+    if (retentionDays !== null) {
+      const purge = () => {
+        const last = journal.metaValue('last_reconciliation');
+        const reconciled = last ? (JSON.parse(last) as { date?: string; balanced?: boolean }) : null;
+        if (!reconciled?.date || !reconciled.balanced) return;
+        const byAge = (options.now?.() ?? new Date()).getTime() - retentionDays * 86_400_000;
+        const cutoff = new Date(Math.min(byAge, Date.parse(localDayRange(reconciled.date).toIso))).toISOString();
+        try {
+          journal.archiveFinished(cutoff);
+        } catch (err) {
+          console.error(`journal retention failed: ${(err as Error).message}`);
+        }
+      };
+      const first = setTimeout(purge, 60_000);
+      const timer = setInterval(purge, 6 * 3_600_000);
+      first.unref();
+      timer.unref();
+      stops.push(() => {
+        clearTimeout(first);
+        clearInterval(timer);
+      });
+    }
     const daily = scheduleDailyReconciliation({
       at: config.settlement.reconcileAt,
       now: options.now ?? (() => new Date()),

@@ -12,6 +12,8 @@
 //   credit.ts        credit (信用就医) debts
 //   face-store.ts    enrolled faces;  person-cache.ts  persons for offline identification
 //   audits.ts        face verification audit events
+//   retention.ts     finished visits past retention exported to <data>/archive/ and removed
+//   backup.ts        online backups, and the restore command's work
 //   storage.ts       the files, and the checks that refuse a missing or wrong key, a damaged
 //                    database, or one that went back in time, before anything is written
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
@@ -23,6 +25,7 @@ import { SEQUENCE_SQL, behind, highWaterKeeper, inspectJournal, journalFiles, Jo
 import type { JournalContext } from './context';
 import { metaStore } from './meta';
 import { backupDatabase } from './backup';
+import { retentionStore } from './retention';
 import { msgidClock, type MsgidClockOptions } from './msgid-clock';
 import { outboxStore, type CallOutcome } from './outbox';
 import { settlementStore, type Queued, type TransitionRequest } from './settlements';
@@ -61,6 +64,8 @@ export function openJournal(options: JournalOptions) {
   let keeper: ReturnType<typeof highWaterKeeper>;
   let sealer: Sealer;
   try {
+    // A new journal hands pages freed by the retention purge back to the file system (retention.ts).
+    if (!found.hasJournal) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     // FULL: a settlement step the patient was told about must survive a power cut.
     db.pragma('synchronous = FULL');
@@ -111,6 +116,7 @@ export function openJournal(options: JournalOptions) {
     ...faceStore(ctx).journal,
     ...personCache(ctx).journal,
     ...faceAuditStore(ctx).journal,
+    ...retentionStore(ctx, options.dataDir).journal,
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
     recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {
