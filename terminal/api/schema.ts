@@ -262,6 +262,8 @@ export const Command = z.discriminatedUnion('type', [
   /** Rehearsal faults on the embedded platform simulator (refused against a real platform). */
   z.object({ type: z.literal('admin.simFaults'), pin: Pin, preset: SimFaultPreset }),
   z.object({ type: z.literal('admin.reconcile'), pin: Pin, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+  /** SQLite's full integrity check of the journal; its result shows in the configuration check ('journal check'). */
+  z.object({ type: z.literal('admin.integrityCheck'), pin: Pin }),
   // Bedside (staff, same PIN): the ward's inpatients awaiting discharge, then one of them chosen.
   z.object({ type: z.literal('bedside.list'), pin: Pin, ward: z.string().min(1).max(20).optional() }),
   z.object({ type: z.literal('bedside.begin'), pin: Pin, billId: z.string().min(1).max(40) }),

@@ -11,9 +11,10 @@ import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
-import { createPinGuard } from '../staff/staff-pin';
+import { createPinGuard, pinLockoutIn } from '../staff/staff-pin';
 import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
 import { createReplayWorker } from '../settlement/replay-worker';
+import { localDayRange } from '../settlement/reconcile';
 import { callThroughOutbox } from '../outbox/outbox-send';
 import { trackReachability } from './reachability';
 import { signerFromConfig } from './platform-signer';
@@ -21,7 +22,7 @@ import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/
 import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from '../kiosk/kiosk-session';
 import { createFaceService } from '../face/face-service';
-import { configCheck } from '../staff/config-check';
+import { configCheck, type JournalUpkeep } from '../staff/config-check';
 import { simFaultPlans } from './sim-faults';
 import { decodeImage } from '../../drivers/camera/frame';
 import { startDevices, type RunningDevices } from './devices';
@@ -205,14 +206,71 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       inRoom = { url: server.url, connections: server.connections };
     }
 
+    const upkeep: JournalUpkeep = { keyFingerprint: journal.keyFingerprint(), integrity: null, lastBackup: null, lastBackupError: null };
+    // Backups to the second place the config names: one at start, then on the interval. A failed
+    // backup is shown on the staff screen and tried again at the next; close waits for one under way.
+    const backupConfig = config.journal.backup;
+    if (backupConfig.dir) {
+      const dir = backupConfig.dir;
+      let running: Promise<void> | null = null;
+      const backupNow = () => {
+        if (running) return;
+        running = journal
+          .backup(dir, backupConfig.keep)
+          .then((done) => {
+            upkeep.lastBackup = done;
+            upkeep.lastBackupError = null;
+          })
+          .catch((err: unknown) => {
+            upkeep.lastBackupError = (err as Error).message;
+            console.error(`journal backup to ${dir} failed: ${(err as Error).message}`);
+          })
+          .finally(() => {
+            running = null;
+          });
+      };
+      backupNow();
+      const timer = setInterval(backupNow, backupConfig.intervalMinutes * 60_000);
+      timer.unref();
+      stops.push(async () => {
+        clearInterval(timer);
+        await running;
+      });
+    }
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
-    const pinGuard = createPinGuard(config.admin.pinScrypt);
+    // The lockout is kept in the journal: a restart does not give five more tries.
+    const pinGuard = createPinGuard(config.admin.pinScrypt, () => (options.now ?? (() => new Date()))().getTime(), pinLockoutIn(journal));
     /** Every staff command's first check, in the core: null when the PIN is right. */
     const pinRefusal = (pin: string): CommandResult | null => {
       const checked = pinGuard.check(pin);
       return checked === 'ok' ? null : { ok: false, error: userError(checked === 'locked' ? 'admin-locked' : 'admin-pin') };
     };
+    // Retention: finished visits older than journal.retentionDays, and of a day already reconciled
+    // (and balanced) with the platform, go to <data>/archive/ and leave the database. At start, then every 6 hours.
+    const retentionDays = config.journal.retentionDays;
+    if (retentionDays !== null) {
+      const purge = () => {
+        const last = journal.metaValue('last_reconciliation');
+        const reconciled = last ? (JSON.parse(last) as { date?: string; balanced?: boolean }) : null;
+        if (!reconciled?.date || !reconciled.balanced) return;
+        const byAge = (options.now?.() ?? new Date()).getTime() - retentionDays * 86_400_000;
+        const cutoff = new Date(Math.min(byAge, Date.parse(localDayRange(reconciled.date).toIso))).toISOString();
+        try {
+          journal.archiveFinished(cutoff);
+        } catch (err) {
+          console.error(`journal retention failed: ${(err as Error).message}`);
+        }
+      };
+      const first = setTimeout(purge, 60_000);
+      const timer = setInterval(purge, 6 * 3_600_000);
+      first.unref();
+      timer.unref();
+      stops.push(() => {
+        clearTimeout(first);
+        clearInterval(timer);
+      });
+    }
     const daily = scheduleDailyReconciliation({
       at: config.settlement.reconcileAt,
       now: options.now ?? (() => new Date()),
@@ -273,6 +331,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             break;
           case 'admin.overview':
             break;
+          case 'admin.integrityCheck':
+            upkeep.integrity = { ...journal.integrityCheck(), at: (options.now?.() ?? new Date()).toISOString() };
+            break;
           case 'admin.simFaults':
             if (!platformSim) return { ok: false, error: { code: 'admin-refused', message: 'faults are for the embedded simulator; this terminal talks to a real platform' } };
             platformSim.setFaults(simFaultPlans[command.preset]);
@@ -284,7 +345,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         throw err;
       }
       emitStatus();
-      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
+      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config, upkeep), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
     }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {

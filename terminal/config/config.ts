@@ -157,6 +157,28 @@ export const TerminalConfig = z.object({
       frameTimeoutMs: z.number().int().positive().default(5000),
     })
     .prefault({}),
+  /** The journal's upkeep: backups to a second place, and how long finished visits stay in it. */
+  journal: z
+    .object({
+      /**
+       * An online backup (SQLite's backup API) every intervalMinutes into dir (a hospital share or a
+       * second disk), keeping the newest `keep`. No dir: no backups (the configuration check warns).
+       */
+      backup: z
+        .object({
+          dir: z.string().min(1).optional(),
+          intervalMinutes: z.number().int().positive().default(60),
+          keep: z.number().int().min(1).max(1000).default(48),
+        })
+        .prefault({}),
+      /**
+       * Visits closed (and reconciled) longer ago than this are exported to <data>/archive/ (JSON
+       * lines, one file a day, patient data still sealed) and removed, so the journal stays small.
+       * null keeps everything.
+       */
+      retentionDays: z.number().int().min(1).nullable().default(180),
+    })
+    .prefault({}),
   settlement: z
     .object({
       /** acct_used_flag: pay the self-paid part from the personal account where the hospital allows it. */

@@ -12,14 +12,20 @@
 //   credit.ts        credit (信用就医) debts
 //   face-store.ts    enrolled faces;  person-cache.ts  persons for offline identification
 //   audits.ts        face verification audit events
+//   retention.ts     finished visits past retention exported to <data>/archive/ and removed
+//   backup.ts        online backups, and the restore command's work
+//   storage.ts       the files, and the checks that refuse a missing or wrong key, a damaged
+//                    database, or one that went back in time, before anything is written
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { migrations } from './migrations';
-import { createSealer, loadOrCreateKey, type Sealer } from './sealed';
+import { createKeyFile, createSealer, keyFingerprint, readKeyFile, type Sealer } from './sealed';
+import { SEQUENCE_SQL, behind, highWaterKeeper, inspectJournal, journalFiles, JournalRefused, KEY_CHECK_PLAIN, keyMatches, readHighWater, readSequence, restoreHint, writeHighWater, type JournalFiles } from './storage';
 import type { JournalContext } from './context';
 import { metaStore } from './meta';
+import { backupDatabase } from './backup';
+import { retentionStore } from './retention';
 import { msgidClock, type MsgidClockOptions } from './msgid-clock';
 import { outboxStore, type CallOutcome } from './outbox';
 import { settlementStore, type Queued, type TransitionRequest } from './settlements';
@@ -34,6 +40,7 @@ import { personalValuesIn, redactPersonalData } from '../common/redact';
 export type { OutboxStatus, NewCall, OutboxRow } from './outbox';
 export type { SettlementRow, SettlementPatch, TransitionRequest } from './settlements';
 export { StaleTransitionError } from './settlements';
+export { JournalRefused } from './storage';
 export type { HisNoticeRow } from './his-notices';
 
 export interface JournalOptions extends MsgidClockOptions {
@@ -47,14 +54,52 @@ export type Journal = ReturnType<typeof openJournal>;
 export function openJournal(options: JournalOptions) {
   mkdirSync(options.dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
-  const sealer: Sealer = createSealer(loadOrCreateKey(join(options.dataDir, 'journal.key')));
-  const db = new Database(join(options.dataDir, 'journal.sqlite'));
-  db.pragma('journal_mode = WAL');
-  // FULL: a settlement step the patient was told about must survive a power cut.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const files = journalFiles(options.dataDir);
+  // Everything that can refuse the start is decided before the first write.
+  const found = inspectJournal(files);
+  const mark = readHighWater(files);
+  let key = readKeyFile(files.key);
+  refuseUnsafeStart(files, found, mark, key);
+
+  const db = new Database(files.db);
+  let keeper: ReturnType<typeof highWaterKeeper>;
+  let sealer: Sealer;
+  try {
+    // A new journal hands pages freed by the retention purge back to the file system (retention.ts).
+    if (!found.hasJournal) db.pragma('auto_vacuum = INCREMENTAL');
+    db.pragma('journal_mode = WAL');
+    // FULL: a settlement step the patient was told about must survive a power cut.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    // A journal without sealed rows or a key check (a new one) is the only one that gets a new key.
+    key ??= createKeyFile(files.key);
+    sealer = createSealer(key);
+    if (!found.keyCheck) {
+      metaStore(db).set('key_check', sealer.seal(KEY_CHECK_PLAIN).toString('base64'));
+      metaStore(db).set('key_fingerprint', keyFingerprint(key));
+    }
+    const sequence = readSequence(db);
+    if (!mark) writeHighWater(files, sequence, now().toISOString());
+    keeper = highWaterKeeper(files, mark ?? sequence, () => now().toISOString());
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const fingerprint = keyFingerprint(key);
+  const sequenceSql = db.prepare<[], { name: string; seq: number }>(SEQUENCE_SQL);
+  const highWater = keeper;
+  /** After a write commits (WAL synced), the mark follows it; a crash in between leaves it low, which is safe. */
+  const raiseMark = (): void => {
+    if (db.inTransaction || !db.open) return;
+    const seq = { settlementEvents: 0, outbox: 0 };
+    for (const row of sequenceSql.all()) {
+      if (row.name === 'settlement_events') seq.settlementEvents = row.seq;
+      else seq.outbox = row.seq;
+    }
+    highWater.raise(seq);
+  };
 
   const ctx: JournalContext = { db, sealer, now, nowIso: () => now().toISOString() };
   const meta = metaStore(db);
@@ -73,7 +118,7 @@ export function openJournal(options: JournalOptions) {
     return values;
   }
 
-  return {
+  return followedByMark(raiseMark, {
     ...settlements.journal,
     ...outbox.journal,
     ...hisNotices.journal,
@@ -81,6 +126,7 @@ export function openJournal(options: JournalOptions) {
     ...faceStore(ctx).journal,
     ...personCache(ctx).journal,
     ...faceAuditStore(ctx).journal,
+    ...retentionStore(ctx, options.dataDir).journal,
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
     recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {
@@ -105,10 +151,82 @@ export function openJournal(options: JournalOptions) {
     /** Credit debts (信用就医): outstanding per person and terminal, and the list staff see. */
     credit: { exposure: credit.exposure.bind(credit), debts: credit.debts.bind(credit), debtOf: credit.debtOf.bind(credit) },
 
+    /** The first 16 hex digits of the key's SHA-256: staff compare it with the key's backup. */
+    keyFingerprint(): string {
+      return fingerprint;
+    },
+
+    /** SQLite's full integrity check (every page, index and constraint): ['ok'] or the problems found. */
+    integrityCheck(): { ok: boolean; problems: string[] } {
+      const rows = (db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
+      const problems = rows.filter((r) => r !== 'ok');
+      return { ok: problems.length === 0, problems: problems.slice(0, 20) };
+    },
+
+    /** An online backup (SQLite's backup API) into dir, keeping the newest `keep`; the terminal keeps settling meanwhile. */
+    backup(dir: string, keep: number): Promise<{ file: string; at: string }> {
+      return backupDatabase(db, dir, keep, now());
+    },
+
     close(): void {
+      if (!db.open) return;
+      raiseMark();
+      highWater.close();
       db.close();
     },
-  };
+  });
+}
+
+/** Every journal function raises the high-water mark after it returns (cheap: one indexed read). */
+function followedByMark<T extends Record<string, unknown>>(after: () => void, journal: T): T {
+  for (const [name, member] of Object.entries(journal)) {
+    if (typeof member !== 'function' || name === 'close') continue;
+    const fn = member as (...args: unknown[]) => unknown;
+    (journal as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const result = fn(...args);
+      after();
+      return result;
+    };
+  }
+  return journal;
+}
+
+/** Refuses, before anything is written, a start that would lose, mix up or repeat what the journal holds. */
+function refuseUnsafeStart(files: JournalFiles, found: ReturnType<typeof inspectJournal>, mark: ReturnType<typeof readHighWater>, key: Buffer | null): void {
+  if (!found.hasJournal) {
+    if (mark || key) {
+      throw new JournalRefused(
+        'lost',
+        `the data folder ${files.dataDir} held a journal (${mark ? files.hwm : files.key} is there) but ${files.db} is missing or empty: its history is gone ` +
+          `(a lost WAL or a deleted file). The terminal will not start empty over it. ${restoreHint(files.dataDir)}`,
+      );
+    }
+    return;
+  }
+  if (mark && behind(found.sequence, mark)) {
+    throw new JournalRefused(
+      'rolled-back',
+      `the journal ${files.db} went back in time: it holds settlement events up to ${found.sequence.settlementEvents} and calls up to ${found.sequence.outbox}, ` +
+        `but it had committed ${mark.settlementEvents} and ${mark.outbox} (${files.hwm}); a truncated or lost WAL, or an older copy. ` +
+        `Starting would reopen closed visits and resend their calls. ${restoreHint(files.dataDir)}`,
+    );
+  }
+  const sealed = found.keyCheck !== null || found.sampleSealed !== null;
+  const expected = found.keyFingerprint ? ` (fingerprint ${found.keyFingerprint})` : '';
+  if (!key && sealed) {
+    throw new JournalRefused(
+      'key-missing',
+      `the key file ${files.key} is missing, and the journal ${files.db} holds patient data sealed under it. ` +
+        `Restore ${files.key}${expected} from the key's backup; no new key is made for a journal that has sealed data.`,
+    );
+  }
+  if (key && !keyMatches(createSealer(key), found)) {
+    throw new JournalRefused(
+      'key-wrong',
+      `the key file ${files.key} (fingerprint ${keyFingerprint(key)}) is not the key the journal ${files.db} was sealed under${expected}. ` +
+        `Put back the journal's own key from the key's backup; nothing was written.`,
+    );
+  }
 }
 
 /** Brings the file to the newest schema, one migration per transaction; refuses a newer file. */

@@ -1,8 +1,9 @@
 // Seals patient data at rest (names, ID numbers, raw platform messages that carry them) with
 // AES-256-GCM under a key kept in its own file beside, not inside, the database: a copied journal
 // alone reveals no one.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 // 2: deflated before sealing. Raw platform replies are kept as received and are most of the journal;
@@ -44,14 +45,50 @@ export function createSealer(key: Buffer): Sealer {
   };
 }
 
-/** Reads the key file, creating it (owner-only) on first start. */
-export function loadOrCreateKey(file: string): Buffer {
-  if (existsSync(file)) {
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`journal key file ${file} is damaged`);
-    return key;
-  }
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+/** The key's fingerprint: the first 16 hex digits of its SHA-256, shown to staff to tell keys apart (not secret). */
+export function keyFingerprint(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** Reads the key file; null when there is none. A file that does not hold a 32-byte key is refused. */
+export function readKeyFile(file: string): Buffer | null {
+  if (!existsSync(file)) return null;
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`journal key file ${file} is damaged (not a 32-byte key)`);
   return key;
+}
+
+/**
+ * Makes a new key (owner-only) and makes it durable before anything is sealed under it: the file
+ * and then its folder are synced, so a power cut cannot leave rows sealed under a key that is gone.
+ * Only the journal's open decides when a new key is allowed (never over sealed rows).
+ */
+export function createKeyFile(file: string): Buffer {
+  const key = randomBytes(32);
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    writeSync(fd, key.toString('base64') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  syncFolder(dirname(file));
+  return key;
+}
+
+/** fsync of a folder, so a file created or renamed in it survives a power cut (a no-op where folders cannot be opened). */
+export function syncFolder(folder: string): void {
+  let fd: number;
+  try {
+    fd = openSync(folder, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot fsync a directory; NTFS journals the metadata itself.
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -14,7 +14,15 @@ const host = (url: string) => {
   }
 };
 
-export function configCheck(config: TerminalConfig): Omit<ConfigCheck, 'simulatorFaults'> {
+/** What the journal's upkeep reports: the key's fingerprint, the last full check, the last backup. */
+export interface JournalUpkeep {
+  keyFingerprint: string;
+  integrity: { ok: boolean; problems: string[]; at: string } | null;
+  lastBackup: { at: string; file: string } | null;
+  lastBackupError: string | null;
+}
+
+export function configCheck(config: TerminalConfig, journal?: JournalUpkeep): Omit<ConfigCheck, 'simulatorFaults'> {
   const devices = config.devices as Array<{ kind?: unknown }>;
   const kinds = (kind: string) => devices.filter((d) => d.kind === kind).length;
   const platform = config.platform;
@@ -28,6 +36,22 @@ export function configCheck(config: TerminalConfig): Omit<ConfigCheck, 'simulato
     { key: 'face', value: config.face.enabled ? `on · ID card: ${config.face.idCard}` : 'off' },
     { key: 'in-room', value: config.inRoom.enabled ? `on · ${config.inRoom.host}:${config.inRoom.port} · ${config.inRoom.workstations.length} workstations` : 'off' },
   ];
+  if (journal) {
+    const backup = config.journal.backup;
+    // Staff compare the fingerprint with the one written on the key's backup.
+    items.push({ key: 'journal key', value: `fingerprint ${journal.keyFingerprint}` });
+    items.push({
+      key: 'journal check',
+      value: journal.integrity ? `${journal.integrity.ok ? 'ok' : `DAMAGED: ${journal.integrity.problems.slice(0, 3).join('; ')}`} · ${journal.integrity.at}` : 'quick check ok at start · full check not run',
+    });
+    items.push({
+      key: 'journal backup',
+      value: backup.dir
+        ? `every ${backup.intervalMinutes} min · keep ${backup.keep} · ${journal.lastBackupError ? `FAILED: ${journal.lastBackupError}` : journal.lastBackup ? `last ${journal.lastBackup.at}` : 'none yet'}`
+        : 'off',
+    });
+    items.push({ key: 'journal retention', value: config.journal.retentionDays === null ? 'keep everything' : `${config.journal.retentionDays} days, then archived` });
+  }
   const warnings: ConfigCheck['warnings'] = [];
   if (config.admin.pinScrypt === DEMO_PIN_SCRYPT) warnings.push('demo-admin-pin');
   if (!remote) warnings.push('embedded-platform');

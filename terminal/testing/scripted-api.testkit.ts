@@ -104,6 +104,7 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
         case 'admin.forward':
         case 'admin.simFaults':
         case 'admin.reconcile':
+        case 'admin.integrityCheck':
         case 'bedside.list':
         case 'bedside.begin':
           return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');

@@ -36,7 +36,19 @@ describe('configuration check and rehearsal faults', () => {
     const config = await overview(terminal);
     for (const w of ['demo-admin-pin', 'embedded-platform', 'embedded-his', 'no-scanner', 'no-printer'] as const) assert.ok(config.warnings.includes(w), w);
     assert.equal(config.simulatorFaults, 'none');
-    assert.deepEqual(config.items.map((i) => i.key), ['terminal', 'platform', 'his', 'devices', 'offline', 'face', 'in-room']);
+    assert.deepEqual(config.items.map((i) => i.key), ['terminal', 'platform', 'his', 'devices', 'offline', 'face', 'in-room', 'journal key', 'journal check', 'journal backup', 'journal retention']);
+  });
+
+  it('shows the journal key\'s fingerprint, and runs the full integrity check on request', async () => {
+    const terminal = await start({});
+    const config = await overview(terminal);
+    assert.match(config.items.find((i) => i.key === 'journal key')?.value ?? '', /^fingerprint [0-9a-f]{16}$/);
+    assert.match(config.items.find((i) => i.key === 'journal check')?.value ?? '', /full check not run/);
+    const refused = await terminal.api.execute({ type: 'admin.integrityCheck', pin: '123456' });
+    assert.equal(refused.ok, false, 'behind the PIN');
+    const checked = await terminal.api.execute({ type: 'admin.integrityCheck', pin: PIN });
+    assert.ok(checked.ok && checked.admin?.config, JSON.stringify(checked));
+    assert.match(checked.admin.config.items.find((i) => i.key === 'journal check')?.value ?? '', /^ok · \d{4}-/);
   });
 
   it('rehearses a platform outage on the simulator, and ends it', async () => {
