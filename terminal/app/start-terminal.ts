@@ -174,6 +174,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onIdCard: (card) => void session.idCard({ idNo: card.idNumber, name: card.name }),
       onSsCard: (card) => void session.ssCard({ cardNo: card.cardNumber, cardSn: card.cardSerial, idNo: card.idNumber, name: card.name }),
       onCardError: (reason) => session.cardReadFailed(reason),
+      // A certified vendor library's e-voucher (its own scanner, or 刷脸 on a certified face terminal).
+      onEcVoucher: (voucher) => void session.ecVoucher(voucher),
+      onEcError: (reason, detail) => session.ecVoucherFailed(reason, detail),
       onHealth: emitStatus,
     });
     stops.push(() => devices?.stop());

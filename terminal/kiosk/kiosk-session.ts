@@ -6,7 +6,7 @@
 // (directed-payment.ts) are sub-flows that move the same pass.
 import type { CashMethod, DirectedPayment, PatientView, ServiceKind, SessionView } from '../api/schema';
 import type { HisBill, HisClient } from '../his/client';
-import { ageOn, identifyByEcQr, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
+import { ageOn, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
 import { openStates } from '../common/settlement-states';
 import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
@@ -218,10 +218,10 @@ export function createKioskSession(options: KioskSessionOptions) {
   }
 
   /** From a credential to the next screen: 查询's history, or the bill, its split and (maybe) the face step first. */
-  async function identifyAndLoad(p: Pass, identify: () => Promise<IdentifyResult>, by: IdentifiedBy['kind']): Promise<void> {
+  async function identifyAndLoad(p: Pass, identify: () => Promise<IdentifyResult>, by: IdentifiedBy['kind'], event: 'credential' | 'ec-voucher' = 'credential'): Promise<void> {
     const service = view.service;
     const forHistory = Boolean(view.history);
-    p.move('credential', { step: 'identifying', error: null, notice: null });
+    p.move(event, { step: 'identifying', error: null, notice: null });
     const identified = await identify();
     if (!p.live()) return;
     if (identified.kind === 'unreachable') return p.fail('identify-refused', 'platform-unreachable', identified.detail);
@@ -305,10 +305,10 @@ export function createKioskSession(options: KioskSessionOptions) {
   }
 
   /** A scan or a card: 医保码 and cards identify at the identify step; a payment code pays at the split. */
-  function credential(event: 'credential' | 'pay-code', by: IdentifiedBy['kind'], identify: () => Promise<IdentifyResult>): Promise<SessionResult> {
+  function credential(event: 'credential' | 'ec-voucher', by: IdentifiedBy['kind'], identify: () => Promise<IdentifyResult>): Promise<SessionResult> {
     if (!accepts(view.step, event)) return Promise.resolve(refused('wrong-step'));
     const p = pass;
-    return run(p, `identify by ${by}`, () => identifyAndLoad(p, identify, by));
+    return run(p, `identify by ${by}`, () => identifyAndLoad(p, identify, by, event));
   }
 
   return {
@@ -375,6 +375,22 @@ export function createKioskSession(options: KioskSessionOptions) {
     idCard(card: { idNo: string; name: string }): Promise<SessionResult> {
       const identity = { ...options.identity, personCacheMaxAgeMs: options.offline.personCacheDays * 86_400_000 };
       return credential('credential', 'id-card', () => identifyByIdCard(identity, card));
+    },
+
+    /**
+     * An e-voucher a certified vendor library decoded (a 医保码 on its scanner, or a face capture on a
+     * certified face terminal): identified by its token, the holder checked against the platform's.
+     */
+    ecVoucher(voucher: { ecToken: string; idNo: string; idType: string; userName: string }): Promise<SessionResult> {
+      return credential('ec-voucher', 'ec-qr', () => identifyByEcToken(options.identity, voucher));
+    },
+
+    /** The vendor library refused the code or failed: the identify screen says what to do, the next try counts. */
+    ecVoucherFailed(reason: 'refused' | 'bad-data' | 'timeout', detail: string): SessionResult {
+      if (!accepts(view.step, 'ec-voucher-failed')) return refused('wrong-step');
+      const code = reason !== 'refused' ? 'qr-invalid' : /过期|失效|expired/i.test(detail) ? 'qr-expired' : /已使用|重复|used/i.test(detail) ? 'qr-used' : 'qr-invalid';
+      pass.move('ec-voucher-failed', { notice: userError(code) });
+      return accepted;
     },
 
     /** A social security card read on the card reader (mdtrt_cert_type 03). */
