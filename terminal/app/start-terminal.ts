@@ -34,6 +34,7 @@ import { reprintReceipt } from '../kiosk/history';
 import { withMobilePay } from '../insurance/mobile-pay';
 import { mobilePayFromConfig } from './mobile-pay-client';
 import { selfPayOptions } from './self-pay-options';
+import { createAlertWatch, type AlertRule } from '../staff/alerts';
 
 export interface StartOptions {
   config: TerminalConfig;
@@ -48,6 +49,8 @@ export interface RunningTerminal {
   simulators: { platform: PlatformSimulator | null; hisUrl: string | null };
   /** The in-room API (诊间支付) when the config enables it. */
   inRoom: { url: string; connections(): { open: number; refused: number } } | null;
+  /** 电子哨兵: alerts so far by rule (every rule present), for a metrics endpoint. */
+  alertCounts(): Record<AlertRule, number>;
   close(): Promise<void>;
 }
 
@@ -143,6 +146,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     let inRoomRequests: InRoomRequests | null = null;
     const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
     if (faceService) stops.push(() => faceService.close());
+    const alertWatch = createAlertWatch({ journal, config: config.alerts, now: options.now });
     const session = createKioskSession({
       identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
       his,
@@ -160,6 +164,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       },
       onIdentifyStep: () => devices?.identifyStepReached(),
       face: faceService ? { service: faceService, idCard: config.face.idCard, offerEnrolment: config.face.offerEnrolment } : undefined,
+      alerts: alertWatch,
     });
 
     devices = await startDevices({
@@ -287,7 +292,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         throw err;
       }
       emitStatus();
-      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
+      const alerts = { recent: alertWatch.recent(50), counts: alertWatch.alertCounts() };
+      return { ...ok(), admin: { ...admin.overview(), alerts, config: { ...configCheck(config), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
     }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {
@@ -374,6 +380,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       api,
       simulators: { platform: platformSim, hisUrl: hisSim?.url ?? null },
       inRoom,
+      alertCounts: () => alertWatch.alertCounts(),
       async close() {
         for (const stop of stops.reverse()) await stop();
       },

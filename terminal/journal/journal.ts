@@ -12,6 +12,7 @@
 //   credit.ts        credit (信用就医) debts
 //   face-store.ts    enrolled faces;  person-cache.ts  persons for offline identification
 //   audits.ts        face verification audit events
+//   alerts.ts        电子哨兵 suspicious-use alerts (the person as an HMAC)
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -28,12 +29,14 @@ import { creditStore } from './credit';
 import { faceStore } from './face-store';
 import { personCache } from './person-cache';
 import { faceAuditStore } from './audits';
+import { alertStore } from './alerts';
 
 // The types callers have always imported from here.
 export type { OutboxStatus, NewCall, OutboxRow } from './outbox';
 export type { SettlementRow, SettlementPatch, TransitionRequest } from './settlements';
 export { StaleTransitionError } from './settlements';
 export type { HisNoticeRow } from './his-notices';
+export type { AlertRow, VisitForRules } from './alerts';
 
 export interface JournalOptions extends MsgidClockOptions {
   /** Folder for the database and its key file. */
@@ -71,6 +74,7 @@ export function openJournal(options: JournalOptions) {
     ...faceStore(ctx).journal,
     ...personCache(ctx).journal,
     ...faceAuditStore(ctx).journal,
+    ...alertStore(ctx).journal,
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
     recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {
