@@ -193,7 +193,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     if (config.inRoom.enabled) {
       const requests = createInRoomRequests({
         his,
-        device: { current: session.current, begin: session.beginDirected, reset: session.reset },
+        device: {
+          current: session.current,
+          begin: session.beginDirected,
+          reset: session.reset,
+          // 医保支付找人: what the patient sends from the pay link goes where a scan or a tap would.
+          credential: (text) => session.credential(text, devices?.classify(text) ?? 'unknown'),
+          confirm: (settlementId) => session.confirm(settlementId),
+        },
         payLinkBase: config.inRoom.payLinkBase,
         ttlMs: config.inRoom.requestTtlSeconds * 1000,
         now: options.now,
