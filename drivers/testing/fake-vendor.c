@@ -2,7 +2,9 @@
  * reader's ReadCardBas, the baseline EcQuery and the national library's NationEcTrans, plus an
  * SSCard-style Init. What each call does is read, at every call, from the file named by
  * FAKE_VENDOR_MODE_FILE (so a test changes it between calls without restarting anything):
- *   ok | nocard | hang | crash | garbage | unterminated | refused | gbk-name
+ *   ok | nocard | hang | crash | garbage | unterminated | refused | gbk-name | ec-file
+ * ec-file: an e-voucher call answers the bytes of the file named by FAKE_VENDOR_EC_FILE (a test
+ * writes a token the simulator issued, so the answer identifies someone end to end).
  * Built by the tests with: gcc -shared -fPIC -o libvendor.so fake-vendor.c */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,15 @@ static long ec_answer(char *pOutData, const char *inData) {
   if (!strstr(inData, "\"transType\"")) { snprintf(pOutData, 8192, "{\"code\":-1,\"message\":\"bad input\"}"); return 0; }
   if (strcmp(m, "garbage") == 0) { snprintf(pOutData, 8192, "{\"code\":0,\"data\":"); return 0; }
   if (strcmp(m, "unterminated") == 0) { memset(pOutData, '{', 8192); return 0; }
+  if (strcmp(m, "ec-file") == 0) {
+    const char *path = getenv("FAKE_VENDOR_EC_FILE");
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) { snprintf(pOutData, 8192, "{\"code\":-3,\"message\":\"no ec file\"}"); return -3; }
+    size_t n = fread(pOutData, 1, 8191, f);
+    fclose(f);
+    pOutData[n] = 0;
+    return 0;
+  }
   if (strcmp(m, "refused") == 0) { snprintf(pOutData, 8192, "{\"code\":\"1001\",\"message\":\"\xB6\xFE\xCE\xAC\xC2\xEB\xD2\xD1\xB9\xFD\xC6\xDA\"}"); return -1; }
   snprintf(pOutData, 8192,
            "{\"code\":0,\"message\":\"\xB3\xC9\xB9\xA6\",\"data\":{\"ecToken\":\"%s\",\"idNo\":\"44030019900101123X\",\"idType\":\"01\","

@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type FakeVendorMode = 'ok' | 'ok2' | 'nocard' | 'hang' | 'crash' | 'garbage' | 'unterminated' | 'refused';
+export type FakeVendorMode = 'ok' | 'ok2' | 'nocard' | 'hang' | 'crash' | 'garbage' | 'unterminated' | 'refused' | 'ec-file';
 
 export interface FakeVendorLibrary {
   library: string;
   setMode(mode: FakeVendorMode): void;
+  /** What an e-voucher call answers in mode ec-file: the bytes as the library would write them (GBK on Windows). */
+  setEcAnswer(bytes: Uint8Array): void;
   remove(): void;
 }
 
@@ -23,9 +25,12 @@ export function buildFakeVendorLibrary(): FakeVendorLibrary {
   const modeFile = join(dir, 'mode');
   writeFileSync(modeFile, 'ok');
   process.env['FAKE_VENDOR_MODE_FILE'] = modeFile;
+  const ecFile = join(dir, 'ec-answer');
+  process.env['FAKE_VENDOR_EC_FILE'] = ecFile;
   return {
     library,
     setMode: (mode) => writeFileSync(modeFile, mode),
+    setEcAnswer: (bytes) => writeFileSync(ecFile, bytes),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -207,6 +207,22 @@ export const ConfigCheck = z.object({
 });
 export type ConfigCheck = z.infer<typeof ConfigCheck>;
 
+/**
+ * 电子哨兵: one suspicious-use alert as the staff screen shows it. The person is only the first digits
+ * of an HMAC (two alerts with the same subject are the same person); detail is counts and thresholds.
+ */
+export const AlertView = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  rule: z.enum(['rapid-repeat', 'identity-mismatch', 'negotiated-drug', 'family-payer', 'offline-cluster']),
+  subject: z.string().nullable(),
+  settlementId: z.string().nullable(),
+  /** The visit was held for staff before the patient could confirm. */
+  hold: z.boolean(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type AlertView = z.infer<typeof AlertView>;
+
 export const AdminOverview = z.object({
   queue: z.array(QueueItem),
   replay: z.object({ queuedVisits: z.number().int().nonnegative(), draining: z.boolean(), lastRunAt: z.string().nullable(), lastProbeOk: z.boolean().nullable() }),
@@ -214,6 +230,8 @@ export const AdminOverview = z.object({
   reconciliation: Reconciliation.nullable(),
   /** Credit (信用就医): what patients owe the hospital, per visit; no name or ID number. */
   config: ConfigCheck.optional(),
+  /** 电子哨兵: the newest alerts, newest first, and how many so far by rule. */
+  alerts: z.object({ recent: z.array(AlertView), counts: z.record(z.string(), z.number().int().nonnegative()) }).optional(),
   credit: z
     .object({
       outstandingFen: Fen,

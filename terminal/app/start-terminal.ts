@@ -35,6 +35,7 @@ import { reprintReceipt } from '../kiosk/history';
 import { withMobilePay } from '../insurance/mobile-pay';
 import { mobilePayFromConfig } from './mobile-pay-client';
 import { selfPayOptions } from './self-pay-options';
+import { createAlertWatch, type AlertRule } from '../staff/alerts';
 
 export interface StartOptions {
   config: TerminalConfig;
@@ -49,6 +50,8 @@ export interface RunningTerminal {
   simulators: { platform: PlatformSimulator | null; hisUrl: string | null };
   /** The in-room API (诊间支付) when the config enables it. */
   inRoom: { url: string; connections(): { open: number; refused: number } } | null;
+  /** 电子哨兵: alerts so far by rule (every rule present), for a metrics endpoint. */
+  alertCounts(): Record<AlertRule, number>;
   close(): Promise<void>;
 }
 
@@ -144,6 +147,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     let inRoomRequests: InRoomRequests | null = null;
     const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
     if (faceService) stops.push(() => faceService.close());
+    const alertWatch = createAlertWatch({ journal, config: config.alerts, now: options.now });
     const session = createKioskSession({
       identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
       his,
@@ -161,6 +165,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       },
       onIdentifyStep: () => devices?.identifyStepReached(),
       face: faceService ? { service: faceService, idCard: config.face.idCard, offerEnrolment: config.face.offerEnrolment } : undefined,
+      alerts: alertWatch,
     });
 
     devices = await startDevices({
@@ -175,6 +180,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onIdCard: (card) => void session.idCard({ idNo: card.idNumber, name: card.name }),
       onSsCard: (card) => void session.ssCard({ cardNo: card.cardNumber, cardSn: card.cardSerial, idNo: card.idNumber, name: card.name }),
       onCardError: (reason) => session.cardReadFailed(reason),
+      // A certified vendor library's e-voucher (its own scanner, or 刷脸 on a certified face terminal).
+      onEcVoucher: (voucher) => void session.ecVoucher(voucher),
+      onEcError: (reason, detail) => session.ecVoucherFailed(reason, detail),
       onHealth: emitStatus,
     });
     stops.push(() => devices?.stop());
@@ -186,7 +194,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     if (config.inRoom.enabled) {
       const requests = createInRoomRequests({
         his,
-        device: { current: session.current, begin: session.beginDirected, reset: session.reset },
+        device: {
+          current: session.current,
+          begin: session.beginDirected,
+          reset: session.reset,
+          // 医保支付找人: what the patient sends from the pay link goes where a scan or a tap would.
+          credential: (text) => session.credential(text, devices?.classify(text) ?? 'unknown'),
+          confirm: (settlementId) => session.confirm(settlementId),
+        },
         payLinkBase: config.inRoom.payLinkBase,
         ttlMs: config.inRoom.requestTtlSeconds * 1000,
         now: options.now,
@@ -345,7 +360,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         throw err;
       }
       emitStatus();
-      return { ...ok(), admin: { ...admin.overview(), config: { ...configCheck(config, upkeep), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
+      const alerts = { recent: alertWatch.recent(50), counts: alertWatch.alertCounts() };
+      return { ...ok(), admin: { ...admin.overview(), alerts, config: { ...configCheck(config, upkeep), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
     }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {
@@ -432,6 +448,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       api,
       simulators: { platform: platformSim, hisUrl: hisSim?.url ?? null },
       inRoom,
+      alertCounts: () => alertWatch.alertCounts(),
       async close() {
         for (const stop of stops.reverse()) await stop();
       },

@@ -179,6 +179,26 @@ export const TerminalConfig = z.object({
       retentionDays: z.number().int().min(1).nullable().default(180),
     })
     .prefault({}),
+  /**
+   * 电子哨兵: suspicious-use alerts (terminal/staff/alerts.ts). Each rule's threshold is here; `hold`
+   * sends the patient to staff before the confirm (nothing is settled at the kiosk). Alerts show on
+   * the staff screen and as a metric; the person is kept only as an HMAC.
+   */
+  alerts: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** The same person settling this many times (this visit included) within the window, any service. */
+      rapidRepeat: z.object({ windowMinutes: z.number().positive().default(120), maxVisits: z.number().int().min(2).default(3), hold: z.boolean().default(true) }).prefault({}),
+      /** Card or face mismatches (per person, or per terminal when no one is known) within the window. */
+      identityMismatch: z.object({ windowMinutes: z.number().positive().default(60), minCount: z.number().int().positive().default(1) }).prefault({}),
+      /** A 谈判药 line (the HIS marks it negotiated) with a quantity above this. */
+      negotiatedDrug: z.object({ maxQuantity: z.number().nonnegative().default(10), hold: z.boolean().default(true) }).prefault({}),
+      /** One family account (家庭共济) paying for this many people (the patient included) within the window. */
+      familyPayer: z.object({ windowHours: z.number().positive().default(720), maxPeople: z.number().int().min(2).default(3), hold: z.boolean().default(false) }).prefault({}),
+      /** This many offline captures on this terminal within the window. */
+      offlineCluster: z.object({ windowMinutes: z.number().positive().default(60), maxCaptures: z.number().int().positive().default(5) }).prefault({}),
+    })
+    .prefault({}),
   settlement: z
     .object({
       /** acct_used_flag: pay the self-paid part from the personal account where the hospital allows it. */

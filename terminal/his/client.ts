@@ -13,6 +13,8 @@ export interface HisFeeItem {
   amountFen: number;
   itemClass: '01' | '02' | '03';
   occurredAt: string;
+  /** 国家谈判药品 (negotiated drug, often 双通道): the HIS marks it; the alert rules watch its quantity. */
+  negotiated?: boolean;
 }
 
 export interface HisBill {
@@ -86,6 +88,7 @@ const WireItem = z.object({
   amount: Yuan,
   itemClass: z.enum(['01', '02', '03']),
   occurredAt: z.string(),
+  negotiated: z.boolean().optional(),
 });
 const WireBill = z.object({
   billId: z.string(),
@@ -129,6 +132,7 @@ function toBill(b: z.infer<typeof WireBill>): HisBill {
     amountFen: i.amount,
     itemClass: i.itemClass,
     occurredAt: i.occurredAt,
+    ...(i.negotiated ? { negotiated: true } : {}),
   }));
   return { ...b, items, totalFen: items.reduce((sum, i) => sum + i.amountFen, 0) };
 }

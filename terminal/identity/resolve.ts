@@ -34,6 +34,17 @@ export async function identifyByEcQr(options: IdentityOptions, payload: string):
 }
 
 /**
+ * By an e-voucher a certified vendor library already decoded (its EcQuery / NationEcTrans: a 医保码
+ * on its own scanner, or a face capture on a certified face terminal): the token is the credential
+ * (mdtrt_cert_type 01) as the platform's decode would give it, so the decode is skipped. The
+ * library's own idNo and userName must be the person the platform answers for, as a card's are.
+ */
+export async function identifyByEcToken(options: IdentityOptions, voucher: { ecToken: string; idNo: string; idType: string; userName: string }): Promise<IdentifyResult> {
+  if (!voucher.ecToken) return { kind: 'refused', code: 'qr-invalid', detail: 'the vendor library gave no token' };
+  return queryPerson(options, { certType: '01', certNo: voucher.ecToken, idType: voucher.idType || '01', idNo: voucher.idNo, name: voucher.userName }, { checkHolder: true });
+}
+
+/**
  * By ID card: the card in the reader is the credential (mdtrt_cert_type 02). When the platform
  * cannot be reached, a person this terminal verified before is found in its sealed cache, so the
  * visit can be taken offline; anyone else is refused.
@@ -59,6 +70,7 @@ export async function identifyBySsCard(options: IdentityOptions, card: { cardNo:
 async function queryPerson(
   options: IdentityOptions,
   cred: { certType: '01' | '02' | '03'; certNo: string; cardSn?: string; idType: string; idNo: string; name: string },
+  check: { checkHolder?: boolean } = {},
 ): Promise<IdentifyResult> {
   const now = (options.now ?? (() => new Date()))();
   const outcome = await callThroughOutbox(options.journal, options.platform, {
@@ -82,9 +94,11 @@ async function queryPerson(
   if (!parsed.success) return { kind: 'unreachable', detail: 'person query answer is malformed' };
   const { baseinfo, insuinfo } = parsed.data;
   // A card read wrong (a worn ID card whose flipped bits keep every checksum) names someone else: the
-  // platform then answers for that person. The card's own name and number must be the person's.
-  if (cred.certType !== '01' && !samePerson(cred, baseinfo)) {
-    return { kind: 'refused', code: 'card-mismatch', detail: 'the card read does not match the person the platform found (name or ID number differ)' };
+  // platform then answers for that person. The card's own name and number must be the person's; so
+  // must a vendor library's, which names the holder beside the token it decoded (a platform decode
+  // of our own names no one of its own, so there is nothing to compare).
+  if ((cred.certType !== '01' || check.checkHolder) && !samePerson(cred, baseinfo)) {
+    return { kind: 'refused', code: 'card-mismatch', detail: 'the credential read does not match the person the platform found (name or ID number differ)' };
   }
   if (insuinfo.length === 0) return { kind: 'refused', code: 'not-insured', detail: 'no insurance record' };
   const active = insuinfo.find((i) => i.psn_insu_stas === ACTIVE);

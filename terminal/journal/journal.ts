@@ -16,6 +16,7 @@
 //   backup.ts        online backups, and the restore command's work
 //   storage.ts       the files, and the checks that refuse a missing or wrong key, a damaged
 //                    database, or one that went back in time, before anything is written
+//   alerts.ts        电子哨兵 suspicious-use alerts (the person as an HMAC)
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { faceStore } from './face-store';
 import { personCache } from './person-cache';
 import { faceAuditStore } from './audits';
 import { personalValuesIn, redactPersonalData } from '../common/redact';
+import { alertStore } from './alerts';
 
 // The types callers have always imported from here.
 export type { OutboxStatus, NewCall, OutboxRow } from './outbox';
@@ -42,6 +44,7 @@ export type { SettlementRow, SettlementPatch, TransitionRequest } from './settle
 export { StaleTransitionError } from './settlements';
 export { JournalRefused } from './storage';
 export type { HisNoticeRow } from './his-notices';
+export type { AlertRow, VisitForRules } from './alerts';
 
 export interface JournalOptions extends MsgidClockOptions {
   /** Folder for the database and its key file. */
@@ -127,6 +130,7 @@ export function openJournal(options: JournalOptions) {
     ...personCache(ctx).journal,
     ...faceAuditStore(ctx).journal,
     ...retentionStore(ctx, options.dataDir).journal,
+    ...alertStore(ctx).journal,
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
     recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {

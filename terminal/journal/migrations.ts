@@ -124,4 +124,26 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX credit_debts_open ON credit_debts(psn_no) WHERE repaid_at IS NULL;
   `,
+  // 7: 电子哨兵 alerts (terminal/journal/alerts.ts): what the suspicious-use rules found, the person
+  // only as an HMAC under the journal key; and the signals a rule counts (identity mismatches).
+  `
+  CREATE TABLE alerts (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    rule           TEXT NOT NULL,
+    subject_tag    TEXT,
+    settlement_id  TEXT,
+    hold           INTEGER NOT NULL DEFAULT 0,
+    detail_json    TEXT NOT NULL,
+    -- one alert per rule and visit (or per rule, person and window): the HMAC of that key
+    dedupe         TEXT NOT NULL UNIQUE
+  ) STRICT;
+  CREATE TABLE alert_signals (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           TEXT NOT NULL,
+    signal       TEXT NOT NULL,
+    subject_tag  TEXT
+  ) STRICT;
+  CREATE INDEX alert_signals_at ON alert_signals(signal, at);
+  `,
 ];

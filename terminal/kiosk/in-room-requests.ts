@@ -28,6 +28,26 @@ export interface InRoomDevice {
   current(): SessionView;
   begin(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult;
   reset(): Promise<SessionResult>;
+  /** Text the patient sent from the pay link (a 医保码 at identify, a payment code at the split), as if scanned. */
+  credential?(text: string): Promise<SessionResult>;
+  confirm?(settlementId: string): Promise<SessionResult>;
+}
+
+/**
+ * What the patient's phone sees on the pay link (医保支付找人): the bill's lines, the status, the
+ * split once identified, and what it may do next. No name or ID number: the link is a bearer secret.
+ */
+export interface InRoomPatientView {
+  status: InRoomStatus;
+  deptName: string;
+  requester: string;
+  items: Array<{ name: string; quantity: string; amountFen: number }>;
+  totalFen: number;
+  /** The split once the patient identified (at the confirm step), or the settled one. */
+  split: Split | null;
+  /** identify: send the 医保码 text; confirm: confirm the split, or send a payment code; none: nothing to do. */
+  next: 'identify' | 'confirm' | 'none';
+  errorCode?: string;
 }
 
 export type CreateOutcome =
@@ -40,6 +60,8 @@ export type CancelOutcome = { kind: 'cancelled'; view: InRoomRequestView } | { k
 
 interface Entry {
   view: InRoomRequestView;
+  /** For the patient's pay link only (never in the workstation's view). */
+  patient: { deptName: string; requester: string; items: InRoomPatientView['items']; split: Split | null; settlementId: string | null; step: SessionView['step'] | null };
   workstationId: string;
   /** The last session step seen for it: a visit left at the pending slip is queued, not abandoned. */
   lastStep: SessionView['step'] | null;
@@ -115,6 +137,14 @@ export function createInRoomRequests(opts: {
         const at = now().toISOString();
         const entry: Entry = {
           view: { requestId, status: 'waiting', billId: found.bill.billId, totalFen: found.bill.totalFen, createdAt: at, updatedAt: at },
+          patient: {
+            deptName: found.bill.deptName,
+            requester: found.bill.drName,
+            items: found.bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })),
+            split: null,
+            settlementId: null,
+            step: null,
+          },
           workstationId,
           lastStep: null,
           timer: null,
@@ -174,6 +204,8 @@ export function createInRoomRequests(opts: {
         return;
       }
       entry.lastStep = view.step;
+      entry.patient.step = view.step;
+      if (view.step === 'confirm') entry.patient = { ...entry.patient, split: view.split, settlementId: view.settlementId };
       switch (view.step) {
         case 'identify':
           return;
@@ -193,6 +225,41 @@ export function createInRoomRequests(opts: {
         default:
           if (entry.view.status === 'waiting') update(entry, { status: 'paying' });
       }
+    },
+
+    /** The pay link's view: anyone holding the request id (128 random bits) may read it. */
+    patientView(requestId: string): InRoomPatientView | null {
+      const entry = entries.get(requestId);
+      if (!entry) return null;
+      const { status, totalFen, split, errorCode } = entry.view;
+      const live = entry.view.status === 'waiting' || entry.view.status === 'paying';
+      const next = !live || !shown(requestId) ? 'none' : entry.patient.step === 'identify' || entry.patient.step === null ? 'identify' : entry.patient.step === 'confirm' ? 'confirm' : 'none';
+      return {
+        status,
+        deptName: entry.patient.deptName,
+        requester: entry.patient.requester,
+        items: entry.patient.items,
+        totalFen,
+        split: split ?? (live ? entry.patient.split : null),
+        next,
+        ...(errorCode ? { errorCode } : {}),
+      };
+    },
+
+    /**
+     * The patient acts from the pay link: a 医保码 (or, at the split, a payment code) as text, or the
+     * confirm of the split shown. Only while this request's visit is the one on the device's screen.
+     */
+    async patientAct(requestId: string, act: { code: string } | { confirm: true }): Promise<{ ok: true } | { ok: false; reason: 'not-found' | 'not-now' | 'refused'; code?: string }> {
+      const entry = entries.get(requestId);
+      if (!entry) return { ok: false, reason: 'not-found' };
+      const view = this.patientView(requestId);
+      if (!view || view.next === 'none' || !shown(requestId)) return { ok: false, reason: 'not-now' };
+      let result: SessionResult | undefined;
+      if ('code' in act) result = await opts.device.credential?.(act.code);
+      else if (view.next === 'confirm' && entry.patient.settlementId) result = await opts.device.confirm?.(entry.patient.settlementId);
+      if (!result) return { ok: false, reason: 'not-now' };
+      return result.ok ? { ok: true } : { ok: false, reason: 'refused', code: result.error.code };
     },
 
     close(): void {

@@ -6,7 +6,7 @@
 // (directed-payment.ts) are sub-flows that move the same pass.
 import type { CashMethod, DirectedPayment, PatientView, ServiceKind, SessionView } from '../api/schema';
 import type { HisBill, HisClient } from '../his/client';
-import { ageOn, identifyByEcQr, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
+import { ageOn, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
 import { openStates } from '../common/settlement-states';
 import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
@@ -66,6 +66,17 @@ export interface KioskSessionOptions {
   selfPay?: SelfPayOptions;
   /** 刷脸 (config `face`): absent when the terminal has no face check. */
   face?: KioskFaceOptions;
+  /** 电子哨兵 (terminal/staff/alerts.ts, wired by the app): absent when no rules run. */
+  alerts?: KioskAlerts;
+}
+
+/** What the session tells the suspicious-use rules, and the one answer it takes from them. */
+export interface KioskAlerts {
+  /** A visit about to be confirmed; hold: the patient is sent to staff and the visit released. */
+  beforeConfirm(settlementId: string): { hold: boolean };
+  /** A credential refused as someone else's, or a face not the card's; subject: the ID number read, when known. */
+  identityMismatch(kind: 'card' | 'face', subject: string | null): void;
+  offlineCaptured(settlementId: string): void;
 }
 
 export type KioskSession = ReturnType<typeof createKioskSession>;
@@ -163,6 +174,12 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (!p.live()) return;
     switch (settlement.state) {
       case 'awaiting-confirm':
+        if (options.alerts?.beforeConfirm(settlement.id).hold) {
+          // A rule holds the visit: nothing is settled here; the patient waits for staff, the visit is released.
+          p.fail('settlement-changed', 'alert-hold', 'an alert rule holds the visit for staff');
+          void options.engine.cancel(settlement.id).catch((err: unknown) => p.note('releasing a held visit', err));
+          return;
+        }
         p.move('settlement-changed', { step: 'confirm', split: settlement.split, selfPay: confirmChoices(settlement) });
         return;
       case 'settled':
@@ -218,14 +235,17 @@ export function createKioskSession(options: KioskSessionOptions) {
   }
 
   /** From a credential to the next screen: 查询's history, or the bill, its split and (maybe) the face step first. */
-  async function identifyAndLoad(p: Pass, identify: () => Promise<IdentifyResult>, by: IdentifiedBy['kind']): Promise<void> {
+  async function identifyAndLoad(p: Pass, identify: () => Promise<IdentifyResult>, by: IdentifiedBy['kind'], event: 'credential' | 'ec-voucher' = 'credential', subject: string | null = null): Promise<void> {
     const service = view.service;
     const forHistory = Boolean(view.history);
-    p.move('credential', { step: 'identifying', error: null, notice: null });
+    p.move(event, { step: 'identifying', error: null, notice: null });
     const identified = await identify();
     if (!p.live()) return;
     if (identified.kind === 'unreachable') return p.fail('identify-refused', 'platform-unreachable', identified.detail);
-    if (identified.kind === 'refused') return p.fail('identify-refused', identified.code, identified.detail);
+    if (identified.kind === 'refused') {
+      if (identified.code === 'card-mismatch') options.alerts?.identityMismatch('card', subject);
+      return p.fail('identify-refused', identified.code, identified.detail);
+    }
     const person = identified.person;
     if (forHistory) return showHistory(p, { journal: options.journal, his: options.his }, person, patientView(person));
     if (!service) throw new Error('a payment pass without a service');
@@ -233,6 +253,7 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (by === 'id-card') {
       const refusal = await face.verify(p, person.idNo);
       if (!p.live()) return;
+      if (refusal === 'face-mismatch') options.alerts?.identityMismatch('face', person.idNo);
       if (refusal) return p.fail('face-refused', refusal, `face check: ${refusal}`);
     }
     p.move('person-confirmed', { step: 'loading-bill', patient: patientView(person) });
@@ -262,6 +283,7 @@ export function createKioskSession(options: KioskSessionOptions) {
       if (!settlementId) return;
       const opened = options.engine.view(settlementId);
       p.move('captured-offline', { step: 'pending', settlementId, bill: billView, pending: opened.slipNo ? { slipNo: opened.slipNo, capturedAt: opened.createdAt } : null });
+      options.alerts?.offlineCaptured(settlementId);
       return;
     }
 
@@ -305,10 +327,10 @@ export function createKioskSession(options: KioskSessionOptions) {
   }
 
   /** A scan or a card: 医保码 and cards identify at the identify step; a payment code pays at the split. */
-  function credential(event: 'credential' | 'pay-code', by: IdentifiedBy['kind'], identify: () => Promise<IdentifyResult>): Promise<SessionResult> {
+  function credential(event: 'credential' | 'ec-voucher', by: IdentifiedBy['kind'], identify: () => Promise<IdentifyResult>, subject: string | null = null): Promise<SessionResult> {
     if (!accepts(view.step, event)) return Promise.resolve(refused('wrong-step'));
     const p = pass;
-    return run(p, `identify by ${by}`, () => identifyAndLoad(p, identify, by));
+    return run(p, `identify by ${by}`, () => identifyAndLoad(p, identify, by, event, subject));
   }
 
   return {
@@ -374,12 +396,28 @@ export function createKioskSession(options: KioskSessionOptions) {
     /** An ID card read whole on the reader: identifies online, or from this terminal's records when the platform is away. */
     idCard(card: { idNo: string; name: string }): Promise<SessionResult> {
       const identity = { ...options.identity, personCacheMaxAgeMs: options.offline.personCacheDays * 86_400_000 };
-      return credential('credential', 'id-card', () => identifyByIdCard(identity, card));
+      return credential('credential', 'id-card', () => identifyByIdCard(identity, card), card.idNo);
+    },
+
+    /**
+     * An e-voucher a certified vendor library decoded (a 医保码 on its scanner, or a face capture on a
+     * certified face terminal): identified by its token, the holder checked against the platform's.
+     */
+    ecVoucher(voucher: { ecToken: string; idNo: string; idType: string; userName: string }): Promise<SessionResult> {
+      return credential('ec-voucher', 'ec-qr', () => identifyByEcToken(options.identity, voucher), voucher.idNo);
+    },
+
+    /** The vendor library refused the code or failed: the identify screen says what to do, the next try counts. */
+    ecVoucherFailed(reason: 'refused' | 'bad-data' | 'timeout', detail: string): SessionResult {
+      if (!accepts(view.step, 'ec-voucher-failed')) return refused('wrong-step');
+      const code = reason !== 'refused' ? 'qr-invalid' : /过期|失效|expired/i.test(detail) ? 'qr-expired' : /已使用|重复|used/i.test(detail) ? 'qr-used' : 'qr-invalid';
+      pass.move('ec-voucher-failed', { notice: userError(code) });
+      return accepted;
     },
 
     /** A social security card read on the card reader (mdtrt_cert_type 03). */
     ssCard(card: { cardNo: string; cardSn: string; idNo: string; name: string }): Promise<SessionResult> {
-      return credential('credential', 'ss-card', () => identifyBySsCard(options.identity, card));
+      return credential('credential', 'ss-card', () => identifyBySsCard(options.identity, card), card.idNo);
     },
 
     /**

@@ -12,6 +12,13 @@ export const commandEvents = [
   'reset',
   /** A 医保码, ID card or social security card read (or text typed at the identify step). */
   'credential',
+  /**
+   * An e-voucher a certified vendor library decoded itself (its token and holder): identifies as a
+   * 医保码 does, without the platform's decode.
+   */
+  'ec-voucher',
+  /** The vendor library refused the code (expired, used), answered garbage or nothing: the next try counts. */
+  'ec-voucher-failed',
   /** A payment code (付款码) scanned: at the split it pays the self-paid part. */
   'pay-code',
   'card-read-failed',
@@ -66,8 +73,10 @@ export const sessionTable: Readonly<Record<SessionStep, Row>> = {
     // To identifying; straight to the error screen when what was scanned is not a 医保码.
     credential: ['identifying', 'error'],
     'pay-code': ['error'],
+    'ec-voucher': ['identifying'],
     // The screen stays and says what to do; the next read counts.
     'card-read-failed': ['identify'],
+    'ec-voucher-failed': ['identify'],
   },
   identifying: {
     ...anyStep,

@@ -126,6 +126,10 @@ const errorTexts = {
     zh: '刷脸没有通过：不是这张身份证的本人。请本人刷脸，或改用医保码，或到人工窗口办理。',
     en: 'The face check did not pass: the face is not the ID card holder\'s. The card holder must look at the camera, or use the insurance code, or go to the service desk.',
   },
+  'alert-hold': {
+    zh: '这笔缴费需要工作人员核对，请稍候或到人工窗口办理，您没有被扣费。',
+    en: 'A member of staff needs to check this payment. Please wait or go to the service desk; you have not been charged.',
+  },
   'face-needs-staff': {
     zh: '刷脸没有完成，请稍候，工作人员会来帮您核对身份；也可以改用医保码。',
     en: 'The face check could not be finished. Please wait: a member of staff will check your identity. You can also use your insurance code.',

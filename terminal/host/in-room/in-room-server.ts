@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { InRoomRequests } from '../../kiosk/in-room-requests';
+import { payPageHeaders, renderPayPage } from './pay-page';
 import { defaultConnectionLimits, guardConnections, serverTimeoutOptions, type ConnectionLimits, type GuardStats } from '../http/connection-guard';
 
 export interface InRoomServerOptions {
@@ -42,6 +43,8 @@ export const PaymentRequestBody = z.strictObject({
 });
 
 const REQUEST_PATH = '/in-room/v1/payment-requests';
+/** 医保支付找人: the patient's pay link, when payLinkBase points at this server (…/in-room/v1/pay/). */
+const PAY_PATH = '/in-room/v1/pay/';
 const requestIdPattern = /^[A-Za-z0-9_-]{10,64}$/;
 
 class TooLarge extends Error {}
@@ -110,8 +113,46 @@ export async function startInRoomServer(opts: InRoomServerOptions): Promise<InRo
     return found;
   }
 
+  /** The patient's page: no bearer token (the request id is the secret), rate-limited by address. */
+  async function handlePayLink(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    const wait = limiter.take(`pay-link:${req.socket.remoteAddress ?? ''}`);
+    if (wait > 0) return send(res, 429, { error: 'rate-limited', retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+    const id = path.slice(PAY_PATH.length);
+    const view = requestIdPattern.test(id) ? opts.requests.patientView(id) : null;
+    if (!view) return send(res, 404, { error: 'not-found' });
+    const self = `${PAY_PATH}${id}`;
+    if (req.method === 'GET') {
+      const notice = new URLSearchParams(query).get('notice') ?? undefined;
+      const html = renderPayPage(view, self, notice);
+      res.writeHead(200, { ...payPageHeaders, 'content-length': Buffer.byteLength(html) });
+      res.end(html);
+      return;
+    }
+    if (req.method !== 'POST') return send(res, 405, { error: 'method-not-allowed' }, { allow: 'GET, POST' });
+    if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'unsupported-media-type', message: 'send a form' });
+    let form: URLSearchParams;
+    try {
+      form = new URLSearchParams(await readBody(req, opts.maxBodyBytes));
+    } catch (err) {
+      if (err instanceof TooLarge) return send(res, 413, { error: 'body-too-large', maxBytes: opts.maxBodyBytes }, { connection: 'close' });
+      throw err;
+    }
+    const code = (form.get('code') ?? '').trim();
+    const confirm = form.get('confirm') === '1';
+    let notice: string | null = null;
+    if (!code && !confirm) notice = 'bad-request';
+    else {
+      const outcome = await opts.requests.patientAct(id, code ? { code } : { confirm: true });
+      if (!outcome.ok) notice = outcome.reason === 'not-found' ? 'not-now' : outcome.reason;
+    }
+    // Post/redirect/get: a reload of the page never sends the code again.
+    res.writeHead(303, { location: notice ? `${self}?notice=${notice}` : self, 'cache-control': 'no-store', 'content-length': '0' });
+    res.end();
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const [path = '', query = ''] = (req.url ?? '').split('?');
+    if (path.startsWith(PAY_PATH)) return handlePayLink(req, res, path, query);
     if (path !== REQUEST_PATH && !path.startsWith(`${REQUEST_PATH}/`)) return send(res, 404, { error: 'not-found' });
     const workstation = authenticate(req);
     if (!workstation) return send(res, 401, { error: 'unauthorized', message: 'a valid workstation bearer token is required' }, { 'www-authenticate': 'Bearer realm="in-room"' });

@@ -17,6 +17,8 @@ const HisItemFixture = z.object({
   amount: z.string(),
   itemClass: z.enum(['01', '02', '03']),
   occurredAt: z.string(),
+  /** 国家谈判药品: passed on to the terminal, whose alert rules watch the quantity. */
+  negotiated: z.boolean().optional(),
 });
 const HisBillFixture = z.object({
   billId: z.string(),

@@ -7,7 +7,7 @@ import { ConfigPanel } from './ConfigPanel';
 import { fill, type Lang, type TextKey } from '../i18n';
 import { formatFen } from '../money';
 import { formatLocalTime } from '../local-time';
-import { deviceKindText, deviceStateText, formatAge, serviceText, stateText, validReason } from './admin-text';
+import { alertDetailText, alertRuleText, alertText, deviceKindText, deviceStateText, formatAge, serviceText, stateText, validReason } from './admin-text';
 
 const creditStatusText: Record<NonNullable<AdminOverview['credit']>['debts'][number]['status'], TextKey> = {
   reserved: 'creditReserved',
@@ -140,6 +140,39 @@ export function AdminScreen(props: {
                     <td>{d.billId ?? d.settlementId.slice(0, 8)}</td>
                     <td>{t(creditStatusText[d.status])}</td>
                     <td className="num">{formatFen(d.amountFen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+
+      {overview.alerts && (
+        <>
+          <h2 id="admin-alerts-title">{alertText(lang, 'title')}</h2>
+          {overview.alerts.recent.length === 0 ? (
+            <p className="body" data-testid="alerts-empty">{alertText(lang, 'none')}</p>
+          ) : (
+            <table className="bill admin-table" aria-labelledby="admin-alerts-title" data-testid="alerts">
+              <thead>
+                <tr>
+                  <th scope="col">{alertText(lang, 'when')}</th>
+                  <th scope="col">{alertText(lang, 'rule')}</th>
+                  <th scope="col">{alertText(lang, 'subject')}</th>
+                  <th scope="col">{alertText(lang, 'what')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.alerts.recent.map((a) => (
+                  <tr key={a.id} data-testid="alert" data-rule={a.rule} data-hold={String(a.hold)}>
+                    <td>{time(a.at)}</td>
+                    <td>
+                      {alertRuleText(lang, a.rule)}
+                      {a.hold && <strong className="badge">{alertText(lang, 'held')}</strong>}
+                    </td>
+                    <td className="mono">{a.subject ?? '—'}</td>
+                    <td>{alertDetailText(a.detail)}</td>
                   </tr>
                 ))}
               </tbody>

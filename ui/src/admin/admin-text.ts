@@ -79,3 +79,37 @@ export function validReason(text: string): string | null {
 
 /** The PIN the core accepts (4 to 12 digits). */
 export const pinLength = { min: 4, max: 12 } as const;
+
+/** 电子哨兵: the alert panel's words, kept here rather than in i18n.ts (the panel is the only user). */
+const alertTexts = {
+  title: { zh: '电子哨兵（可疑使用提醒）', en: 'Sentinel: suspicious-use alerts' },
+  none: { zh: '没有提醒', en: 'No alerts' },
+  when: { zh: '时间', en: 'When' },
+  rule: { zh: '规则', en: 'Rule' },
+  subject: { zh: '人员（代号）', en: 'Person (code)' },
+  what: { zh: '情况', en: 'What' },
+  held: { zh: '已拦下待核对', en: 'Held for staff' },
+} satisfies Record<string, Texts>;
+
+const alertRuleTexts: Record<string, Texts> = {
+  'rapid-repeat': { zh: '短时间内多次结算', en: 'Settling repeatedly in a short time' },
+  'identity-mismatch': { zh: '人证不符', en: 'Card or face does not match' },
+  'negotiated-drug': { zh: '谈判药数量超限', en: 'Negotiated drug above the quantity' },
+  'family-payer': { zh: '共济账户为多人支付', en: 'Family account paying for many people' },
+  'offline-cluster': { zh: '脱机记账集中', en: 'Offline captures piling up' },
+};
+
+export function alertText(lang: Lang, key: keyof typeof alertTexts): string {
+  return alertTexts[key][lang];
+}
+
+export function alertRuleText(lang: Lang, rule: string): string {
+  return alertRuleTexts[rule]?.[lang] ?? rule;
+}
+
+/** An alert's detail as one line: its counts against the threshold, in the screen's order. */
+export function alertDetailText(detail: Record<string, string | number | boolean>): string {
+  return Object.entries(detail)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(' · ');
+}
