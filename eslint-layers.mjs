@@ -17,7 +17,7 @@ const base = [...nodeBuiltins, 'zod'];
 export const layers = [
   { name: 'terminal/common', may: [], packages: ['zod'] },
   { name: 'terminal/api', may: ['terminal/common'], packages: ['zod'] },
-  { name: 'terminal/insurance', may: ['terminal/common'], packages: base },
+  { name: 'terminal/insurance', may: ['terminal/common'], packages: [...base, 'sm-crypto-v2'] },
   { name: 'terminal/journal', may: ['terminal/common'], packages: [...base, 'better-sqlite3'] },
   { name: 'terminal/config', may: ['terminal/common'], packages: base },
   { name: 'terminal/his', may: ['terminal/common'], packages: base },
