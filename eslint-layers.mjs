@@ -31,7 +31,7 @@ export const layers = [
   {
     name: 'terminal/app',
     may: ['terminal/common', 'terminal/api', 'terminal/insurance', 'terminal/journal', 'terminal/outbox', 'terminal/config', 'terminal/his', 'terminal/face', 'terminal/identity', 'terminal/settlement', 'terminal/kiosk', 'terminal/staff', 'terminal/sim', 'terminal/host/in-room', 'drivers'],
-    packages: base,
+    packages: [...base, 'prom-client'],
   },
   { name: 'terminal/host/electron', may: ['terminal/common', 'terminal/api', 'terminal/config', 'terminal/app'], packages: [...base, 'electron'] },
   { name: 'terminal/host/in-room', may: ['terminal/common', 'terminal/api', 'terminal/kiosk'], packages: base },

@@ -33,12 +33,22 @@ import { reprintReceipt } from '../kiosk/history';
 import { withMobilePay } from '../insurance/mobile-pay';
 import { mobilePayFromConfig } from './mobile-pay-client';
 import { selfPayOptions } from './self-pay-options';
+import { join } from 'node:path';
+import { createLogger, errorFields, type Logger } from './logger';
+import { createMetrics, startMetricsServer, type TerminalMetrics } from './metrics';
+import { trackHisReachability } from './reachability';
+import { setErrorSink } from '../common/report-error';
+import { openStates } from '../common/settlement-states';
 
 export interface StartOptions {
   config: TerminalConfig;
   dataDir: string;
   fixturesDir: string;
   now?: () => Date;
+  /** The host's logger; by default a JSON-lines log in <dataDir>/logs as config.log says. */
+  logger?: Logger;
+  /** The build's version for the metrics (the packaged app's package.json version). */
+  version?: string;
 }
 
 export interface RunningTerminal {
@@ -47,12 +57,23 @@ export interface RunningTerminal {
   simulators: { platform: PlatformSimulator | null; hisUrl: string | null };
   /** The in-room API (诊间支付) when the config enables it. */
   inRoom: { url: string } | null;
+  /** The Prometheus endpoint when config.metrics.port is set. */
+  metrics: { url: string } | null;
+  logger: Logger;
   close(): Promise<void>;
 }
 
 export async function startTerminal(options: StartOptions): Promise<RunningTerminal> {
   const { config } = options;
   const stops: Array<() => Promise<void> | void> = [];
+  const logger = options.logger ?? createLogger({ dir: join(options.dataDir, 'logs'), level: config.log.level, maxBytes: config.log.maxBytes, keep: config.log.keep });
+  let metrics: TerminalMetrics | null = null;
+  // Errors caught so the terminal keeps going still reach the log (and a counter), with their cause.
+  const restoreSink = setErrorSink((where, err) => {
+    logger.error(`caught in ${where}`, { where, ...errorFields(err) });
+    metrics?.countSwallowedError(where);
+  });
+  stops.push(restoreSink);
   try {
     const platformSim =
       config.platform.mode === 'embedded-sim' ? await startPlatformSimulator({ fixturesDir: options.fixturesDir }) : null;
@@ -83,10 +104,12 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         fixmedins_name: config.terminal.institutionName,
       },
       }),
+      (infno, seconds, outcome) => metrics?.observePlatformCall(infno, seconds, outcome),
     );
     // 一码付 (6201-6401) travels the same outbox as callService, so the engine gets one client for both.
     const platform: PlatformClient = withMobilePay(reachability.client, mobilePayFromConfig(config, platformUrl, platformSim ?? null));
-    const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
+    const hisReachability = trackHisReachability(createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs }));
+    const his = hisReachability.client;
     const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now });
     stops.push(() => journal.close());
 
@@ -95,8 +118,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       for (const l of listeners) {
         try {
           l(event);
-        } catch {
+        } catch (err) {
           // One broken subscriber (a closed socket) must not stop the others.
+          logger.warn('event subscriber failed', errorFields(err));
         }
       }
     };
@@ -195,10 +219,33 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         ratePerMinute: config.inRoom.ratePerMinute,
         maxBodyBytes: config.inRoom.maxBodyBytes,
         requests,
-        onError: (message) => console.error(`in-room API: ${message}`),
+        onError: (message) => logger.error(`in-room API: ${message}`, { component: 'in-room' }),
       });
       stops.push(() => server.close());
       inRoom = { url: server.url };
+    }
+
+    let metricsServer: { url: string } | null = null;
+    if (config.metrics.port !== null) {
+      const m = createMetrics({
+        terminalId: config.terminal.id,
+        version: options.version ?? 'dev',
+        outboxDepth: () => journal.openOutboxCount(),
+        deadLetters: () => journal.settlementsIn(['needs-staff']).length,
+        oldestOfflineCaptureAt: () => {
+          const at = journal.offlineExposure('', openStates).oldestAt;
+          return at ? new Date(at) : null;
+        },
+        platformOnline: reachability.online,
+        hisOnline: hisReachability.online,
+        devices: () => devices?.health() ?? [],
+        now: options.now,
+      });
+      metrics = m;
+      const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics: m, onError: (err) => logger.error('metrics scrape failed', errorFields(err)) });
+      stops.push(() => server.close());
+      metricsServer = { url: server.url };
+      logger.info('metrics endpoint listening', { url: server.url });
     }
 
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
@@ -292,9 +339,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             await session.credential(command.text, devices?.classify(command.text) ?? 'unknown');
             return ok();
           case 'session.confirm': {
+            const started = performance.now();
             const result = session.confirm(command.settlementId, command.method);
             if (typeof result === 'string') return { ok: false, error: userError(result) };
             await result;
+            metrics?.observeSettlement((performance.now() - started) / 1000, session.current().error ? 'error' : 'ok');
             return ok();
           }
           case 'session.reset':
@@ -372,12 +421,18 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       api,
       simulators: { platform: platformSim, hisUrl: hisSim?.url ?? null },
       inRoom,
+      metrics: metricsServer,
+      logger,
       async close() {
         for (const stop of stops.reverse()) await stop();
       },
     };
   } catch (err) {
-    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    for (const stop of stops.reverse()) {
+      await Promise.resolve()
+        .then(stop)
+        .catch((stopErr: unknown) => logger.warn('cleanup after a failed start failed', errorFields(stopErr)));
+    }
     throw err;
   }
 }
