@@ -163,6 +163,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     let inRoomRequests: InRoomRequests | null = null;
     const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
     if (faceService) stops.push(() => faceService.close());
+    // The models load now, not while the first patient waits; a model that cannot load is in the log
+    // at start (a packaged app with a path wrong shows here), and the service retries on first use.
+    if (faceService) {
+      faceService.warm().then(
+        () => logger.info('face models loaded'),
+        (err: unknown) => logger.error('face verification cannot start', errorFields(err)),
+      );
+    }
     const session = createKioskSession({
       identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
       his,
