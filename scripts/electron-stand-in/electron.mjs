@@ -15,7 +15,7 @@ class App extends EventEmitter {
   isPackaged = process.env.SMOKE_PACKAGED !== '0';
   enableSandbox() {}
   requestSingleInstanceLock() { return true; }
-  whenReady() { return new Promise((resolve) => setImmediate(resolve)); }
+  whenReady() { return new Promise((resolve) => setTimeout(resolve, 0)); }
   getAppPath() { return process.env.SMOKE_APP_PATH; }
   getPath(name) { return join(process.env.SMOKE_USER_DATA, name); }
   getVersion() { return '0.0.0-smoke'; }
@@ -26,7 +26,7 @@ class App extends EventEmitter {
     if (quitting) return;
     quitting = true;
     say({ event: 'quit' });
-    setImmediate(() => process.exit(0));
+    setTimeout(() => process.exit(0));
   }
   exit(code) {
     say({ event: 'exit', code });
@@ -60,7 +60,7 @@ export class BrowserWindow extends EventEmitter {
   show() {}
   async loadURL(url) {
     say({ event: 'window', url, preload: this.options.webPreferences.preload, preloadExists: existsSync(this.options.webPreferences.preload) });
-    setImmediate(() => void drive(url));
+    setTimeout(() => void drive(url));
   }
 }
 
