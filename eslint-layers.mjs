@@ -17,7 +17,7 @@ const base = [...nodeBuiltins, 'zod'];
 export const layers = [
   { name: 'terminal/common', may: [], packages: ['zod'] },
   { name: 'terminal/api', may: ['terminal/common'], packages: ['zod'] },
-  { name: 'terminal/insurance', may: ['terminal/common'], packages: base },
+  { name: 'terminal/insurance', may: ['terminal/common'], packages: [...base, 'sm-crypto-v2'] },
   { name: 'terminal/journal', may: ['terminal/common'], packages: [...base, 'better-sqlite3'] },
   { name: 'terminal/config', may: ['terminal/common'], packages: base },
   { name: 'terminal/his', may: ['terminal/common'], packages: base },
@@ -31,7 +31,7 @@ export const layers = [
   {
     name: 'terminal/app',
     may: ['terminal/common', 'terminal/api', 'terminal/insurance', 'terminal/journal', 'terminal/outbox', 'terminal/config', 'terminal/his', 'terminal/face', 'terminal/identity', 'terminal/settlement', 'terminal/kiosk', 'terminal/staff', 'terminal/sim', 'terminal/host/in-room', 'drivers'],
-    packages: base,
+    packages: [...base, 'prom-client'],
   },
   { name: 'terminal/host/http', may: [], packages: base },
   { name: 'terminal/host/electron', may: ['terminal/common', 'terminal/api', 'terminal/config', 'terminal/app'], packages: [...base, 'electron'] },

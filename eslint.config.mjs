@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import { layersPlugin } from './eslint-layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test-output/**', 'release/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'test-output/**', 'release/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

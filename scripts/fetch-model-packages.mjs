@@ -20,6 +20,15 @@ export const MODEL_PACKAGES = {
     files: ['ONNX/face_detection_front_128x128_barracuda.onnx', 'ONNX/face_detection_back_256x256_barracuda.onnx', 'LICENSE'],
     sha512: 'IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==',
   },
+  // faceplugin's optional models (detector, 68 landmarks, recogniser, passive liveness: see
+  // terminal/face/README.md). As an npm dependency it dragged 493 packages (jest, babel, webpack,
+  // onnxruntime-web) into the install and the app for four .onnx files; only the tarball is needed.
+  faceplugin: {
+    spec: 'faceplugin-face-recognition-js@0.0.1',
+    licence: 'MIT',
+    files: ['model/fr_detect.onnx', 'model/fr_landmark.onnx', 'model/fr_feature.onnx', 'model/fr_liveness.onnx', 'LICENSE'],
+    sha512: 'shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw==',
+  },
 };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

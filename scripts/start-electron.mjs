@@ -2,20 +2,9 @@
 // is fetched from outside the npm registry on first run; where it is missing, say so plainly and
 // point at the web host, which runs the same terminal without Electron.
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { electronBinary } from './electron-binary.mjs';
 
-const require = createRequire(import.meta.url);
 const root = new URL('..', import.meta.url).pathname;
-
-function electronBinary() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 const binary = electronBinary();
 if (!binary) {
@@ -23,7 +12,7 @@ if (!binary) {
     [
       'The Electron binary is not installed (it downloads from outside the npm registry, which this machine cannot reach).',
       'Run the same terminal in a browser instead:  npm run start:web',
-      'To install Electron where its download host is reachable:  node node_modules/electron/install.js',
+      'To install Electron where its download host is reachable:  npx install-electron --no',
     ].join('\n'),
   );
   process.exit(1);

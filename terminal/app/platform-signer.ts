@@ -1,6 +1,5 @@
 // Turns the configured gateway scheme into the client's signer. An SM2 key is read from its own
 // file (owner-readable only, outside the config) so the config can be shown to IT without secrets.
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SignerConfig } from '../config/config';
 import { createCsbSigner, createSm2EnvelopeSigner, createTifSigner, type EnvelopeSigner } from '../insurance/signer';
@@ -20,7 +19,8 @@ export function signerFromConfig(config: SignerConfig): EnvelopeSigner | undefin
       } catch (err) {
         throw new Error(`platform.signer.privateKeyFile: cannot read ${config.privateKeyFile}: ${(err as Error).message}`, { cause: err });
       }
-      return createSm2EnvelopeSigner({ privateKey: createPrivateKey(pem), userId: config.userId });
+      // Read as PEM by the SM2 module itself: createPrivateKey fails on an SM2 key under Electron's BoringSSL.
+      return createSm2EnvelopeSigner({ privateKey: pem, userId: config.userId });
     }
   }
 }

@@ -2,6 +2,7 @@
 // timeout, a refused connection or a gateway error means down. Wraps the client so every caller
 // (identity, settlement, the probe) reports without knowing it.
 import type { CallOutcome, EcDecodeOutcome, PlatformClient, UnknownReason } from '../insurance/client';
+import { HisError, type HisClient } from '../his/client';
 
 const DOWN_REASONS: ReadonlySet<UnknownReason> = new Set(['timeout', 'connection', 'http-status']);
 
@@ -11,7 +12,8 @@ export interface Reachability {
   onChange(listener: (online: boolean) => void): () => void;
 }
 
-export function trackReachability(inner: PlatformClient): Reachability {
+/** `onCall`: each call's transaction number, round trip and outcome kind (the metrics' histogram). */
+export function trackReachability(inner: PlatformClient, onCall?: (infno: string, seconds: number, outcome: string) => void): Reachability {
   let online = true;
   const listeners = new Set<(online: boolean) => void>();
   const note = (outcome: CallOutcome | EcDecodeOutcome) => {
@@ -23,7 +25,9 @@ export function trackReachability(inner: PlatformClient): Reachability {
   return {
     client: {
       async call(call) {
+        const started = performance.now();
         const outcome = await inner.call(call);
+        onCall?.(call.infno, (performance.now() - started) / 1000, outcome.kind);
         note(outcome);
         return outcome;
       },
@@ -38,5 +42,34 @@ export function trackReachability(inner: PlatformClient): Reachability {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+  };
+}
+
+/**
+ * Whether the HIS answers, learned the same way: an answer (even a refusal, an HTTP 4xx) means up;
+ * no connection, a timeout or a 5xx means down. null until the HIS was first asked.
+ */
+export function trackHisReachability(inner: HisClient): { client: HisClient; online(): boolean | null } {
+  let online: boolean | null = null;
+  const wrap = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        const result = await fn(...args);
+        online = true;
+        return result;
+      } catch (err) {
+        online = err instanceof HisError && err.status !== null && err.status < 500;
+        throw err;
+      }
+    };
+  return {
+    client: {
+      pendingBills: wrap((certno) => inner.pendingBills(certno)),
+      bill: wrap((billId) => inner.bill(billId)),
+      dischargeList: wrap((ward) => inner.dischargeList(ward)),
+      markPaid: wrap((billId, receipt) => inner.markPaid(billId, receipt)),
+      reports: wrap((certno) => inner.reports(certno)),
+    },
+    online: () => online,
   };
 }

@@ -36,12 +36,22 @@ import { withMobilePay } from '../insurance/mobile-pay';
 import { mobilePayFromConfig } from './mobile-pay-client';
 import { selfPayOptions } from './self-pay-options';
 import { createAlertWatch, type AlertRule } from '../staff/alerts';
+import { join } from 'node:path';
+import { createLogger, errorFields, type Logger } from './logger';
+import { createMetrics, startMetricsServer, type TerminalMetrics } from './metrics';
+import { trackHisReachability } from './reachability';
+import { setErrorSink } from '../common/report-error';
+import { openStates } from '../common/settlement-states';
 
 export interface StartOptions {
   config: TerminalConfig;
   dataDir: string;
   fixturesDir: string;
   now?: () => Date;
+  /** The host's logger; by default a JSON-lines log in <dataDir>/logs as config.log says. */
+  logger?: Logger;
+  /** The build's version for the metrics (the packaged app's package.json version). */
+  version?: string;
 }
 
 export interface RunningTerminal {
@@ -52,12 +62,23 @@ export interface RunningTerminal {
   inRoom: { url: string; connections(): { open: number; refused: number } } | null;
   /** 电子哨兵: alerts so far by rule (every rule present), for a metrics endpoint. */
   alertCounts(): Record<AlertRule, number>;
+  /** The Prometheus endpoint when config.metrics.port is set. */
+  metrics: { url: string } | null;
+  logger: Logger;
   close(): Promise<void>;
 }
 
 export async function startTerminal(options: StartOptions): Promise<RunningTerminal> {
   const { config } = options;
   const stops: Array<() => Promise<void> | void> = [];
+  const logger = options.logger ?? createLogger({ dir: join(options.dataDir, 'logs'), level: config.log.level, maxBytes: config.log.maxBytes, keep: config.log.keep });
+  let metrics: TerminalMetrics | null = null;
+  // Errors caught so the terminal keeps going still reach the log (and a counter), with their cause.
+  const restoreSink = setErrorSink((where, err) => {
+    logger.error(`caught in ${where}`, { where, ...errorFields(err) });
+    metrics?.countSwallowedError(where);
+  });
+  stops.push(restoreSink);
   try {
     const platformSim =
       config.platform.mode === 'embedded-sim' ? await startPlatformSimulator({ fixturesDir: options.fixturesDir }) : null;
@@ -88,10 +109,12 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         fixmedins_name: config.terminal.institutionName,
       },
       }),
+      (infno, seconds, outcome) => metrics?.observePlatformCall(infno, seconds, outcome),
     );
     // 一码付 (6201-6401) travels the same outbox as callService, so the engine gets one client for both.
     const platform: PlatformClient = withMobilePay(reachability.client, mobilePayFromConfig(config, platformUrl, platformSim ?? null));
-    const his = createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs });
+    const hisReachability = trackHisReachability(createHisClient({ baseUrl: hisUrl, timeoutMs: config.his.timeoutMs }));
+    const his = hisReachability.client;
     // One process per data folder, taken before the journal is opened; released last on close.
     const folderLock = lockDataFolder(options.dataDir);
     stops.unshift(() => folderLock.release());
@@ -103,8 +126,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       for (const l of listeners) {
         try {
           l(event);
-        } catch {
+        } catch (err) {
           // One broken subscriber (a closed socket) must not stop the others.
+          logger.warn('event subscriber failed', errorFields(err));
         }
       }
     };
@@ -148,6 +172,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
     if (faceService) stops.push(() => faceService.close());
     const alertWatch = createAlertWatch({ journal, config: config.alerts, now: options.now });
+    // The models load now, not while the first patient waits; a model that cannot load is in the log
+    // at start (a packaged app with a path wrong shows here), and the service retries on first use.
+    if (faceService) {
+      faceService.warm().then(
+        () => logger.info('face models loaded'),
+        (err: unknown) => logger.error('face verification cannot start', errorFields(err)),
+      );
+    }
     const session = createKioskSession({
       identity: { journal, platform, ecBusinessType: config.platform.ecBusinessType, ecDeviceType: config.platform.ecDeviceType, now: options.now },
       his,
@@ -215,7 +247,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         ratePerMinute: config.inRoom.ratePerMinute,
         maxBodyBytes: config.inRoom.maxBodyBytes,
         requests,
-        onError: (message) => console.error(`in-room API: ${message}`),
+        onError: (message) => logger.error(`in-room API: ${message}`, { component: 'in-room' }),
       });
       stops.push(() => server.close());
       inRoom = { url: server.url, connections: server.connections };
@@ -252,6 +284,29 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         await running;
       });
     }
+    let metricsServer: { url: string } | null = null;
+    if (config.metrics.port !== null) {
+      const m = createMetrics({
+        terminalId: config.terminal.id,
+        version: options.version ?? 'dev',
+        outboxDepth: () => journal.openOutboxCount(),
+        deadLetters: () => journal.settlementsIn(['needs-staff']).length,
+        oldestOfflineCaptureAt: () => {
+          const at = journal.offlineExposure('', openStates).oldestAt;
+          return at ? new Date(at) : null;
+        },
+        platformOnline: reachability.online,
+        hisOnline: hisReachability.online,
+        devices: () => devices?.health() ?? [],
+        now: options.now,
+      });
+      metrics = m;
+      const server = await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics: m, onError: (err) => logger.error('metrics scrape failed', errorFields(err)) });
+      stops.push(() => server.close());
+      metricsServer = { url: server.url };
+      logger.info('metrics endpoint listening', { url: server.url });
+    }
+
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
     // The lockout is kept in the journal: a restart does not give five more tries.
@@ -374,7 +429,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             await session.credential(command.text, devices?.classify(command.text) ?? 'unknown');
             return ok();
           case 'session.confirm': {
+            const started = performance.now();
             const result = await session.confirm(command.settlementId, command.method);
+            metrics?.observeSettlement((performance.now() - started) / 1000, result.ok && !session.current().error ? 'ok' : 'error');
             return result.ok ? ok() : result;
           }
           case 'session.reset':
@@ -449,12 +506,18 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       simulators: { platform: platformSim, hisUrl: hisSim?.url ?? null },
       inRoom,
       alertCounts: () => alertWatch.alertCounts(),
+      metrics: metricsServer,
+      logger,
       async close() {
         for (const stop of stops.reverse()) await stop();
       },
     };
   } catch (err) {
-    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    for (const stop of stops.reverse()) {
+      await Promise.resolve()
+        .then(stop)
+        .catch((stopErr: unknown) => logger.warn('cleanup after a failed start failed', errorFields(stopErr)));
+    }
     throw err;
   }
 }

@@ -112,6 +112,25 @@ export const TerminalConfig = z.object({
     })
     .prefault({}),
   /**
+   * Prometheus scrape endpoint (GET /metrics): outbox depth, dead letters, offline capture age,
+   * platform and HIS reachability, devices and paper, settlement latency. Off (null) by default; a
+   * hospital whose Prometheus watches the fleet sets a port (and the host to listen on).
+   */
+  metrics: z
+    .object({
+      port: z.number().int().min(0).max(65535).nullable().default(null),
+      host: z.string().min(1).default('0.0.0.0'),
+    })
+    .prefault({}),
+  /** The JSON-lines log in <dataDir>/logs (terminal/app/logger.ts): level and size-based rotation. */
+  log: z
+    .object({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      maxBytes: z.number().int().min(65_536).default(10 * 1024 * 1024),
+      keep: z.number().int().min(1).max(100).default(5),
+    })
+    .prefault({}),
+  /**
    * 诊间支付: the HTTP API through which a doctor's workstation asks this device to collect payment
    * for one HIS bill. Off by default: a hall kiosk has no business listening on the LAN.
    */

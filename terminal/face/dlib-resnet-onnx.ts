@@ -4,15 +4,23 @@
 // run the recogniser whose licence lets a hospital ship it.
 // Input: [N, 3, 150, 150] float RGB 0..255 (the graph subtracts dlib's mean and divides by 255).
 // Output: `descriptor` [N, 128].
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { OnnxGraphBuilder } from './onnx-proto';
 import { readTfjsWeights, type NamedWeight } from './tfjs-weights';
 
 export const DLIB_INPUT_SIZE = 150;
 export const DLIB_MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
+const MANIFEST = 'face_recognition_model-weights_manifest.json';
+
+/** The packaged app carries the weights beside the model packages (resources/model-packages/face-api,
+ * where FACE_MODEL_PACKAGES points), so @vladmandic/face-api is a build-time package only. */
 export function faceApiRecogniserManifest(): string {
-  return createRequire(import.meta.url).resolve('@vladmandic/face-api/model/face_recognition_model-weights_manifest.json');
+  const packaged = process.env.FACE_MODEL_PACKAGES ? join(process.env.FACE_MODEL_PACKAGES, 'face-api', 'model', MANIFEST) : null;
+  if (packaged && existsSync(packaged)) return packaged;
+  return createRequire(import.meta.url).resolve(`@vladmandic/face-api/model/${MANIFEST}`);
 }
 
 function weight(weights: Map<string, NamedWeight>, name: string): NamedWeight {

@@ -127,7 +127,7 @@ export type FaceConfigInput = z.input<typeof FaceConfig>;
 /** faceplugin's detector (Ultra-Light-style, 320x240): origin of the weights undocumented. */
 export const FR_DETECT: z.input<typeof UltrafaceConfig> = {
   kind: 'ultraface',
-  model: 'package:faceplugin-face-recognition-js/model/fr_detect.onnx',
+  model: 'model-package:faceplugin/model/fr_detect.onnx',
   input: { width: 320, height: 240, layout: 'NCHW', channels: 'RGB', mean: [127], std: [128] },
 };
 
@@ -153,7 +153,7 @@ export const BLAZEFACE_BACK = blazeface('back_256x256');
 /** faceplugin's 68-point landmark model (64x64 grey): origin of the weights undocumented. */
 export const FR_LANDMARK: z.input<typeof LandmarkConfig> = {
   kind: 'landmarks68',
-  model: 'package:faceplugin-face-recognition-js/model/fr_landmark.onnx',
+  model: 'model-package:faceplugin/model/fr_landmark.onnx',
   input: { width: 64, height: 64, channels: 'GRAY', mean: [0], std: [256] },
 };
 
@@ -212,7 +212,7 @@ export function withFaceplugin(
     ...(parts.recogniser
       ? {
           recogniser: {
-            model: 'package:faceplugin-face-recognition-js/model/fr_feature.onnx',
+            model: 'model-package:faceplugin/model/fr_feature.onnx',
             input: { width: 112, height: 112, channels: 'RGB', mean: [127], std: [128] },
             output: 'output',
             template: ARCFACE_TEMPLATE,
@@ -223,7 +223,7 @@ export function withFaceplugin(
     ...(parts.liveness
       ? {
           liveness: {
-            model: 'package:faceplugin-face-recognition-js/model/fr_liveness.onnx',
+            model: 'model-package:faceplugin/model/fr_liveness.onnx',
             input: { width: 128, height: 128, channels: 'RGB', mean: [0], std: [1] },
             output: 'output',
             liveClass: 0,

@@ -27,6 +27,8 @@ export interface FaceService {
   /** Takes a live face (with the challenge) and keeps it as this person's reference. */
   enrol(idNo: string, onPrompt: (p: FacePrompt) => void, signal: AbortSignal): Promise<FaceCheckResult>;
   forget(idNo: string): boolean;
+  /** Loads the models now (the worker, the ONNX sessions) rather than on the first patient; rejects when they cannot load. */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,10 @@ export function createFaceService(options: FaceServiceOptions): FaceService {
     },
 
     forget: (idNo) => options.journal.forgetFace(idNo),
+
+    warm: async () => {
+      await open();
+    },
 
     async close() {
       const v = verifier;

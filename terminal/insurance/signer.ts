@@ -1,8 +1,8 @@
 // Gateway authentication that provinces put in front of the platform, chosen by config: x-tif or
 // Aliyun CSB headers, and the envelope's own SM2 signature in cainfo/signtype.
-import { createHash, createHmac, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { RequestEnvelope } from './envelope';
-import { SM2_DEFAULT_ID, sm2KeysOf, sm2Sign, sm2Verify } from './sm2';
+import { SM2_DEFAULT_ID, sm2KeysOf, sm2Sign, sm2Verify, type Sm2KeySource } from './sm2';
 
 export interface EnvelopeSigner {
   /** Signs the envelope itself (cainfo/signtype) before it is serialised; most gateways do not. */
@@ -73,7 +73,7 @@ export function csbSignature(params: Record<string, string>, secretKey: string):
  * envelope with cainfo empty and signtype "SM2". What exactly a province signs is not public; this
  * is the simulator's contract (see README).
  */
-export function createSm2EnvelopeSigner(opts: { privateKey: KeyObject; userId?: string }): EnvelopeSigner {
+export function createSm2EnvelopeSigner(opts: { privateKey: Sm2KeySource; userId?: string }): EnvelopeSigner {
   const keys = sm2KeysOf(opts.privateKey);
   const id = opts.userId ?? SM2_DEFAULT_ID;
   return {
@@ -86,7 +86,7 @@ export function createSm2EnvelopeSigner(opts: { privateKey: KeyObject; userId?: 
 }
 
 /** The receiving side of createSm2EnvelopeSigner: the parsed request body as it arrived. */
-export function verifySm2Envelope(envelope: Record<string, unknown>, publicKey: KeyObject, userId = SM2_DEFAULT_ID): boolean {
+export function verifySm2Envelope(envelope: Record<string, unknown>, publicKey: Sm2KeySource, userId = SM2_DEFAULT_ID): boolean {
   if (envelope.signtype !== 'SM2' || typeof envelope.cainfo !== 'string') return false;
   const unsigned = { ...envelope, cainfo: '' };
   return sm2Verify(Buffer.from(JSON.stringify(unsigned), 'utf8'), envelope.cainfo, sm2KeysOf(publicKey).pub, userId);

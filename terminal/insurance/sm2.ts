@@ -1,109 +1,110 @@
-// SM2 signatures (GB/T 32918.2) with SM3, in BigInt arithmetic. Node's crypto here hashes SM3 and
-// makes SM2-curve keys, but crypto.sign on such a key is ECDSA over the SM2 curve, not the SM2
-// scheme (no Z_A, a different equation), so the scheme itself is done here; keys stay Node's.
-import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+// SM2 signatures (GB/T 32918.2) with SM3, through sm-crypto-v2 (pure JS on @noble/curves). The kiosk
+// runs in Electron, whose BoringSSL has no SM2 curve and no SM3 hash: nothing here may call Node's
+// crypto for them. Keys are read from PEM/DER by the small DER walk below, not by createPrivateKey
+// (which fails on an SM2 key under BoringSSL); a Node KeyObject is still accepted where Node made one
+// (tests, tools on the system's Node).
+import type { KeyObject } from 'node:crypto';
+import { sm2, sm3 } from 'sm-crypto-v2';
 
-const P = 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn;
-const A = 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn;
-const B = 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n;
 const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
-const G: Point = { x: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n, y: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n };
 /** The default user id of GB/T 32918 when the two sides agree on none. */
 export const SM2_DEFAULT_ID = '1234567812345678';
 
 interface Point { x: bigint; y: bigint }
-type MaybePoint = Point | null;
-
-const mod = (a: bigint, m: bigint) => ((a % m) + m) % m;
-function inv(a: bigint, m: bigint): bigint {
-  let [r0, r1, s0, s1] = [mod(a, m), m, 1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  return mod(s0, m);
-}
-
-function add(p: MaybePoint, q: MaybePoint): MaybePoint {
-  if (!p) return q;
-  if (!q) return p;
-  if (p.x === q.x && mod(p.y + q.y, P) === 0n) return null;
-  const l = p.x === q.x && p.y === q.y
-    ? mod((3n * p.x * p.x + A) * inv(2n * p.y, P), P)
-    : mod((q.y - p.y) * inv(q.x - p.x, P), P);
-  const x = mod(l * l - p.x - q.x, P);
-  return { x, y: mod(l * (p.x - x) - p.y, P) };
-}
-
-function mul(k: bigint, p: Point): MaybePoint {
-  let r: MaybePoint = null;
-  let q: MaybePoint = p;
-  for (let e = k; e > 0n; e >>= 1n) {
-    if (e & 1n) r = add(r, q);
-    q = add(q, q);
-  }
-  return r;
-}
-
-const hex32 = (v: bigint) => v.toString(16).padStart(64, '0');
-const toBig = (b: Buffer) => BigInt('0x' + (b.toString('hex') || '0'));
 
 export interface Sm2Keys { d?: bigint; pub: Point }
 
-/**
- * Reads an SM2 key made by Node (generateKeyPairSync('ec', { namedCurve: 'SM2' }) or a PEM of one).
- * Node cannot export SM2 as JWK, so the numbers come out of the DER: the public point is the last
- * 65 bytes of the SPKI (04 || x || y), the private scalar the 32-byte OCTET STRING after version 1.
- */
+/** An SM2 key as the config and the simulators hand it over: PEM text (PKCS#8, SEC1 or SPKI), DER
+ * bytes, or a KeyObject Node made (only where Node has SM2). */
+export type Sm2KeySource = string | Buffer | KeyObject;
+
+const hex32 = (v: bigint) => v.toString(16).padStart(64, '0');
+const toBig = (b: Uint8Array) => BigInt('0x' + (Buffer.from(b).toString('hex') || '0'));
+const pubHex = (p: Point) => '04' + hex32(p.x) + hex32(p.y);
+
 /** OID 1.2.156.10197.1.301, the SM2 curve, as DER. */
 const SM2_CURVE_OID = Buffer.from('06082a811ccf5501822d', 'hex');
+/** SPKI of an SM2 public key up to the point: id-ecPublicKey with the SM2 curve, BIT STRING of 66 bytes. */
+const SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex');
 
-export function sm2KeysOf(key: KeyObject): Sm2Keys {
-  const spki = (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
+function pointOf(uncompressed: Uint8Array): Point {
+  if (uncompressed.length !== 65 || uncompressed[0] !== 0x04) throw new Error('SM2 public key is not an uncompressed point');
+  return { x: toBig(uncompressed.subarray(1, 33)), y: toBig(uncompressed.subarray(33)) };
+}
+
+function derOf(source: string | Buffer): { der: Buffer; label: string | null } {
+  const text = typeof source === 'string' ? source : source.subarray(0, 11).toString('latin1') === '-----BEGIN ' ? source.toString('latin1') : null;
+  if (text === null) return { der: source as Buffer, label: null };
+  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
+  if (!m) throw new Error('not a PEM key');
+  if (/^Proc-Type:/m.test(m[2] ?? '')) throw new Error('an encrypted PEM key: store the SM2 key unencrypted, readable by the terminal account only');
+  return { der: Buffer.from((m[2] ?? '').replace(/\s+/g, ''), 'base64'), label: m[1] ?? null };
+}
+
+/**
+ * Reads an SM2 key without Node's crypto. The public point is the last 65 bytes of an SPKI
+ * (04 || x || y); a private key (PKCS#8 or SEC1 "EC PRIVATE KEY") holds ECPrivateKey ::= SEQUENCE
+ * { version INTEGER 1, privateKey OCTET STRING (32), ... }, whose public point is recomputed.
+ */
+export function sm2KeysFromDer(source: string | Buffer): Sm2Keys {
+  const { der, label } = derOf(source);
+  if (label === 'ENCRYPTED PRIVATE KEY') throw new Error('an encrypted PKCS#8 key: store the SM2 key unencrypted, readable by the terminal account only');
+  const at = der.indexOf(Buffer.from([0x02, 0x01, 0x01, 0x04, 0x20]));
+  const isPrivate = label ? label.includes('PRIVATE') : at >= 0 && !der.subarray(0, SPKI_PREFIX.length).equals(SPKI_PREFIX);
+  // A SEC1 key may leave the curve out (its parameters are optional); PKCS#8 and SPKI name it.
+  if (!der.includes(SM2_CURVE_OID) && label !== 'EC PRIVATE KEY') throw new Error('not an SM2 key');
+  if (!isPrivate) return { pub: pointOf(der.subarray(der.length - 65)) };
+  if (at < 0) throw new Error('SM2 private key: no 32-byte scalar in its DER');
+  const d = toBig(der.subarray(at + 5, at + 37));
+  if (d < 1n || d >= N - 1n) throw new Error('bad SM2 private key');
+  return { d, pub: publicPointOf(d) };
+}
+
+/** The keys of a PEM/DER SM2 key, or of a KeyObject Node made (generateKeyPairSync('ec', { namedCurve: 'SM2' })). */
+export function sm2KeysOf(key: Sm2KeySource): Sm2Keys {
+  if (typeof key === 'string' || Buffer.isBuffer(key)) return sm2KeysFromDer(key);
+  if (key.type === 'private') return sm2KeysFromDer(key.export({ type: 'pkcs8', format: 'der' }));
+  const spki = key.export({ type: 'spki', format: 'der' });
   // A key read back from PEM has no asymmetricKeyType in Node (OpenSSL 3 calls it 'SM2'): the curve's OID says it.
   const generatedSm2 = key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'SM2';
   if (!generatedSm2 && !spki.includes(SM2_CURVE_OID)) throw new Error('not an SM2 key');
-  const point = spki.subarray(spki.length - 65);
-  if (point[0] !== 0x04) throw new Error('SM2 public key is not an uncompressed point');
-  const pub = { x: toBig(point.subarray(1, 33)), y: toBig(point.subarray(33)) };
-  if (key.type !== 'private') return { pub };
-  const der = key.export({ type: 'pkcs8', format: 'der' });
-  // Inside the PKCS#8 wrapper, ECPrivateKey ::= SEQUENCE { version INTEGER 1, privateKey OCTET STRING (32), ... }
-  const at = der.indexOf(Buffer.from([0x02, 0x01, 0x01, 0x04, 0x20]));
-  if (at < 0) throw new Error('SM2 private key: no 32-byte scalar in its DER');
-  return { d: toBig(der.subarray(at + 5, at + 37)), pub };
+  return { pub: pointOf(spki.subarray(spki.length - 65)) };
+}
+
+/** A new key pair, made without Node's crypto (sm-crypto-v2 draws from crypto.getRandomValues). */
+export function generateSm2Keys(): Required<Sm2Keys> {
+  const pair = sm2.generateKeyPairHex();
+  const d = BigInt('0x' + pair.privateKey);
+  return { d, pub: publicPointOf(d) };
+}
+
+/** The SPKI PEM of a public key, as a centre publishes it and `sm2KeysOf` reads it back. */
+export function sm2PublicKeyPem(pub: Point): string {
+  const der = Buffer.concat([SPKI_PREFIX, Buffer.from(pubHex(pub), 'hex')]);
+  return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PUBLIC KEY-----\n`;
 }
 
 export function publicPointOf(d: bigint): Point {
-  const q = mul(d, G);
-  if (!q) throw new Error('bad SM2 private key');
-  return q;
+  if (d < 1n || d >= N) throw new Error('bad SM2 private key');
+  return pointOf(Buffer.from(sm2.getPublicKeyFromPrivateKey(hex32(d)), 'hex'));
 }
 
-/** e = SM3(Z_A || M), Z_A = SM3(ENTL || ID || a || b || Gx || Gy || xA || yA). */
-function digest(message: Buffer, pub: Point, id: string): bigint {
-  const idBytes = Buffer.from(id, 'utf8');
-  const entl = Buffer.alloc(2);
-  entl.writeUInt16BE(idBytes.length * 8);
-  const za = createHash('sm3')
-    .update(Buffer.concat([entl, idBytes, ...[A, B, G.x, G.y, pub.x, pub.y].map((v) => Buffer.from(hex32(v), 'hex'))]))
-    .digest();
-  return toBig(createHash('sm3').update(Buffer.concat([za, message])).digest());
+/** SM3 (GB/T 32905) of some bytes. */
+export function sm3Digest(data: Uint8Array): Buffer {
+  return Buffer.from(sm3(data), 'hex');
 }
 
-/** The signature as r || s, 64 bytes hex (the raw form most provincial gateways print). */
-export function sm2Sign(message: Buffer, keys: Sm2Keys, id = SM2_DEFAULT_ID, random: () => bigint = () => mod(toBig(randomBytes(40)), N - 1n) + 1n): string {
+/** The signature as r || s, 64 bytes hex (the raw form most provincial gateways print); e = SM3(Z_A || M). */
+export function sm2Sign(message: Buffer, keys: Sm2Keys, id = SM2_DEFAULT_ID, random?: () => bigint): string {
   if (keys.d === undefined) throw new Error('SM2 signing needs the private key');
-  const e = digest(message, keys.pub, id);
-  for (;;) {
-    const k = random();
-    const x1 = mul(k, G)?.x ?? 0n;
-    const r = mod(e + x1, N);
-    if (r === 0n || r + k === N) continue;
-    const s = mod(inv(1n + keys.d, N) * (k - r * keys.d), N);
-    if (s !== 0n) return hex32(r) + hex32(s);
-  }
+  // A given k (the standard's worked example) goes in as sm-crypto-v2's precomputed point.
+  const pointPool = random
+    ? [0].map(() => {
+        const k = random();
+        return { k, x1: publicPointOf(k).x, privateKey: hex32(k), publicKey: '' };
+      })
+    : undefined;
+  return sm2.doSignature(message, hex32(keys.d), { hash: true, publicKey: pubHex(keys.pub), userId: id, pointPool });
 }
 
 export function sm2Verify(message: Buffer, signatureHex: string, pub: Point, id = SM2_DEFAULT_ID): boolean {
@@ -111,9 +112,10 @@ export function sm2Verify(message: Buffer, signatureHex: string, pub: Point, id 
   const r = BigInt('0x' + signatureHex.slice(0, 64));
   const s = BigInt('0x' + signatureHex.slice(64));
   if (r < 1n || r >= N || s < 1n || s >= N) return false;
-  const t = mod(r + s, N);
-  if (t === 0n) return false;
-  const pt = add(mul(s, G), mul(t, pub));
-  if (!pt) return false;
-  return mod(digest(message, pub, id) + pt.x, N) === r;
+  try {
+    return sm2.doVerifySignature(message, signatureHex.toLowerCase(), pubHex(pub), { hash: true, userId: id });
+  } catch {
+    // A point not on the curve: not a key anyone could sign with.
+    return false;
+  }
 }

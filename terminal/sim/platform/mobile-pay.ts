@@ -4,14 +4,13 @@
 // (ecToken), and keeps orders so that a terminal that lost an answer can ask what happened.
 // The business keys dedupe as real payment centres do: one order per medOrgOrd, one refund per
 // appRefdSn, and an order is paid at most once (a second 6202 is refused, never charged twice).
-import { generateKeyPairSync } from 'node:crypto';
 import { fenToYuan, yuanToFen } from '../../common/money';
 import { formatCompactTime, formatWireTime } from '../../insurance/msgid';
 import {
   MobilePayBodySchema, mobilePaySchemas, openMobilePayBody, ORDER_PAID, ORDER_UNPAID, sealMobilePayBody,
   type MobilePayCrypto, type MobilePayInfno,
 } from '../../insurance/mobile-pay';
-import { sm2KeysOf, type Sm2Keys } from '../../insurance/sm2';
+import { generateSm2Keys, sm2PublicKeyPem, type Sm2Keys } from '../../insurance/sm2';
 
 /** The simulated hospital's app credentials (a real centre issues them per institution). */
 export const SIM_MOBILE_PAY = { appId: 'SIMMPAY000000001', appSecret: 'sim-only-mobile-pay-secret-7d1e' } as const;
@@ -48,7 +47,7 @@ export class MobilePayCentre {
   private wallets = new Map<string, number>();
   private serial = 0;
   private readonly keys: Sm2Keys;
-  readonly publicKey;
+  readonly publicKey: string;
 
   constructor(
     private opts: {
@@ -61,9 +60,9 @@ export class MobilePayCentre {
       terminalPublicKey?: Sm2Keys['pub'];
     },
   ) {
-    const pair = generateKeyPairSync('ec', { namedCurve: 'SM2' });
-    this.keys = sm2KeysOf(pair.privateKey);
-    this.publicKey = pair.publicKey;
+    // Made without Node's crypto, so the embedded simulator also runs inside Electron (no SM2 in BoringSSL).
+    this.keys = generateSm2Keys();
+    this.publicKey = sm2PublicKeyPem(this.keys.pub);
   }
 
   private get crypto(): MobilePayCrypto {

@@ -2,7 +2,6 @@
 // infno, decodes its own 医保码 payloads, keeps a ledger, answers a repeated msgid with its first answer,
 // and injects seeded faults. Hospital IT and the tests run the terminal against it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { KeyObject } from 'node:crypto';
 import { csbSignature, tifSignature, verifySm2Envelope } from '../../insurance/signer';
 import { z } from 'zod';
 import { RequestEnvelope } from '../../insurance/envelope';
@@ -15,7 +14,7 @@ import type { Ledger } from './state';
 import type { MobilePayLedger } from './mobile-pay';
 import { PlatformCore } from './core';
 import { MOBILE_PAY_PATHS, type MobilePayInfno } from '../../insurance/mobile-pay';
-import type { Sm2Keys } from '../../insurance/sm2';
+import type { Sm2KeySource, Sm2Keys } from '../../insurance/sm2';
 
 export type { Ledger } from './state';
 export type { FaultPlan, FaultRule } from './faults';
@@ -30,7 +29,8 @@ export interface PlatformSimulator {
   mintPayCode(balanceFen?: number): string;
   mobilePayLedger(): MobilePayLedger;
   /** The centre's SM2 public key, for a terminal that checks the answers' signatures. */
-  mobilePayPublicKey: KeyObject;
+  /** The simulated centre's SM2 public key, SPKI PEM (what a real centre hands over). */
+  mobilePayPublicKey: string;
 }
 
 export const EC_DECODE_FAULT_INFNO = 'ecQuery';
@@ -182,7 +182,7 @@ export async function startPlatformSimulator(opts: {
 }
 
 export type SignatureCheck =
-  | { type: 'sm2'; publicKey: KeyObject; userId?: string }
+  | { type: 'sm2'; publicKey: Sm2KeySource; userId?: string }
   | { type: 'x-tif'; paasId: string; token: string }
   | { type: 'csb'; accessKey: string; secretKey: string };
 
