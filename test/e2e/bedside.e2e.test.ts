@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
-import { captureVariants, isElderly, smallestTarget } from './screen-checks';
+import { captureVariants, isElderly, smallestTarget, openStaffDoor } from './screen-checks';
 
 async function enterPin(page: Page, pin: string): Promise<void> {
   for (const d of pin) await page.getByTestId(`pin-key-${d}`).click();
@@ -33,7 +33,7 @@ describe('bedside discharge on the real terminal core', () => {
 
   it('refuses a wrong PIN and lists the ward with the right one, names masked', async () => {
     const { page } = kiosk;
-    await page.getByTestId('bedside-button').click();
+    await openStaffDoor(page, 'bedside-button');
     await page.getByTestId('screen-admin-pin').waitFor();
     await enterPin(page, '111111');
     const error = page.getByTestId('command-error');
