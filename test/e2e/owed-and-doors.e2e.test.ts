@@ -74,10 +74,10 @@ describe('what the screens promise is what happens (issue 14)', () => {
   it('pays a registration bill (挂号缴费) from the demo data', async () => {
     const { page, platform } = kiosk;
     const before = platform.ledger().settlements.filter((s) => s.status === 'settled').length;
-    const c = counter('registration (挂号缴费, employee)');
+    const c = counter('registration (挂号缴费, employee-aid)');
     await c.tap('service-registration');
     await page.locator('[data-testid="scanner-status"][data-state="ready"]').waitFor();
-    await kiosk.scanFreshCode('employee');
+    await kiosk.scanFreshCode('employee-aid');
     await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
     assert.match(await page.getByTestId('bill-item').first().innerText(), /挂号费/);
     await c.tap('confirm-pay');
