@@ -40,6 +40,11 @@ export const SelfPayView = z.object({
   payCodeNeedsScan: z.boolean(),
   /** What happened to the last attempt, for the screen to say. */
   notice: z.enum(['pay-code-declined', 'family-account-refused']).nullable(),
+  /**
+   * A charge to the payment account linked to the 医保码 above this (fen) needs the patient to
+   * confirm the amount itself (config settlement.selfPay.confirmAmountAboveFen); null: never.
+   */
+  confirmAmountAboveFen: Fen.nullable().optional(),
 });
 export type SelfPayView = z.infer<typeof SelfPayView>;
 
@@ -114,6 +119,11 @@ export const HistoryVisit = z.object({
   /** Personal and family account. */
   accountFen: Fen.nullable(),
   cashFen: Fen.nullable(),
+  /**
+   * How the cash part was or is to be paid: by payment code (paid), at the cashier (still owed
+   * there), or on credit (owed, 待补缴); null while not known (not settled, or nothing in cash).
+   */
+  cashWay: z.enum(['pay-code', 'cashier', 'credit', 'repaid']).nullable().optional(),
   status: z.enum(['settled', 'pending', 'cancelled']),
   /** The platform's setl_id, or the pending slip's number. */
   reference: z.string().nullable(),
@@ -149,7 +159,8 @@ export const SessionView = z.object({
   service: ServiceKind.nullable(),
   settlementId: z.string().nullable(),
   patient: PatientView.nullable(),
-  bill: z.object({ items: z.array(BillItem), totalFen: Fen }).nullable(),
+  /** billId: the HIS bill, which an offline capture's confirm names. */
+  bill: z.object({ items: z.array(BillItem), totalFen: Fen, billId: z.string().optional() }).nullable(),
   split: Split.nullable(),
   receipt: Receipt.nullable(),
   /** An offline capture's slip: a short number staff can look up, and when the bill was taken. */
@@ -166,6 +177,13 @@ export const SessionView = z.object({
   face: FaceStepView.nullable().optional(),
   /** At the receipt: whether to offer paying by face next time (the patient has no face enrolled). */
   faceOffer: z.enum(['offer', 'enrolled', 'failed']).nullable().optional(),
+  /**
+   * At the confirm step while the platform is away: the bill is shown for the patient to confirm its
+   * capture (no split yet: the funds' share is known once the platform is back).
+   */
+  offlineCapture: z.boolean().optional(),
+  /** On the attract screen after a pass was cancelled (by the patient or the doctor): nothing was charged. */
+  ended: z.object({ reason: z.enum(['cancelled', 'request-cancelled']), service: ServiceKind.nullable() }).nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -226,7 +244,18 @@ export type AlertView = z.infer<typeof AlertView>;
 export const AdminOverview = z.object({
   queue: z.array(QueueItem),
   replay: z.object({ queuedVisits: z.number().int().nonnegative(), draining: z.boolean(), lastRunAt: z.string().nullable(), lastProbeOk: z.boolean().nullable() }),
-  today: z.object({ date: z.string(), settledCount: z.number().int().nonnegative(), totalFen: Fen, fundFen: Fen, accountFen: Fen, cashFen: Fen }),
+  today: z.object({
+    date: z.string(),
+    settledCount: z.number().int().nonnegative(),
+    totalFen: Fen,
+    fundFen: Fen,
+    accountFen: Fen,
+    /** The self-paid part in all, and how it splits: paid by code, still owed at the cashier, on credit. */
+    cashFen: Fen,
+    payCodeFen: Fen.optional(),
+    atCashierFen: Fen.optional(),
+    creditFen: Fen.optional(),
+  }),
   reconciliation: Reconciliation.nullable(),
   /** Credit (信用就医): what patients owe the hospital, per visit; no name or ID number. */
   config: ConfigCheck.optional(),
@@ -261,10 +290,14 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.begin'), service: ServiceKind }),
   /** Text typed by a keyboard-wedge scanner in the renderer, or entered by staff. */
   z.object({ type: z.literal('credential.text'), text: z.string().min(1).max(4096) }),
-  z.object({ type: z.literal('session.confirm'), settlementId: z.string().min(1), method: CashMethod.optional() }),
+  /** confirmedFen: the amount the patient confirmed, needed for a 医保码-linked charge over the configured amount. */
+  z.object({ type: z.literal('session.confirm'), settlementId: z.string().min(1), method: CashMethod.optional(), confirmedFen: Fen.optional() }),
+  /** While the platform is away: the patient confirmed the bill shown, which is taken to settle later. */
+  z.object({ type: z.literal('session.confirmOffline'), billId: z.string().min(1).max(64) }),
   /** At the confirm step: the personal account on or off, a relative's account or none; the split is pre-settled again. */
   z.object({ type: z.literal('session.selfPay'), settlementId: z.string().min(1), usePersonalAccount: z.boolean(), familyPayer: z.number().int().nonnegative().nullable() }),
-  z.object({ type: z.literal('session.reset') }),
+  /** reason 'cancel': the patient pressed 取消 (the attract screen then says nothing was charged). */
+  z.object({ type: z.literal('session.reset'), reason: z.enum(['cancel']).optional() }),
   /** One camera frame from the renderer's stream, as JPEG in base64; taken only at the face step. */
   z.object({ type: z.literal('camera.frame'), jpegBase64: z.string().min(16).max(700_000).regex(/^[A-Za-z0-9+/]+={0,2}$/) }),
   /** At the receipt: the patient agrees to pay by ID card and face next time. */
@@ -299,7 +332,8 @@ export const CommandResult = z.discriminatedUnion('ok', [
     admin: AdminOverview.optional(),
     bedside: z.object({ inpatients: z.array(BedsideInpatient) }).optional(),
   }),
-  z.object({ ok: z.literal(false), error: UserError }),
+  /** A wrong staff PIN says how many tries that role has left before its pad locks (and for how long). */
+  z.object({ ok: z.literal(false), error: UserError, triesLeft: z.number().int().nonnegative().optional(), lockedMinutes: z.number().int().nonnegative().optional() }),
 ]);
 export type CommandResult = z.infer<typeof CommandResult>;
 

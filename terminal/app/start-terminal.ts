@@ -11,7 +11,7 @@ import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
-import { createPinGuard, pinLockoutIn } from '../staff/staff-pin';
+import { createStaffPins, pinLockoutIn, type StaffRole } from '../staff/staff-pin';
 import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
 import { createReplayWorker } from '../settlement/replay-worker';
 import { localDayRange } from '../settlement/reconcile';
@@ -186,6 +186,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       engine,
       usePersonalAccount: config.settlement.usePersonalAccount,
       selfPay: selfPayOptions(config),
+      confirmAmountAboveFen: config.settlement.selfPay.confirmAmountAboveFen,
       areaCode: config.terminal.areaCode,
       journal,
       offline: config.settlement.offline,
@@ -309,12 +310,18 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
 
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
     const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
-    // The lockout is kept in the journal: a restart does not give five more tries.
-    const pinGuard = createPinGuard(config.admin.pinScrypt, () => (options.now ?? (() => new Date()))().getTime(), pinLockoutIn(journal));
-    /** Every staff command's first check, in the core: null when the PIN is right. */
-    const pinRefusal = (pin: string): CommandResult | null => {
-      const checked = pinGuard.check(pin);
-      return checked === 'ok' ? null : { ok: false, error: userError(checked === 'locked' ? 'admin-locked' : 'admin-pin') };
+    // Each role's lockout is kept in the journal: a restart does not give five more tries.
+    const staffPins = createStaffPins(
+      { adminPinScrypt: config.admin.pinScrypt, nursePinScrypt: config.admin.nursePinScrypt },
+      () => (options.now ?? (() => new Date()))().getTime(),
+      (role) => pinLockoutIn(journal, role === 'admin' ? 'staff_pin_lockout' : 'staff_pin_lockout_nurse'),
+    );
+    /** Every staff command's first check, in the core, against its role's PIN: null when the PIN is right. */
+    const pinRefusal = (pin: string, role: StaffRole = 'admin'): CommandResult | null => {
+      const checked = staffPins[role].check(pin);
+      if (checked.result === 'ok') return null;
+      if (checked.result === 'locked') return { ok: false, error: userError('admin-locked'), lockedMinutes: checked.minutesLeft };
+      return { ok: false, error: userError('admin-pin'), triesLeft: checked.triesLeft };
     };
     // Retention: finished visits older than journal.retentionDays, and of a day already reconciled
     // (and balanced) with the platform, go to <data>/archive/ and leave the database. At start, then every 6 hours.
@@ -349,9 +356,9 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     });
     stops.push(() => daily.stop());
 
-    /** The nurse's bedside commands: the same staff PIN as admin, checked here, not by the screen. */
+    /** The nurse's bedside commands: the nurses' PIN (or the admin's), checked here, not by the screen. */
     async function executeBedside(command: Extract<Command, { type: 'bedside.list' | 'bedside.begin' }>): Promise<CommandResult> {
-      const refused = pinRefusal(command.pin);
+      const refused = pinRefusal(command.pin, 'nurse');
       if (refused) return refused;
       let listed;
       try {
@@ -430,12 +437,16 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             return ok();
           case 'session.confirm': {
             const started = performance.now();
-            const result = await session.confirm(command.settlementId, command.method);
+            const result = await session.confirm(command.settlementId, command.method, command.confirmedFen);
             metrics?.observeSettlement((performance.now() - started) / 1000, result.ok && !session.current().error ? 'ok' : 'error');
             return result.ok ? ok() : result;
           }
+          case 'session.confirmOffline': {
+            const result = await session.confirmOffline(command.billId);
+            return result.ok ? ok() : result;
+          }
           case 'session.reset':
-            await session.reset();
+            await session.reset(command.reason);
             return ok();
           case 'camera.frame': {
             // Decoded only while the face step looks: a renderer cannot make the core decode at will.
@@ -450,7 +461,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             return ok();
           }
           case 'face.staffConfirm': {
-            const badPin = pinRefusal(command.pin);
+            const badPin = pinRefusal(command.pin, 'nurse');
             if (badPin) return badPin;
             if (session.current().error?.code !== 'face-needs-staff') return { ok: false, error: userError('wrong-step') };
             try {

@@ -38,6 +38,7 @@ const messages = {
   internal: '机器出了点问题，请到人工窗口办理。',
   'admin-pin': '管理密码不正确。',
   'admin-locked': '管理密码错误次数过多，请5分钟后再试。',
+  'amount-not-confirmed': '这笔金额较大，请先核对并确认扣款金额。没有扣费。',
 } as const;
 
 export type UserErrorCode = keyof typeof messages;

@@ -109,6 +109,15 @@ export const TerminalConfig = z.object({
         .string()
         .regex(/^[0-9a-f]{8,64}:[0-9a-f]{64}$/, 'salt-hex:hash-hex from npm run admin-pin')
         .default('73696d756c61746564:6883fe296fc96a1fc406f15c3b4b298257d2366550bfc8e4b10ccd1dfe4aabe3'),
+      /**
+       * The nurses' PIN (bedside discharge, the face check in person), a role of its own: its wrong
+       * tries lock the nurses' pad only. Made the same way; the embedded default is 111111, for the
+       * simulated demo only. The admin PIN opens the nurses' pads too.
+       */
+      nursePinScrypt: z
+        .string()
+        .regex(/^[0-9a-f]{8,64}:[0-9a-f]{64}$/, 'salt-hex:hash-hex from npm run admin-pin')
+        .default('73696d6e75727365:232dc45552fe2684997bdab4723e868a07624d8b34efacdccf868903829ddbf1'),
     })
     .prefault({}),
   /**
@@ -253,6 +262,11 @@ export const TerminalConfig = z.object({
             })
             .prefault({}),
           payCode: z.boolean().optional(),
+          /**
+           * One tap charges the payment account linked to the 医保码 up to this amount (fen); above it
+           * the patient confirms the amount itself. null: always one tap.
+           */
+          confirmAmountAboveFen: z.number().int().nonnegative().nullable().default(100_000),
         })
         .prefault({}),
       /**

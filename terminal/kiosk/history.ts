@@ -7,6 +7,7 @@ import type { HisClient } from '../his/client';
 import type { Journal, SettlementRow } from '../journal/journal';
 import type { UserErrorCode } from '../common/user-errors';
 import type { PassFlow } from './session-pass';
+import type { SelfPayVisitContext } from '../settlement/self-pay';
 
 /** How many visits the screen lists: a patient looks for the last few, not a year of them. */
 export const HISTORY_LIMIT = 20;
@@ -30,7 +31,7 @@ function splitOf(row: SettlementRow): Split | null {
   }
 }
 
-export function historyVisit(row: SettlementRow & { settledAt: string | null }): HistoryVisit {
+export function historyVisit(row: SettlementRow & { settledAt: string | null }, cashWay: HistoryVisit['cashWay'] = null): HistoryVisit {
   const status = historyStatus(row.state);
   const split = splitOf(row);
   return {
@@ -41,17 +42,27 @@ export function historyVisit(row: SettlementRow & { settledAt: string | null }):
     fundFen: split?.fundFen ?? null,
     accountFen: split ? split.personalAccountFen + split.familyAccountFen : null,
     cashFen: split?.cashFen ?? null,
+    cashWay: status === 'settled' && split && split.cashFen > 0 ? cashWay : null,
     status,
     reference: row.setlId || row.slipNo || null,
     printable: status === 'settled' && split !== null,
   };
 }
 
-export function historyVisits(journal: Pick<Journal, 'settlementsOfPerson'>, psnNo: string): HistoryVisit[] {
-  return journal.settlementsOfPerson(psnNo, HISTORY_LIMIT).map(historyVisit);
+type HistoryJournal = Pick<Journal, 'settlementsOfPerson'> & Partial<Pick<Journal, 'settlementContext' | 'credit'>>;
+
+/** How a settled visit's cash part was paid or is still owed, from its sealed context and the credit ledger. */
+export function cashWayOf(journal: HistoryJournal, settlementId: string): HistoryVisit['cashWay'] {
+  const method = journal.settlementContext?.<SelfPayVisitContext>(settlementId)?.selfPay?.method ?? 'cashier';
+  if (method !== 'credit') return method;
+  return journal.credit?.debtOf(settlementId)?.status === 'repaid' ? 'repaid' : 'credit';
 }
 
-type HistoryDeps = { journal: Pick<Journal, 'settlementsOfPerson'>; his: Pick<HisClient, 'reports'> };
+export function historyVisits(journal: HistoryJournal, psnNo: string): HistoryVisit[] {
+  return journal.settlementsOfPerson(psnNo, HISTORY_LIMIT).map((row) => historyVisit(row, cashWayOf(journal, row.id)));
+}
+
+type HistoryDeps = { journal: HistoryJournal; his: Pick<HisClient, 'reports'> };
 
 /** The person's visits and reports; reports are null when the HIS does not answer (visits still show). */
 export async function loadHistory(deps: HistoryDeps, person: { psnNo: string; idNo: string }, onReportsFailed?: (cause: unknown) => void): Promise<HistoryView> {

@@ -27,7 +27,7 @@ export interface InRoomRequestView {
 export interface InRoomDevice {
   current(): SessionView;
   begin(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult;
-  reset(): Promise<SessionResult>;
+  reset(reason?: 'request-cancelled'): Promise<SessionResult>;
   /** Text the patient sent from the pay link (a 医保码 at identify, a payment code at the split), as if scanned. */
   credential?(text: string): Promise<SessionResult>;
   confirm?(settlementId: string): Promise<SessionResult>;
@@ -187,7 +187,7 @@ export function createInRoomRequests(opts: {
       // Once the patient has identified, money may be moving: only the patient (or the outcome) ends it.
       if (entry.view.status !== 'waiting') return { kind: 'conflict', reason: 'not-waiting', view: { ...entry.view } };
       update(entry, { status: 'cancelled' });
-      if (shown(requestId)) await opts.device.reset();
+      if (shown(requestId)) await opts.device.reset('request-cancelled');
       return { kind: 'cancelled', view: { ...entry.view } };
     },
 

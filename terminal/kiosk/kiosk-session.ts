@@ -66,6 +66,11 @@ export interface KioskSessionOptions {
   selfPay?: SelfPayOptions;
   /** 刷脸 (config `face`): absent when the terminal has no face check. */
   face?: KioskFaceOptions;
+  /**
+   * A charge to the payment account linked to the 医保码 above this (fen) is taken only with the
+   * amount confirmed by the patient (config settlement.selfPay.confirmAmountAboveFen); null: never asked.
+   */
+  confirmAmountAboveFen?: number | null;
   /** 电子哨兵 (terminal/staff/alerts.ts, wired by the app): absent when no rules run. */
   alerts?: KioskAlerts;
 }
@@ -88,6 +93,8 @@ interface Pass extends PassFlow {
   identifiedBy: IdentifiedBy | null;
   /** A directed payment's check on the person, kept out of the SessionView. */
   readonly directedCertnoSha256: string | null;
+  /** While the platform is away: the bill shown for the patient to confirm, taken only when they do. */
+  offline: { service: ServiceKind; person: VisitPerson; bill: HisBill } | null;
 }
 
 export function createKioskSession(options: KioskSessionOptions) {
@@ -121,6 +128,7 @@ export function createKioskSession(options: KioskSessionOptions) {
       signal: abort.signal,
       identifiedBy: null,
       directedCertnoSha256,
+      offline: null,
       live: () => self === pass,
       move(event, patch) {
         if (self !== pass) return false;
@@ -268,22 +276,16 @@ export function createKioskSession(options: KioskSessionOptions) {
     const directed = view.directed;
     const bill = directed ? directedBill(bills, directed, person.idNo, p.directedCertnoSha256) : chooseBill(bills, service);
     if (!bill) return p.fail('bill-refused', directed ? 'bill-not-for-patient' : 'no-bill', directed ? 'directed bill not among the person’s bills' : `no ${service} bill`);
-    const billView = { items: bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })), totalFen: bill.totalFen };
+    const billView = { items: bill.items.map((i) => ({ name: i.name, quantity: i.quantity, amountFen: i.amountFen })), totalFen: bill.totalFen, billId: bill.billId };
 
     if (identified.offline) {
+      // Checked before the bill is shown, so a patient is not asked to confirm what cannot be taken;
+      // checked again when they confirm.
       const refusal = offlineRefusal(person, bill.totalFen);
       if (refusal) return p.fail('bill-refused', refusal, 'offline capture over its limits');
-      // A reconnect may have started a drain meanwhile: the capture waits its turn behind it, and is
-      // refused if the drain does not end in time. While the platform is away nothing drains, so
-      // the capture does not wait at all.
-      const drained = await options.waitForDrain(options.offline.drainWaitMs ?? 30_000);
-      if (!p.live()) return;
-      if (!drained) return p.fail('bill-refused', 'offline-queue-draining', 'the running drain did not end in time');
-      const settlementId = openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
-      if (!settlementId) return;
-      const opened = options.engine.view(settlementId);
-      p.move('captured-offline', { step: 'pending', settlementId, bill: billView, pending: opened.slipNo ? { slipNo: opened.slipNo, capturedAt: opened.createdAt } : null });
-      options.alerts?.offlineCaptured(settlementId);
+      // The patient sees the items and the amount and confirms, as online: nothing is taken before.
+      p.offline = { service, person, bill };
+      p.move('offline-bill', { step: 'confirm', settlementId: null, bill: billView, split: null, selfPay: null, offlineCapture: true });
       return;
     }
 
@@ -293,12 +295,32 @@ export function createKioskSession(options: KioskSessionOptions) {
     showSettlement(p, await options.engine.pump(settlementId));
   }
 
+  /** The patient confirmed an offline bill: it is taken to settle when the platform is back. */
+  async function captureOffline(p: Pass, taken: NonNullable<Pass['offline']>): Promise<void> {
+    const { service, person, bill } = taken;
+    p.move('confirm', { step: 'settling', error: null });
+    const refusal = offlineRefusal(person, bill.totalFen);
+    if (refusal) return p.fail('bill-refused', refusal, 'offline capture over its limits');
+    // A reconnect may have started a drain meanwhile: the capture waits its turn behind it, and is
+    // refused if the drain does not end in time. While the platform is away nothing drains, so
+    // the capture does not wait at all.
+    const drained = await options.waitForDrain(options.offline.drainWaitMs ?? 30_000);
+    if (!p.live()) return;
+    if (!drained) return p.fail('bill-refused', 'offline-queue-draining', 'the running drain did not end in time');
+    const settlementId = openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
+    if (!settlementId) return;
+    p.offline = null;
+    const opened = options.engine.view(settlementId);
+    p.move('captured-offline', { step: 'pending', settlementId, pending: opened.slipNo ? { slipNo: opened.slipNo, capturedAt: opened.createdAt } : null });
+    options.alerts?.offlineCaptured(settlementId);
+  }
+
   /** The confirm step's choices for the self-paid part, from the visit as the engine keeps it. */
   function confirmChoices(settlement: SettlementView) {
     const ctx = contextOf(settlement.id);
     if (!ctx) return null;
     // The patient's pick lives on the screen and comes back with the confirm; the core offers the default.
-    return selfPayView(selfPayOpts, ctx, settlement.split, null, selfPayNotice(options.journal, settlement.id));
+    return { ...selfPayView(selfPayOpts, ctx, settlement.split, null, selfPayNotice(options.journal, settlement.id)), confirmAmountAboveFen: options.confirmAmountAboveFen ?? null };
   }
 
   async function settle(p: Pass, event: 'confirm' | 'pay-code', settlementId: string, method?: CashMethod, payAuthNo?: string): Promise<void> {
@@ -447,12 +469,25 @@ export function createKioskSession(options: KioskSessionOptions) {
       return accepted;
     },
 
-    confirm(settlementId: string, method?: CashMethod): Promise<SessionResult> {
+    confirm(settlementId: string, method?: CashMethod, confirmedFen?: number): Promise<SessionResult> {
       if (!accepts(view.step, 'confirm') || view.settlementId !== settlementId) return Promise.resolve(refused('wrong-step'));
       // Without a 医保码 there is no token to pay with: the code itself must be scanned (credential()).
       if (method === 'pay-code' && view.selfPay?.payCodeNeedsScan) return Promise.resolve(refused('pay-code-scan'));
+      // A large charge to the 医保码's linked account is not one tap: the patient confirms the amount itself.
+      const chosen = method ?? view.selfPay?.method;
+      const above = options.confirmAmountAboveFen ?? null;
+      const cash = view.split?.cashFen ?? 0;
+      if (chosen === 'pay-code' && above !== null && cash > above && confirmedFen !== cash) return Promise.resolve(refused('amount-not-confirmed'));
       const p = pass;
       return run(p, 'confirm', () => settle(p, 'confirm', settlementId, method));
+    },
+
+    /** While the platform is away: the patient confirmed the bill on the screen, which is taken to settle later. */
+    confirmOffline(billId: string): Promise<SessionResult> {
+      const p = pass;
+      const taken = p.offline;
+      if (!accepts(view.step, 'confirm') || !view.offlineCapture || !taken || taken.bill.billId !== billId) return Promise.resolve(refused('wrong-step'));
+      return run(p, 'offline capture', () => captureOffline(p, taken));
     },
 
     /** The personal account on or off, a relative's account or none: the split is pre-settled again. */
@@ -466,9 +501,15 @@ export function createKioskSession(options: KioskSessionOptions) {
       return run(p, 'self-pay change', async () => showSettlement(p, await options.engine.changeSelfPay(settlementId, { usePersonalAccount, familyPayerPsnNo })));
     },
 
-    async reset(): Promise<SessionResult> {
-      const { settlementId, step } = view;
-      startPass('reset', idleSession());
+    /**
+     * Back to the attract screen. A cancel (the patient's 取消, a doctor withdrawing the request) says
+     * there that nothing was charged, and offers the same service again.
+     */
+    async reset(reason?: 'cancel' | 'request-cancelled'): Promise<SessionResult> {
+      const { settlementId, step, service } = view;
+      const charged = step === 'settling' || step === 'receipt' || step === 'pending';
+      const ended = reason && !charged && step !== 'idle' ? { reason: reason === 'cancel' ? ('cancelled' as const) : ('request-cancelled' as const), service } : null;
+      startPass('reset', { ...idleSession(), ended });
       // A patient who walks away from the split has committed nothing: release the visit.
       if (settlementId && step === 'confirm') {
         await options.engine.cancel(settlementId).catch((err: unknown) => failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err));

@@ -23,7 +23,8 @@ export function selfPayView(opts: SelfPayOptions, ctx: VisitContext, split: Spli
   const fallback = defaultCashMethod(opts, ctx, split);
   const chosenPayer = ctx.familyPayerPsnNo ? payers.findIndex((p) => p.psnNo === ctx.familyPayerPsnNo) : -1;
   return {
-    personalAccount: { allowed: opts.personalAccount, on: ctx.usePersonalAccount },
+    // 城乡居民 (390) have no personal account: nothing to switch, and it is not shown as on.
+    personalAccount: hasPersonalAccount(ctx) ? { allowed: opts.personalAccount, on: ctx.usePersonalAccount } : { allowed: false, on: false },
     familyPayers: payers.map((p, index) => ({ index, maskedName: p.maskedName })),
     familyPayer: chosenPayer >= 0 ? chosenPayer : null,
     methods,
@@ -33,6 +34,11 @@ export function selfPayView(opts: SelfPayOptions, ctx: VisitContext, split: Spli
   };
 }
 
+/** Residents' insurance (城乡居民, 390) has no personal account; employees' (310) and civil servants' do. */
+export function hasPersonalAccount(ctx: VisitContext): boolean {
+  return ctx.person.insutype !== '390';
+}
+
 /** The relative's psn_no for a position the screen sent, or null for none (or one not offered). */
 export function familyPayerAt(opts: SelfPayOptions, ctx: VisitContext, index: number | null): string | null {
   if (index === null || !opts.familyAccount) return null;
@@ -40,10 +46,10 @@ export function familyPayerAt(opts: SelfPayOptions, ctx: VisitContext, index: nu
 }
 
 /** How the settled visit's cash was paid, for the receipt: credit is what the patient now owes. */
-export function receiptSelfPay(journal: Journal, settlementId: string, split: Split): ReceiptSelfPay | undefined {
+export function receiptSelfPay(journal: Journal, settlementId: string, split: Split): ReceiptSelfPay {
   const ctx = journal.settlementContext<SelfPayVisitContext>(settlementId);
-  const method = ctx?.selfPay?.method;
-  if (!method) return undefined;
+  // No choice recorded (an offline capture, a terminal offering none): the cash is paid at the cashier.
+  const method = ctx?.selfPay?.method ?? 'cashier';
   const owed = method === 'credit' ? (journal.credit.debtOf(settlementId)?.amountFen ?? split.cashFen) : 0;
   return {
     method,

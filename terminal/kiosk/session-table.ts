@@ -43,6 +43,8 @@ export const outcomeEvents = [
   /** The person is who they say (no face check needed, the face passed, or staff confirmed). */
   'person-confirmed',
   'bill-refused',
+  /** The platform is away: the bill is shown for the patient to confirm its capture. */
+  'offline-bill',
   'captured-offline',
   'visit-opened',
   'settlement-changed',
@@ -100,7 +102,7 @@ export const sessionTable: Readonly<Record<SessionStep, Row>> = {
     // Enrolment at the receipt ends back on the receipt, enrolled or not.
     'face-enrolled': ['receipt'],
   },
-  'loading-bill': { ...anyStep, ...callOut, 'bill-refused': ['error'], 'captured-offline': ['pending'], 'visit-opened': ['presettling'] },
+  'loading-bill': { ...anyStep, ...callOut, 'bill-refused': ['error'], 'offline-bill': ['confirm'], 'visit-opened': ['presettling'] },
   presettling: { ...anyStep, ...callOut, 'settlement-changed': settlementOutcome },
   confirm: {
     ...anyStep,
@@ -110,7 +112,15 @@ export const sessionTable: Readonly<Record<SessionStep, Row>> = {
     // Over a credit limit nothing was sent: the split stays and says why.
     'credit-refused': ['confirm'],
   },
-  settling: { ...anyStep, ...callOut, 'settlement-changed': settlementOutcome },
+  settling: {
+    ...anyStep,
+    ...callOut,
+    'settlement-changed': settlementOutcome,
+    // An offline capture the patient confirmed: taken for later, or refused at the last moment
+    // (a limit reached or a drain still running meanwhile).
+    'captured-offline': ['pending'],
+    'bill-refused': ['error'],
+  },
   receipt: { ...anyStep, 'enrol-face': ['face'] },
   pending: { ...anyStep },
   error: {

@@ -6,6 +6,7 @@ import type { AdminOverview, QueueItem, Reconciliation, Split } from '../api/sch
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, SettlementRow } from '../journal/journal';
 import type { SettlementEngine } from '../settlement/engine';
+import type { SelfPayVisitContext } from '../settlement/self-pay';
 import type { ReplayWorker } from '../settlement/replay-worker';
 import { openStates } from '../common/settlement-states';
 import { localDate, localDayRange, reconcileDay } from '../settlement/reconcile';
@@ -57,7 +58,7 @@ export function createAdmin(deps: AdminDeps) {
   function today(): AdminOverview['today'] {
     const date = localDate(deps.now());
     const { fromIso, toIso } = localDayRange(date);
-    const totals = { date, settledCount: 0, totalFen: 0, fundFen: 0, accountFen: 0, cashFen: 0 };
+    const totals = { date, settledCount: 0, totalFen: 0, fundFen: 0, accountFen: 0, cashFen: 0, payCodeFen: 0, atCashierFen: 0, creditFen: 0 };
     for (const row of journal.settledBetween(fromIso, toIso)) {
       const split = JSON.parse(row.splitJson ?? 'null') as Split | null;
       if (!split) continue;
@@ -66,6 +67,11 @@ export function createAdmin(deps: AdminDeps) {
       totals.fundFen += split.fundFen;
       totals.accountFen += split.personalAccountFen + split.familyAccountFen;
       totals.cashFen += split.cashFen;
+      // Credit is owed, not cash in hand; a visit with no choice recorded (an offline capture) pays at the cashier.
+      const method = journal.settlementContext<SelfPayVisitContext>(row.id)?.selfPay?.method ?? 'cashier';
+      if (method === 'pay-code') totals.payCodeFen += split.cashFen;
+      else if (method === 'credit') totals.creditFen += split.cashFen;
+      else totals.atCashierFen += split.cashFen;
     }
     return totals;
   }

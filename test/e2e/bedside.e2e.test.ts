@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
-import { captureVariants, isElderly, smallestTarget } from './screen-checks';
+import { captureVariants, isElderly, smallestTarget, openStaffDoor } from './screen-checks';
 
 async function enterPin(page: Page, pin: string): Promise<void> {
   for (const d of pin) await page.getByTestId(`pin-key-${d}`).click();
@@ -33,12 +33,14 @@ describe('bedside discharge on the real terminal core', () => {
 
   it('refuses a wrong PIN and lists the ward with the right one, names masked', async () => {
     const { page } = kiosk;
-    await page.getByTestId('bedside-button').click();
+    await openStaffDoor(page, 'bedside-button');
     await page.getByTestId('screen-admin-pin').waitFor();
-    await enterPin(page, '111111');
+    await enterPin(page, '222222');
     const error = page.getByTestId('command-error');
     await error.waitFor();
     assert.equal(await error.getAttribute('data-code'), 'admin-pin');
+    // The pad says how many tries the nurses' entry has left (its own count, not the admin's).
+    assert.equal(await page.getByTestId('pin-refusal').getAttribute('data-tries-left'), '4');
     assert.equal(await page.getByTestId('screen-bedside').count(), 0);
 
     await enterPin(page, '000000');
@@ -75,8 +77,21 @@ describe('bedside discharge on the real terminal core', () => {
     assert.notEqual(await page.getByTestId('split-medicalAidFen').innerText(), '¥0.00', '医疗救助 on the same bill');
     await captureVariants(page, 'bedside-03-confirm');
 
+    const started = Date.now();
+    let patientTaps = 1;
     await page.getByTestId('confirm-pay').click();
+    // A large charge to the 医保码's linked account: the patient confirms the amount itself (issue 14 item 4).
+    await page.getByTestId('amount-check').or(page.getByTestId('screen-receipt')).first().waitFor({ timeout: 30_000 });
+    if ((await page.getByTestId('amount-check').count()) > 0) {
+      const settledBefore = platform.ledger().settlements.filter((x) => x.status === 'settled').length;
+      await captureVariants(page, 'bedside-03b-amount-check');
+      assert.equal(platform.ledger().settlements.filter((x) => x.status === 'settled').length, settledBefore, 'nothing charged before the amount is confirmed');
+      patientTaps++;
+      await page.getByTestId('amount-check-confirm').click();
+    }
     await page.getByTestId('screen-receipt').waitFor({ timeout: 30_000 });
+    console.log(`[flow] bedside (医保码, after the nurse chose the bed): ${patientTaps + 0} patient taps, ${((Date.now() - started) / 1000).toFixed(1)} s from confirm to receipt`);
+    assert.ok(patientTaps <= 4);
     const settled = platform.ledger().settlements.slice(before);
     assert.equal(settled.length, 1);
     assert.equal(settled[0]!.split.medfeeSumamtFen, 5_200_000);

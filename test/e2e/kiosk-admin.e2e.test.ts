@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { screenshot } from './browser';
 import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
-import { assertAccessible, setLang } from './screen-checks';
+import { assertAccessible, setLang, openStaffDoor } from './screen-checks';
 
 async function captureBothLanguages(page: Page, name: string): Promise<void> {
   for (const lang of ['zh', 'en'] as const) {
@@ -45,7 +45,7 @@ describe('admin screen on the real terminal core', () => {
     const { page } = kiosk;
     await page.goto(kiosk.host.url);
     await page.getByTestId('screen-idle').waitFor();
-    await page.getByTestId('staff-button').click();
+    await openStaffDoor(page, 'staff-button');
     await page.getByTestId('screen-admin-pin').waitFor();
     await captureBothLanguages(page, '01-pin');
     await enterPin(page, '123456');
@@ -75,7 +75,7 @@ describe('admin screen on the real terminal core', () => {
       await page.getByTestId('back-to-start').click();
       await page.getByTestId('screen-idle').waitFor();
 
-      await page.getByTestId('staff-button').click();
+      await openStaffDoor(page, 'staff-button');
       await enterPin(page, '000000');
       await page.getByTestId('screen-admin').waitFor();
       assert.equal(await page.getByTestId('staff-button').count(), 0, 'no way into staff mode from staff mode');
@@ -129,7 +129,7 @@ describe('admin screen on the real terminal core', () => {
     await page.locator('[data-testid="error-message"][data-code="platform-unreachable"]').waitFor({ timeout: 20_000 });
     assert.equal(platform.ledger().settlements.length, settledBefore, 'nothing reached the platform');
     await page.getByTestId('back-to-start').click();
-    await page.getByTestId('staff-button').click();
+    await openStaffDoor(page, 'staff-button');
     for (const d of '000000') await page.getByTestId(`pin-key-${d}`).click();
     await page.getByTestId('pin-submit').click();
     await page.getByTestId('fault-none').click();
@@ -140,7 +140,7 @@ describe('admin screen on the real terminal core', () => {
     const { page } = kiosk;
     await page.getByTestId('admin-exit').click();
     await page.getByTestId('screen-idle').waitFor();
-    await page.getByTestId('staff-button').click();
+    await openStaffDoor(page, 'staff-button');
     await page.getByTestId('screen-admin-pin').waitFor();
     assert.equal(await page.getByTestId('pin-display').getAttribute('data-length'), '0');
     assert.equal(await page.getByTestId('screen-admin').count(), 0, 'the PIN pad again, not the admin screen');

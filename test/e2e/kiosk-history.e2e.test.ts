@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
-import { captureVariants, isElderly, setElderly, setLang, smallestTarget } from './screen-checks';
+import { captureVariants, isElderly, setElderly, setLang, smallestTarget, openStaffDoor } from './screen-checks';
 
 /** The ID card fixtures carry the platform simulator's `card-holder` (bill OP202401150009). */
 const CARD_HOLDER_PSN = '33000000000000000109';
@@ -142,7 +142,7 @@ describe('past payments, card reads and offline on the real terminal core', () =
       assert.ok(await banner.isVisible(), 'still offline');
       assert.equal(platform.ledger().settlements.filter((s) => s.psnNo === CARD_HOLDER_PSN && s.status === 'settled').length, 0);
 
-      await page.getByTestId('staff-button').click();
+      await openStaffDoor(page, 'staff-button');
       for (const d of '000000') await page.getByTestId(`pin-key-${d}`).click();
       await page.getByTestId('pin-submit').click();
       await page.getByTestId('screen-admin').waitFor();

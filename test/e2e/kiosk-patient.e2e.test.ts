@@ -42,6 +42,12 @@ describe('patient kiosk on the real terminal core', () => {
     const minTarget = await smallestTarget(page);
     const payNow = await page.getByTestId('pay-now-amount').innerText();
     await tap('confirm-pay');
+    // A large charge to the 医保码's linked account: the amount is confirmed on its own (issue 14 item 4).
+    await page.getByTestId('amount-check').or(page.getByTestId('screen-receipt')).first().waitFor({ timeout: 20_000 });
+    if ((await page.getByTestId('amount-check').count()) > 0) {
+      assert.equal(await page.getByTestId('amount-check-amount').innerText(), payNow, 'the amount to confirm is the amount to pay');
+      await tap('amount-check-confirm');
+    }
     await page.getByTestId('screen-receipt').waitFor({ timeout: 20_000 });
     const toReceiptMs = Date.now() - started;
     const receiptCash = await page.getByTestId('receipt-cash').innerText();

@@ -76,3 +76,18 @@ export async function smallestTarget(page: Page): Promise<number> {
     return Math.min(...sizes);
   });
 }
+
+/**
+ * Staff entry is a long press on the title of the attract screen (nothing advertises it): holds it
+ * for the gesture's time, then taps the door asked for ('staff-button' or 'bedside-button').
+ */
+export async function openStaffDoor(page: Page, door: 'staff-button' | 'bedside-button'): Promise<void> {
+  const corner = page.getByTestId('staff-corner');
+  const box = await corner.boundingBox();
+  if (!box) throw new Error('no staff corner on the screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.getByTestId(door).waitFor({ timeout: 5_000 });
+  await page.mouse.up();
+  await page.getByTestId(door).click();
+}

@@ -69,6 +69,8 @@ describe('offline captures and the drain', () => {
     session.begin('outpatient');
     const started = Date.now();
     await session.idCard(card);
+    // Offline, the bill is shown first and taken (after any running drain) when the patient confirms it.
+    if (view.offlineCapture) await session.confirmOffline(view.bill!.billId!);
     const result = { step: view.step, error: view.error?.code ?? null, ms: Date.now() - started };
     await session.reset();
     return result;

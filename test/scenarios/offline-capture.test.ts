@@ -50,11 +50,22 @@ describe('offline capture by ID card', () => {
   it('takes the bill while the platform is down and gives a short pending slip', async () => {
     const platform = terminal.simulators.platform!;
     platform.setFaults({ rules: [{ kind: 'reset-before' }] });
-    const atPending = nextStep(terminal, ['pending', 'error']);
+    const atBill = nextStep(terminal, ['confirm', 'pending', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
     await presentIdCard(pty.devicePath, fixturesDir);
+    // The bill is shown first, with its items and amount, and nothing is taken before the patient confirms.
+    const bill = await atBill;
+    assert.equal(bill.step, 'confirm', JSON.stringify(bill.error));
+    assert.equal(bill.offlineCapture, true);
+    assert.equal(bill.split, null, 'no split offline: the funds answer once the platform is back');
+    assert.ok(bill.bill && bill.bill.items.length > 0 && bill.bill.totalFen > 0);
+    const wrong = await terminal.api.execute({ type: 'session.confirmOffline', billId: 'NOT-THIS-BILL' });
+    assert.equal(wrong.ok, false, 'only the bill on the screen is taken');
+    const atPending = nextStep(terminal, ['pending', 'error']);
+    await terminal.api.execute({ type: 'session.confirmOffline', billId: bill.bill.billId! });
     const view = await atPending;
     assert.equal(view.step, 'pending', JSON.stringify(view.error));
+    assert.equal(view.bill?.totalFen, bill.bill.totalFen, 'the slip keeps the bill');
     assert.match(view.pending?.slipNo ?? '', /^P\d{6}$/);
     assert.equal(settledFor(CARD_HOLDER_PSN).length, 0, 'nothing settled while the platform is down');
     const status = await terminal.api.execute({ type: 'status.get' });
@@ -62,8 +73,8 @@ describe('offline capture by ID card', () => {
     await terminal.api.execute({ type: 'session.reset' });
   });
 
-  it('refuses a second capture past the per-patient limit', async () => {
-    const atError = nextStep(terminal, ['pending', 'error']);
+  it('refuses a second capture past the per-patient limit, before asking the patient to confirm', async () => {
+    const atError = nextStep(terminal, ['confirm', 'pending', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
     await presentIdCard(pty.devicePath, fixturesDir);
     const view = await atError;

@@ -52,6 +52,8 @@ describe('offline limits: per terminal and by age', () => {
   const byCard = async (card: { idNo: string; name: string }) => {
     session.begin('outpatient');
     await session.idCard(card);
+    // Offline, the bill is shown first and taken only when the patient confirms it.
+    if (view.offlineCapture) await session.confirmOffline(view.bill!.billId!);
     const seen = { step: view.step, error: view.error?.code ?? null };
     await session.reset();
     return seen;

@@ -5,7 +5,7 @@ import { useCallback, useMemo, useState, type ComponentType } from 'react';
 import type { Command, SessionStep } from '../../terminal/api/schema';
 import { otherLang, translate, type TextKey } from './i18n';
 import { errorText } from './error-text';
-import { timingsFromQuery } from './kiosk-settings';
+import { elderlyIdleFactor, timingsFromQuery } from './kiosk-settings';
 import { StatusBar } from './StatusBar';
 import { OfflineBanner } from './OfflineBanner';
 import { IdleWarning } from './IdleWarning';
@@ -58,7 +58,9 @@ export function App({ client }: { client: TerminalClient }) {
   // be on the way from the desk: its own expiry (inRoom.requestTtlSeconds, in the core) ends it, not
   // the idle timeout, which would cancel the doctor's request after a minute.
   const waitingForPatient = step === 'identify' && session?.directed?.origin === 'in-room';
-  const idle = useIdleTimeout(waitingForPatient ? null : step, session?.revision ?? 0, timings, () => void run({ type: 'session.reset' }));
+  // Elder mode gives more time before the "are you still there?" warning.
+  const visitTimings = useMemo(() => (prefs.elderly ? { ...timings, idleMs: timings.idleMs * elderlyIdleFactor } : timings), [prefs.elderly, timings]);
+  const idle = useIdleTimeout(waitingForPatient ? null : step, session?.revision ?? 0, visitTimings, () => void run({ type: 'session.reset' }));
   const warning = idle.phase.kind === 'warning';
   const prompt = warning ? 'idle-warning' : session ? promptForSession(session) : null;
   const audio = useVoice(prefs.voice, lang, prompt);
@@ -104,7 +106,7 @@ export function App({ client }: { client: TerminalClient }) {
         ) : staff === 'admin' ? (
           <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
         ) : Screen && session ? (
-          <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} />
+          <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} setElderly={prefs.setElderly} />
         ) : (
           <section className="screen progress" data-testid="screen-connecting">
             <div className="spinner" aria-hidden="true" />

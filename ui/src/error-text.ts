@@ -110,6 +110,10 @@ const errorTexts = {
   },
   'admin-pin': { zh: '管理密码不正确。', en: 'Wrong staff PIN.' },
   'admin-locked': { zh: '管理密码错误次数过多，请5分钟后再试。', en: 'Too many wrong PINs. Try again in 5 minutes.' },
+  'amount-not-confirmed': {
+    zh: '这笔金额较大，请先核对并确认扣款金额。没有扣费。',
+    en: 'This is a large amount: please check and confirm the amount first. Nothing was charged.',
+  },
   'admin-refused': {
     zh: '终端拒绝了这个操作，请刷新后查看该业务的状态。',
     en: 'The terminal refused this action. Refresh and check the state of the visit.',

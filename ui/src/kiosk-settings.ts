@@ -5,6 +5,9 @@
 /** From this age on the patient's record the kiosk turns elderly mode (适老化) on by itself. */
 export const elderlyAge = 60;
 
+/** Elder mode waits this many times longer before the idle warning. */
+export const elderlyIdleFactor = 2;
+
 export interface KioskTimings {
   /** Without a touch for this long on a screen that waits for the patient, the warning shows. */
   idleMs: number;

@@ -15,20 +15,14 @@ const split = {
 };
 
 describe('splitLines', () => {
-  it('shows every standard line in normal mode, other funds only when used', () => {
-    assert.deepEqual(splitLines(split, false), [
-      'basicFundFen',
-      'criticalIllnessFen',
-      'medicalAidFen',
-      'personalAccountFen',
-      'familyAccountFen',
-      'cashFen',
-    ]);
-    assert.ok(splitLines({ ...split, otherFundFen: 1 }, false).includes('otherFundFen'));
+  it('lists the lines that paid something, in the national form\'s order', () => {
+    assert.deepEqual(splitLines(split), ['basicFundFen', 'personalAccountFen', 'cashFen']);
+    assert.ok(splitLines({ ...split, otherFundFen: 1 }).includes('otherFundFen'));
   });
 
-  it('hides zero lines in elderly mode', () => {
-    assert.deepEqual(splitLines(split, true), ['basicFundFen', 'personalAccountFen', 'cashFen']);
-    assert.deepEqual(splitLines({ ...split, cashFen: 0, personalAccountFen: 8000 }, true), ['basicFundFen', 'personalAccountFen']);
+  it('hides every zero line, so no row reads ¥0.00 (issue 14 item 5)', () => {
+    assert.deepEqual(splitLines({ ...split, cashFen: 0, personalAccountFen: 8000 }), ['basicFundFen', 'personalAccountFen']);
+    const fundsPaidNothing = { ...split, fundFen: 0, basicFundFen: 0, personalAccountFen: 0, cashFen: 20000 };
+    assert.deepEqual(splitLines(fundsPaidNothing), ['cashFen']);
   });
 });

@@ -1,20 +1,21 @@
 // Which payer lines of a split (一单式) the confirm screen shows, in the order the national form
-// lists them. Elderly mode drops the zero lines so fewer numbers compete for attention; the cash
-// line ("pay now") is shown apart, first and largest, by the screen itself.
+// lists them. Lines that paid nothing are left out in every mode, so five ¥0.00 rows do not compete
+// with the amount that matters; the "pay now" amount (¥0.00 too) is shown apart, first and largest,
+// by the screen itself.
 import type { Split } from '../../terminal/api/schema';
 
 export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen'>;
 
-const order: ReadonlyArray<{ field: PayerField; always: boolean }> = [
-  { field: 'basicFundFen', always: true },
-  { field: 'criticalIllnessFen', always: true },
-  { field: 'medicalAidFen', always: true },
-  { field: 'otherFundFen', always: false },
-  { field: 'personalAccountFen', always: true },
-  { field: 'familyAccountFen', always: true },
-  { field: 'cashFen', always: true },
+const order: ReadonlyArray<{ field: PayerField }> = [
+  { field: 'basicFundFen' },
+  { field: 'criticalIllnessFen' },
+  { field: 'medicalAidFen' },
+  { field: 'otherFundFen' },
+  { field: 'personalAccountFen' },
+  { field: 'familyAccountFen' },
+  { field: 'cashFen' },
 ];
 
-export function splitLines(split: Split, elderly: boolean): PayerField[] {
-  return order.filter((row) => split[row.field] !== 0 || (row.always && !elderly)).map((row) => row.field);
+export function splitLines(split: Split): PayerField[] {
+  return order.filter((row) => split[row.field] !== 0).map((row) => row.field);
 }

@@ -38,3 +38,19 @@ describe('voice prompts', () => {
     assert.equal(promptForSession({ step: 'settling' }), null);
   });
 });
+
+describe('the receipt prompt (issue 14 item 2)', () => {
+  const receipt = (atCashierFen: number, owedFen: number) => ({
+    settlementId: 'S1',
+    platformSettlementId: null,
+    settledAt: '2025-01-01T00:00:00Z',
+    split: { totalFen: 1, fundFen: 0, basicFundFen: 0, criticalIllnessFen: 0, medicalAidFen: 0, otherFundFen: 0, personalAccountFen: 0, familyAccountFen: 0, cashFen: 1 },
+    balanceAfterFen: null,
+    selfPay: { method: 'cashier' as const, paidByCodeFen: 0, owedFen, atCashierFen },
+  });
+  it('says 缴费成功 only when nothing is owed', () => {
+    assert.equal(promptForSession({ step: 'receipt', face: null, receipt: receipt(0, 0) }), 'receipt');
+    assert.equal(promptForSession({ step: 'receipt', face: null, receipt: receipt(100, 0) }), null);
+    assert.equal(promptForSession({ step: 'receipt', face: null, receipt: receipt(0, 100) }), null);
+  });
+});

@@ -49,8 +49,11 @@ const byFacePrompt: Record<FacePrompt, VoicePrompt> = {
   blink: 'face-look',
 };
 
-export function promptForSession(session: Pick<SessionView, 'step' | 'face'>): VoicePrompt | null {
+export function promptForSession(session: Pick<SessionView, 'step' | 'face'> & Partial<Pick<SessionView, 'receipt'>>): VoicePrompt | null {
   if (session.step === 'face') return byFacePrompt[session.face?.prompt ?? 'look-at-camera'];
+  // "缴费成功" only when nothing is owed: with money still to pay the screen says where, silently.
+  const sp = session.receipt?.selfPay;
+  if (session.step === 'receipt' && sp && sp.atCashierFen + sp.owedFen > 0) return null;
   if (session.step === 'history') return 'history';
   return promptForStep(session.step);
 }

@@ -26,6 +26,7 @@ export function AdminMode(props: {
 }) {
   const { run, onExit } = props;
   const [digits, setDigits] = useState('');
+  const [refusal, setRefusal] = useState<{ triesLeft?: number | undefined; lockedMinutes?: number | undefined } | null>(null);
   const [pin, setPin] = useState<string | null>(null);
   const [view, setView] = useState<{ overview: AdminOverview; at: string } | null>(null);
 
@@ -34,11 +35,13 @@ export function AdminMode(props: {
       const result = await run({ ...request, pin: withPin } as AdminCommand);
       if (result?.ok && result.admin) {
         setPin(withPin);
+        setRefusal(null);
         setView({ overview: result.admin, at: new Date().toISOString() });
       } else if (result && !result.ok && (result.error.code === 'admin-pin' || result.error.code === 'admin-locked')) {
         // A wrong PIN, or the right one no longer accepted: back to the pad with nothing kept.
         setPin(null);
         setView(null);
+        setRefusal({ triesLeft: result.triesLeft, lockedMinutes: result.lockedMinutes });
       }
       setDigits('');
     },
@@ -48,7 +51,7 @@ export function AdminMode(props: {
   useStaffIdleExit(adminIdleMs, onExit);
 
   if (pin === null || view === null)
-    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void send({ type: 'admin.overview' }, digits)} onExit={onExit} busy={props.busy} t={props.t} />;
+    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void send({ type: 'admin.overview' }, digits)} onExit={onExit} busy={props.busy} role="admin" refusal={refusal} t={props.t} />;
 
   return (
     <AdminScreen

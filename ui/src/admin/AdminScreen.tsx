@@ -115,6 +115,24 @@ export function AdminScreen(props: {
           <dt>{t('adminCash')}</dt>
           <dd data-testid="today-cash">{formatFen(today.cashFen)}</dd>
         </div>
+        {today.payCodeFen !== undefined && (
+          <div className="row">
+            <dt>{t('adminPayCode')}</dt>
+            <dd data-testid="today-pay-code">{formatFen(today.payCodeFen)}</dd>
+          </div>
+        )}
+        {today.atCashierFen !== undefined && (
+          <div className="row owed">
+            <dt>{t('adminAtCashier')}</dt>
+            <dd data-testid="today-at-cashier">{formatFen(today.atCashierFen)}</dd>
+          </div>
+        )}
+        {today.creditFen !== undefined && (
+          <div className="row owed">
+            <dt>{t('adminCreditToday')}</dt>
+            <dd data-testid="today-credit">{formatFen(today.creditFen)}</dd>
+          </div>
+        )}
       </dl>
 
       {overview.credit && (

@@ -13,8 +13,12 @@ export function PinPad(props: {
   onExit: () => void;
   busy: boolean;
   t: (key: TextKey) => string;
+  /** Which role's PIN this pad takes (each role has its own PIN and its own tries). */
+  role?: 'admin' | 'nurse';
+  /** After a wrong PIN: tries left before this role's pad locks; or minutes until it opens again. */
+  refusal?: { triesLeft?: number | undefined; lockedMinutes?: number | undefined } | null;
 }) {
-  const { digits, onDigits, onSubmit, onExit, busy, t } = props;
+  const { digits, onDigits, onSubmit, onExit, busy, t, refusal } = props;
   const canSubmit = !busy && digits.length >= pinLength.min;
   const press = (d: string) => {
     if (digits.length < pinLength.max) onDigits(digits + d);
@@ -36,7 +40,12 @@ export function PinPad(props: {
   return (
     <section className="screen admin-pin" data-testid="screen-admin-pin" aria-labelledby="admin-pin-title">
       <h1 id="admin-pin-title">{t('adminPinTitle')}</h1>
-      <p className="hint">{t('adminPinHint')}</p>
+      <p className="hint">{t(props.role === 'nurse' ? 'nursePinHint' : 'adminPinHint')}</p>
+      {refusal && (refusal.triesLeft !== undefined || refusal.lockedMinutes !== undefined) && (
+        <p className="notice" role="alert" data-testid="pin-refusal" data-tries-left={refusal.triesLeft ?? 0}>
+          {refusal.lockedMinutes !== undefined ? fill(t('pinLocked'), { minutes: refusal.lockedMinutes }) : fill(t('pinTriesLeft'), { count: refusal.triesLeft ?? 0 })}
+        </p>
+      )}
       <p className="pin-display" data-testid="pin-display" data-length={digits.length} aria-live="polite">
         <span aria-hidden="true">{digits.length > 0 ? '●'.repeat(digits.length) : '—'}</span>
         <span className="sr-only">{fill(t('adminPinEntered'), { count: digits.length })}</span>

@@ -19,6 +19,7 @@ export function BedsideMode(props: {
 }) {
   const { run, t, onExit } = props;
   const [digits, setDigits] = useState('');
+  const [refusal, setRefusal] = useState<{ triesLeft?: number | undefined; lockedMinutes?: number | undefined } | null>(null);
   const [pin, setPin] = useState<string | null>(null);
   const [inpatients, setInpatients] = useState<BedsideInpatient[] | null>(null);
 
@@ -31,6 +32,7 @@ export function BedsideMode(props: {
       } else if (result && !result.ok && (result.error.code === 'admin-pin' || result.error.code === 'admin-locked')) {
         setPin(null);
         setInpatients(null);
+        setRefusal({ triesLeft: result.triesLeft, lockedMinutes: result.lockedMinutes });
       }
       setDigits('');
     },
@@ -51,7 +53,7 @@ export function BedsideMode(props: {
   useStaffIdleExit(adminIdleMs, onExit);
 
   if (pin === null || inpatients === null)
-    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void list(digits)} onExit={onExit} busy={props.busy} t={t} />;
+    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void list(digits)} onExit={onExit} busy={props.busy} role="nurse" refusal={refusal} t={t} />;
 
   return (
     <section className="screen bedside" data-testid="screen-bedside" aria-labelledby="bedside-title">

@@ -20,6 +20,14 @@ const serviceText: Record<string, TextKey> = {
   discharge: 'historyDischarge',
 };
 
+/** How the cash part was paid, or where it is still owed. */
+const cashWayText: Record<NonNullable<HistoryVisit['cashWay']>, TextKey> = {
+  'pay-code': 'historyPaidByCode',
+  cashier: 'historyOwedCashier',
+  credit: 'historyOwedCredit',
+  repaid: 'historyRepaid',
+};
+
 /** Rows an elderly patient sees: the latest few, large. */
 const ELDERLY_ROWS = 3;
 
@@ -80,7 +88,14 @@ export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
                   {!elderly && <td>{serviceText[v.service] ? t(serviceText[v.service] as TextKey) : v.service}</td>}
                   <td className="num" data-testid="history-total">{v.totalFen === null ? '—' : formatFen(v.totalFen)}</td>
                   {!elderly && <td className="num" data-testid="history-insurance">{amount(v.fundFen, v.status)}</td>}
-                  <td className="num" data-testid="history-you-paid">{amount(youPaid(v), v.status)}</td>
+                  <td className="num" data-testid="history-you-paid">
+                    {amount(youPaid(v), v.status)}
+                    {v.cashWay && v.cashFen !== null && (
+                      <span className={v.cashWay === 'cashier' || v.cashWay === 'credit' ? 'cash-way owed' : 'cash-way'} data-testid="history-cash-way" data-way={v.cashWay}>
+                        {formatFen(v.cashFen)} {t(cashWayText[v.cashWay])}
+                      </span>
+                    )}
+                  </td>
                   <td data-testid="history-status" className={`status-${v.status}`}>{t(statusText[v.status])}</td>
                   <td>
                     {v.printable && (

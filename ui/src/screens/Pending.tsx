@@ -1,6 +1,8 @@
 // The offline slip: the payment is recorded, completes by itself when the network is back, is
-// never charged twice; the patient keeps the slip with its reference for the service desk.
+// never charged twice; the patient keeps the slip with its reference for the service desk, and is
+// told what is still owed and where: what insurance does not cover, at the cashier.
 import { formatFen } from '../money';
+import { fill } from '../i18n';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
 
@@ -12,6 +14,11 @@ export function Pending({ session, t, busy, run }: ScreenProps) {
         <h1>{t('pendingTitle')}</h1>
         <PatientLine session={session} t={t} />
         <p className="body strong" data-testid="pending-body">{t('pendingBody')}</p>
+        {total !== null && (
+          <p className="notice strong owed" data-testid="pending-owed">
+            {fill(t('pendingOwed'), { amount: formatFen(total) })}
+          </p>
+        )}
         <dl className="split">
           {(session.pending !== null || session.settlementId !== null) && (
             <div className="row reference">

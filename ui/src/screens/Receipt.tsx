@@ -1,63 +1,85 @@
-// The settled receipt: what each payer paid, to the fen, and when, in the kiosk's local time.
-// In elderly mode lines that paid nothing are left out.
+// The settled receipt in one vocabulary: what the insurance funds paid, what the accounts paid,
+// the patient's own share and how it was paid or where it is still owed, to the fen, and when, in
+// the kiosk's local time. Success words only when nothing is owed; otherwise the title says what is
+// still to pay and where. Lines that paid nothing are left out.
+import type { ReactNode } from 'react';
+import type { ReceiptSelfPay } from '../../../terminal/api/schema';
 import { formatFen } from '../money';
+import { fill, type TextKey } from '../i18n';
 import { formatLocalTime } from '../local-time';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
 import { FaceOffer } from './FaceOffer';
 
+/** What the patient still owes after this receipt: at the cashier, or on credit. */
+export function owedOf(selfPay: ReceiptSelfPay | undefined): number {
+  return selfPay ? selfPay.atCashierFen + selfPay.owedFen : 0;
+}
+
+/** A text with its {amount} placeholder replaced by an element (so tests and styles can find the amount). */
+function withAmount(text: string, amount: ReactNode): ReactNode {
+  const [before, after] = text.split('{amount}');
+  return (
+    <>
+      {before}
+      {amount}
+      {after}
+    </>
+  );
+}
+
+const wayText: Record<ReceiptSelfPay['method'], TextKey> = { 'pay-code': 'cashWayPayCode', cashier: 'cashWayCashier', credit: 'cashWayCredit' };
+
 export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
   const receipt = session.receipt;
-  const shown = (fen: number) => !elderly || fen !== 0;
+  const split = receipt?.split;
+  const selfPay = receipt?.selfPay;
+  const owed = owedOf(selfPay);
+  const accountFen = split ? split.personalAccountFen : 0;
   return (
-    <section className="screen receipt" data-testid="screen-receipt">
-      <h1 className="success">{t('receiptTitle')}</h1>
+    <section className="screen receipt" data-testid="screen-receipt" data-owed={String(owed)}>
+      {owed === 0 ? (
+        <h1 className="success">{t('receiptTitle')}</h1>
+      ) : (
+        <h1 className="owed" data-testid="receipt-title-owed">
+          {withAmount(t('receiptTitleOwed'), <span data-testid="receipt-owed">{formatFen(owed)}</span>)}
+        </h1>
+      )}
+      {owed !== 0 && selfPay && (
+        <p className="notice strong" role="status" data-testid="receipt-owed-where">
+          {fill(t(selfPay.method === 'credit' ? 'receiptOwedWhereCredit' : 'receiptOwedWhereCashier'), { amount: formatFen(owed) })}
+        </p>
+      )}
       <PatientLine session={session} t={t} />
-      {receipt && (
+      {receipt && split && (
         <dl className="split">
-          <div className="row cash">
-            <dt>{t('receiptCash')}</dt>
-            <dd data-testid="receipt-cash">{formatFen(receipt.split.cashFen)}</dd>
+          <div className="row">
+            <dt>{t('receiptFund')}</dt>
+            <dd data-testid="receipt-fund">{formatFen(split.fundFen)}</dd>
           </div>
-          {receipt.selfPay && receipt.selfPay.paidByCodeFen !== 0 && (
-            <div className="row">
-              <dt>{t('receiptPaidByCode')}</dt>
-              <dd data-testid="receipt-paid-by-code">{formatFen(receipt.selfPay.paidByCodeFen)}</dd>
-            </div>
-          )}
-          {receipt.selfPay && receipt.selfPay.owedFen !== 0 && (
-            <div className="row owed">
-              <dt>{t('receiptOwed')}</dt>
-              <dd data-testid="receipt-owed">{formatFen(receipt.selfPay.owedFen)}</dd>
-            </div>
-          )}
-          {receipt.selfPay && receipt.selfPay.atCashierFen !== 0 && (
-            <div className="row">
-              <dt>{t('receiptAtCashier')}</dt>
-              <dd data-testid="receipt-at-cashier">{formatFen(receipt.selfPay.atCashierFen)}</dd>
-            </div>
-          )}
-          {shown(receipt.split.fundFen) && (
-            <div className="row">
-              <dt>{t('receiptFund')}</dt>
-              <dd data-testid="receipt-fund">{formatFen(receipt.split.fundFen)}</dd>
-            </div>
-          )}
-          {shown(receipt.split.personalAccountFen) && (
+          {accountFen !== 0 && (
             <div className="row">
               <dt>{t('receiptAccount')}</dt>
-              <dd data-testid="receipt-account">{formatFen(receipt.split.personalAccountFen)}</dd>
+              <dd data-testid="receipt-account">{formatFen(accountFen)}</dd>
             </div>
           )}
-          {receipt.split.familyAccountFen !== 0 && (
+          {split.familyAccountFen !== 0 && (
             <div className="row">
               <dt>{t('receiptFamily')}</dt>
-              <dd data-testid="receipt-family">{formatFen(receipt.split.familyAccountFen)}</dd>
+              <dd data-testid="receipt-family">{formatFen(split.familyAccountFen)}</dd>
             </div>
           )}
+          {/* One line for the patient's own share, saying how it was paid or where it is owed: never two amounts for one payment. */}
+          <div className={owed !== 0 ? 'row cash owed' : 'row cash'}>
+            <dt>
+              {t('receiptSelfPart')}
+              {split.cashFen !== 0 && selfPay && <span className="way" data-testid="receipt-cash-way" data-way={selfPay.method}>（{t(wayText[selfPay.method])}）</span>}
+            </dt>
+            <dd data-testid="receipt-cash">{formatFen(split.cashFen)}</dd>
+          </div>
           <div className="row">
             <dt>{t('receiptTotal')}</dt>
-            <dd data-testid="receipt-total">{formatFen(receipt.split.totalFen)}</dd>
+            <dd data-testid="receipt-total">{formatFen(split.totalFen)}</dd>
           </div>
           {receipt.balanceAfterFen !== null && (
             <div className="row">
@@ -74,6 +96,11 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
             <dd data-testid="receipt-time">{formatLocalTime(receipt.settledAt, lang)}</dd>
           </div>
         </dl>
+      )}
+      {split && split.fundFen === 0 && split.totalFen > 0 && (
+        <p className="hint" data-testid="fund-zero-why">
+          {t('fundZeroWhy')}
+        </p>
       )}
       <FaceOffer session={session} t={t} lang={lang} elderly={elderly} busy={busy} run={run} status={null} />
       <div className="actions">

@@ -26,7 +26,7 @@ export function SelfPayChoices({ session, t, busy, run, method, onMethod }: Pick
       )}
       {sp.personalAccount.allowed && (
         <button type="button" className="choice" role="switch" aria-checked={sp.personalAccount.on} data-testid="self-pay-account" disabled={busy} onClick={() => change(!sp.personalAccount.on, sp.familyPayer)}>
-          {t('selfPayAccount')}
+          {t(sp.personalAccount.on ? 'selfPayAccountOn' : 'selfPayAccountOff')}
         </button>
       )}
       {sp.familyPayers.length > 0 && (

@@ -11,4 +11,6 @@ export interface ScreenProps {
   elderly: boolean;
   busy: boolean;
   run: (command: Command) => void;
+  /** On the attract screen: elderly mode chosen at the door (large text, voice, more time). */
+  setElderly?: (on: boolean) => void;
 }
