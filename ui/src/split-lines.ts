@@ -3,12 +3,15 @@
 // line ("pay now") is shown apart, first and largest, by the screen itself.
 import type { Split } from '../../terminal/api/schema';
 
-export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen'>;
+export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen' | 'policyNote'>;
 
 const order: ReadonlyArray<{ field: PayerField; always: boolean }> = [
   { field: 'basicFundFen', always: true },
   { field: 'criticalIllnessFen', always: true },
   { field: 'medicalAidFen', always: true },
+  // 就医一卡通: only on a bill the maternity or work-injury fund paid.
+  { field: 'maternityFundFen', always: false },
+  { field: 'workInjuryFundFen', always: false },
   { field: 'otherFundFen', always: false },
   { field: 'personalAccountFen', always: true },
   { field: 'familyAccountFen', always: true },
@@ -16,5 +19,5 @@ const order: ReadonlyArray<{ field: PayerField; always: boolean }> = [
 ];
 
 export function splitLines(split: Split, elderly: boolean): PayerField[] {
-  return order.filter((row) => split[row.field] !== 0 || (row.always && !elderly)).map((row) => row.field);
+  return order.filter((row) => (split[row.field] ?? 0) !== 0 || (row.always && !elderly)).map((row) => row.field);
 }
