@@ -543,7 +543,7 @@ export class PlatformState {
     const setlTime = formatWireTime(this.now());
     const settlement: Settlement = {
       setlId: commit ? this.nextId('S') : '',
-      mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: p.insutype, medType,
+      mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: visit.insutype, medType,
       setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, midSetl: d.mid_setl_flag === '1', split, mulaidPsnNo, note: crossRegion.note, status: 'settled', cancelSetlId: null,
     };
     if (commit) {
