@@ -13,6 +13,8 @@ export const PatientView = z.object({
   age: z.number().int().nonnegative(),
   insuranceLabel: z.string(),
   crossRegion: z.boolean(),
+  /** 异地: the name of the area that insures the patient (参保地), shown beside the 异地 mark. */
+  insuredAreaName: z.string().optional(),
 });
 export type PatientView = z.infer<typeof PatientView>;
 
@@ -60,6 +62,8 @@ export const Receipt = z.object({
   split: Split,
   balanceAfterFen: Fen.nullable(),
   selfPay: ReceiptSelfPay.optional(),
+  /** 异地就医: the receipt and the slip say so, with the insured area's name. */
+  crossRegion: z.object({ insuredAreaName: z.string() }).optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
 

@@ -20,9 +20,14 @@ export function receiptItems(receipt: Receipt, header: { hospitalName: string })
   // settled without one (not yet online) still has the terminal's own id to be found by.
   const settlementId = receipt.platformSettlementId ?? receipt.settlementId;
   const lines = [
+    // 异地就医: the insured area pays by its own rules, and the slip says which area that is.
+    ...(receipt.crossRegion ? [`异地就医 参保地: ${receipt.crossRegion.insuredAreaName}`] : []),
     `时间: ${localTime(receipt.settledAt)}`,
     `合计: ${yuan(split.totalFen)}`,
     `医保基金支付: ${yuan(split.fundFen)}`,
+    // 就医一卡通: the maternity or work-injury fund's part on its own line, inside the funds' total.
+    ...(split.maternityFundFen ? [`其中生育保险基金: ${yuan(split.maternityFundFen)}`] : []),
+    ...(split.workInjuryFundFen ? [`其中工伤保险基金: ${yuan(split.workInjuryFundFen)}`] : []),
     `个人账户支付: ${yuan(split.personalAccountFen)}`,
     ...(split.familyAccountFen !== 0 ? [`共济账户支付: ${yuan(split.familyAccountFen)}`] : []),
     `现金支付: ${yuan(split.cashFen)}`,
@@ -30,6 +35,7 @@ export function receiptItems(receipt: Receipt, header: { hospitalName: string })
     ...(receipt.selfPay?.paidByCodeFen ? [`其中付款码支付: ${yuan(receipt.selfPay.paidByCodeFen)}`] : []),
     ...(receipt.selfPay?.owedFen ? [`待补缴(先诊疗后付费): ${yuan(receipt.selfPay.owedFen)}`] : []),
     ...(receipt.selfPay?.atCashierFen ? [`请到收费窗口支付: ${yuan(receipt.selfPay.atCashierFen)}`] : []),
+    ...(split.policyNote ? [split.policyNote] : []),
     `结算号: ${settlementId}`,
   ];
   return [

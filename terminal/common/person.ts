@@ -17,4 +17,9 @@ export interface VisitPerson {
   balanceFen: number | null;
   /** 家庭共济: relatives whose personal account may pay this person's self-paid part (1101), names masked. */
   familyPayers?: Array<{ psnNo: string; maskedName: string }>;
+  /**
+   * 就医一卡通: every insutype the person's card settles (1101's active insuinfo rows), e.g. 310 with
+   * 510 生育 and 410 工伤. A bill that is for one of those is settled under it (benefitFor).
+   */
+  coverages?: string[];
 }

@@ -23,6 +23,14 @@ export const Split = z.object({
   personalAccountFen: Fen,
   familyAccountFen: Fen,
   cashFen: Fen,
+  /**
+   * 就医一卡通: what the maternity (生育, insutype 510) or work-injury (工伤, 410) fund paid, when the
+   * visit was settled under that insutype; absent (0) on an ordinary bill.
+   */
+  maternityFundFen: Fen.optional(),
+  workInjuryFundFen: Fen.optional(),
+  /** The platform's reason the split is not the ordinary one (e.g. 异地就医未备案: lower ratio). */
+  policyNote: z.string().optional(),
 });
 export type Split = z.infer<typeof Split>;
 

@@ -37,10 +37,13 @@ export const TerminalConfig = z.object({
       /** Operator id sent as `opter` for a self-service terminal, and the journal's owner. */
       id: z.string().min(1).max(30).default('KIOSK-001'),
       name: z.string().min(1).default('自助机1号'),
-      institutionCode: z.string().regex(/^[A-Z0-9]{12}$/, '12 characters, letters and digits').default('H44030500001'),
+      institutionCode: z.string().regex(/^[A-Z0-9]{12}$/, '12 characters, letters and digits').default('H33010000001'),
       institutionName: z.string().min(1).default('模拟医院'),
-      /** 就医地医保区划: where this hospital is. */
-      areaCode: Digits(6).default('440305'),
+      /**
+       * 就医地医保区划: where this hospital is. The default is the embedded simulator's area
+       * (fixtures/platform/config.json admdvs), so a local patient is not taken for 异地.
+       */
+      areaCode: Digits(6).default('330100'),
       deviceNo: z.string().default(''),
       /** This kiosk's digits (0-2) at the head of the msgid sequence; each kiosk of one hospital needs its own. */
       msgidSlot: z.string().regex(/^\d{0,2}$/, 'at most 2 digits').default(''),

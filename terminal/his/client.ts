@@ -28,6 +28,8 @@ export interface HisBill {
   totalFen: number;
   /** The admission diagnosis (ICD-10), which an inpatient visit's 2401 must carry. */
   diagnosis?: { code: string; name: string };
+  /** The insutype the HIS registered the visit under when it is not the ordinary one: 410 for 工伤. */
+  insutype?: string;
 }
 
 /** An inpatient whose discharge bill waits, as the HIS lists them for a ward's nurses. */
@@ -98,6 +100,7 @@ const WireBill = z.object({
   drCode: z.string(),
   drName: z.string(),
   diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
+  insutype: z.string().regex(/^\d{3}$/).optional(),
   items: z.array(WireItem).min(1),
 });
 const PendingAnswer = z.object({ bills: z.array(WireBill) });

@@ -116,9 +116,25 @@ async function queryPerson(
       birthday: baseinfo.brdy,
       balanceFen: yuanToFen(active.balc),
       familyPayers: (parsed.data.acct_mulaid_psns ?? []).map((x) => ({ psnNo: x.psn_no, maskedName: maskName(x.psn_name) })),
+      coverages: insuinfo.filter((i) => i.psn_insu_stas === ACTIVE).map((i) => i.insutype),
   };
   options.journal.cachePerson(person.idNo, person);
   return { kind: 'ok', person };
+}
+
+/** 生育 med_types: 51 outpatient, 52 inpatient, 53 family-planning operations. */
+const MATERNITY_MED_TYPES = new Set(['51', '52', '53']);
+
+/**
+ * 就医一卡通: the insutype a bill is settled under, on the same card. A maternity bill (med_type 5x)
+ * goes to 生育 (510) and a bill the HIS registered as 工伤 (insutype 410) to the work-injury fund,
+ * when the person holds that coverage; anything else stays on the person's main insutype.
+ */
+export function benefitFor(person: VisitPerson, bill: { medType: string; insutype?: string }): VisitPerson {
+  const holds = (insutype: string) => (person.coverages ?? []).includes(insutype);
+  if (bill.insutype && bill.insutype !== person.insutype && holds(bill.insutype)) return { ...person, insutype: bill.insutype };
+  if (MATERNITY_MED_TYPES.has(bill.medType) && holds('510')) return { ...person, insutype: '510' };
+  return person;
 }
 
 /** Names compared without spaces (cards pad, some readers add them); the ID number's X in either case. */

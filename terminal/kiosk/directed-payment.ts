@@ -9,7 +9,8 @@ import type { HisBill } from '../his/client';
 const medTypesFor: Record<ServiceKind, readonly string[]> = {
   outpatient: ['11', '13', '14'],
   registration: ['12'],
-  discharge: ['21'],
+  // 52: a maternity (生育) stay is discharged like any other, then paid by the maternity fund.
+  discharge: ['21', '52'],
 };
 
 /** The service a directed bill's med_type belongs to (outpatient when the HIS names another). */

@@ -6,7 +6,8 @@
 // (directed-payment.ts) are sub-flows that move the same pass.
 import type { CashMethod, DirectedPayment, PatientView, ServiceKind, SessionView } from '../api/schema';
 import type { HisBill, HisClient } from '../his/client';
-import { ageOn, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
+import { areaName, samePool } from '../common/areas';
+import { ageOn, benefitFor, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
 import { openStates } from '../common/settlement-states';
 import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
@@ -43,6 +44,7 @@ const insuranceLabels: Record<string, string> = {
   '390': '城乡居民基本医疗保险',
   '320': '公务员医疗补助',
   '510': '生育保险',
+  '410': '工伤保险',
 };
 
 export interface KioskSessionOptions {
@@ -173,7 +175,8 @@ export function createKioskSession(options: KioskSessionOptions) {
       gender: person.gender,
       age: ageOn(person.birthday, now()),
       insuranceLabel: insuranceLabels[person.insutype] ?? person.insutype,
-      crossRegion: person.insuplcAdmdvs !== options.areaCode,
+      crossRegion: !samePool(person.insuplcAdmdvs, options.areaCode),
+      ...(samePool(person.insuplcAdmdvs, options.areaCode) ? {} : { insuredAreaName: areaName(person.insuplcAdmdvs) }),
     };
   }
 
@@ -202,6 +205,7 @@ export function createKioskSession(options: KioskSessionOptions) {
             split: settlement.split,
             balanceAfterFen: null,
             selfPay: receiptSelfPay(options.journal, settlement.id, settlement.split),
+            ...(view.patient?.crossRegion ? { crossRegion: { insuredAreaName: view.patient.insuredAreaName ?? '' } } : {}),
           },
           faceOffer: face.offerFor(p.identifiedBy),
         });
@@ -234,7 +238,8 @@ export function createKioskSession(options: KioskSessionOptions) {
   /** Opens the visit, or tells the patient why this bill cannot be paid again here. */
   function openVisit(p: Pass, input: Parameters<SettlementEngine['open']>[0]): string | null {
     try {
-      return options.engine.open(input);
+      // 就医一卡通: a maternity or work-injury bill settles under that insutype, on the same card.
+      return options.engine.open({ ...input, person: benefitFor(input.person, input.bill) });
     } catch (err) {
       if (!(err instanceof BillTakenError)) throw err;
       p.fail('bill-refused', err.code, err);

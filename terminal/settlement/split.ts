@@ -28,13 +28,21 @@ export function splitFromSetlinfo(info: SetlInfo): Split {
   if (fundFen + accountFen + cashFen !== totalFen) {
     throw new UnbalancedSplitError(`fund ${fundFen} + account ${accountFen} + cash ${cashFen} != total ${totalFen} (fen)`);
   }
+  // hifp_pay is the pooled share of whichever insutype settled (basic, 生育 or 工伤).
   const otherFundFen = fundFen - basicFundFen - criticalIllnessFen - medicalAidFen;
   if (otherFundFen < 0) throw new UnbalancedSplitError(`named funds exceed fund_pay_sumamt ${fundFen}`);
   if (familyAccountFen > accountFen) throw new UnbalancedSplitError(`acct_mulaid_pay exceeds acct_pay`);
+  // 就医一卡通: a visit settled under 510 (生育) or 410 (工伤) has its pooled share (hifp_pay) paid by
+  // that fund, not the basic medical fund: the receipt names it on its own line.
+  const pooled = String(info.insutype ?? '');
+  const note = typeof info.memo === 'string' && info.memo !== '' ? info.memo : null;
   return {
     totalFen,
     fundFen,
-    basicFundFen,
+    basicFundFen: pooled === '510' || pooled === '410' ? 0 : basicFundFen,
+    ...(pooled === '510' ? { maternityFundFen: basicFundFen } : {}),
+    ...(pooled === '410' ? { workInjuryFundFen: basicFundFen } : {}),
+    ...(note ? { policyNote: note } : {}),
     criticalIllnessFen,
     medicalAidFen,
     otherFundFen,

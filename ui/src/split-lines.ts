@@ -4,18 +4,22 @@
 // by the screen itself.
 import type { Split } from '../../terminal/api/schema';
 
-export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen'>;
+export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen' | 'policyNote'>;
 
 const order: ReadonlyArray<{ field: PayerField }> = [
   { field: 'basicFundFen' },
   { field: 'criticalIllnessFen' },
   { field: 'medicalAidFen' },
+  // 就医一卡通: the maternity and work-injury funds, on a bill they paid.
+  { field: 'maternityFundFen' },
+  { field: 'workInjuryFundFen' },
   { field: 'otherFundFen' },
   { field: 'personalAccountFen' },
   { field: 'familyAccountFen' },
   { field: 'cashFen' },
 ];
 
+/** The payers that paid something, in the order the bill lists them: zero rows are left out in every mode. */
 export function splitLines(split: Split): PayerField[] {
-  return order.filter((row) => split[row.field] !== 0).map((row) => row.field);
+  return order.filter((row) => (split[row.field] ?? 0) !== 0).map((row) => row.field);
 }

@@ -29,6 +29,8 @@ const HisBillFixture = z.object({
   drCode: z.string(),
   drName: z.string(),
   diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
+  /** 工伤: the HIS registered the visit under the work-injury insutype (410). */
+  insutype: z.string().optional(),
   /** Set on an inpatient's discharge bill: where the patient lies, for the nurse's bedside list. */
   inpatient: z.object({ ward: z.string(), bed: z.string(), name: z.string(), admittedAt: z.string() }).optional(),
   items: z.array(HisItemFixture).min(1),

@@ -1,6 +1,6 @@
 // Loads the simulator's people, policies and settings from fixtures/platform/ and turns their yuan
 // and ratio text into integer fen and per-mille values once, at start.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { yuanToFen } from '../../common/money';
@@ -53,6 +53,13 @@ const Person = z.object({
   emp_name: z.string(),
   medicalAid: z.boolean(),
   idetinfo: z.array(z.looseObject({ psn_idet_type: z.string(), begntime: z.string() })),
+  /**
+   * 就医一卡通: further insutypes the same card settles, e.g. 510 生育 and 410 工伤 for an employee.
+   * 1101 lists them after the main insutype; a visit is registered under one of them.
+   */
+  coverages: z.array(z.string()).default([]),
+  /** 异地就医备案 with the insured area: only read for people insured outside the treatment area. */
+  filing: z.enum(['filed', 'not-filed']).default('not-filed'),
 });
 export type SimPerson = z.infer<typeof Person>;
 
@@ -65,21 +72,52 @@ function perLevel(value: typeof Yuan | typeof Ratio) {
     .union([value, z.strictObject({ '1': value, '2': value, '3': value })])
     .transform((v): Record<HospitalLevel, number> => (typeof v === 'number' ? { 1: v, 2: v, 3: v } : { 1: v['1'], 2: v['2'], 3: v['3'] }));
 }
-const FundPolicy = z.object({ deductible: perLevel(Yuan), ratio: perLevel(Ratio), annualCap: Yuan }).transform((p): LevelledFundPolicy => ({
-  deductibleFen: p.deductible,
-  ratioPermille: p.ratio,
-  annualCapFen: p.annualCap,
-}));
+const FundPolicy = z
+  .object({ deductible: perLevel(Yuan), laterAdmissionDeductible: perLevel(Yuan).optional(), ratio: perLevel(Ratio), annualCap: Yuan })
+  .transform((p): LevelledFundPolicy => ({
+    deductibleFen: p.deductible,
+    ...(p.laterAdmissionDeductible ? { perAdmission: { laterFen: p.laterAdmissionDeductible } } : {}),
+    ratioPermille: p.ratio,
+    annualCapFen: p.annualCap,
+  }));
 const Policy = z.object({
   name: z.string(),
   outpatient: FundPolicy,
   inpatient: FundPolicy,
   classBSelfpayRatio: Ratio,
   personalAccount: z.boolean(),
-  criticalIllness: z.object({ fund: z.enum(['hifmi_pay', 'hifob_pay']), threshold: Yuan, ratio: Ratio }).nullable(),
+  criticalIllness: z
+    .object({
+      fund: z.enum(['hifmi_pay', 'hifob_pay']),
+      threshold: Yuan,
+      ratio: Ratio,
+      tiers: z.array(z.object({ from: Yuan, ratio: Ratio })).optional(),
+      annualCap: Yuan.optional(),
+    })
+    .nullable(),
   medicalAid: z.object({ ratio: Ratio, annualCap: Yuan }).nullable(),
+  fund: z.enum(['basic', 'maternity', 'work-injury']).optional(),
+  /** Where the figures come from: shown nowhere, kept so the fixture says it (see README). */
+  source: z.string().optional(),
 });
 const CatalogueEntry = z.object({ name: z.string(), chrgitm_lv: z.enum(['01', '02', '03']), med_chrgitm_type: z.string() });
+type CatalogueItem = { name: string; chrgitm_lv: ItemClass; med_chrgitm_type: string };
+
+/**
+ * An insured area's rule for its people treated elsewhere (异地就医) without a filing (未备案), for
+ * inpatient stays: settled with the fund's ratio cut by ratioCut, or refused (pay in full, claim at home).
+ */
+const UnfiledRule = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('settle'), ratioCut: Ratio }),
+  z.object({ action: z.literal('refuse') }),
+]);
+const Area = z.object({
+  name: z.string().min(1),
+  unfiledInpatient: UnfiledRule.optional(),
+  /** 就医地目录: this area's own item classes, used for bills treated here (mdtrtarea_admvs), whoever pays. */
+  catalogue: z.record(z.string(), CatalogueEntry).default({}),
+});
+export type UnfiledRule = z.infer<typeof UnfiledRule>;
 
 const Config = z.object({
   admdvs: z.string().regex(/^\d{6}$/),
@@ -96,11 +134,17 @@ export interface SimFixtures {
   policies: Map<string, PoolPolicy & { name: string }>;
   /** insuplc_admdvs -> insutype -> policy: the insured area's own rules for 异地 patients. */
   areaPolicies: Map<string, Map<string, PoolPolicy & { name: string }>>;
-  catalogue: Map<string, { name: string; chrgitm_lv: ItemClass; med_chrgitm_type: string }>;
+  catalogue: Map<string, CatalogueItem>;
+  /** admdvs -> the area's name, its rule for unfiled 异地 inpatients, and its own catalogue entries. */
+  areas: Map<string, { name: string; unfiledInpatient?: UnfiledRule; catalogue: Map<string, CatalogueItem> }>;
 }
 
 function readJson(dir: string, file: string): unknown {
   return JSON.parse(readFileSync(join(dir, 'platform', file), 'utf8'));
+}
+
+function readOptionalJson(dir: string, file: string, fallback: unknown): unknown {
+  return existsSync(join(dir, 'platform', file)) ? readJson(dir, file) : fallback;
 }
 
 export function loadFixtures(fixturesDir: string): SimFixtures {
@@ -128,8 +172,15 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
         inpatient: p.inpatient,
         classBSelfpayPermille: p.classBSelfpayRatio,
         personalAccount: p.personalAccount,
-        criticalIllness: p.criticalIllness && { fund: p.criticalIllness.fund, thresholdFen: p.criticalIllness.threshold, ratioPermille: p.criticalIllness.ratio },
+        criticalIllness: p.criticalIllness && {
+          fund: p.criticalIllness.fund,
+          thresholdFen: p.criticalIllness.threshold,
+          ratioPermille: p.criticalIllness.ratio,
+          ...(p.criticalIllness.tiers ? { tiers: p.criticalIllness.tiers.map((t) => ({ fromFen: t.from, ratioPermille: t.ratio })) } : {}),
+          ...(p.criticalIllness.annualCap !== undefined ? { annualCapFen: p.criticalIllness.annualCap } : {}),
+        },
         medicalAid: p.medicalAid && { ratioPermille: p.medicalAid.ratio, annualCapFen: p.medicalAid.annualCap },
+        ...(p.fund ? { fund: p.fund } : {}),
       });
     }
     return policies;
@@ -138,17 +189,30 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
   const areaPolicies = new Map(Object.entries(raw.areaPolicies).map(([area, byType]) => [area, toPolicies(byType)]));
   for (const p of people) {
     if (!policies.has(p.insutype)) throw new Error(`person ${p.key} has insutype ${p.insutype} without a policy`);
+    for (const c of p.coverages) if (!policies.has(c)) throw new Error(`person ${p.key} has coverage ${c} without a policy`);
     if (!validCertno(p.certno)) throw new Error(`person ${p.key} has a certno with a bad GB11643 check digit`);
   }
-  return { config, people, familyBindings, policies, areaPolicies, catalogue: new Map(Object.entries(raw.catalogue)) };
+  const rawAreas = z.object({ areas: z.record(z.string().regex(/^\d{6}$/), Area) }).parse(readOptionalJson(fixturesDir, 'areas.json', { areas: {} })).areas;
+  const areas = new Map(Object.entries(rawAreas).map(([code, a]) => [code, { name: a.name, ...(a.unfiledInpatient ? { unfiledInpatient: a.unfiledInpatient } : {}), catalogue: new Map(Object.entries(a.catalogue)) }]));
+  return { config, people, familyBindings, policies, areaPolicies, catalogue: new Map(Object.entries(raw.catalogue)), areas };
+}
+
+/** 城市统筹: two area codes are one pool when they share the city (the first four digits). */
+export function samePool(a: string, b: string): boolean {
+  return a.slice(0, 4) === b.slice(0, 4);
+}
+
+/** 就医地目录: the class of an item as the treatment area lists it (its own entries first, then the platform's). */
+export function catalogueItem(fx: SimFixtures, treatmentArea: string, code: string): CatalogueItem | undefined {
+  return fx.areas.get(treatmentArea)?.catalogue.get(code) ?? fx.catalogue.get(code);
 }
 
 /**
  * The policy a person is paid by at a hospital of this level: the insured area's own where the
  * fixtures have one (异地就医: 就医地目录, 参保地政策), else the pool's for the insutype.
  */
-export function policyFor(fx: SimFixtures, p: Pick<SimPerson, 'insuplc_admdvs' | 'insutype'>, level: HospitalLevel): InsutypePolicy | undefined {
-  const pool = fx.areaPolicies.get(p.insuplc_admdvs)?.get(p.insutype) ?? fx.policies.get(p.insutype);
+export function policyFor(fx: SimFixtures, p: Pick<SimPerson, 'insuplc_admdvs' | 'insutype'>, level: HospitalLevel, insutype = p.insutype): InsutypePolicy | undefined {
+  const pool = fx.areaPolicies.get(p.insuplc_admdvs)?.get(insutype) ?? fx.policies.get(insutype);
   return pool && policyAtLevel(pool, level);
 }
 

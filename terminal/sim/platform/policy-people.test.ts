@@ -30,12 +30,19 @@ function policy(p: SimPerson, level: HospitalLevel): InsutypePolicy {
   return x;
 }
 
-interface Bill { lines: Array<[number, ItemClass]>; setting: Setting; level: HospitalLevel; ytd?: Partial<YearToDate>; useAccount?: boolean }
+interface Bill {
+  lines: Array<[number, ItemClass]>; setting: Setting; level: HospitalLevel; ytd?: Partial<YearToDate>; useAccount?: boolean;
+  /** 就医一卡通: settle under another of the person's insutypes (510 生育, 410 工伤). */
+  insutype?: string;
+  /** 异地 without a filing: the insured area's cut of the ratio, per mille. */
+  ratioCut?: number;
+}
 
 /** Splits a bill for a fixture person exactly as the simulator would (its policy, balance, aid flag). */
 function split(key: string, bill: Bill): Split {
   const p = person(key);
-  const pol = policy(p, bill.level);
+  const pol = policyFor(fx, p, bill.level, bill.insutype);
+  if (!pol) throw new Error(`no policy for ${p.key}`);
   return splitBill({
     lines: bill.lines.map(([fen, cls]) => classifyLine(fen, cls, pol)),
     setting: bill.setting,
@@ -44,6 +51,7 @@ function split(key: string, bill: Bill): Split {
     medicalAidEligible: p.medicalAid,
     useAccount: bill.useAccount ?? false,
     accountBalanceFen: p.balc,
+    ratioCutPermille: bill.ratioCut ?? 0,
   });
 }
 
@@ -135,6 +143,57 @@ const cases: Record<string, () => void> = {
     assert.deepEqual(figures(s), { total: 30_000, inscp: 30_000, deductible: 5_000, hifp: 13_750, hifmi: 0, hifob: 0, maf: 0, acct: 0, cash: 16_250, balanceAfter: 0 });
   },
 };
+
+Object.assign(cases, {
+  maternity: () => {
+    // 生育 (510, on the same card as her 310): a delivery stay at level 3 on the maternity fund.
+    // A 5,000.00; B 1,000.00 (乙类先行自付 0% under 510: all in scope); C 200.00
+    // in scope 6,000.00; no deductible; fund 100% = 6,000.00 (hifp_pay, fund_pay_type 510100); cash 200.00
+    const s = split('maternity', { lines: [[500_000, '01'], [100_000, '02'], [20_000, '03']], setting: 'inpatient', level: 3, insutype: '510' });
+    assert.deepEqual(figures(s), { total: 620_000, inscp: 600_000, deductible: 0, hifp: 600_000, hifmi: 0, hifob: 0, maf: 0, acct: 0, cash: 20_000, balanceAfter: 150_000 });
+    assert.deepEqual(s.ytdDelta, emptyYearToDate(), 'the maternity fund uses nothing of the basic fund\'s year');
+  },
+  'work-injury': () => {
+    // 工伤 (410): the work-injury fund pays the catalogue's A and B items in full (工伤保险条例 第三十条).
+    // A 8,000.00 + B 2,000.00 = 10,000.00 fund (410100); C 500.00 cash; no account under 410.
+    const s = split('work-injury', { lines: [[800_000, '01'], [200_000, '02'], [50_000, '03']], setting: 'inpatient', level: 3, insutype: '410', useAccount: true });
+    assert.deepEqual(figures(s), { total: 1_050_000, inscp: 1_000_000, deductible: 0, hifp: 1_000_000, hifmi: 0, hifob: 0, maf: 0, acct: 0, cash: 50_000, balanceAfter: 80_000 });
+  },
+  'beijing-employee': () => {
+    // 北京 职工 (110100/310, filed), level 3, first admission of the year: 起付线 1,300.00
+    // A 20,000.00; B 5,000.00 (10% first = 500.00, in scope 4,500.00); C 1,000.00
+    // total 26,000.00; in scope 24,500.00; above 1,300.00: 23,200.00; 85% = 19,720.00
+    // person 26,000.00 - 19,720.00 = 6,280.00: account 3,000.00 (all of it), cash 3,280.00
+    const bill: Bill = { lines: [[2_000_000, '01'], [500_000, '02'], [100_000, '03']], setting: 'inpatient', level: 3, useAccount: true };
+    const first = split('beijing-employee', bill);
+    assert.deepEqual(figures(first), { total: 2_600_000, inscp: 2_450_000, deductible: 130_000, hifp: 1_972_000, hifmi: 0, hifob: 0, maf: 0, acct: 300_000, cash: 328_000, balanceAfter: 0 });
+    assert.equal(first.ytdDelta.admissions, 1);
+    // The second admission pays the per-admission 起付线 again, at 650.00 (not what is left of a yearly one):
+    // above 24,500.00 - 650.00 = 23,850.00; 85% = 20,272.50; person 5,727.50 (no account)
+    const second = split('beijing-employee', { ...bill, useAccount: false, ytd: { ...first.ytdDelta } });
+    assert.deepEqual(figures(second), { total: 2_600_000, inscp: 2_450_000, deductible: 65_000, hifp: 2_027_250, hifmi: 0, hifob: 0, maf: 0, acct: 0, cash: 572_750, balanceAfter: 300_000 });
+    // At a level-1 hospital the ratio is 90%: 23,200.00 * 90% = 20,880.00.
+    assert.equal(split('beijing-employee', { ...bill, level: 1 }).hifpFen, 2_088_000);
+  },
+  'beijing-resident': () => {
+    // 北京 城乡居民 (110100/390), not filed, treated here (异地): 北京 settles unfiled stays 10 points lower.
+    // A 150,000.00; B 10,000.00 (10% first = 1,000.00, in scope 9,000.00); C 2,000.00
+    // total 162,000.00; in scope 159,000.00; deductible 1,300.00 (level 3); above 157,700.00
+    // ratio 75% - 10 = 65%: fund 102,505.00; co-pay 55,195.00; burden 1,300.00 + 55,195.00 = 56,495.00
+    // 大病 60% from 40,876.00: 56,495.00 - 40,876.00 = 15,619.00 * 60% = 9,371.40 (below the 100,000.00 tier)
+    // cash 162,000.00 - 102,505.00 - 9,371.40 = 50,123.60
+    const bill: Bill = { lines: [[15_000_000, '01'], [1_000_000, '02'], [200_000, '03']], setting: 'inpatient', level: 3, ratioCut: 100 };
+    assert.deepEqual(figures(split('beijing-resident', bill)), { total: 16_200_000, inscp: 15_900_000, deductible: 130_000, hifp: 10_250_500, hifmi: 937_140, hifob: 0, maf: 0, acct: 0, cash: 5_012_360, balanceAfter: 0 });
+    // Filed, the same bill: 75% = 118,275.00; burden 1,300.00 + 39,425.00 = 40,725.00, under 40,876.00: no 大病.
+    assert.deepEqual(figures(split('beijing-resident', { ...bill, ratioCut: 0 })), { total: 16_200_000, inscp: 15_900_000, deductible: 130_000, hifp: 11_827_500, hifmi: 0, hifob: 0, maf: 0, acct: 0, cash: 4_372_500, balanceAfter: 0 });
+    // 分段 and the cap: with 90,000.00 of burden already this year, the unfiled bill's 56,495.00 spans
+    // 90,000.00-100,000.00 at 60% = 6,000.00 and 100,000.00-146,495.00 at 70% = 32,546.50: 38,546.50 ...
+    const later = split('beijing-resident', { ...bill, ytd: { criticalBaseFen: 9_000_000 } });
+    assert.equal(later.hifmiFen, 3_854_650);
+    // ... unless the 大病 fund already paid 398,000.00 of its 400,000.00 yearly cap: 2,000.00 left.
+    assert.equal(split('beijing-resident', { ...bill, ytd: { criticalBaseFen: 9_000_000, criticalFundFen: 39_800_000 } }).hifmiFen, 200_000);
+  },
+});
 
 describe('hand-computed splits per fixture person', () => {
   for (const [key, run] of Object.entries(cases)) it(key, run);

@@ -7,8 +7,13 @@ export type ItemClass = '01' | '02' | '03';
 export type Setting = 'outpatient' | 'inpatient';
 
 export interface FundPolicy {
-  /** 起付线: the in-scope amount the person pays before the fund pays, once a year per setting. */
+  /** 起付线: the in-scope amount the person pays before the fund pays, once a year per setting (or per admission, below). */
   deductibleFen: number;
+  /**
+   * Some pools charge the inpatient 起付线 per admission rather than once a year: deductibleFen for
+   * the year's first admission, laterFen for each one after it (e.g. Beijing's 1300 / 650).
+   */
+  perAdmission?: { laterFen: number };
   /** Share of the in-scope amount above the deductible that the basic fund pays. */
   ratioPermille: number;
   /** The basic fund's yearly ceiling for this setting. */
@@ -22,9 +27,30 @@ export interface InsutypePolicy {
   classBSelfpayPermille: number;
   personalAccount: boolean;
   /** 大病保险 (residents, hifmi_pay) or 大额补助 (employees, hifob_pay): pays above a yearly threshold. */
-  criticalIllness: { fund: 'hifmi_pay' | 'hifob_pay'; thresholdFen: number; ratioPermille: number } | null;
+  criticalIllness: CriticalIllnessPolicy | null;
   /** 医疗救助 for eligible people, on what remains of their in-scope burden. */
   medicalAid: { ratioPermille: number; annualCapFen: number } | null;
+  /**
+   * Which fund the pooled share (hifp_pay) comes out of: the basic medical fund, or for 就医一卡通
+   * the maternity (生育, insutype 510) or work-injury (工伤, 410) fund. Those two do not count toward
+   * the basic fund's year-to-date deductible, cap or 大病 burden. Basic when absent.
+   */
+  fund?: PooledFund;
+}
+
+export type PooledFund = 'basic' | 'maternity' | 'work-injury';
+
+/**
+ * 大病 pays ratioPermille on the yearly in-scope personal burden above thresholdFen; 分段 pools pay
+ * more in higher segments: each tier's ratio applies from its fromFen (a yearly burden, not an
+ * amount above the threshold) up to the next tier's. annualCapFen is the 大病 fund's yearly ceiling.
+ */
+export interface CriticalIllnessPolicy {
+  fund: 'hifmi_pay' | 'hifob_pay';
+  thresholdFen: number;
+  ratioPermille: number;
+  tiers?: Array<{ fromFen: number; ratioPermille: number }>;
+  annualCapFen?: number;
 }
 
 /** 医院等级 of the treating hospital: 1 一级 (community), 2 二级, 3 三级 (tertiary). */
@@ -42,6 +68,7 @@ export function isHospitalLevel(n: unknown): n is HospitalLevel {
  */
 export interface LevelledFundPolicy {
   deductibleFen: Record<HospitalLevel, number>;
+  perAdmission?: { laterFen: Record<HospitalLevel, number> };
   ratioPermille: Record<HospitalLevel, number>;
   annualCapFen: number;
 }
@@ -56,6 +83,7 @@ export interface PoolPolicy extends Omit<InsutypePolicy, 'outpatient' | 'inpatie
 export function policyAtLevel(p: PoolPolicy, level: HospitalLevel): InsutypePolicy {
   const at = (f: LevelledFundPolicy): FundPolicy => ({
     deductibleFen: f.deductibleFen[level],
+    ...(f.perAdmission ? { perAdmission: { laterFen: f.perAdmission.laterFen[level] } } : {}),
     ratioPermille: f.ratioPermille[level],
     annualCapFen: f.annualCapFen,
   });
@@ -66,6 +94,7 @@ export function policyAtLevel(p: PoolPolicy, level: HospitalLevel): InsutypePoli
     personalAccount: p.personalAccount,
     criticalIllness: p.criticalIllness,
     medicalAid: p.medicalAid,
+    ...(p.fund ? { fund: p.fund } : {}),
   };
 }
 
@@ -76,6 +105,10 @@ export interface YearToDate {
   /** Accumulated in-scope personal burden that counts toward the critical-illness threshold. */
   criticalBaseFen: number;
   medicalAidFen: number;
+  /** What the 大病 fund paid this year, against its cap (absent in files written before it was kept). */
+  criticalFundFen?: number;
+  /** Admissions settled this year: a per-admission 起付线 is lower after the first (absent in older files). */
+  admissions?: number;
 }
 
 export const emptyYearToDate = (): YearToDate => ({
@@ -83,6 +116,8 @@ export const emptyYearToDate = (): YearToDate => ({
   basicFundFen: { outpatient: 0, inpatient: 0 },
   criticalBaseFen: 0,
   medicalAidFen: 0,
+  criticalFundFen: 0,
+  admissions: 0,
 });
 
 export interface LineSplit {
@@ -124,6 +159,16 @@ export interface SplitInput {
   medicalAidEligible: boolean;
   useAccount: boolean;
   accountBalanceFen: number;
+  /**
+   * 异地就医 without a filing (未备案): the insured area lowers the fund's ratio by this many per mille
+   * (e.g. 100 = ten percentage points). 0 or absent for everyone else.
+   */
+  ratioCutPermille?: number;
+  /**
+   * An inpatient settlement of a stay that already paid its per-admission 起付线 (a 中途结算 before):
+   * no second deductible and not a new admission. Only matters for perAdmission policies.
+   */
+  admissionAlreadyCounted?: boolean;
 }
 
 export interface Split {
@@ -162,10 +207,15 @@ export function splitBill(input: SplitInput): Split {
   const preselfpay = sum(lines.map((l) => l.preselfpayFen));
   const inscp = sum(lines.map((l) => l.inscpFen));
 
-  const deductibleLeft = Math.max(0, fund.deductibleFen - ytd.deductibleFen[setting]);
+  const admissions = ytd.admissions ?? 0;
+  const newAdmission = setting === 'inpatient' && !input.admissionAlreadyCounted;
+  const deductibleLeft = fund.perAdmission && setting === 'inpatient'
+    ? (input.admissionAlreadyCounted ? 0 : admissions === 0 ? fund.deductibleFen : fund.perAdmission.laterFen)
+    : Math.max(0, fund.deductibleFen - ytd.deductibleFen[setting]);
   const deductible = Math.min(inscp, deductibleLeft);
   const aboveDeductible = inscp - deductible;
-  const fundShare = applyPermille(aboveDeductible, fund.ratioPermille);
+  const ratio = Math.max(0, fund.ratioPermille - (input.ratioCutPermille ?? 0));
+  const fundShare = applyPermille(aboveDeductible, ratio);
   const capLeft = Math.max(0, fund.annualCapFen - ytd.basicFundFen[setting]);
   const hifp = Math.min(fundShare, capLeft);
   const poolPropSelfpay = aboveDeductible - fundShare;
@@ -175,9 +225,9 @@ export function splitBill(input: SplitInput): Split {
   const criticalBase = deductible + poolPropSelfpay + overCap;
   let critical = 0;
   if (policy.criticalIllness) {
-    const t = policy.criticalIllness.thresholdFen;
-    const above = Math.max(0, ytd.criticalBaseFen + criticalBase - t) - Math.max(0, ytd.criticalBaseFen - t);
-    critical = applyPermille(above, policy.criticalIllness.ratioPermille);
+    const ci = policy.criticalIllness;
+    critical = criticalShare(ci, ytd.criticalBaseFen, ytd.criticalBaseFen + criticalBase);
+    if (ci.annualCapFen !== undefined) critical = Math.min(critical, Math.max(0, ci.annualCapFen - (ytd.criticalFundFen ?? 0)));
   }
 
   let maf = 0;
@@ -216,15 +266,34 @@ export function splitBill(input: SplitInput): Split {
     psnCashPayFen: cash,
     acctMulaidPayFen: 0,
     balanceAfterFen: input.accountBalanceFen - acctPay,
-    ytdDelta: {
+    // The maternity and work-injury funds keep no year-to-date of the basic fund's: their bills do
+    // not use up its deductible, cap or 大病 burden.
+    ytdDelta: (policy.fund ?? 'basic') !== 'basic' ? emptyYearToDate() : {
       deductibleFen: { outpatient: 0, inpatient: 0, [setting]: deductible },
       basicFundFen: { outpatient: 0, inpatient: 0, [setting]: hifp },
       criticalBaseFen: criticalBase,
       medicalAidFen: maf,
+      criticalFundFen: critical,
+      admissions: newAdmission ? 1 : 0,
     },
   };
   assertSplit(split);
   return split;
+}
+
+/**
+ * What 大病 pays for the yearly burden moving from `from` to `to`: each segment's overlap with that
+ * range at its own ratio, each rounded on its own (one segment gives exactly the old single-ratio sum).
+ */
+export function criticalShare(ci: CriticalIllnessPolicy, from: number, to: number): number {
+  const segments = [{ fromFen: ci.thresholdFen, ratioPermille: ci.ratioPermille }, ...(ci.tiers ?? [])].sort((a, b) => a.fromFen - b.fromFen);
+  let paid = 0;
+  segments.forEach((seg, i) => {
+    const end = segments[i + 1]?.fromFen ?? Number.POSITIVE_INFINITY;
+    const overlap = Math.max(0, Math.min(to, end) - Math.max(from, seg.fromFen));
+    if (overlap > 0) paid += applyPermille(overlap, seg.ratioPermille);
+  });
+  return paid;
 }
 
 /** The invariants every answer must keep; a violation is a bug in this module, so it throws. */
@@ -254,9 +323,14 @@ export function addYearToDate(a: YearToDate, b: YearToDate, sign: 1 | -1): YearT
     },
     criticalBaseFen: a.criticalBaseFen + sign * b.criticalBaseFen,
     medicalAidFen: a.medicalAidFen + sign * b.medicalAidFen,
+    criticalFundFen: (a.criticalFundFen ?? 0) + sign * (b.criticalFundFen ?? 0),
+    admissions: (a.admissions ?? 0) + sign * (b.admissions ?? 0),
   };
 }
 
 export function settingOf(medType: string): Setting {
   return medType.startsWith('2') || medType === '52' ? 'inpatient' : 'outpatient';
 }
+
+/** med_type of 生育 (maternity): 51 outpatient, 52 inpatient, 53 family-planning operations. */
+export const MATERNITY_MED_TYPES: ReadonlySet<string> = new Set(['51', '52', '53']);

@@ -4,9 +4,9 @@
 import { fenToYuan, fenToYuanString, yuanToFen } from '../../common/money';
 import { formatCompactTime, formatWireTime } from '../../insurance/msgid';
 import { transactionSchemas } from '../../insurance/transactions';
-import { policyFor, type SimFixtures, type SimPerson } from './fixtures';
+import { catalogueItem, policyFor, samePool, type SimFixtures, type SimPerson } from './fixtures';
 import { familyIndex, withMutualAid } from './family';
-import { addYearToDate, classifyLine, emptyYearToDate, settingOf, splitBill, type HospitalLevel, type ItemClass, type LineSplit, type Split, type YearToDate } from './policy';
+import { addYearToDate, classifyLine, emptyYearToDate, MATERNITY_MED_TYPES, settingOf, splitBill, type HospitalLevel, type ItemClass, type LineSplit, type Split, type YearToDate } from './policy';
 
 export interface HandlerResult {
   infcode: number;
@@ -18,6 +18,8 @@ export interface CallEnvelope {
   infno: string;
   msgid: string;
   insuplc_admdvs: string;
+  /** 就医地: where the patient is treated; the platform's own area when a caller leaves it out. */
+  mdtrtarea_admvs?: string;
   input: unknown;
 }
 
@@ -48,6 +50,8 @@ export interface Visit {
   status: 'open' | 'discharged' | 'cancelled' | 'reversed';
   diagnoses: number;
   fees: FeeLine[];
+  /** 就医地 (mdtrtarea_admvs) of the call that opened it; absent in files written before it was kept. */
+  mdtrtarea?: string;
 }
 
 export type VisitKind = 'outpatient' | 'inpatient';
@@ -69,6 +73,8 @@ export interface Settlement {
   split: Split;
   /** 家庭共济: the relative whose account paid split.acctMulaidPayFen (absent when none did). */
   mulaidPsnNo?: string | null;
+  /** Why the split is not the ordinary one (异地 without a filing), shown to the patient as setlinfo.memo. */
+  note?: string | null;
   status: 'settled' | 'cancelled' | 'reversed';
   cancelSetlId: string | null;
 }
@@ -295,19 +301,18 @@ export class PlatformState {
       infcode: 0,
       output: {
         baseinfo: { psn_no: p.psn_no, psn_cert_type: p.psn_cert_type, certno: p.certno, psn_name: p.psn_name, gend: p.gend, naty: p.naty, brdy: p.brdy, age: ageOn(p.brdy, this.now()) },
-        insuinfo: [
-          {
-            balc: fenToYuan(account.balanceFen),
-            insutype: p.insutype,
-            psn_type: p.psn_type,
-            psn_insu_stas: p.psn_insu_stas,
-            psn_insu_date: '2010-01-01',
-            paus_insu_date: p.psn_insu_stas === '1' ? null : '2023-06-30',
-            cvlserv_flag: p.cvlserv_flag,
-            insuplc_admdvs: p.insuplc_admdvs,
-            emp_name: p.emp_name,
-          },
-        ],
+        // 就医一卡通: the main insutype first, then every further one the same card settles (生育, 工伤).
+        insuinfo: [p.insutype, ...p.coverages].map((insutype) => ({
+          balc: fenToYuan(account.balanceFen),
+          insutype,
+          psn_type: p.psn_type,
+          psn_insu_stas: p.psn_insu_stas,
+          psn_insu_date: '2010-01-01',
+          paus_insu_date: p.psn_insu_stas === '1' ? null : '2023-06-30',
+          cvlserv_flag: p.cvlserv_flag,
+          insuplc_admdvs: p.insuplc_admdvs,
+          emp_name: p.emp_name,
+        })),
         idetinfo: p.idetinfo,
         // 家庭共济: who may pay this person's self-paid part from their own account (simulator's node name).
         acct_mulaid_psns: (this.family.get(p.psn_no) ?? []).map((payer) => ({ psn_no: payer, psn_name: this.fx.people.find((x) => x.psn_no === payer)?.psn_name ?? '' })),
@@ -330,12 +335,22 @@ export class PlatformState {
     return p;
   }
 
+  /** 就医地 of a call: the envelope's mdtrtarea_admvs, else this platform's own area. */
+  private treatmentArea(env: CallEnvelope): string {
+    return env.mdtrtarea_admvs || this.fx.config.admdvs;
+  }
+
+  /** The insutypes a person's card settles: the main one and any 就医一卡通 coverage (生育, 工伤). */
+  private covers(p: SimPerson, insutype: string): boolean {
+    return insutype === p.insutype || p.coverages.includes(insutype);
+  }
+
   private register(env: CallEnvelope, d: RegisterData): HandlerResult {
     const p = this.checkPerson(d.psn_no, env, true);
     if (typeof p === 'string') return rejected(p);
-    if (d.insutype !== p.insutype) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
+    if (!this.covers(p, d.insutype)) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
     const mdtrtId = this.nextId('');
-    this.visits.set(mdtrtId, { mdtrtId, psnNo: p.psn_no, insutype: p.insutype, msgid: env.msgid, kind: 'outpatient', medType: '', status: 'open', diagnoses: 0, fees: [] });
+    this.visits.set(mdtrtId, { mdtrtId, psnNo: p.psn_no, insutype: d.insutype, msgid: env.msgid, kind: 'outpatient', medType: '', status: 'open', diagnoses: 0, fees: [], mdtrtarea: this.treatmentArea(env) });
     return { infcode: 0, output: { data: { mdtrt_id: mdtrtId, psn_no: p.psn_no, ipt_otp_no: d.ipt_otp_no, exp_content: '' } } };
   }
 
@@ -399,15 +414,16 @@ export class PlatformState {
   private admit(env: CallEnvelope, d: AdmissionData, diagnoses: number): HandlerResult {
     const p = this.checkPerson(d.psn_no, env, true);
     if (typeof p === 'string') return rejected(p);
-    if (d.insutype !== p.insutype) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
+    if (!this.covers(p, d.insutype)) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
     const cert = this.certMatches(p, d.mdtrt_cert_type, d.mdtrt_cert_no);
     if (cert) return rejected(cert);
     if (settingOf(d.med_type) !== 'inpatient') return rejected(`医疗类别[${d.med_type}]不是住院类别`);
+    if (this.fundOf(d.insutype) === 'maternity' && !MATERNITY_MED_TYPES.has(d.med_type)) return rejected(`医疗类别[${d.med_type}]不是生育类别，生育保险不予支付`);
     if (diagnoses === 0) return rejected('入院诊断信息[diseinfo]不能为空');
     const inHospital = [...this.visits.values()].some((v) => v.psnNo === p.psn_no && v.kind === 'inpatient' && v.status === 'open');
     if (inHospital) return rejected('参保人存在未出院的住院登记，不能重复入院');
     const mdtrtId = this.nextId('');
-    this.visits.set(mdtrtId, { mdtrtId, psnNo: p.psn_no, insutype: p.insutype, msgid: env.msgid, kind: 'inpatient', medType: d.med_type, status: 'open', diagnoses, fees: [] });
+    this.visits.set(mdtrtId, { mdtrtId, psnNo: p.psn_no, insutype: d.insutype, msgid: env.msgid, kind: 'inpatient', medType: d.med_type, status: 'open', diagnoses, fees: [], mdtrtarea: this.treatmentArea(env) });
     return { infcode: 0, output: { result: { mdtrt_id: mdtrtId, psn_no: p.psn_no, ipt_no: d.ipt_no } } };
   }
 
@@ -443,14 +459,15 @@ export class PlatformState {
       if (typeof visit === 'string') return rejected(visit);
       const p = this.checkPerson(l.psn_no, env, true);
       if (typeof p === 'string') return rejected(p);
-      const item = this.fx.catalogue.get(l.med_list_codg);
+      // 就医地目录: the treatment area's catalogue classes the item, whichever area pays for it.
+      const item = catalogueItem(this.fx, visit.mdtrtarea ?? this.treatmentArea(env), l.med_list_codg);
       if (!item) return rejected(`医保目录编码[${l.med_list_codg}]不存在`);
       const amountFen = yuanToFen(l.det_item_fee_sumamt);
       if (amountFen < 0) return rejected(`费用明细[${l.feedetl_sn}]金额不能为负`);
       const clash = visit.fees.some((f) => f.feedetlSn === l.feedetl_sn && (f.state === 'unsettled' || f.state === 'settled')) ||
         staged.some((s) => s.visit === visit && s.line.feedetlSn === l.feedetl_sn);
       if (clash) return rejected(`费用明细流水号[${l.feedetl_sn}]重复`);
-      const policy = this.policyOf(p);
+      const policy = this.policyOf(p, visit.insutype);
       if (!policy) return rejected('险种无待遇政策');
       staged.push({
         visit,
@@ -492,12 +509,15 @@ export class PlatformState {
     if (typeof visit === 'string') return rejected(visit === `就诊信息[${d.mdtrt_id}]未出院` ? '未办理出院登记，不能进行出院结算' : visit);
     const p = this.checkPerson(d.psn_no, env, true);
     if (typeof p === 'string') return rejected(p);
-    if (d.insutype !== p.insutype) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
+    if (d.insutype !== visit.insutype) return rejected(`险种类型[${d.insutype}]与参保信息不符`);
     const cert = this.certMatches(p, d.mdtrt_cert_type, d.mdtrt_cert_no);
     if (cert) return rejected(cert);
-    const policy = this.policyOf(p);
+    const policy = this.policyOf(p, visit.insutype);
     if (!policy) return rejected('险种无待遇政策');
     const medType = kind === 'inpatient' ? visit.medType : d.med_type ?? '';
+    if (policy.fund === 'maternity' && !MATERNITY_MED_TYPES.has(medType)) return rejected(`医疗类别[${medType}]不是生育类别，生育保险不予支付`);
+    const crossRegion = this.crossRegionTerms(p, visit, kind, policy.fund ?? 'basic');
+    if (crossRegion.refused) return rejected(crossRegion.refused);
     const fees = visit.fees.filter((f) => f.state === 'unsettled' && (!d.chrg_bchno || f.chrgBchno === d.chrg_bchno));
     if (fees.length === 0) return rejected('无待结算的费用明细');
     const total = fees.reduce((s, f) => s + f.amountFen, 0);
@@ -515,13 +535,16 @@ export class PlatformState {
       medicalAidEligible: p.medicalAid,
       useAccount: d.acct_used_flag === '1',
       accountBalanceFen: account.balanceFen,
+      ratioCutPermille: crossRegion.ratioCutPermille,
+      // A per-admission 起付线 is paid once per stay: a 中途结算 before this one already paid it.
+      admissionAlreadyCounted: kind === 'inpatient' && [...this.settlements.values()].some((s) => s.mdtrtId === visit.mdtrtId && s.status === 'settled'),
     });
     const split = mulaidPsnNo ? withMutualAid(ownSplit, this.account(mulaidPsnNo).balanceFen) : ownSplit;
     const setlTime = formatWireTime(this.now());
     const settlement: Settlement = {
       setlId: commit ? this.nextId('S') : '',
-      mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: p.insutype, medType,
-      setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, midSetl: d.mid_setl_flag === '1', split, mulaidPsnNo, status: 'settled', cancelSetlId: null,
+      mdtrtId: visit.mdtrtId, psnNo: p.psn_no, msgid: env.msgid, insutype: visit.insutype, medType,
+      setlTime, kind, clrType: kind === 'inpatient' ? '21' : '11', clrOptins: p.insuplc_admdvs, midSetl: d.mid_setl_flag === '1', split, mulaidPsnNo, note: crossRegion.note, status: 'settled', cancelSetlId: null,
     };
     if (commit) {
       account.balanceFen = split.balanceAfterFen;
@@ -562,9 +585,12 @@ export class PlatformState {
       psn_cash_pay: y(x.psnCashPayFen), hosp_part_amt: 0, balc: fenToYuan(this.account(s.psnNo).balanceFen),
       acct_mulaid_pay: y(x.acctMulaidPayFen), medins_setl_id: s.msgid, clr_optins: p.insuplc_admdvs,
       clr_way: '1', clr_type: s.clrType, refd_setl_flag: s.status === 'settled' ? '0' : '1',
+      // The simulator's words for a split that is not the ordinary one (异地 without a filing); '' otherwise.
+      memo: s.note ?? '',
     };
+    const pooledName = { basic: '基本医疗保险统筹基金支出', maternity: '生育保险基金支出', 'work-injury': '工伤保险基金支出' }[this.fundOf(s.insutype)];
     const funds: Array<[string, string, number]> = [
-      [`${s.insutype}100`, '基本医疗保险统筹基金支出', x.hifpFen],
+      [`${s.insutype}100`, pooledName, x.hifpFen],
       ['390200', '城乡居民大病医疗保险资金支出', x.hifmiFen],
       ['330100', '职工大额医疗费用补助基金支出', x.hifobFen],
       ['610100', '医疗救助基金支出', x.mafFen],
@@ -677,8 +703,29 @@ export class PlatformState {
   }
 
   /** Cross-region (异地) patients are paid by their insured area's policy, at this hospital's level. */
-  private policyOf(p: SimPerson) {
-    return policyFor(this.fx, p, this.hospitalLevel);
+  private policyOf(p: SimPerson, insutype: string) {
+    return policyFor(this.fx, p, this.hospitalLevel, insutype);
+  }
+
+  private fundOf(insutype: string) {
+    return this.fx.policies.get(insutype)?.fund ?? 'basic';
+  }
+
+  /**
+   * 异地就医 (insured in another pool than the visit's treatment area): an inpatient stay without a
+   * filing (备案) with the insured area is settled at the lower ratio that area sets, or refused where
+   * it says so (or sets nothing: direct settlement needs a filing). Outpatient bills and the
+   * maternity / work-injury funds are not checked here.
+   */
+  private crossRegionTerms(p: SimPerson, visit: Visit, kind: VisitKind, fund: string): { refused?: string; ratioCutPermille: number; note: string | null } {
+    const treatedIn = visit.mdtrtarea ?? this.fx.config.admdvs;
+    if (samePool(p.insuplc_admdvs, treatedIn) || kind !== 'inpatient' || fund !== 'basic' || p.filing === 'filed') return { ratioCutPermille: 0, note: null };
+    const area = this.fx.areas.get(p.insuplc_admdvs);
+    const areaName = area?.name ?? p.insuplc_admdvs;
+    const rule = area?.unfiledInpatient ?? { action: 'refuse' as const };
+    if (rule.action === 'refuse') return { refused: `异地就医未备案: 参保地(${areaName})规定未备案不予直接结算，请先办理异地就医备案`, ratioCutPermille: 0, note: null };
+    const points = rule.ratioCut / 10;
+    return { ratioCutPermille: rule.ratioCut, note: `异地就医未备案: 按参保地(${areaName})规定，统筹基金支付比例降低${points}个百分点` };
   }
 
   private querySettlement(d: { psn_no: string; setl_id: string; mdtrt_id: string }): HandlerResult {

@@ -136,12 +136,13 @@ export function Confirm({ session, t, lang, elderly, busy, run }: ScreenProps) {
         </table>
       )}
       {split && <h2>{t('splitTitle')}</h2>}
+      {split?.policyNote && <p className="policy-note" data-testid="split-policy-note">{split.policyNote}</p>}
       {split && (
         <dl className="split">
           {splitLines(split).map((field) => (
             <div key={field} className={field === 'cashFen' ? 'row cash' : 'row'}>
               <dt>{t(field)}</dt>
-              <dd data-testid={`split-${field}`}>{formatFen(split[field])}</dd>
+              <dd data-testid={`split-${field}`}>{formatFen(split[field] ?? 0)}</dd>
             </div>
           ))}
           <div className="row total">

@@ -10,6 +10,11 @@ export function PatientLine({ session, t }: { session: SessionView; t: (key: Tex
     <>
       <p className="patient" data-testid="patient">
         {t('patient')}: {patient.maskedName} · {patient.insuranceLabel}
+        {patient.crossRegion && (
+          <span className="cross-region" data-testid="patient-cross-region">
+            {' · '}{t('crossRegion')}{patient.insuredAreaName ? ` (${patient.insuredAreaName})` : ''}
+          </span>
+        )}
       </p>
       {directed && (
         <p className="patient directed-line" data-testid="directed-line">

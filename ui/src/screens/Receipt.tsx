@@ -57,6 +57,18 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
             <dt>{t('receiptFund')}</dt>
             <dd data-testid="receipt-fund">{formatFen(split.fundFen)}</dd>
           </div>
+          {split.maternityFundFen ? (
+            <div className="row">
+              <dt>{t('maternityFundFen')}</dt>
+              <dd data-testid="receipt-maternity-fund">{formatFen(split.maternityFundFen)}</dd>
+            </div>
+          ) : null}
+          {split.workInjuryFundFen ? (
+            <div className="row">
+              <dt>{t('workInjuryFundFen')}</dt>
+              <dd data-testid="receipt-work-injury-fund">{formatFen(split.workInjuryFundFen)}</dd>
+            </div>
+          ) : null}
           {accountFen !== 0 && (
             <div className="row">
               <dt>{t('receiptAccount')}</dt>
@@ -87,6 +99,13 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
               <dd data-testid="receipt-balance">{formatFen(receipt.balanceAfterFen)}</dd>
             </div>
           )}
+          {receipt.crossRegion && (
+            <div className="row small">
+              <dt>{t('crossRegion')}</dt>
+              <dd data-testid="receipt-cross-region">{receipt.crossRegion.insuredAreaName}</dd>
+            </div>
+          )}
+          {receipt.split.policyNote && <p className="policy-note" data-testid="receipt-policy-note">{receipt.split.policyNote}</p>}
           <div className="row small">
             <dt>{t('settlementNo')}</dt>
             <dd data-testid="receipt-number">{receipt.platformSettlementId ?? receipt.settlementId}</dd>
