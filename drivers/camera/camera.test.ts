@@ -52,10 +52,10 @@ describe('camera frames', () => {
   it('gives up within the frame budget: no JS try starts once the budget has gone', async () => {
     const blank = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(128) };
     let clock = 0;
-    // Every read of the clock is 30 ms later: the wasm try and one JS try fit in a 50 ms budget.
+    // Every read of the clock is 30 ms later: the wasm try and one more fit in a 50 ms budget.
     const now = () => (clock += 30);
     assert.equal(await decodeQrFrame(blank, { budgetMs: 50, now }), null);
-    assert.equal(clock, 90, 'started, after the wasm, after the first JS try: then it stopped');
+    assert.equal(clock, 90, 'read at the start, after the wasm try, after the second try: then it stopped');
   });
 
   it('decodes only the frames that changed: an idle camera costs one decode, a phone coming up is read', async () => {

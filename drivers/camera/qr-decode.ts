@@ -1,5 +1,6 @@
 // QR codes from camera frames. zxing-wasm (ZXing C++: sturdy on rotation, perspective, glare and
-// moire, and a few times faster than the pure-JS port) reads first; @zxing/library (pure JS) follows
+// moire, and a few times faster than the pure-JS port) reads first, then reads the frame again with
+// its background flattened (glare and a dim screen taken away); @zxing/library (pure JS) follows
 // with the hybrid binarizer, the global-histogram one (glare, soft focus) and a half-scale retry
 // (moire averages out), as long as the frame's time budget lasts, and is all there is when the wasm
 // cannot be loaded. The camera's stream goes through createQrFramePipeline, which also skips frames
@@ -13,7 +14,7 @@ import type { CameraFrame } from './frame';
 // @zxing/library is CommonJS: named imports do not resolve under node's ESM loader.
 const { BinaryBitmap, DecodeHintType, GlobalHistogramBinarizer, HybridBinarizer, QRCodeReader, RGBLuminanceSource } = zxing;
 
-export type QrDecoderName = 'zxing-wasm' | 'zxing-js-hybrid' | 'zxing-js-histogram' | 'zxing-js-half';
+export type QrDecoderName = 'zxing-wasm' | 'zxing-wasm-flattened' | 'zxing-js-hybrid' | 'zxing-js-histogram' | 'zxing-js-half';
 export interface QrDecodeResult {
   text: string;
   by: QrDecoderName;
@@ -38,6 +39,49 @@ function halfScale(lum: Uint8ClampedArray, width: number, height: number): { lum
   }
   return { lum: out, width: w, height: h };
 }
+
+/**
+ * Luminance with its slow background taken away (each pixel minus the mean of the (2r+1)^2 square
+ * around it, contrast tripled) as a grey RGBA frame: a glare blob or a dim half of a phone screen
+ * no longer hides the modules from a binarizer. An integral image makes it one pass whatever r is.
+ */
+export function flattenedFrame(lum: Uint8ClampedArray, W: number, H: number, r: number): CameraFrame {
+  const stride = W + 1;
+  const I = new Float64Array(stride * (H + 1));
+  for (let y = 0; y < H; y++) {
+    let row = 0;
+    for (let x = 0; x < W; x++) {
+      row += lum[y * W + x]!;
+      I[(y + 1) * stride + x + 1] = I[y * stride + x + 1]! + row;
+    }
+  }
+  const out = new Uint8Array(W * H * 4);
+  for (let y = 0; y < H; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(H, y + r + 1);
+    for (let x = 0; x < W; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(W, x + r + 1);
+      const mean = (I[y1 * stride + x1]! - I[y0 * stride + x1]! - I[y1 * stride + x0]! + I[y0 * stride + x0]!) / ((y1 - y0) * (x1 - x0));
+      const v = Math.max(0, Math.min(255, 128 + (lum[y * W + x]! - mean) * 3));
+      const j = (y * W + x) * 4;
+      out[j] = out[j + 1] = out[j + 2] = v;
+      out[j + 3] = 255;
+    }
+  }
+  return { width: W, height: H, data: out };
+}
+
+/**
+ * What zxing-wasm is shown when the frame as taken did not read: first the half-scale frame
+ * flattened over 8 pixels (moire averaged out, glare taken away; ~3 ms), then one of these by the
+ * frame's number, so a phone held up for a second is looked at in each way several times.
+ */
+const FLATTENED_VARIANTS: ReadonlyArray<{ half: boolean; r: number }> = [
+  { half: false, r: 16 },
+  { half: true, r: 4 },
+  { half: false, r: 8 },
+];
 
 const hints = new Map<zxing.DecodeHintType, unknown>([[DecodeHintType.TRY_HARDER, true]]);
 
@@ -113,6 +157,8 @@ export interface QrDecodeOptions {
   /** For tests: how the wasm is loaded (a loader that throws stands for a missing wasm). */
   loadWasm?: () => Promise<ReadBarcodes>;
   now?: () => number;
+  /** The frame's number in its stream: picks the flattened view tried second (see FLATTENED_VARIANTS). */
+  attempt?: number;
 }
 
 /** The pipeline the terminal uses on one frame: zxing-wasm first, then the JS tries within the budget. */
@@ -121,15 +167,25 @@ export async function decodeQrFrame(frame: CameraFrame, opts: QrDecodeOptions = 
   const started = now();
   const budget = opts.budgetMs ?? QR_FRAME_BUDGET_MS;
   const within = () => now() - started < budget;
+  let lum: Uint8ClampedArray | null = null;
   if (opts.wasm !== false) {
     const read = await wasmIfPresent(opts.loadWasm);
     if (read) {
       const text = await readWithWasm(read, frame);
       if (text !== null) return { text, by: 'zxing-wasm' };
+      lum = luminance(frame);
+      const half = halfScale(lum, frame.width, frame.height);
+      const variant = FLATTENED_VARIANTS[(opts.attempt ?? 0) % FLATTENED_VARIANTS.length]!;
+      for (const view of [{ half: true, r: 8 }, variant]) {
+        if (!within()) return null;
+        const src = view.half ? half : { lum, width: frame.width, height: frame.height };
+        const flat = await readWithWasm(read, flattenedFrame(src.lum, src.width, src.height, view.r));
+        if (flat !== null) return { text: flat, by: 'zxing-wasm-flattened' };
+      }
     }
   }
   if (!within()) return null;
-  const lum = luminance(frame);
+  lum ??= luminance(frame);
   const source = new RGBLuminanceSource(lum, frame.width, frame.height);
   const hybrid = tryZxingJs(source, (s) => new HybridBinarizer(s));
   if (hybrid !== null) return { text: hybrid, by: 'zxing-js-hybrid' };
@@ -202,8 +258,7 @@ export function createQrFramePipeline(opts: QrDecodeOptions & { changeThreshold?
         return null;
       }
       reference = signature;
-      decoded++;
-      return decodeQrFrame(frame, opts);
+      return decodeQrFrame(frame, { ...opts, attempt: decoded++ });
     },
     stats: () => ({ frames, decoded, skippedUnchanged }),
   };
