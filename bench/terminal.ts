@@ -9,6 +9,7 @@
 //
 //   --visits=n        measured visits per journal (40)      --year=n   closed visits in the year (200000)
 //   --cold=n          cold starts per journal (3)           --no-cold  skip the Chromium figures
+//   --keep            leave the two data folders for a look afterwards
 //
 // The HIS is a small stub here (one fresh bill a visit for the same patient, so any number of visits
 // can be paid); its round trips are timed too and kept out of the terminal's figure.
@@ -150,14 +151,20 @@ async function visit(terminal: RunningTerminal): Promise<VisitTiming> {
   return { total, platform, his, terminal: total - platform - his, calls: waited.platformCalls - before.platformCalls };
 }
 
-async function timeOf(fn: () => Promise<unknown>, reps: number): Promise<number[]> {
-  const out: number[] = [];
+/** Times of `reps` runs, and the failures (with how long each took to fail) instead of stopping. */
+async function timeOrError(fn: () => Promise<unknown>, reps: number): Promise<{ ms: number[]; errors: string[] }> {
+  const ms: number[] = [];
+  const errors: string[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
+    try {
+      await fn();
+      ms.push(performance.now() - t0);
+    } catch (error) {
+      errors.push(`${Math.round(performance.now() - t0)} ms: ${(error as Error).message.slice(0, 160)}`);
+    }
   }
-  return out;
+  return { ms, errors };
 }
 
 interface Figures {
@@ -172,6 +179,7 @@ interface Figures {
   platform_calls_per_visit: number;
   overview_ms_p50: number;
   history_ms_p50: number;
+  errors: string[];
   cold_start_ms_p50?: number;
   cold_host_ready_ms_p50?: number;
 }
@@ -185,17 +193,17 @@ async function measure(label: string, dataDir: string, hisUrl: string): Promise<
     for (let i = 0; i < 3; i++) await visit(terminal); // warm-up: JIT, the simulator's first answers
     const visits: VisitTiming[] = [];
     for (let i = 0; i < VISITS; i++) visits.push(await visit(terminal));
-    const overview = await timeOf(async () => {
+    const overview = await timeOrError(async () => {
       const r = await terminal.api.execute({ type: 'admin.overview', pin: PIN });
       if (!r.ok) throw new Error(`overview: ${JSON.stringify(r).slice(0, 200)}`);
     }, 7);
-    const history = await timeOf(async () => {
+    const history = await timeOrError(async () => {
       await terminal.api.execute({ type: 'history.begin' });
       const shown = nextStep(terminal, ['history', 'error']);
       await terminal.api.execute({ type: 'credential.text', text: terminal.simulators.platform!.mintEcQr('employee') });
       const view = await shown;
-      if (view.step !== 'history') throw new Error(`history: ${JSON.stringify(view.error)}`);
       await terminal.api.execute({ type: 'session.reset' });
+      if (view.step !== 'history') throw new Error(`history: ${JSON.stringify(view.error)}`);
     }, 7);
     const pick = (k: keyof VisitTiming, p: number) => round(percentile(visits.map((v) => v[k]), p));
     const figures: Figures = {
@@ -208,9 +216,11 @@ async function measure(label: string, dataDir: string, hisUrl: string): Promise<
       terminal_ms_p95: pick('terminal', 95),
       his_ms_p50: pick('his', 50),
       platform_calls_per_visit: round(percentile(visits.map((v) => v.calls), 50), 0),
-      overview_ms_p50: round(percentile(overview, 50)),
-      history_ms_p50: round(percentile(history, 50)),
+      overview_ms_p50: round(percentile(overview.ms, 50)),
+      history_ms_p50: round(percentile(history.ms, 50)),
+      errors: [...overview.errors.map((e) => `overview ${e}`), ...history.errors.map((e) => `查询 ${e}`)],
     };
+    if (figures.errors.length > 0) log(`${label}: failures:`, figures.errors);
     log(`${label}: start ${figures.start_ms} ms; visit p50/p95 ${figures.visit_ms_p50}/${figures.visit_ms_p95} ms = platform ${figures.platform_ms_p50}/${figures.platform_ms_p95} (${figures.platform_calls_per_visit} calls) + terminal ${figures.terminal_ms_p50}/${figures.terminal_ms_p95} (+ HIS ${figures.his_ms_p50}); overview ${figures.overview_ms_p50} ms; 查询 ${figures.history_ms_p50} ms`);
     return figures;
   } finally {
@@ -364,7 +374,8 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(out));
   } finally {
     await his.close();
-    rmSync(work, { recursive: true, force: true });
+    if (args.has('keep')) log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 
