@@ -21,7 +21,7 @@ import { readerIdleAnswer, readerRequestFramer } from './card-reader/sim-reader'
 import { createReceiptPrinter, type PrintResult } from './printer/device';
 import { createEscPosDecoder, encodeStatus, type PrintItem } from './printer/escpos';
 import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSource } from './camera/frame';
-import { decodeQrFrame } from './camera/qr-decode';
+import { createQrFramePipeline, type QrDecodeResult } from './camera/qr-decode';
 import { describeError } from './device/lifecycle';
 import { createVendorLibDevice, vendorHealthKind, type EcVoucherEvent } from './vendor-lib/device';
 import { vendorLibFields, vendorLibIssues } from './vendor-lib/config';
@@ -344,11 +344,13 @@ export function createDeviceManager(opts: {
     };
 
     async function consume(frames: FrameSource): Promise<void> {
+      // zxing-wasm first, the JS decoders within the frame's budget, unchanged frames skipped.
+      const pipeline = createQrFramePipeline(config.source.type === 'frames' ? { budgetMs: Math.floor(1000 / config.source.fps) } : {});
       for await (const frame of frames.frames()) {
         lastDataAt = now().toISOString();
-        let hit: Awaited<ReturnType<typeof decodeQrFrame>>;
+        let hit: QrDecodeResult | null;
         try {
-          hit = await decodeQrFrame(frame);
+          hit = await pipeline.decode(frame);
         } catch (error) {
           fail(`decode failed: ${describeError(error)}`);
           continue;

@@ -1,12 +1,12 @@
 // Camera frames and the QR pipeline: fixture images decode to RGBA frames, the frame source hands
-// frames to iterators and listeners, and the pipeline reads a clean code with @zxing/library and a
-// hard one (tilted phone, glare, moire) with its retries or zxing-wasm.
+// frames to iterators and listeners, and the pipeline reads with zxing-wasm first and @zxing/library
+// after it (or alone, without the wasm), within a frame's budget, skipping frames that did not change.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { createFrameSource, decodeImage, FrameDecodeError, isCameraFrame } from './frame';
-import { decodeQrFrame, decodeQrZxingJs } from './qr-decode';
+import { createQrFramePipeline, decodeQrFrame, decodeQrZxingJs } from './qr-decode';
 import { qrSymbol, renderQrScene } from '../testing/synth-qr';
 
 const CODE = 'NHSAEC1.EC00000000000000000000000000E101.1700000000.7f3a9c2e5b1d4e80.d07e8ea7380ad71895234da7887191a1';
@@ -40,9 +40,46 @@ describe('camera frames', () => {
     assert.deepEqual(seen, [1, 2, 3, 4]);
   });
 
-  it('reads a clean code with @zxing/library and a hard one through the pipeline', async () => {
+  it('reads a clean code with zxing-wasm first, and with @zxing/library when the wasm is missing', async () => {
     const symbol = await qrSymbol(CODE);
-    assert.deepEqual(await decodeQrFrame(renderQrScene(symbol, { hard: false, seed: 3 })), { text: CODE, by: 'zxing-js-hybrid' });
+    const clean = renderQrScene(symbol, { hard: false, seed: 3 });
+    assert.deepEqual(await decodeQrFrame(clean), { text: CODE, by: 'zxing-wasm' });
+    const missing = () => Promise.reject(new Error('ENOENT: zxing_reader.wasm'));
+    assert.deepEqual(await decodeQrFrame(clean, { loadWasm: missing }), { text: CODE, by: 'zxing-js-hybrid' });
+    assert.deepEqual(await decodeQrFrame(clean, { wasm: false }), { text: CODE, by: 'zxing-js-hybrid' });
+  });
+
+  it('gives up within the frame budget: no JS try starts once the budget has gone', async () => {
+    const blank = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(128) };
+    let clock = 0;
+    // Every read of the clock is 30 ms later: the wasm try and one more fit in a 50 ms budget.
+    const now = () => (clock += 30);
+    assert.equal(await decodeQrFrame(blank, { budgetMs: 50, now }), null);
+    assert.equal(clock, 90, 'read at the start, after the wasm try, after the second try: then it stopped');
+  });
+
+  it('decodes only the frames that changed: an idle camera costs one decode, a phone coming up is read', async () => {
+    const symbol = await qrSymbol(CODE);
+    const pipeline = createQrFramePipeline();
+    const empty = renderQrScene({ dark: new Uint8Array(symbol.size * symbol.size), size: symbol.size }, { hard: false, seed: 5 });
+    for (let i = 0; i < 5; i++) assert.equal(await pipeline.decode({ ...empty, data: empty.data.slice() }), null);
+    assert.deepEqual(pipeline.stats(), { frames: 5, decoded: 1, skippedUnchanged: 4 });
+    assert.equal((await pipeline.decode(renderQrScene(symbol, { hard: false, seed: 5 })))?.text, CODE);
+    assert.equal(pipeline.stats().decoded, 2);
+  });
+
+  it('reads every presentation of a hard code: a phone held up for a second, frames varying', async () => {
+    const symbol = await qrSymbol(CODE);
+    for (let seed = 0; seed < 4; seed++) {
+      const pipeline = createQrFramePipeline();
+      let read = false;
+      for (let f = 0; f < 15 && !read; f++) read = (await pipeline.decode(renderQrScene(symbol, { hard: true, seed, frame: f })))?.text === CODE;
+      assert.ok(read, `presentation ${seed} not read in 15 frames`);
+    }
+  });
+
+  it('reads a hard code through the pipeline more often than @zxing/library alone', async () => {
+    const symbol = await qrSymbol(CODE);
     // Seeds the baseline fails on: the pipeline's retries or zxing-wasm must read them.
     let hardRead = 0;
     let baseline = 0;

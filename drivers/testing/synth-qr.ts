@@ -36,6 +36,12 @@ export interface SceneOptions {
   seed: number;
   width?: number;
   height?: number;
+  /**
+   * One frame of a presentation: the same phone (the scene of `seed`) in frame n of the second it is
+   * held up, moved by a hand's shake (a few pixels, under a degree), with the moire's phase and the
+   * sensor noise new each frame. Absent: the still scene, exactly as before.
+   */
+  frame?: number;
 }
 
 /** Solves the 3x3 homography that maps the unit square's corners onto `to` (x0,y0..x3,y3). */
@@ -64,9 +70,17 @@ export function renderQrScene(symbol: QrSymbol, opts: SceneOptions): CameraFrame
   const modules = symbol.size + 2 * quiet;
   // The code (with quiet zone) spans 45-70% of the frame height, as a phone held 20-30 cm away.
   const side = H * (opts.hard ? 0.5 + rnd() * 0.25 : 0.55 + rnd() * 0.15);
-  const cx = W / 2 + (rnd() - 0.5) * (W - side) * 0.5;
-  const cy = H / 2 + (rnd() - 0.5) * (H - side) * 0.4;
-  const angle = opts.hard ? (rnd() * 2 - 1) * (Math.PI / 6) : 0;
+  let cx = W / 2 + (rnd() - 0.5) * (W - side) * 0.5;
+  let cy = H / 2 + (rnd() - 0.5) * (H - side) * 0.4;
+  let angle = opts.hard ? (rnd() * 2 - 1) * (Math.PI / 6) : 0;
+  // A presentation's frames draw their shake and noise from a generator of their own, so the
+  // scene's draws (and every still frame of the benchmark's sets) stay as they were.
+  const shake = opts.frame === undefined ? null : seededRandom(opts.seed * 131 + 7 + opts.frame * 104_729);
+  if (shake) {
+    cx += (shake() - 0.5) * 8;
+    cy += (shake() - 0.5) * 8;
+    angle += (shake() - 0.5) * 0.03;
+  }
   // Perspective: the corners pulled by up to 12% of the side, as a phone tilted toward the camera.
   const pull = opts.hard ? 0.12 : 0;
   const corners: number[] = [];
@@ -106,15 +120,16 @@ export function renderQrScene(symbol: QrSymbol, opts: SceneOptions): CameraFrame
   if (opts.hard) {
     img = boxBlur(img, W, H, 1 + Math.floor(rnd() * 2));
     // Moire: the screen's pixel grid beating against the sensor's.
-    const mAmp = 6 + rnd() * 10, mFx = 0.3 + rnd() * 0.6, mFy = 0.2 + rnd() * 0.6, mPhase = rnd() * 6.28;
+    const mAmp = 6 + rnd() * 10, mFx = 0.3 + rnd() * 0.6, mFy = 0.2 + rnd() * 0.6, mPhase = rnd() * 6.28 + (shake ? shake() * 6.28 : 0);
     // Glare: a soft bright blob from a ceiling light on the phone's glass.
     const gx = cx + (rnd() - 0.5) * side, gy = cy + (rnd() - 0.5) * side, gr = side * (0.15 + rnd() * 0.25), gAmp = 40 + rnd() * 70;
     const noise = 4 + rnd() * 8;
+    const grain = shake ?? rnd;
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
         const i = y * W + x;
         const d2 = ((x - gx) ** 2 + (y - gy) ** 2) / (gr * gr);
-        const gauss = (rnd() + rnd() + rnd() - 1.5) * 2 * noise;
+        const gauss = (grain() + grain() + grain() - 1.5) * 2 * noise;
         img[i] = img[i]! + mAmp * Math.sin(mFx * x + mFy * y + mPhase) + gAmp * Math.exp(-d2) + gauss;
       }
     }

@@ -28,16 +28,20 @@ export function toTensor(crop: Frame, spec: InputSpec): ort.Tensor {
   const c = spec.channels === 'GRAY' ? 1 : 3;
   const n = spec.width * spec.height;
   const out = new Float32Array(n * c);
-  const mean = (k: number) => spec.mean[Math.min(k, spec.mean.length - 1)]!;
-  const std = (k: number) => spec.std[Math.min(k, spec.std.length - 1)]!;
+  // Per channel: the source byte, and value = v * scale + offset (= (v - mean) / std), worked out
+  // once here rather than per pixel; each channel's plane (NCHW) or stride (NHWC) written in one loop.
   const d = crop.data;
-  for (let i = 0; i < n; i++) {
-    const p = i * 4;
-    for (let k = 0; k < c; k++) {
-      const v = c === 1 ? 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]! : d[p + order[k]!]!;
-      const value = (v - mean(k)) / std(k);
-      if (spec.layout === 'NCHW') out[k * n + i] = value;
-      else out[i * c + k] = value;
+  const planar = spec.layout === 'NCHW';
+  for (let k = 0; k < c; k++) {
+    const mean = spec.mean[Math.min(k, spec.mean.length - 1)]!;
+    const std = spec.std[Math.min(k, spec.std.length - 1)]!;
+    const base = planar ? k * n : k;
+    const step = planar ? 1 : c;
+    if (c === 1) {
+      for (let i = 0, p = 0, o = base; i < n; i++, p += 4, o += step) out[o] = (0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]! - mean) / std;
+    } else {
+      const src = order[k]!;
+      for (let i = 0, p = src, o = base; i < n; i++, p += 4, o += step) out[o] = (d[p]! - mean) / std;
     }
   }
   const dims = spec.layout === 'NCHW' ? [1, c, spec.height, spec.width] : [1, spec.height, spec.width, c];

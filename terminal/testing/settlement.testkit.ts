@@ -1,5 +1,5 @@
 // What the settlement tests share: the real platform and HIS simulators on loopback, a real journal
-// in a temp folder, the real client with a short deadline, and a real person found through the
+// in a temp folder, the real client with a generous deadline, and a real person found through the
 // e-voucher decode and 1101. Not a test file itself.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,11 +28,23 @@ export interface SettlementRig {
   close(): Promise<void>;
 }
 
+/**
+ * The client's deadline when a test names none. It used to be 400 ms, which a loaded machine (two
+ * other CPU-heavy processes on two cores) missed on ordinary answers, turning them into unknown
+ * outcomes the test never meant. A test that wants a call to go unanswered says so with the
+ * simulator's `timeout` fault (the request is held until this deadline) or a reset, not with a
+ * short deadline; the only cost of a generous one is that each held request waits it out. A test
+ * asking for less (the crash campaign's 150 ms, self-pay's 600 ms) gets this: its deadline is a
+ * floor here, since none of them holds a request of the rig's client to provoke a timeout.
+ */
+export const RIG_PLATFORM_TIMEOUT_MS = 5_000;
+
+/** `timeoutMs` can only lengthen the client's deadline past RIG_PLATFORM_TIMEOUT_MS. */
 export async function startSettlementRig(opts: { timeoutMs?: number; seed?: number } = {}): Promise<SettlementRig> {
   const platform = await startPlatformSimulator({ fixturesDir, seed: opts.seed ?? 7 });
   const his = await startHisSimulator({ fixturesDir });
-  const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: opts.timeoutMs ?? 400 });
-  const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 2_000 });
+  const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: Math.max(opts.timeoutMs ?? 0, RIG_PLATFORM_TIMEOUT_MS) });
+  const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 10_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'settlement-'));
   const open = () => openJournal({ dataDir, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid, msgidSlot: '00' });
   const rig: SettlementRig = {

@@ -19,6 +19,10 @@ import { serveSimPrinterOnPort, type SimPrinter } from '../../drivers/printer/si
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const fixturesDir = join(repoRoot, 'fixtures');
 export const uiDir = join(repoRoot, 'dist', 'ui');
+/** The ceiling of any wait for a screen or element: generous, for a machine shared with other work. */
+export const E2E_WAIT_LIMIT_MS = 90_000;
+/** The ceiling of the wait for the reader to read a presented card through. */
+const CARD_READ_LIMIT_MS = 30_000;
 
 export interface KioskHarness {
   terminal: RunningTerminal;
@@ -94,6 +98,9 @@ export async function startKioskHarness(
     const browser = await launchBrowser();
     cleanups.push(() => browser.close());
     const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1080, height: 1500 } });
+    // Playwright's 30 s default is what a loaded machine ran into; waits are for screens (readiness),
+    // so a longer ceiling costs nothing when the screen comes and only turns a slow pass into a pass.
+    page.setDefaultTimeout(E2E_WAIT_LIMIT_MS);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
@@ -123,8 +130,16 @@ export async function startKioskHarness(
         const chunks = present.untilMs === undefined ? all : all.filter((c) => c.t_ms < (present.untilMs as number));
         await idleReader?.stop();
         const controller = new AbortController();
-        const serving = serveConversationOnPort(idPty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal });
-        await new Promise((r) => setTimeout(r, present.holdMs ?? 1_500));
+        // Readiness, not a guess: the card stays until the reader has read every chunk of the
+        // recording (or the part before untilMs), and at least holdMs; on a busy machine the read
+        // can take longer than any fixed hold, so the wait for it is bounded only generously.
+        let finished!: () => void;
+        const readThrough = new Promise<void>((r) => (finished = r));
+        const serving = serveConversationOnPort(idPty.devicePath, { chunks, framer: samRequestFramer, idle: samIdleAnswer, baudRate: 115200, signal: controller.signal, onFinished: () => finished() });
+        await Promise.all([
+          new Promise((r) => setTimeout(r, present.holdMs ?? 1_500)),
+          Promise.race([readThrough, new Promise((r) => setTimeout(r, CARD_READ_LIMIT_MS))]),
+        ]);
         controller.abort();
         await serving;
         serveIdleReader(idPty.devicePath);

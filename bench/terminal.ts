@@ -1,0 +1,385 @@
+// The terminal benchmark (`npm run bench:terminal`): whole visits through the API the screens use
+// (session.begin -> credential.text with a fresh 医保码 -> confirm -> receipt -> reset) against the
+// embedded platform simulator, the terminal's own time per visit beside the platform's (every HTTP
+// round trip to the simulator, timed at the fetch the terminal's client makes, summed per visit);
+// the admin overview and 查询 (history: identify, list past payments); start of the core; and cold
+// start (`tsx terminal/host/web/cli.ts` spawned, to the attract screen in headless Chromium). Then
+// the same on a journal holding a year of visits (~200,000 closed ones, copied in one transaction
+// from the visits just made, so the rows are the terminal's own). Last line: one JSON object.
+//
+//   --visits=n        measured visits per journal (40)      --year=n   closed visits in the year (200000)
+//   --cold=n          cold starts per journal (3)           --no-cold  skip the Chromium figures
+//   --keep            leave the two data folders for a look afterwards
+//
+// The HIS is a small stub here (one fresh bill a visit for the same patient, so any number of visits
+// can be paid); its round trips are timed too and kept out of the terminal's figure.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { parseConfig } from '../terminal/config/config';
+import { startTerminal, type RunningTerminal } from '../terminal/app/start-terminal';
+import type { SessionView, TerminalEvent } from '../terminal/api/schema';
+import { hashPin } from '../terminal/staff/staff-pin';
+import { launchBrowser } from '../test/e2e/browser';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const VISITS = Number(args.get('visits') ?? 40);
+const YEAR = Number(args.get('year') ?? 200_000);
+const COLD_RUNS = args.has('no-cold') ? 0 : Number(args.get('cold') ?? 3);
+const root = resolve(import.meta.dirname, '..');
+const fixturesDir = join(root, 'fixtures');
+const PIN = '482915';
+const EMPLOYEE_CERTNO = '33010219800101123X';
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const log = (...parts: unknown[]) => console.log(...parts);
+
+// ---- time spent waiting on the platform and the HIS, as the terminal's own fetches see it ----
+const waited = { platform: 0, his: 0, platformCalls: 0 };
+let platformBase = '';
+let hisBase = '';
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const t0 = performance.now();
+  try {
+    const res = await realFetch(input, init);
+    // The body is part of the round trip: read it here so the time is the platform's, not ours.
+    const body = await res.arrayBuffer();
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  } finally {
+    const ms = performance.now() - t0;
+    if (platformBase && url.startsWith(platformBase)) {
+      waited.platform += ms;
+      waited.platformCalls++;
+    } else if (hisBase && url.startsWith(hisBase)) waited.his += ms;
+  }
+};
+
+/** A HIS with one unpaid bill for the employee at a time: the fixture's, under a new id after each payment. */
+async function startHisStub(): Promise<{ url: string; close(): Promise<void> }> {
+  const orders = JSON.parse(readFileSync(join(fixturesDir, 'his', 'orders.json'), 'utf8')) as { bills: Array<Record<string, unknown> & { billId: string; certno: string; items: Array<Record<string, unknown> & { feedetlSn: string }> }> };
+  const template = orders.bills.find((b) => b.certno === EMPLOYEE_CERTNO && !b.inpatient)!;
+  let n = 0;
+  const current = () => {
+    const { certno: _c, inpatient: _i, ...bill } = template;
+    const billId = `${template.billId}-B${n}`;
+    return { ...bill, billId, items: template.items.map((i) => ({ ...i, feedetlSn: `${billId}-${i.feedetlSn}` })) };
+  };
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (path === '/his/pending-bills') return send(200, { bills: (JSON.parse(text) as { certno: string }).certno === EMPLOYEE_CERTNO ? [current()] : [] });
+      if (path === '/his/reports') return send(200, []);
+      if (path === '/his/discharge-list') return send(200, { inpatients: [] });
+      const paid = /^\/his\/bills\/([^/]+)\/paid$/.exec(path);
+      if (paid) {
+        if (decodeURIComponent(paid[1]!) === current().billId) n++;
+        return send(200, { billId: paid[1], paid: true });
+      }
+      return send(404, { error: 'not found' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+function configFor(hisUrl: string): Record<string, unknown> {
+  return {
+    devices: [],
+    his: { mode: 'remote', baseUrl: hisUrl },
+    admin: { pinScrypt: hashPin(PIN) },
+    settlement: { replayIntervalMs: 60_000 },
+  };
+}
+
+function nextStep(terminal: RunningTerminal, steps: Array<SessionView['step']>): Promise<SessionView> {
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      stop();
+      fail(new Error(`none of ${steps.join('/')} within 60 s`));
+    }, 60_000);
+    const stop = terminal.api.subscribe((event: TerminalEvent) => {
+      if (event.type === 'session' && steps.includes(event.session.step)) {
+        clearTimeout(timer);
+        stop();
+        done(event.session);
+      }
+    });
+  });
+}
+
+interface VisitTiming {
+  total: number;
+  platform: number;
+  his: number;
+  terminal: number;
+  calls: number;
+}
+
+/** One whole visit through the API; the platform's and the HIS's time measured around it. */
+async function visit(terminal: RunningTerminal): Promise<VisitTiming> {
+  const qr = terminal.simulators.platform!.mintEcQr('employee');
+  const before = { ...waited };
+  const t0 = performance.now();
+  await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+  const atConfirm = nextStep(terminal, ['confirm', 'error']);
+  await terminal.api.execute({ type: 'credential.text', text: qr });
+  const confirm = await atConfirm;
+  if (confirm.step !== 'confirm') throw new Error(`visit stopped at ${confirm.step}: ${JSON.stringify(confirm.error)}`);
+  const done = await terminal.api.execute({ type: 'session.confirm', settlementId: confirm.settlementId! });
+  if (!done.ok || done.session.step !== 'receipt') throw new Error(`no receipt: ${JSON.stringify(done).slice(0, 300)}`);
+  const total = performance.now() - t0;
+  await terminal.api.execute({ type: 'session.reset' });
+  const platform = waited.platform - before.platform;
+  const his = waited.his - before.his;
+  return { total, platform, his, terminal: total - platform - his, calls: waited.platformCalls - before.platformCalls };
+}
+
+/** Times of `reps` runs, and the failures (with how long each took to fail) instead of stopping. */
+async function timeOrError(fn: () => Promise<unknown>, reps: number): Promise<{ ms: number[]; errors: string[] }> {
+  const ms: number[] = [];
+  const errors: string[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    try {
+      await fn();
+      ms.push(performance.now() - t0);
+    } catch (error) {
+      errors.push(`${Math.round(performance.now() - t0)} ms: ${(error as Error).message.slice(0, 160)}`);
+    }
+  }
+  return { ms, errors };
+}
+
+interface Figures {
+  start_ms: number;
+  visit_ms_p50: number;
+  visit_ms_p95: number;
+  platform_ms_p50: number;
+  platform_ms_p95: number;
+  terminal_ms_p50: number;
+  terminal_ms_p95: number;
+  his_ms_p50: number;
+  platform_calls_per_visit: number;
+  overview_ms_p50: number;
+  history_ms_p50: number;
+  errors: string[];
+  cold_start_ms_p50?: number;
+  cold_host_ready_ms_p50?: number;
+}
+
+async function measure(label: string, dataDir: string, hisUrl: string): Promise<Figures> {
+  const t0 = performance.now();
+  const terminal = await startTerminal({ config: parseConfig(configFor(hisUrl)), dataDir, fixturesDir });
+  const start = performance.now() - t0;
+  platformBase = terminal.simulators.platform!.url;
+  try {
+    for (let i = 0; i < 3; i++) await visit(terminal); // warm-up: JIT, the simulator's first answers
+    const visits: VisitTiming[] = [];
+    for (let i = 0; i < VISITS; i++) visits.push(await visit(terminal));
+    const overview = await timeOrError(async () => {
+      const r = await terminal.api.execute({ type: 'admin.overview', pin: PIN });
+      if (!r.ok) throw new Error(`overview: ${JSON.stringify(r).slice(0, 200)}`);
+    }, 7);
+    const history = await timeOrError(async () => {
+      await terminal.api.execute({ type: 'history.begin' });
+      const shown = nextStep(terminal, ['history', 'error']);
+      await terminal.api.execute({ type: 'credential.text', text: terminal.simulators.platform!.mintEcQr('employee') });
+      const view = await shown;
+      await terminal.api.execute({ type: 'session.reset' });
+      if (view.step !== 'history') throw new Error(`history: ${JSON.stringify(view.error)}`);
+    }, 7);
+    const pick = (k: keyof VisitTiming, p: number) => round(percentile(visits.map((v) => v[k]), p));
+    const figures: Figures = {
+      start_ms: round(start),
+      visit_ms_p50: pick('total', 50),
+      visit_ms_p95: pick('total', 95),
+      platform_ms_p50: pick('platform', 50),
+      platform_ms_p95: pick('platform', 95),
+      terminal_ms_p50: pick('terminal', 50),
+      terminal_ms_p95: pick('terminal', 95),
+      his_ms_p50: pick('his', 50),
+      platform_calls_per_visit: round(percentile(visits.map((v) => v.calls), 50), 0),
+      overview_ms_p50: round(percentile(overview.ms, 50)),
+      history_ms_p50: round(percentile(history.ms, 50)),
+      errors: [...overview.errors.map((e) => `overview ${e}`), ...history.errors.map((e) => `查询 ${e}`)],
+    };
+    if (figures.errors.length > 0) log(`${label}: failures:`, figures.errors);
+    log(`${label}: start ${figures.start_ms} ms; visit p50/p95 ${figures.visit_ms_p50}/${figures.visit_ms_p95} ms = platform ${figures.platform_ms_p50}/${figures.platform_ms_p95} (${figures.platform_calls_per_visit} calls) + terminal ${figures.terminal_ms_p50}/${figures.terminal_ms_p95} (+ HIS ${figures.his_ms_p50}); overview ${figures.overview_ms_p50} ms; 查询 ${figures.history_ms_p50} ms`);
+    return figures;
+  } finally {
+    await terminal.close();
+  }
+}
+
+/**
+ * A year of closed visits: every closed visit already in the journal is the template, copied with
+ * new ids, msgids and dates spread over the last 365 days, its events, calls and HIS notice with it,
+ * in one transaction. One patient in 2,000 copies is the benchmark's own (a regular patient's year:
+ * ~100 visits on the 查询 list), the rest are other people.
+ */
+function fillYear(dataDir: string, count: number): { rows: number; ms: number; bytes: number } {
+  const t0 = performance.now();
+  const db = new Database(join(dataDir, 'journal.sqlite'));
+  db.pragma('journal_mode = WAL');
+  const templates = db.prepare(`SELECT id FROM settlements WHERE state = 'closed' ORDER BY created_at`).all() as Array<{ id: string }>;
+  if (templates.length === 0) throw new Error('no closed visit to copy');
+  const t = templates.length;
+  db.exec(`CREATE TEMP TABLE seq AS WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1}) SELECT i FROM n`);
+  db.exec(`CREATE TEMP TABLE tpl(k INTEGER PRIMARY KEY, id TEXT)`);
+  const insertTpl = db.prepare('INSERT INTO tpl(k, id) VALUES (?, ?)');
+  const yearAgo = Date.now() - 365 * 86_400_000;
+  db.transaction(() => {
+    templates.forEach((row, k) => insertTpl.run(k, row.id));
+    // A visit's instant: spread evenly over the year, strictly before now.
+    const at = (_column: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', (${yearAgo} + seq.i * ${Math.floor((365 * 86_400_000 - 3_600_000) / count)}) / 1000.0, 'unixepoch')`;
+    db.exec(`
+      INSERT INTO settlements (id, service, state, psn_no, insutype, insuplc_admdvs, bill_id, total_fen, mdtrt_id, chrg_bchno, setl_id, split_json, sealed_context, created_at, updated_at, deferred, slip_no)
+      SELECT 'Y' || seq.i, s.service, s.state,
+             CASE WHEN seq.i % 2000 = 0 THEN s.psn_no ELSE printf('9%019d', seq.i) END,
+             s.insutype, s.insuplc_admdvs, 'YB' || seq.i, s.total_fen, 'YM' || seq.i, 'YC' || seq.i, 'YS' || seq.i, s.split_json, s.sealed_context,
+             ${at('s.created_at')}, ${at('s.updated_at')}, s.deferred, NULL
+      FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN settlements s ON s.id = tpl.id;
+      INSERT INTO settlement_events (settlement_id, at, from_state, to_state, note)
+      SELECT 'Y' || seq.i, ${at('e.at')}, e.from_state, e.to_state, e.note
+      FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN settlement_events e ON e.settlement_id = tpl.id ORDER BY seq.i, e.id;
+      INSERT INTO outbox (settlement_id, step, infno, msgid, insuplc_admdvs, sealed_input, status, attempts, next_attempt_at, last_error, sealed_response, created_at, updated_at)
+      SELECT 'Y' || seq.i, o.step, o.infno, 'Y' || seq.i || '-' || o.id, o.insuplc_admdvs, o.sealed_input, o.status, o.attempts, NULL, o.last_error, o.sealed_response, ${at('o.created_at')}, ${at('o.updated_at')}
+      FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN outbox o ON o.settlement_id = tpl.id ORDER BY seq.i, o.id;
+      INSERT INTO his_notices (settlement_id, status, attempts, next_attempt_at, last_error, updated_at)
+      SELECT 'Y' || seq.i, h.status, h.attempts, NULL, h.last_error, ${at('h.updated_at')}
+      FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN his_notices h ON h.settlement_id = tpl.id;
+    `);
+  })();
+  const rows = (db.prepare(`SELECT count(*) AS n FROM settlements WHERE state = 'closed'`).get() as { n: number }).n;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const bytes = readFileSync(join(dataDir, 'journal.sqlite')).byteLength;
+  return { rows, ms: performance.now() - t0, bytes };
+}
+
+/** Web host process start to the attract screen in Chromium, `runs` times; the median of each part. */
+async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise<{ total: number; hostReady: number }> {
+  const configFile = join(dataDir, '..', `bench-terminal-${Date.now()}.json`);
+  writeFileSync(configFile, JSON.stringify(configFor(hisUrl)));
+  const browser = await launchBrowser();
+  const totals: number[] = [];
+  const ready: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage({ viewport: { width: 1080, height: 1500 } });
+      const t0 = performance.now();
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'terminal/host/web/cli.ts'), '--config', configFile, '--data', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let errors = '';
+      child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
+      const exited = new Promise<void>((r) => child.on('exit', () => r()));
+      try {
+        const url = await new Promise<string>((done, fail) => {
+          let out = '';
+          child.stdout.on('data', (c: Buffer) => {
+            out += c.toString();
+            const m = /terminal web host: (\S+)/.exec(out);
+            if (m) done(m[1]!);
+          });
+          child.on('exit', (code) => fail(new Error(`web host exited ${code}: ${errors.slice(0, 500)}`)));
+        });
+        ready.push(performance.now() - t0);
+        await page.goto(url);
+        await page.getByTestId('screen-idle').waitFor({ timeout: 60_000 });
+        totals.push(performance.now() - t0);
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    rmSync(configFile, { force: true });
+  }
+  return { total: round(percentile(totals, 50)), hostReady: round(percentile(ready, 50)) };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const his = await startHisStub();
+  hisBase = his.url;
+  const work = mkdtempSync(join(tmpdir(), 'bench-terminal-'));
+  const emptyDir = join(work, 'empty');
+  const yearDir = join(work, 'year');
+  try {
+    // The same start on a brand-new folder, for the start-time baseline (a first start also creates the key and schema).
+    const empty = await measure('empty journal', emptyDir, his.url);
+    if (COLD_RUNS > 0) {
+      const cold = await coldStart(emptyDir, his.url, COLD_RUNS);
+      Object.assign(empty, { cold_start_ms_p50: cold.total, cold_host_ready_ms_p50: cold.hostReady });
+      log(`empty journal: cold start ${cold.total} ms (web host listening at ${cold.hostReady} ms)`);
+    }
+    // The year: a copy of the journal just used, its closed visits multiplied to a year's worth.
+    mkdirSync(yearDir);
+    for (const f of ['journal.key', 'journal.sqlite']) copyFileSync(join(emptyDir, f), join(yearDir, f));
+    const filled = fillYear(yearDir, YEAR);
+    log(`year: ${filled.rows} closed visits in the journal (${(filled.bytes / 1e6).toFixed(0)} MB), filled in ${round(filled.ms / 1000)} s`);
+    const year = await measure('year of visits', yearDir, his.url);
+    if (COLD_RUNS > 0) {
+      const cold = await coldStart(yearDir, his.url, COLD_RUNS);
+      Object.assign(year, { cold_start_ms_p50: cold.total, cold_host_ready_ms_p50: cold.hostReady });
+      log(`year of visits: cold start ${cold.total} ms (web host listening at ${cold.hostReady} ms)`);
+    }
+    const ratio = (k: keyof Figures) => (empty[k] && year[k] ? round((year[k] as number) / (empty[k] as number), 2) : null);
+    const out: Record<string, unknown> = {
+      visits: VISITS,
+      terminal_ms_p50: empty.terminal_ms_p50,
+      terminal_ms_p95: empty.terminal_ms_p95,
+      platform_ms_p50: empty.platform_ms_p50,
+      platform_ms_p95: empty.platform_ms_p95,
+      visit_ms_p50: empty.visit_ms_p50,
+      visit_ms_p95: empty.visit_ms_p95,
+      cold_start_ms: empty.cold_start_ms_p50 ?? null,
+      year_closed_visits: filled.rows,
+      year_fill_s: round(filled.ms / 1000),
+      year_journal_mb: round(filled.bytes / 1e6),
+      year_over_empty: {
+        start: ratio('start_ms'),
+        cold_start: ratio('cold_start_ms_p50'),
+        visit_p50: ratio('visit_ms_p50'),
+        terminal_p50: ratio('terminal_ms_p50'),
+        overview: ratio('overview_ms_p50'),
+        history: ratio('history_ms_p50'),
+      },
+      empty,
+      year,
+      goals: {
+        terminal_p95_under_150ms: empty.terminal_ms_p95 < 150 && year.terminal_ms_p95 < 150,
+        cold_start_under_2s: empty.cold_start_ms_p50 === undefined ? null : empty.cold_start_ms_p50 < 2000,
+      },
+      total_s: round((performance.now() - started) / 1000),
+    };
+    console.log(JSON.stringify(out));
+  } finally {
+    await his.close();
+    if (args.has('keep')) log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
