@@ -27,6 +27,11 @@ export interface VisitContext {
    * staff cancel (the visit then ends cancelled instead of carrying on). Absent: redo.
    */
   reversalFor?: 'redo' | 'staff-cancel';
+  /**
+   * Set when an ended visit's undo (2205/2202) was refused as settled and the visit is asked about
+   * (5203): how it had ended, which it goes back to if the platform shows no settlement after all.
+   */
+  queryFor?: { endedAs: 'failed' | 'cancelled' } | null;
   /** The relative's account the platform last refused to draw on (the visit was pre-settled without it); cleared when the patient chooses again. */
   familyAccountRefused?: { psnNo: string; errMsg: string } | null;
 }

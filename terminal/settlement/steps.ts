@@ -146,27 +146,53 @@ const reverseLost: OnUnknown = (env) => reversalForRedo(env, env.row, `${env.row
 
 /** The settlement call whose answer was lost, which a query is about. */
 const lostSettleCall = (env: VisitEnv): OutboxRow | undefined => env.calls().filter((c) => c.step === 'settle' && c.status === 'superseded').pop();
+/** Every settlement call of the visit that did not come back ok (lost, or taken for a refusal): any may stand. */
+const unsettledCalls = (env: VisitEnv): OutboxRow[] => env.calls().filter((c) => c.step === 'settle' && c.status !== 'done' && c.status !== 'pending');
 
 /**
  * What the platform's settlement query says about the lost settlement. Only a standing settlement
  * that echoes the lost call's msgid (medins_setl_id) is ours; anything else is reversed by the lost
- * msgid, which undoes it if it did commit and says "nothing to undo" if it did not.
+ * msgid, which undoes it if it did commit and says "nothing to undo" if it did not. A query asked
+ * because an ended visit's undo was refused as settled matches any settlement call of the visit, and
+ * without a standing one the visit goes back to how it ended.
  */
 function afterQuery(env: StepEnv, info: Record<string, unknown> | undefined): TransitionRequest {
-  const lost = lostSettleCall(env);
-  if (!lost) return env.to('needs-staff', { note: 'settlement query without a lost settlement call' });
+  const endedAs = env.ctx.queryFor?.endedAs;
   const standing = info && String(info.refd_setl_flag ?? '0') === '0';
-  if (standing && String(info.medins_setl_id ?? '') === lost.msgid) {
+  const echoed = standing ? String(info.medins_setl_id ?? '') : '';
+  const candidates = endedAs ? unsettledCalls(env) : [lostSettleCall(env)].filter((c): c is OutboxRow => c !== undefined);
+  const ours = candidates.find((c) => c.msgid === echoed);
+  const context = endedAs ? { context: { ...env.ctx, queryFor: null } } : {};
+  if (standing && ours) {
     return env.to('settled', {
+      ...context,
       patch: { splitJson: JSON.stringify(splitFromSetlinfo(info)), setlId: String(info.setl_id ?? '') },
-      note: `5203 shows the lost ${lost.infno} settled: kept, not reversed`,
-      resolvesOutboxId: lost.id,
+      note: `5203 shows the lost ${ours.infno} settled: kept, not reversed`,
+      resolvesOutboxId: ours.id,
     });
   }
   // Another settlement stands for this visit: reversing ours could not make that one right.
-  if (standing && info.medins_setl_id) return env.to('needs-staff', { note: `5203 shows a different settlement standing for this visit (${String(info.setl_id ?? '')})` });
+  if (standing && info.medins_setl_id) return env.to('needs-staff', { ...context, note: `5203 shows a different settlement standing for this visit (${String(info.setl_id ?? '')})` });
+  if (endedAs) return env.to(endedAs, { ...context, calls: [], note: `5203 shows no settlement standing: the undo's refusal was about lines already gone; the visit stays ${endedAs}` });
+  const lost = lostSettleCall(env);
+  if (!lost) return env.to('needs-staff', { note: 'settlement query without a lost settlement call' });
   return reversalForRedo(env, lost, `5203 shows no settlement for the lost ${lost.infno}; reversing it by its msgid`);
 }
+
+/**
+ * An ended visit's undo refused because the thing is settled (2205 "无可撤销的未结算费用明细", 2202
+ * "就诊已结算，请先撤销结算"): a settlement may stand, so the visit is asked about (5203), never left
+ * failed. An undo of a visit already being asked about only records its answer.
+ */
+const settledAfterAll: OnRefused = (env, r) => {
+  if (env.from !== 'failed' && env.from !== 'cancelled') return null;
+  if (!env.calls().some((c) => c.step === 'settle')) return null;
+  return env.to('query-pending', {
+    note: `${env.row.infno} refused as settled (${r.errMsg}); asking the platform whether a settlement stands`,
+    context: { ...env.ctx, queryFor: { endedAs: env.from } },
+    call: settlementQueryCall(env.ctx, env.mdtrtId()),
+  });
+};
 const queryAnswered: OnOk = (env, output) => afterQuery(env, output.setlinfo as Record<string, unknown> | undefined);
 /** No settlement found, or the query itself refused: either way the reversal by msgid is safe. */
 const queryRefused: OnRefused = (env) => afterQuery(env, undefined);
@@ -358,8 +384,9 @@ export const steps: Record<Step, StepSpec> = {
     effect: 'undo',
     reversible: false,
     onOk: recordOnly,
-    // Nothing left to take back, or the platform will not: its words are kept with the call.
-    onRefused: { other: recordOnly },
+    // Nothing left to take back, or the platform will not: its words are kept with the call. A
+    // refusal because the lines are settled sends the visit to query.
+    onRefused: { 'already-settled': settledAfterAll, other: recordOnly },
     onUnknown: resend,
   },
   'undo-register': {
@@ -368,7 +395,7 @@ export const steps: Record<Step, StepSpec> = {
     effect: 'undo',
     reversible: false,
     onOk: recordOnly,
-    onRefused: { other: recordOnly },
+    onRefused: { 'already-settled': settledAfterAll, other: recordOnly },
     onUnknown: resend,
   },
 };

@@ -31,7 +31,7 @@ export interface SettlementRig {
 export async function startSettlementRig(opts: { timeoutMs?: number; seed?: number } = {}): Promise<SettlementRig> {
   const platform = await startPlatformSimulator({ fixturesDir, seed: opts.seed ?? 7 });
   const his = await startHisSimulator({ fixturesDir });
-  const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: opts.timeoutMs ?? 400 });
+  const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: opts.timeoutMs ?? (Number(process.env.RIG_PLATFORM_TIMEOUT_MS) || 400) });
   const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 2_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'settlement-'));
   const open = () => openJournal({ dataDir, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid, msgidSlot: '00' });
