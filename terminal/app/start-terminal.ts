@@ -116,7 +116,16 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     reachability.onChange(emitStatus);
 
     const queueEvents = createQueueEvents({ journal, emit, now: options.now });
-    const engine = createSettlementEngine({ journal, platform, his, now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs, onChange: queueEvents.visit });
+    const engine = createSettlementEngine({
+      journal,
+      platform,
+      his,
+      now: options.now,
+      unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
+      onChange: queueEvents.visit,
+      // A settling answer that failed its check: the visit is in the staff queue; the log says why (no patient data).
+      onAlert: (a) => console.error(`ALERT settlement ${a.settlementId}: settling answer not believed (${a.check}): ${a.detail}`),
+    });
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();

@@ -21,7 +21,8 @@ export const settlementTransitions = {
   // a settlement that did go through is kept rather than reversed and paid again.
   // Also from an ended visit whose undo the platform refused as settled (2205/2202): the query decides,
   // and a visit the platform shows unsettled after all goes back to how it ended.
-  'query-pending': ['settled', 'reversal-pending', 'needs-staff', 'failed', 'cancelled'],
+  // A lost settlement found standing whose amounts fail their check refunds what the code overcharged.
+  'query-pending': ['settled', 'reversal-pending', 'needs-staff', 'refund-pending', 'failed', 'cancelled'],
   // A call whose answer never came is undone (2601 by its msgid), then the step is redone.
   'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff', 'refund-pending'],
   settled: ['closed'],

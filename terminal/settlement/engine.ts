@@ -53,6 +53,16 @@ export interface EngineOptions {
    * visit stays 'settled' (the crash child and the benchmarks have no HIS).
    */
   his?: Pick<HisClient, 'markPaid'>;
+  /** Told when a settling answer fails its amount check (the visit goes to staff): the terminal logs and shows it. */
+  onAlert?: (alert: EngineAlert) => void;
+}
+
+export interface EngineAlert {
+  settlementId: string;
+  kind: 'amount-check';
+  check: string;
+  detail: string;
+  setlId: string;
 }
 
 export interface PumpOptions {
@@ -144,6 +154,11 @@ export function createSettlementEngine(options: EngineOptions) {
     ctx: context(id),
     mdtrtId: () => mdtrtIdOf(id),
     calls: () => journal.callsOf(id),
+    presettled: () => {
+      const json = journal.settlement(id)?.splitJson;
+      return json ? (JSON.parse(json) as Split) : null;
+    },
+    setlIdSeen: (setlId) => journal.settlementIdsWithSetlId(setlId).some((other) => other !== id),
     now,
     to: (state, extra) => transition(id, from, state, extra),
   });
@@ -195,6 +210,8 @@ export function createSettlementEngine(options: EngineOptions) {
         return false;
       }
       journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
+      const reason = (then?.context as SelfPayVisitContext | undefined)?.staffReason;
+      if (reason && then && then.to !== 'settled') options.onAlert?.({ settlementId: id, ...reason });
       return true;
     }
     if (outcome.kind === 'rejected') {

@@ -102,7 +102,7 @@ function rowsOf(step: Step, ctx: SelfPayVisitContext): OutboxRow[] {
   }
 }
 
-const setlinfo = (extra: Record<string, unknown> = {}) => ({ setl_id: 'SET1', medfee_sumamt: 100, fund_pay_sumamt: 60, hifp_pay: 60, acct_pay: 30, psn_cash_pay: 10, ...extra });
+const setlinfo = (extra: Record<string, unknown> = {}) => ({ setl_id: 'SET1', psn_no: 'P1', medfee_sumamt: 100, fund_pay_sumamt: 60, hifp_pay: 60, acct_pay: 30, psn_cash_pay: 10, ...extra });
 /** Every shape of a good answer a handler tells apart. */
 function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>[] {
   switch (step) {
@@ -111,13 +111,16 @@ function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>
     case 'admit':
       return [{ result: { mdtrt_id: 'MDTRT1' } }];
     case 'pre-settle':
-    case 'settle':
       return [{ setlinfo: setlinfo() }];
+    case 'settle':
+      // Believed, and one that fails its amount check (to staff, or a refund first when paid by code).
+      return [{ setlinfo: setlinfo() }, { setlinfo: setlinfo({ psn_cash_pay: -10, fund_pay_sumamt: 80, hifp_pay: 80 }) }];
     case 'query':
       return [
         { setlinfo: setlinfo({ medins_setl_id: lostSettleMsgid }) }, // ours: kept
         { setlinfo: setlinfo({ medins_setl_id: 'SOMEONE-ELSE' }) }, // another stands: staff
         { setlinfo: setlinfo({ medins_setl_id: lostSettleMsgid, refd_setl_flag: '1' }) }, // cancelled: reverse
+        { setlinfo: setlinfo({ medins_setl_id: lostSettleMsgid, psn_cash_pay: 5, hifp_pay: 65, fund_pay_sumamt: 65 }) }, // ours, cash not what the code was charged: staff (refund first)
         {},
       ];
     case 'cash-upload':
@@ -136,7 +139,7 @@ function histories(ctx: SelfPayVisitContext): OutboxRow[][] {
   const lostSettle = rowOf(settleCall(ctx, 'MDTRT1'), 'superseded');
   const lostPay = rowOf(cashPayCall(ctx, order), 'superseded');
   const paid = rowOf(cashPayCall(ctx, order), 'done');
-  return [[], [lostSettle, lostPay], [paid]];
+  return [[], [lostSettle, lostPay], [paid], [paid, lostSettle]];
 }
 
 interface Made {
@@ -164,6 +167,8 @@ function walk(): Made[] {
             ctx,
             mdtrtId: () => 'MDTRT1',
             calls: () => [...history, row],
+            presettled: () => null,
+            setlIdSeen: () => false,
             now: () => at,
             to: (to, extra) => ({ settlementId: 'S1', from: [from], to, ...extra }),
           };

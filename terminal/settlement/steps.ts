@@ -11,8 +11,10 @@ import type { SettlementState } from '../common/settlement-states';
 import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
 import { admissionCall, dischargeCall, feesCall, isInpatient, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall } from './calls';
-import { cashPayCall, cashQueryCall, orderOf, refundAfterRefusedSettle, type SelfPayVisitContext } from './self-pay';
+import { cashPayCall, cashQueryCall, chargedByCodeFen, orderOf, refundAfterRefusedSettle, type SelfPayVisitContext } from './self-pay';
 import { splitFromSetlinfo } from './split';
+import { checkSettlingAnswer, overchargeFen } from './answer-checks';
+import type { Split } from '../common/vocabulary';
 
 export const stepNames = [
   'register',
@@ -51,6 +53,10 @@ export interface VisitEnv {
   /** The visit's mdtrt_id; throws before the platform gave one. */
   mdtrtId(): string;
   calls(): OutboxRow[];
+  /** The split the patient confirmed (the pre-settlement's), when there was one. */
+  presettled(): Split | null;
+  /** True when another visit already holds this setl_id. */
+  setlIdSeen(setlId: string): boolean;
   now(): Date;
   /** The transition from `from` to `state` (a visit that ends unpaid also queues its undo calls). */
   to(state: SettlementState, extra?: Omit<TransitionRequest, 'settlementId' | 'from' | 'to'>): TransitionRequest;
@@ -126,9 +132,30 @@ const preSettleRefused: OnRefused = (env, r) => {
   return env.to('presettle-pending', { note: `family account refused (${r.errMsg}); pre-settling without it`, context: without, call: preSettleCall(without, env.mdtrtId()) });
 };
 
+/**
+ * A settling answer is believed only after its check (answer-checks.ts): parts non-negative and
+ * adding up, the bill's and the pre-settled total, the visit's person, the cash the code was charged,
+ * a setl_id no other visit holds. One that fails goes to staff with the typed reason, prints
+ * nothing, and gives back (6203) what the code charged beyond the answer's own cash part.
+ */
+function checkedSettlement(env: StepEnv, info: Record<string, unknown>, what: string): { split: Split } | { next: TransitionRequest } {
+  const charged = chargedByCodeFen(env);
+  const r = checkSettlingAnswer(info, { billTotalFen: env.ctx.bill.totalFen, presettled: env.presettled(), psnNo: env.ctx.person.psnNo, chargedByCodeFen: charged, setlIdSeen: (id) => env.setlIdSeen(id) });
+  if (r.ok) return { split: r.split };
+  const f = r.failure;
+  const ctx: SelfPayVisitContext = { ...env.ctx, staffReason: { kind: 'amount-check', check: f.check, detail: f.detail, setlId: String(info.setl_id ?? '') } };
+  const note = `${what} failed the amount check (${f.check}): ${f.detail}; not believed, staff to check with the platform`;
+  const refund = charged === null ? 0 : overchargeFen(charged, f);
+  const refundNext = refund > 0 ? refundAfterRefusedSettle({ ...env, ctx }, note, refund) : null;
+  if (refundNext) return { next: { ...refundNext, context: ctx } };
+  return { next: env.to('needs-staff', { note, context: ctx }) };
+}
+
 const settled: OnOk = (env, output) => {
   const info = setlinfoOf(output);
-  return env.to('settled', { patch: { splitJson: JSON.stringify(splitFromSetlinfo(info)), setlId: String(info.setl_id ?? '') } });
+  const checked = checkedSettlement(env, info, `${env.row.infno} answer`);
+  if ('next' in checked) return checked.next;
+  return env.to('settled', { patch: { splitJson: JSON.stringify(checked.split), setlId: String(info.setl_id ?? '') } });
 };
 
 /** Cash already taken by code goes back before the visit fails. */
@@ -164,9 +191,11 @@ function afterQuery(env: StepEnv, info: Record<string, unknown> | undefined): Tr
   const ours = candidates.find((c) => c.msgid === echoed);
   const context = endedAs ? { context: { ...env.ctx, queryFor: null } } : {};
   if (standing && ours) {
+    const checked = checkedSettlement(env, info, `5203 of the lost ${ours.infno}`);
+    if ('next' in checked) return checked.next;
     return env.to('settled', {
       ...context,
-      patch: { splitJson: JSON.stringify(splitFromSetlinfo(info)), setlId: String(info.setl_id ?? '') },
+      patch: { splitJson: JSON.stringify(checked.split), setlId: String(info.setl_id ?? '') },
       note: `5203 shows the lost ${ours.infno} settled: kept, not reversed`,
       resolvesOutboxId: ours.id,
     });
@@ -373,7 +402,11 @@ export const steps: Record<Step, StepSpec> = {
     // Keyed by appRefdSn: a resend finds the same refund.
     effect: 'commit',
     reversible: false,
-    onOk: (env) => env.to('failed', { note: 'settlement refused; the cash part paid by code was refunded (6203)' }),
+    // A refund after a failed amount check: the platform may hold a settlement, so staff, not failed.
+    onOk: (env) =>
+      env.ctx.staffReason
+        ? env.to('needs-staff', { note: `the cash paid by code beyond the answer's own was refunded (6203); staff to check the settlement (${env.ctx.staffReason.check})` })
+        : env.to('failed', { note: 'settlement refused; the cash part paid by code was refunded (6203)' }),
     onRefused: { other: (env, r) => env.to('needs-staff', { note: `refund of the cash paid by code refused: ${r.errMsg}` }) },
     onUnknown: resend,
   },
