@@ -8,7 +8,7 @@ import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
 import { lockDataFolder } from '../journal/data-lock';
-import { createSettlementEngine, StaffActionError } from '../settlement/engine';
+import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
 import { createPinGuard } from '../staff/staff-pin';
@@ -105,11 +105,13 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       }
     };
     let devices: RunningDevices | null = null;
+    let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
       platformOnline: reachability.online(),
       outboxPending: journal.openOutboxCount(),
       devices: devices?.health() ?? ([] as DeviceHealth[]),
+      journal: journalHealth,
     });
     const emitStatus = () => emit({ type: 'status', status: status() });
 
@@ -123,6 +125,10 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       now: options.now,
       unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
       onChange: queueEvents.visit,
+      onJournalHealth: (health) => {
+        journalHealth = health;
+        emitStatus();
+      },
       // A settling answer that failed its check: the visit is in the staff queue; the log says why (no patient data).
       onAlert: (a) => console.error(`ALERT settlement ${a.settlementId}: settling answer not believed (${a.check}): ${a.detail}`),
     });

@@ -53,6 +53,9 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
   }
 
   async function runOnce(force: boolean): Promise<void> {
+    // A journal that could not write an answer: nothing moves until a write works again; then the
+    // calls left in flight are resolved by query as their visits are pumped below.
+    if (!options.engine.probeJournal()) return;
     await notifyHis(force);
     await options.engine.expireUnknowns();
     let visits = options.engine.visitsWithQueuedCalls();
