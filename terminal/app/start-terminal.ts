@@ -124,6 +124,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       his,
       now: options.now,
       unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
+      stepTimeoutMs: config.settlement.stepTimeoutMs,
       onChange: queueEvents.visit,
       onJournalHealth: (health) => {
         journalHealth = health;

@@ -53,6 +53,11 @@ export interface EngineOptions {
    * visit stays 'settled' (the crash child and the benchmarks have no HIS).
    */
   his?: Pick<HisClient, 'markPaid'>;
+  /**
+   * How long a visit may wait at the confirm step (awaiting-confirm) before it is cancelled and its
+   * registration and fee lines undone (config settlement.stepTimeoutMs; 2 min by default).
+   */
+  stepTimeoutMs?: number;
   /** Told when the journal's health changes (a write failed after a send; writes work again): for the status bar. */
   onJournalHealth?: (health: JournalHealth) => void;
   /** Told when a settling answer fails its amount check (the visit goes to staff): the terminal logs and shows it. */
@@ -106,6 +111,7 @@ export function createSettlementEngine(options: EngineOptions) {
   const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? 12;
   const unknownDeadlineMs = options.unknownOutcomeDeadlineMs ?? 6 * 3_600_000;
+  const stepTimeoutMs = options.stepTimeoutMs ?? 120_000;
   const locks = new Map<string, Promise<unknown>>();
   let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
   const setJournalHealth = (next: JournalHealth) => {
@@ -521,6 +527,27 @@ export function createSettlementEngine(options: EngineOptions) {
             expired++;
             options.onChange?.(view(settlementId));
           }
+        });
+      }
+      return expired;
+    },
+
+    /**
+     * Cancels every visit left at the confirm step longer than the step timeout (the patient walked
+     * away, the terminal restarted, a new patient began): its bill is free again, and its fee lines
+     * and registration are undone (2205, 2202) through the outbox. The replay worker runs this each
+     * round, so it holds after a restart too. Returns how many were cancelled.
+     */
+    async expireUnconfirmed(): Promise<number> {
+      let expired = 0;
+      for (const row of journal.settlementsIn(['awaiting-confirm'])) {
+        const age = now().getTime() - Date.parse(row.updatedAt);
+        if (!(age > stepTimeoutMs)) continue;
+        await exclusive(row.id, async () => {
+          if (stateOf(row.id) !== 'awaiting-confirm') return;
+          journal.transition({ settlementId: row.id, from: ['awaiting-confirm'], to: 'cancelled', note: `not confirmed within ${Math.round(stepTimeoutMs / 1000)} s: cancelled, registration and fee lines undone`, calls: undoCallsOf(row.id) });
+          expired++;
+          options.onChange?.(view(row.id));
         });
       }
       return expired;

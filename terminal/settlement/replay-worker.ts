@@ -58,6 +58,8 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
     if (!options.engine.probeJournal()) return;
     await notifyHis(force);
     await options.engine.expireUnknowns();
+    // A visit nobody confirmed is cancelled after its timeout; its undo calls are drained below.
+    await options.engine.expireUnconfirmed();
     let visits = options.engine.visitsWithQueuedCalls();
     publish({ queuedVisits: visits.length, lastRunAt: new Date().toISOString() });
     if (visits.length === 0) {
