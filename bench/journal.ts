@@ -4,7 +4,11 @@
 //  - replaying 10,000 settlements queued while offline, beside the simulator's own throughput for
 //    the same calls sent straight from the client with no journal;
 //  - the journal's size per 1,000 settlements;
-//  - the crash campaign: 1,000 SIGKILLs mid-settlement, checked against the simulator's ledger.
+//  - the crash campaign: 1,000 SIGKILLs mid-settlement, checked against the simulator's ledger;
+//  - the fault campaign (bench/fault-campaign.ts, issue 11): garbled answers (each infcode class and
+//    each amount check), walk-aways at every step, disk-full windows between send and answer.
+// --short (or BENCH_SHORT=1) runs a small version of everything; --fault-rounds=N repeats the fault
+// scenarios N times (3 by default, 1 when short).
 // The last line is one JSON object with the figures. The run exits 1 when a visit was lost or
 // settled twice, so a script (or CI) cannot mistake a broken journal for a slow one.
 import { closeSync, fsyncSync, mkdtempSync, openSync, statSync, writeSync, existsSync } from 'node:fs';
@@ -19,12 +23,15 @@ import { feeUploadCall, preSettleCall, registrationCall, settleCall, type VisitC
 import { startSettlementRig } from '../terminal/testing/settlement.testkit';
 import { runCrashCampaign } from '../terminal/testing/crash/campaign';
 import type { HisBill } from '../terminal/his/client';
+import { runFaultCampaign } from './fault-campaign';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
-const APPENDS = Number(args.get('appends') ?? 2_000);
-const QUEUED = Number(args.get('queued') ?? 10_000);
-const BASELINE_VISITS = Number(args.get('baseline') ?? 2_000);
-const KILLS = Number(args.get('kills') ?? 1_000);
+const SHORT = args.has('short') || process.env.BENCH_SHORT === '1';
+const APPENDS = Number(args.get('appends') ?? (SHORT ? 200 : 2_000));
+const QUEUED = Number(args.get('queued') ?? (SHORT ? 500 : 10_000));
+const BASELINE_VISITS = Number(args.get('baseline') ?? (SHORT ? 200 : 2_000));
+const KILLS = Number(args.get('kills') ?? (SHORT ? 20 : 1_000));
+const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -125,12 +132,20 @@ const replay = await replayVersusSimulator();
 log(`crash campaign: ${KILLS} kills...`);
 const crash = await runCrashCampaign({ killsMidWork: KILLS, visits: KILLS, seed: 1123, killWindowMs: 150, maxKillSeconds: Number(args.get('max-kill-seconds') ?? 3_600), log });
 log(JSON.stringify(crash));
+log(`fault campaign: ${FAULT_ROUNDS} round(s)...`);
+const faults = await runFaultCampaign({ rounds: FAULT_ROUNDS, log });
 console.log(
   JSON.stringify({
     kills: crash.kills,
     visits: crash.visits,
-    lost: crash.lost,
-    duplicated: crash.duplicated,
+    fault_visits: faults.fault_visits,
+    fault_by_class: faults.by_class,
+    fault_end_states: faults.end_states,
+    // Over both campaigns: the kills' and the faults'.
+    lost: crash.lost + faults.lost,
+    duplicated: crash.duplicated + faults.duplicated,
+    charged_not_settled: faults.charged_not_settled,
+    orphaned: faults.orphaned,
     mismatched_fen: crash.mismatchedFen,
     left_queued: crash.leftQueued,
     ...append,
@@ -138,6 +153,10 @@ console.log(
     ...replay,
   }),
 );
+if (faults.lost + faults.duplicated + faults.charged_not_settled + faults.orphaned > 0) {
+  console.error(`bench:journal fault campaign: ${faults.lost} lost, ${faults.duplicated} duplicated, ${faults.charged_not_settled} charged not settled, ${faults.orphaned} orphaned`);
+  process.exitCode = 1;
+}
 if (crash.lost > 0 || crash.duplicated > 0 || crash.timedOut) {
   console.error(`bench:journal: ${crash.lost} lost, ${crash.duplicated} duplicated${crash.timedOut ? `, only ${crash.killsMidWork} kills landed mid-work in time` : ''}`);
   process.exitCode = 1;

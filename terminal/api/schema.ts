@@ -196,6 +196,8 @@ export const TerminalStatus = z.object({
   platformOnline: z.boolean(),
   outboxPending: z.number().int().nonnegative(),
   devices: z.array(DeviceHealth),
+  /** 'journal-write-failed': an answer could not be written (disk full); new visits are stopped until writes work. */
+  journal: z.object({ state: z.enum(['ok', 'journal-write-failed']), error: z.string().nullable(), since: z.string().nullable() }).optional(),
 });
 export type TerminalStatus = z.infer<typeof TerminalStatus>;
 

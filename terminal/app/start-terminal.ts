@@ -8,7 +8,7 @@ import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
 import { lockDataFolder } from '../journal/data-lock';
-import { createSettlementEngine, StaffActionError } from '../settlement/engine';
+import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
 import { createStaffPins, pinLockoutIn, type StaffRole } from '../staff/staff-pin';
@@ -133,18 +133,34 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       }
     };
     let devices: RunningDevices | null = null;
+    let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
       platformOnline: reachability.online(),
       outboxPending: journal.openOutboxCount(),
       devices: devices?.health() ?? ([] as DeviceHealth[]),
+      journal: journalHealth,
     });
     const emitStatus = () => emit({ type: 'status', status: status() });
 
     reachability.onChange(emitStatus);
 
     const queueEvents = createQueueEvents({ journal, emit, now: options.now });
-    const engine = createSettlementEngine({ journal, platform, his, now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs, onChange: queueEvents.visit });
+    const engine = createSettlementEngine({
+      journal,
+      platform,
+      his,
+      now: options.now,
+      unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
+      stepTimeoutMs: config.settlement.stepTimeoutMs,
+      onChange: queueEvents.visit,
+      onJournalHealth: (health) => {
+        journalHealth = health;
+        emitStatus();
+      },
+      // A settling answer that failed its check: the visit is in the staff queue; the log says why (no patient data).
+      onAlert: (a) => console.error(`ALERT settlement ${a.settlementId}: settling answer not believed (${a.check}): ${a.detail}`),
+    });
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();

@@ -19,13 +19,18 @@ export const settlementTransitions = {
   'settle-pending': ['settled', 'failed', 'query-pending', 'reversal-pending', 'needs-staff', 'refund-pending'],
   // A settlement whose answer never came: the platform is asked (5203) before anything is undone, so
   // a settlement that did go through is kept rather than reversed and paid again.
-  'query-pending': ['settled', 'reversal-pending', 'needs-staff'],
+  // Also from an ended visit whose undo the platform refused as settled (2205/2202): the query decides,
+  // and a visit the platform shows unsettled after all goes back to how it ended.
+  // A lost settlement found standing whose amounts fail their check refunds what the code overcharged.
+  'query-pending': ['settled', 'reversal-pending', 'needs-staff', 'refund-pending', 'failed', 'cancelled'],
   // A call whose answer never came is undone (2601 by its msgid), then the step is redone.
   'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff', 'refund-pending'],
   settled: ['closed'],
   closed: [],
-  failed: [],
-  cancelled: [],
+  // Ended unpaid, unless the platform's own refusal of the undo (2205/2202 "already settled") says a
+  // settlement stands: then the visit is asked about (5203), never left failed with the money taken.
+  failed: ['query-pending'],
+  cancelled: ['query-pending'],
   // Dead letters: staff retry the step that stalled, or cancel with a reason.
   'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending'],
 } as const satisfies Record<string, readonly string[]>;
@@ -37,7 +42,10 @@ export const settlementStates = Object.keys(settlementTransitions) as Settlement
 /** States with work left for the platform: the replay worker's concern, and the admin queue. */
 export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending'];
 
-/** States no transition leaves. */
+/**
+ * States a visit ends in. Only the platform's evidence that an ended visit settled after all (its
+ * undo refused as settled) leaves failed or cancelled, to query-pending.
+ */
 export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled'];
 
 export function canTransition(from: SettlementState, to: SettlementState): boolean {

@@ -70,11 +70,14 @@ describe('client classification of untrustworthy answers', () => {
     assert.match(malformed(o), /output of 2207/);
   });
 
-  it('infcode as a numeric string still classifies: "0" ok, "-1" rejected', async () => {
+  it('infcode as a numeric string still classifies: "0" ok, "-1" rejected, "2" unknown', async () => {
     reply = JSON.stringify({ infcode: '0', output: { signinoutb: { sign_time: '2024-01-15 09:00:00', sign_no: 'S1' } } });
     assert.equal((await signIn()).kind, 'ok');
     reply = JSON.stringify({ infcode: '-1', err_msg: '签到失败', output: null });
     const o = await signIn();
     assert.deepEqual([o.kind, o.kind === 'rejected' && o.infcode, o.kind === 'rejected' && o.errMsg], ['rejected', -1, '签到失败']);
+    reply = JSON.stringify({ infcode: '2', err_msg: '交易处理中，请稍后查询', output: null });
+    const u = await signIn();
+    assert.deepEqual([u.kind, u.kind === 'unknown' && u.reason], ['unknown', 'undocumented-infcode']);
   });
 });

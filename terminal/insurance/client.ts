@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { EnvelopeContext, RequestEnvelope, ResponseEnvelope } from './envelope';
 import { formatWireTime } from './msgid';
-import { refusalReasonOf, type RefusalReason } from './refusal';
+import { classifyAnswer, type RefusalReason } from './refusal';
 import { noSigner, type EnvelopeSigner } from './signer';
 import { transactionSchemas } from './transactions';
 
@@ -17,7 +17,8 @@ export interface PlatformCall {
   infTime?: Date;
 }
 
-export type UnknownReason = 'timeout' | 'connection' | 'http-status' | 'malformed';
+/** undocumented-infcode: a non-zero infcode the spec does not document as failure (refusal.ts): it may have been done. */
+export type UnknownReason = 'timeout' | 'connection' | 'http-status' | 'malformed' | 'undocumented-infcode';
 export type { RefusalReason };
 
 export type CallOutcome =
@@ -186,10 +187,7 @@ export function classifyCallAnswer(infno: string, exchange: Exchange): CallOutco
     return { kind: 'unknown', reason: 'malformed', detail: 'answer is not a response envelope', rawResponse: raw };
   }
   const response = envelope.data;
-  if (response.infcode !== 0) {
-    const errMsg = response.err_msg ?? '';
-    return { kind: 'rejected', infcode: response.infcode, errMsg, reason: refusalReasonOf(response.infcode, errMsg), response, rawResponse: raw };
-  }
+  if (response.infcode !== 0) return nonZeroOutcome(response, raw);
   // Success we cannot read is not success we can act on; it may still have been committed.
   const schema = transactionSchemas[infno];
   if (schema) {
@@ -199,6 +197,17 @@ export function classifyCallAnswer(infno: string, exchange: Exchange): CallOutco
     }
   }
   return { kind: 'ok', output: response.output, response, rawResponse: raw };
+}
+
+/**
+ * A non-zero infcode, sorted by the one table (refusal.ts): a documented refusal is `rejected` with
+ * its reason; any other code is `unknown` (it may have been committed: query before anything else).
+ */
+export function nonZeroOutcome(response: ResponseEnvelope, raw: string): CallOutcome {
+  const errMsg = response.err_msg ?? '';
+  const verdict = classifyAnswer(response.infcode, errMsg);
+  if (verdict.kind === 'unknown') return { kind: 'unknown', reason: 'undocumented-infcode', detail: `infcode ${response.infcode} (${verdict.why}): ${errMsg}`, rawResponse: raw };
+  return { kind: 'rejected', infcode: response.infcode, errMsg, reason: verdict.reason, response, rawResponse: raw };
 }
 
 function safeJson(text: string): unknown {

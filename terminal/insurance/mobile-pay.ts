@@ -7,8 +7,7 @@
 // What is not public (exact paths, key derivation, what is signed) is the simulator's convention,
 // recorded in terminal/insurance/README.md.
 import { z } from 'zod';
-import type { CallOutcome, PlatformClient, PlatformCall } from './client';
-import { refusalReasonOf } from './refusal';
+import { nonZeroOutcome, type CallOutcome, type PlatformClient, type PlatformCall } from './client';
 import { sm2Sign, sm2Verify, SM2_DEFAULT_ID, type Sm2Keys } from './sm2';
 import { sm4EcbDecrypt, sm4EcbEncrypt } from './sm4';
 import { WireYuan } from './transactions';
@@ -232,10 +231,7 @@ export function classifyMobilePayAnswer(infno: MobilePayInfno, status: number, t
   const answer = MobilePayAnswerSchema.safeParse(json);
   if (!answer.success) return { kind: 'unknown', reason: 'malformed', detail: 'answer is not a mobile-payment answer', rawResponse: text };
   const response: ResponseEnvelope = { infcode: answer.data.code, err_msg: answer.data.message ?? null, output: null };
-  if (answer.data.code !== 0) {
-    const errMsg = answer.data.message ?? '';
-    return { kind: 'rejected', infcode: answer.data.code, errMsg, reason: refusalReasonOf(answer.data.code, errMsg), response, rawResponse: text };
-  }
+  if (answer.data.code !== 0) return nonZeroOutcome(response, text);
   const opened = openMobilePayBody(answer.data, c);
   if (!opened.ok) return { kind: 'unknown', reason: 'malformed', detail: opened.reason, rawResponse: text };
   const out = mobilePaySchemas[infno].output.safeParse(opened.data);

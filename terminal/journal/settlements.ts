@@ -143,6 +143,7 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     ),
     get: db.prepare<[string], SettlementRecord>('SELECT * FROM settlements WHERE id = ?'),
     byBill: db.prepare<[string], SettlementRecord>('SELECT * FROM settlements WHERE bill_id = ? ORDER BY created_at'),
+    bySetlId: db.prepare<[string], { id: string }>('SELECT id FROM settlements WHERE setl_id = ?'),
     inStates: db.prepare<[string], SettlementRecord>(`SELECT * FROM settlements WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
     setState: db.prepare('UPDATE settlements SET state = ?, updated_at = ? WHERE id = ?'),
     setContext: db.prepare('UPDATE settlements SET sealed_context = ? WHERE id = ?'),
@@ -247,6 +248,11 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
 
       settlementsByBill(billId: string): SettlementRow[] {
         return sql.byBill.all(billId).map(rowToSettlement);
+      },
+
+      /** The visits that hold this setl_id (a settling answer naming one already held is not believed). */
+      settlementIdsWithSetlId(setlId: string): string[] {
+        return sql.bySetlId.all(setlId).map((r) => r.id);
       },
 
       settlementsIn(states: readonly string[]): SettlementRow[] {

@@ -152,6 +152,12 @@ export function createKioskSession(options: KioskSessionOptions) {
   /** A begin or a reset: the pass on the screen ends (its camera and waits stop) and a new one starts. */
   function startPass(event: 'begin' | 'reset', next: SessionView, directedCertnoSha256: string | null = null): void {
     if (!leadsTo(view.step, event, next.step)) throw new SessionTableError(view.step, event, next.step);
+    // A patient left at the confirm step (a new begin, a bedside start, a reset): the visit is
+    // cancelled now rather than holding its bill until the step timeout (the engine refuses it if it moved on).
+    if (view.step === 'confirm' && view.settlementId) {
+      const left = view.settlementId;
+      void options.engine.cancel(left, `patient left the confirm step (${event})`).catch(() => undefined);
+    }
     pass.abort.abort();
     pass = openPass(directedCertnoSha256);
     publish(next);

@@ -4,7 +4,16 @@
 import type { CallOutcome, PlatformClient } from '../insurance/client';
 import type { Journal, NewCall, OutboxRow } from '../journal/journal';
 
+/** A row already in flight was sent once and its outcome is unknown: it is resolved by query, never sent again. */
+export class AlreadyInFlightError extends Error {
+  constructor(row: OutboxRow) {
+    super(`outbox row ${row.id} (${row.infno}, msgid ${row.msgid}) is already in flight: resolve it by query, never resend`);
+    this.name = 'AlreadyInFlightError';
+  }
+}
+
 export async function sendQueued(journal: Journal, platform: PlatformClient, row: OutboxRow): Promise<CallOutcome> {
+  if (row.status === 'in-flight' || journal.outboxRow(row.id)?.status === 'in-flight') throw new AlreadyInFlightError(row);
   journal.markInFlight(row.id);
   return platform.call({ infno: row.infno, msgid: row.msgid, input: row.input, insuplcAdmdvs: row.insuplcAdmdvs ?? undefined });
 }

@@ -5,6 +5,7 @@ import { formatWireTime } from '../insurance/msgid';
 import type { NewCall } from '../journal/journal';
 import type { HisBill } from '../his/client';
 import type { VisitPerson } from '../common/person';
+import type { AmountCheck } from './answer-checks';
 
 export type { VisitPerson };
 
@@ -27,6 +28,13 @@ export interface VisitContext {
    * staff cancel (the visit then ends cancelled instead of carrying on). Absent: redo.
    */
   reversalFor?: 'redo' | 'staff-cancel';
+  /**
+   * Set when an ended visit's undo (2205/2202) was refused as settled and the visit is asked about
+   * (5203): how it had ended, which it goes back to if the platform shows no settlement after all.
+   */
+  queryFor?: { endedAs: 'failed' | 'cancelled' } | null;
+  /** Why the visit went to staff when a settling answer failed its check (answer-checks.ts): typed, for the admin screen and the alert. */
+  staffReason?: { kind: 'amount-check'; check: AmountCheck; detail: string; setlId: string } | null;
   /** The relative's account the platform last refused to draw on (the visit was pre-settled without it); cleared when the patient chooses again. */
   familyAccountRefused?: { psnNo: string; errMsg: string } | null;
 }

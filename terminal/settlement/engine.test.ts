@@ -141,11 +141,41 @@ describe('settlement engine on the platform simulator', () => {
   it('marks a settlement the platform refuses as failed, with nothing settled', async () => {
     const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
     await engine.pump(id);
-    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infnos: ['2207'], count: 1 }] });
+    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infcode: -1, errMsg: '结算失败', infnos: ['2207'], count: 1 }] });
     const view = await engine.confirm(id);
     rig.platform.setFaults({ rules: [] });
     assert.equal(view.state, 'failed');
     assert.equal(platformSide(id).settled.length, 0);
+  });
+
+  it('issue 11 item 1: a 2207 committed and answered infcode 2 (交易处理中) is asked about, kept settled, never failed', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    await engine.pump(id);
+    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infcode: 2, errMsg: '交易处理中，请稍后查询', afterCommit: true, infnos: ['2207'], count: 1 }] });
+    const view = await engine.confirm(id);
+    rig.platform.setFaults({ rules: [] });
+    assert.equal(view.state, 'settled', JSON.stringify(rig.journal.events(id).slice(-3)));
+    const side = platformSide(id);
+    assert.equal(side.settlements.length, 1, 'the committed settlement was kept, not reversed and redone');
+    assert.equal(view.setlId, side.settled[0]!.setlId);
+    assert.deepEqual(rig.journal.callsOf(id).slice(-2).map((c) => `${c.infno}:${c.status}`), ['2207:done', '5203:done']);
+    assert.ok(!rig.journal.events(id).some((e) => e.to_state === 'failed'));
+  });
+
+  it('issue 11 item 1: an ended visit whose undo is refused as settled (2202 "就诊已结算") is asked about and kept settled', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    await engine.pump(id);
+    // A settlement the terminal took for a refusal (as an older terminal did with infcode 2): the
+    // visit failed, and its undo calls meet a settled visit.
+    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infcode: -1, errMsg: '结算失败', afterCommit: true, infnos: ['2207'], count: 1 }] });
+    await engine.confirm(id);
+    rig.platform.setFaults({ rules: [] });
+    const view = await engine.pump(id);
+    assert.deepEqual(rig.journal.events(id).map((e) => e.to_state).slice(-3), ['failed', 'query-pending', 'settled']);
+    assert.equal(view.state, 'settled', JSON.stringify(rig.journal.events(id).slice(-4)));
+    assert.equal(platformSide(id).settled.length, 1);
+    assert.deepEqual(rig.journal.callsOf(id).slice(-3).map((c) => `${c.infno}:${c.status}`), ['2205:rejected', '2202:rejected', '5203:done']);
+    assert.equal(view.settleMsgid, rig.journal.callsOf(id).find((c) => c.infno === '2207')?.msgid);
   });
 
   it('waits while the platform is down, then finishes the visit exactly once', async () => {

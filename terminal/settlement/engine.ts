@@ -53,7 +53,48 @@ export interface EngineOptions {
    * visit stays 'settled' (the crash child and the benchmarks have no HIS).
    */
   his?: Pick<HisClient, 'markPaid'>;
+  /**
+   * How long a visit may wait at the confirm step (awaiting-confirm) before it is cancelled and its
+   * registration and fee lines undone (config settlement.stepTimeoutMs; 2 min by default).
+   */
+  stepTimeoutMs?: number;
+  /** Told when the journal's health changes (a write failed after a send; writes work again): for the status bar. */
+  onJournalHealth?: (health: JournalHealth) => void;
+  /** Told when a settling answer fails its amount check (the visit goes to staff): the terminal logs and shows it. */
+  onAlert?: (alert: EngineAlert) => void;
 }
+
+export interface EngineAlert {
+  settlementId: string;
+  kind: 'amount-check';
+  check: string;
+  detail: string;
+  setlId: string;
+}
+
+/**
+ * 'journal-write-failed': a call was sent and its answer could not be written (disk full, I/O error).
+ * New visits are refused and nothing is sent until a write works again (probeJournal); the call is
+ * then resolved by query, never resent.
+ */
+export interface JournalHealth {
+  state: 'ok' | 'journal-write-failed';
+  /** The SQLite error, e.g. "SQLITE_FULL: database or disk is full". */
+  error: string | null;
+  since: string | null;
+}
+
+/** A new visit while the journal cannot write what the platform answers. */
+export class JournalWriteFailedError extends Error {
+  readonly code = 'journal-write-failed';
+  constructor(detail: string) {
+    super(`journal-write-failed: ${detail}`);
+    this.name = 'JournalWriteFailedError';
+  }
+}
+
+/** A storage error from SQLite (better-sqlite3's SqliteError carries code SQLITE_*), not a refused transition. */
+const isStorageError = (err: unknown): err is Error & { code: string } => err instanceof Error && String((err as Error & { code?: unknown }).code ?? '').startsWith('SQLITE_');
 
 export interface PumpOptions {
   /** The replay worker waits out each call's backoff; a patient at the kiosk does not. */
@@ -70,7 +111,13 @@ export function createSettlementEngine(options: EngineOptions) {
   const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? 12;
   const unknownDeadlineMs = options.unknownOutcomeDeadlineMs ?? 6 * 3_600_000;
+  const stepTimeoutMs = options.stepTimeoutMs ?? 120_000;
   const locks = new Map<string, Promise<unknown>>();
+  let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
+  const setJournalHealth = (next: JournalHealth) => {
+    journalHealth = next;
+    options.onJournalHealth?.(next);
+  };
 
   /** One pump per settlement at a time: the online path and the replay worker never race. */
   function exclusive<T>(settlementId: string, work: () => Promise<T>): Promise<T> {
@@ -144,6 +191,11 @@ export function createSettlementEngine(options: EngineOptions) {
     ctx: context(id),
     mdtrtId: () => mdtrtIdOf(id),
     calls: () => journal.callsOf(id),
+    presettled: () => {
+      const json = journal.settlement(id)?.splitJson;
+      return json ? (JSON.parse(json) as Split) : null;
+    },
+    setlIdSeen: (setlId) => journal.settlementIdsWithSetlId(setlId).some((other) => other !== id),
     now,
     to: (state, extra) => transition(id, from, state, extra),
   });
@@ -179,11 +231,40 @@ export function createSettlementEngine(options: EngineOptions) {
    * answer is resent under the same msgid with backoff, which the platform answers as the first time.
    */
   async function dispatch(row: OutboxRow): Promise<boolean> {
+    // Nothing is sent while the journal cannot write its answer.
+    if (journalHealth.state !== 'ok') return false;
     const id = row.settlementId as string;
-    const spec = specOf(row);
     // The state this call was sent from: the only one its answer may move the visit out of.
     const from = stateOf(id);
+    // A row already in flight was sent and its answer never written (a journal write failed after
+    // the send): its outcome is unknown, resolved as the table says (a settlement by query), never resent.
+    if (journal.outboxRow(row.id)?.status === 'in-flight') {
+      const next = onUnknown(row, from);
+      journal.recordOutcome({
+        outboxId: row.id,
+        status: next === 'resend' ? 'unknown' : 'superseded',
+        error: 'sent, and its answer was never written',
+        then: next === 'resend' || next === null ? undefined : next,
+      });
+      return true;
+    }
     const outcome = await sendQueued(journal, platform, row);
+    try {
+      return recordAnswer(row, from, outcome);
+    } catch (err) {
+      if (!isStorageError(err)) throw err;
+      // The platform may have done it and the journal does not know: stop new visits until writes work.
+      const error = `${err.code}: ${err.message}`;
+      console.error(`journal write failed after sending ${row.infno} (msgid ${row.msgid}, visit ${id}): ${error}; new visits stopped until the journal writes again`);
+      setJournalHealth({ state: 'journal-write-failed', error, since: now().toISOString() });
+      throw new JournalWriteFailedError(error);
+    }
+  }
+
+  /** Writes what an answer means, as the step table says. */
+  function recordAnswer(row: OutboxRow, from: SettlementState, outcome: Awaited<ReturnType<typeof sendQueued>>): boolean {
+    const id = row.settlementId as string;
+    const spec = specOf(row);
     const env = stepEnv(row, from);
     if (outcome.kind === 'ok') {
       let then: Next;
@@ -195,6 +276,8 @@ export function createSettlementEngine(options: EngineOptions) {
         return false;
       }
       journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
+      const reason = (then?.context as SelfPayVisitContext | undefined)?.staffReason;
+      if (reason && then && then.to !== 'settled') options.onAlert?.({ settlementId: id, ...reason });
       return true;
     }
     if (outcome.kind === 'rejected') {
@@ -291,8 +374,29 @@ export function createSettlementEngine(options: EngineOptions) {
       return journal.hisNoticesDue(ignoreBackoff ? null : now().toISOString());
     },
 
+    /** Whether the journal can write what the platform answers (status bar, admin screen). */
+    journalHealth: (): JournalHealth => journalHealth,
+
+    /**
+     * After a failed write: tries one small write; when it works, the journal is healthy again and
+     * the calls left in flight are resolved by query as their visits are pumped (the replay worker).
+     */
+    probeJournal(): boolean {
+      if (journalHealth.state === 'ok') return true;
+      try {
+        journal.setMetaValue('journal_write_probe', now().toISOString());
+      } catch (err) {
+        if (!isStorageError(err)) throw err;
+        return false;
+      }
+      console.error(`journal writes again (failed since ${journalHealth.since}); resolving calls left in flight by query`);
+      setJournalHealth({ state: 'ok', error: null, since: null });
+      return true;
+    },
+
     /** Opens a visit for a bill and queues its first call; `pump` sends it. */
     open(input: { service: string; person: VisitPerson; bill: HisBill; usePersonalAccount: boolean; deferred?: boolean }): string {
+      if (journalHealth.state !== 'ok') throw new JournalWriteFailedError(journalHealth.error ?? 'journal write failed');
       const id = randomUUID();
       const ctx: VisitContext = {
         person: input.person,
@@ -423,6 +527,27 @@ export function createSettlementEngine(options: EngineOptions) {
             expired++;
             options.onChange?.(view(settlementId));
           }
+        });
+      }
+      return expired;
+    },
+
+    /**
+     * Cancels every visit left at the confirm step longer than the step timeout (the patient walked
+     * away, the terminal restarted, a new patient began): its bill is free again, and its fee lines
+     * and registration are undone (2205, 2202) through the outbox. The replay worker runs this each
+     * round, so it holds after a restart too. Returns how many were cancelled.
+     */
+    async expireUnconfirmed(): Promise<number> {
+      let expired = 0;
+      for (const row of journal.settlementsIn(['awaiting-confirm'])) {
+        const age = now().getTime() - Date.parse(row.updatedAt);
+        if (!(age > stepTimeoutMs)) continue;
+        await exclusive(row.id, async () => {
+          if (stateOf(row.id) !== 'awaiting-confirm') return;
+          journal.transition({ settlementId: row.id, from: ['awaiting-confirm'], to: 'cancelled', note: `not confirmed within ${Math.round(stepTimeoutMs / 1000)} s: cancelled, registration and fee lines undone`, calls: undoCallsOf(row.id) });
+          expired++;
+          options.onChange?.(view(row.id));
         });
       }
       return expired;

@@ -53,8 +53,13 @@ export function createReplayWorker(options: ReplayWorkerOptions) {
   }
 
   async function runOnce(force: boolean): Promise<void> {
+    // A journal that could not write an answer: nothing moves until a write works again; then the
+    // calls left in flight are resolved by query as their visits are pumped below.
+    if (!options.engine.probeJournal()) return;
     await notifyHis(force);
     await options.engine.expireUnknowns();
+    // A visit nobody confirmed is cancelled after its timeout; its undo calls are drained below.
+    await options.engine.expireUnconfirmed();
     let visits = options.engine.visitsWithQueuedCalls();
     publish({ queuedVisits: visits.length, lastRunAt: new Date().toISOString() });
     if (visits.length === 0) {

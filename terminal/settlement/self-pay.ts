@@ -95,18 +95,25 @@ export const orderOf = (row: OutboxRow) => {
   return { payOrdId: str(i.payOrdId), payToken: str(i.payToken), medOrgOrd: str(i.orgBizSer) };
 };
 
+/** What the payment code was charged for this visit (fen), or null when the cash was not paid by code. */
+export function chargedByCodeFen(env: Pick<VisitEnv, 'ctx' | 'calls'>): number | null {
+  const paid = env.calls().some((c) => (c.step === 'cash-pay' || c.step === 'cash-query') && c.status === 'done');
+  if (!paid || env.ctx.selfPay?.method !== 'pay-code') return null;
+  return env.ctx.selfPay.cashFen;
+}
+
 /**
  * A visit that will not settle after the code was charged (the settlement refused, or staff
  * cancelled it): the cash goes back (6203) before the visit ends. Null when nothing was charged by
  * code. `why` opens the journal note.
  */
-export function refundAfterRefusedSettle(env: Pick<VisitEnv, 'ctx' | 'calls' | 'now' | 'to'>, why: string): TransitionRequest | null {
-  const paid = env.calls().filter((c) => (c.step === 'cash-pay' && c.status === 'done') || (c.step === 'cash-query' && c.status === 'done')).pop();
-  if (!paid || env.ctx.selfPay?.method !== 'pay-code') return null;
+export function refundAfterRefusedSettle(env: Pick<VisitEnv, 'ctx' | 'calls' | 'now' | 'to'>, why: string, refundFen?: number): TransitionRequest | null {
+  const charged = chargedByCodeFen(env);
+  if (charged === null) return null;
   const pay = env.calls().filter((c) => c.step === 'cash-pay').pop();
   if (!pay) return null;
   const order = orderOf(pay);
-  const fen = env.ctx.selfPay.cashFen;
+  const fen = refundFen ?? charged;
   return env.to('refund-pending', {
     note: `${why}; refunding the cash part paid by code`,
     call: {

@@ -42,6 +42,8 @@ const contexts: Record<string, SelfPayVisitContext> = {
   'paid by code': { ...baseCtx('11'), selfPay: { method: 'pay-code', cashFen: 1_000 } },
   'staff cancel reversal': { ...baseCtx('11'), reversalFor: 'staff-cancel' },
   'staff cancel reversal, paid by code': { ...baseCtx('11'), reversalFor: 'staff-cancel', selfPay: { method: 'pay-code', cashFen: 1_000 } },
+  'failed visit asked about after its undo was refused as settled': { ...baseCtx('11'), queryFor: { endedAs: 'failed' } },
+  'cancelled visit asked about after its undo was refused as settled': { ...baseCtx('11'), queryFor: { endedAs: 'cancelled' } },
 };
 
 let rowId = 0;
@@ -100,7 +102,7 @@ function rowsOf(step: Step, ctx: SelfPayVisitContext): OutboxRow[] {
   }
 }
 
-const setlinfo = (extra: Record<string, unknown> = {}) => ({ setl_id: 'SET1', medfee_sumamt: 100, fund_pay_sumamt: 60, hifp_pay: 60, acct_pay: 30, psn_cash_pay: 10, ...extra });
+const setlinfo = (extra: Record<string, unknown> = {}) => ({ setl_id: 'SET1', psn_no: 'P1', medfee_sumamt: 100, fund_pay_sumamt: 60, hifp_pay: 60, acct_pay: 30, psn_cash_pay: 10, ...extra });
 /** Every shape of a good answer a handler tells apart. */
 function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>[] {
   switch (step) {
@@ -109,13 +111,16 @@ function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>
     case 'admit':
       return [{ result: { mdtrt_id: 'MDTRT1' } }];
     case 'pre-settle':
-    case 'settle':
       return [{ setlinfo: setlinfo() }];
+    case 'settle':
+      // Believed, and one that fails its amount check (to staff, or a refund first when paid by code).
+      return [{ setlinfo: setlinfo() }, { setlinfo: setlinfo({ psn_cash_pay: -10, fund_pay_sumamt: 80, hifp_pay: 80 }) }];
     case 'query':
       return [
         { setlinfo: setlinfo({ medins_setl_id: lostSettleMsgid }) }, // ours: kept
         { setlinfo: setlinfo({ medins_setl_id: 'SOMEONE-ELSE' }) }, // another stands: staff
         { setlinfo: setlinfo({ medins_setl_id: lostSettleMsgid, refd_setl_flag: '1' }) }, // cancelled: reverse
+        { setlinfo: setlinfo({ medins_setl_id: lostSettleMsgid, psn_cash_pay: 5, hifp_pay: 65, fund_pay_sumamt: 65 }) }, // ours, cash not what the code was charged: staff (refund first)
         {},
       ];
     case 'cash-upload':
@@ -134,7 +139,7 @@ function histories(ctx: SelfPayVisitContext): OutboxRow[][] {
   const lostSettle = rowOf(settleCall(ctx, 'MDTRT1'), 'superseded');
   const lostPay = rowOf(cashPayCall(ctx, order), 'superseded');
   const paid = rowOf(cashPayCall(ctx, order), 'done');
-  return [[], [lostSettle, lostPay], [paid]];
+  return [[], [lostSettle, lostPay], [paid], [paid, lostSettle]];
 }
 
 interface Made {
@@ -149,26 +154,33 @@ function walk(): Made[] {
   const made: Made[] = [];
   for (const step of stepNames) {
     const spec = steps[step];
-    // The undo calls run after the visit ended; their answers move nothing (checked below).
-    const from = spec.state;
-    for (const [kind, ctx] of Object.entries(contexts)) {
+    // The undo calls run after the visit ended (or while it is asked about): their answers move
+    // nothing, except a refusal as settled, which sends an ended visit to query (checked below).
+    const froms: SettlementState[] = spec.state ? [spec.state] : ['failed', 'cancelled', 'query-pending'];
+    for (const [from, [kind, ctx]] of froms.flatMap((f) => Object.entries(contexts).map((c) => [f, c] as const))) {
       for (const history of histories(ctx)) {
         for (const row of rowsOf(step, ctx)) {
           const env: StepEnv = {
             id: 'S1',
             row,
-            from: from ?? 'cancelled',
+            from,
             ctx,
             mdtrtId: () => 'MDTRT1',
             calls: () => [...history, row],
+            presettled: () => null,
+            setlIdSeen: () => false,
             now: () => at,
-            to: (to, extra) => ({ settlementId: 'S1', from: [from ?? 'cancelled'], to, ...extra }),
+            to: (to, extra) => ({ settlementId: 'S1', from: [from], to, ...extra }),
           };
           const record = (outcome: string, next: TransitionRequest | null | 'resend') => {
             const label = `${step} ${outcome} (${kind}, ${row.infno}${history.length ? `, history ${history.map((h) => `${h.step}:${h.status}`).join('+')}` : ''})`;
-            if (from === null) {
-              assert.ok(next === null || next === 'resend', `${label}: an undo call's answer moves nothing`);
-              return;
+            if (spec.state === null) {
+              const reopens = outcome === 'refused:already-settled' && from !== 'query-pending' && history.some((h) => h.step === 'settle');
+              if (!reopens) {
+                assert.ok(next === null || next === 'resend', `${label}: an undo call's answer moves nothing`);
+                return;
+              }
+              assert.ok(next && next !== 'resend' && next.to === 'query-pending', `${label}: an undo refused as settled asks whether a settlement stands`);
             }
             if (next === null || next === 'resend') {
               made.push({ step, outcome, from, to: from });

@@ -11,8 +11,10 @@ import type { SettlementState } from '../common/settlement-states';
 import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
 import { admissionCall, dischargeCall, feesCall, isInpatient, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall } from './calls';
-import { cashPayCall, cashQueryCall, orderOf, refundAfterRefusedSettle, type SelfPayVisitContext } from './self-pay';
+import { cashPayCall, cashQueryCall, chargedByCodeFen, orderOf, refundAfterRefusedSettle, type SelfPayVisitContext } from './self-pay';
 import { splitFromSetlinfo } from './split';
+import { checkSettlingAnswer, overchargeFen } from './answer-checks';
+import type { Split } from '../common/vocabulary';
 
 export const stepNames = [
   'register',
@@ -51,6 +53,10 @@ export interface VisitEnv {
   /** The visit's mdtrt_id; throws before the platform gave one. */
   mdtrtId(): string;
   calls(): OutboxRow[];
+  /** The split the patient confirmed (the pre-settlement's), when there was one. */
+  presettled(): Split | null;
+  /** True when another visit already holds this setl_id. */
+  setlIdSeen(setlId: string): boolean;
   now(): Date;
   /** The transition from `from` to `state` (a visit that ends unpaid also queues its undo calls). */
   to(state: SettlementState, extra?: Omit<TransitionRequest, 'settlementId' | 'from' | 'to'>): TransitionRequest;
@@ -126,9 +132,30 @@ const preSettleRefused: OnRefused = (env, r) => {
   return env.to('presettle-pending', { note: `family account refused (${r.errMsg}); pre-settling without it`, context: without, call: preSettleCall(without, env.mdtrtId()) });
 };
 
+/**
+ * A settling answer is believed only after its check (answer-checks.ts): parts non-negative and
+ * adding up, the bill's and the pre-settled total, the visit's person, the cash the code was charged,
+ * a setl_id no other visit holds. One that fails goes to staff with the typed reason, prints
+ * nothing, and gives back (6203) what the code charged beyond the answer's own cash part.
+ */
+function checkedSettlement(env: StepEnv, info: Record<string, unknown>, what: string): { split: Split } | { next: TransitionRequest } {
+  const charged = chargedByCodeFen(env);
+  const r = checkSettlingAnswer(info, { billTotalFen: env.ctx.bill.totalFen, presettled: env.presettled(), psnNo: env.ctx.person.psnNo, chargedByCodeFen: charged, setlIdSeen: (id) => env.setlIdSeen(id) });
+  if (r.ok) return { split: r.split };
+  const f = r.failure;
+  const ctx: SelfPayVisitContext = { ...env.ctx, staffReason: { kind: 'amount-check', check: f.check, detail: f.detail, setlId: String(info.setl_id ?? '') } };
+  const note = `${what} failed the amount check (${f.check}): ${f.detail}; not believed, staff to check with the platform`;
+  const refund = charged === null ? 0 : overchargeFen(charged, f);
+  const refundNext = refund > 0 ? refundAfterRefusedSettle({ ...env, ctx }, note, refund) : null;
+  if (refundNext) return { next: { ...refundNext, context: ctx } };
+  return { next: env.to('needs-staff', { note, context: ctx }) };
+}
+
 const settled: OnOk = (env, output) => {
   const info = setlinfoOf(output);
-  return env.to('settled', { patch: { splitJson: JSON.stringify(splitFromSetlinfo(info)), setlId: String(info.setl_id ?? '') } });
+  const checked = checkedSettlement(env, info, `${env.row.infno} answer`);
+  if ('next' in checked) return checked.next;
+  return env.to('settled', { patch: { splitJson: JSON.stringify(checked.split), setlId: String(info.setl_id ?? '') } });
 };
 
 /** Cash already taken by code goes back before the visit fails. */
@@ -146,27 +173,55 @@ const reverseLost: OnUnknown = (env) => reversalForRedo(env, env.row, `${env.row
 
 /** The settlement call whose answer was lost, which a query is about. */
 const lostSettleCall = (env: VisitEnv): OutboxRow | undefined => env.calls().filter((c) => c.step === 'settle' && c.status === 'superseded').pop();
+/** Every settlement call of the visit that did not come back ok (lost, or taken for a refusal): any may stand. */
+const unsettledCalls = (env: VisitEnv): OutboxRow[] => env.calls().filter((c) => c.step === 'settle' && c.status !== 'done' && c.status !== 'pending');
 
 /**
  * What the platform's settlement query says about the lost settlement. Only a standing settlement
  * that echoes the lost call's msgid (medins_setl_id) is ours; anything else is reversed by the lost
- * msgid, which undoes it if it did commit and says "nothing to undo" if it did not.
+ * msgid, which undoes it if it did commit and says "nothing to undo" if it did not. A query asked
+ * because an ended visit's undo was refused as settled matches any settlement call of the visit, and
+ * without a standing one the visit goes back to how it ended.
  */
 function afterQuery(env: StepEnv, info: Record<string, unknown> | undefined): TransitionRequest {
-  const lost = lostSettleCall(env);
-  if (!lost) return env.to('needs-staff', { note: 'settlement query without a lost settlement call' });
+  const endedAs = env.ctx.queryFor?.endedAs;
   const standing = info && String(info.refd_setl_flag ?? '0') === '0';
-  if (standing && String(info.medins_setl_id ?? '') === lost.msgid) {
+  const echoed = standing ? String(info.medins_setl_id ?? '') : '';
+  const candidates = endedAs ? unsettledCalls(env) : [lostSettleCall(env)].filter((c): c is OutboxRow => c !== undefined);
+  const ours = candidates.find((c) => c.msgid === echoed);
+  const context = endedAs ? { context: { ...env.ctx, queryFor: null } } : {};
+  if (standing && ours) {
+    const checked = checkedSettlement(env, info, `5203 of the lost ${ours.infno}`);
+    if ('next' in checked) return checked.next;
     return env.to('settled', {
-      patch: { splitJson: JSON.stringify(splitFromSetlinfo(info)), setlId: String(info.setl_id ?? '') },
-      note: `5203 shows the lost ${lost.infno} settled: kept, not reversed`,
-      resolvesOutboxId: lost.id,
+      ...context,
+      patch: { splitJson: JSON.stringify(checked.split), setlId: String(info.setl_id ?? '') },
+      note: `5203 shows the lost ${ours.infno} settled: kept, not reversed`,
+      resolvesOutboxId: ours.id,
     });
   }
   // Another settlement stands for this visit: reversing ours could not make that one right.
-  if (standing && info.medins_setl_id) return env.to('needs-staff', { note: `5203 shows a different settlement standing for this visit (${String(info.setl_id ?? '')})` });
+  if (standing && info.medins_setl_id) return env.to('needs-staff', { ...context, note: `5203 shows a different settlement standing for this visit (${String(info.setl_id ?? '')})` });
+  if (endedAs) return env.to(endedAs, { ...context, calls: [], note: `5203 shows no settlement standing: the undo's refusal was about lines already gone; the visit stays ${endedAs}` });
+  const lost = lostSettleCall(env);
+  if (!lost) return env.to('needs-staff', { note: 'settlement query without a lost settlement call' });
   return reversalForRedo(env, lost, `5203 shows no settlement for the lost ${lost.infno}; reversing it by its msgid`);
 }
+
+/**
+ * An ended visit's undo refused because the thing is settled (2205 "无可撤销的未结算费用明细", 2202
+ * "就诊已结算，请先撤销结算"): a settlement may stand, so the visit is asked about (5203), never left
+ * failed. An undo of a visit already being asked about only records its answer.
+ */
+const settledAfterAll: OnRefused = (env, r) => {
+  if (env.from !== 'failed' && env.from !== 'cancelled') return null;
+  if (!env.calls().some((c) => c.step === 'settle')) return null;
+  return env.to('query-pending', {
+    note: `${env.row.infno} refused as settled (${r.errMsg}); asking the platform whether a settlement stands`,
+    context: { ...env.ctx, queryFor: { endedAs: env.from } },
+    call: settlementQueryCall(env.ctx, env.mdtrtId()),
+  });
+};
 const queryAnswered: OnOk = (env, output) => afterQuery(env, output.setlinfo as Record<string, unknown> | undefined);
 /** No settlement found, or the query itself refused: either way the reversal by msgid is safe. */
 const queryRefused: OnRefused = (env) => afterQuery(env, undefined);
@@ -347,7 +402,11 @@ export const steps: Record<Step, StepSpec> = {
     // Keyed by appRefdSn: a resend finds the same refund.
     effect: 'commit',
     reversible: false,
-    onOk: (env) => env.to('failed', { note: 'settlement refused; the cash part paid by code was refunded (6203)' }),
+    // A refund after a failed amount check: the platform may hold a settlement, so staff, not failed.
+    onOk: (env) =>
+      env.ctx.staffReason
+        ? env.to('needs-staff', { note: `the cash paid by code beyond the answer's own was refunded (6203); staff to check the settlement (${env.ctx.staffReason.check})` })
+        : env.to('failed', { note: 'settlement refused; the cash part paid by code was refunded (6203)' }),
     onRefused: { other: (env, r) => env.to('needs-staff', { note: `refund of the cash paid by code refused: ${r.errMsg}` }) },
     onUnknown: resend,
   },
@@ -358,8 +417,9 @@ export const steps: Record<Step, StepSpec> = {
     effect: 'undo',
     reversible: false,
     onOk: recordOnly,
-    // Nothing left to take back, or the platform will not: its words are kept with the call.
-    onRefused: { other: recordOnly },
+    // Nothing left to take back, or the platform will not: its words are kept with the call. A
+    // refusal because the lines are settled sends the visit to query.
+    onRefused: { 'already-settled': settledAfterAll, other: recordOnly },
     onUnknown: resend,
   },
   'undo-register': {
@@ -368,7 +428,7 @@ export const steps: Record<Step, StepSpec> = {
     effect: 'undo',
     reversible: false,
     onOk: recordOnly,
-    onRefused: { other: recordOnly },
+    onRefused: { 'already-settled': settledAfterAll, other: recordOnly },
     onUnknown: resend,
   },
 };

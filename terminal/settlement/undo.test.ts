@@ -53,7 +53,7 @@ describe('undoing what an unpaid visit left on the platform', () => {
   it('a settlement the platform refuses: the visit fails and takes back its lines and registration at once', async () => {
     const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
     await engine.pump(id);
-    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infnos: ['2207'], count: 1 }] });
+    rig.platform.setFaults({ rules: [{ kind: 'wrong-infcode', infcode: -1, errMsg: '结算失败', infnos: ['2207'], count: 1 }] });
     const view = await engine.confirm(id);
     rig.platform.setFaults({ rules: [] });
     assert.equal(view.state, 'failed');

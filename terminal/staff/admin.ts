@@ -8,7 +8,7 @@ import type { Journal, SettlementRow } from '../journal/journal';
 import type { SettlementEngine } from '../settlement/engine';
 import type { SelfPayVisitContext } from '../settlement/self-pay';
 import type { ReplayWorker } from '../settlement/replay-worker';
-import { openStates } from '../common/settlement-states';
+import { finalStates, settlementStates } from '../common/settlement-states';
 import { localDate, localDayRange, reconcileDay } from '../settlement/reconcile';
 
 export interface AdminDeps {
@@ -40,7 +40,8 @@ export function createAdmin(deps: AdminDeps) {
       lastError,
       needsStaff,
     });
-    const items: QueueItem[] = journal.settlementsIn([...openStates, 'settled']).map((row) => {
+    // Every state that is not final, awaiting-confirm too (a visit nobody finishes holds its bill), with its age.
+    const items: QueueItem[] = journal.settlementsIn(settlementStates.filter((s) => !(finalStates as readonly string[]).includes(s))).map((row) => {
       const his = row.state === 'settled' ? journal.hisNotice(row.id) : null;
       return item(row, row.state === 'settled' ? (his?.lastError ?? 'HIS not told yet') : journal.lastCallError(row.id), row.state === 'needs-staff' || his?.status === 'conflict');
     });

@@ -197,14 +197,31 @@ describe('fault injection', () => {
     assert.ok(rev.kind === 'rejected' && rev.errMsg.includes('不存在'), JSON.stringify(rev).slice(0, 300));
   });
 
-  it('a non-standard infcode is a rejection and nothing is committed', async () => {
+  it('a non-standard infcode is an unknown outcome (the client does not take it for a refusal); without afterCommit nothing is committed', async () => {
     const v = await readyVisit();
     const before = account();
     sim.setFaults({ rules: [{ kind: 'wrong-infcode', infcode: 1, infnos: ['2207'] }] });
     const o = await v.settle(client, msgid());
-    assert.deepEqual([o.kind, o.kind === 'rejected' && o.infcode], ['rejected', 1]);
+    assert.deepEqual([o.kind, o.kind === 'unknown' && o.reason], ['unknown', 'undocumented-infcode']);
     assert.equal(settledFor(v.mdtrtId).length, 0);
     assert.deepEqual(account(), before);
+  });
+
+  it('infcode 2 after commit: the platform settled and answered "交易处理中，请稍后查询"', async () => {
+    const v = await readyVisit();
+    sim.setFaults({ rules: [{ kind: 'wrong-infcode', infcode: 2, errMsg: '交易处理中，请稍后查询', afterCommit: true, infnos: ['2207'], count: 1 }] });
+    const o = await v.settle(client, msgid());
+    assert.ok(o.kind === 'unknown' && /infcode 2 \(in-progress\)/.test(o.detail), JSON.stringify(o).slice(0, 300));
+    assert.equal(settledFor(v.mdtrtId).length, 1);
+  });
+
+  it('garble: the platform commits, then the answer carries the rule’s values', async () => {
+    const v = await readyVisit();
+    sim.setFaults({ rules: [{ kind: 'garble', infnos: ['2207'], count: 1, set: { 'setlinfo.psn_cash_pay': -50 } }] });
+    const o = await v.settle(client, msgid());
+    assert.ok(o.kind === 'ok', JSON.stringify(o).slice(0, 300));
+    assert.equal((o.output as { setlinfo: { psn_cash_pay: number } }).setlinfo.psn_cash_pay, -50);
+    assert.equal(settledFor(v.mdtrtId).length, 1);
   });
 
   it('a fault restricted to other infnos leaves this one alone; count limits firing', async () => {
@@ -227,7 +244,7 @@ describe('fault injection', () => {
     const set = await fetch(`${sim.url}/sim/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ kind: 'wrong-infcode', infnos: ['9001'] }] }) });
     assert.equal(set.status, 200);
     const o = await client.call({ infno: '9001', msgid: msgid(), input: { signIn: { opter_no: 'K', mac: 'm', ip: 'i' } } });
-    assert.equal(o.kind, 'rejected');
+    assert.equal(o.kind, 'unknown', 'infcode 1 is not documented as a refusal');
     const bad = await fetch(`${sim.url}/sim/faults`, { method: 'POST', body: JSON.stringify({ rules: [{ kind: 'meteor' }] }) });
     assert.equal(bad.status, 400);
     const ledger = (await (await fetch(`${sim.url}/sim/ledger`)).json()) as { settlements: unknown[] };
@@ -256,7 +273,7 @@ describe('a fault plan given at start (the faults option)', () => {
       const client = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 2000 });
       const signIn = () => client.call({ infno: '9001', msgid: msgid(), input: { signIn: { opter_no: 'K', mac: 'm', ip: 'i' } } });
       const first = await signIn();
-      assert.equal(first.kind === 'rejected' && first.infcode, 7);
+      assert.ok(first.kind === 'unknown' && /infcode 7/.test(first.detail), JSON.stringify(first).slice(0, 300));
       assert.equal(sim.ledger().signIns.length, 0, 'the faulted call did nothing');
       expectOk(await signIn());
       assert.equal(sim.ledger().signIns.length, 1);

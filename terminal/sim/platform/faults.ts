@@ -13,7 +13,8 @@ export const FaultKind = z.enum([
   'reset-before', // drop the connection before processing
   'reset-after-commit', // process and commit, then drop the connection
   'malformed-json', // answer 200 with a cut-off body (afterCommit: process first)
-  'wrong-infcode', // answer without processing, with a non-zero infcode the spec does not list
+  'wrong-infcode', // answer with a non-zero infcode (default 1) and errMsg (afterCommit: process first, e.g. infcode 2 交易处理中)
+  'garble', // process and commit, then answer infcode 0 with `set` applied to the output (a gateway that garbles amounts)
 ]);
 export type FaultKind = z.infer<typeof FaultKind>;
 
@@ -28,6 +29,10 @@ export const FaultRule = z.object({
   status: z.number().int().min(400).max(599).optional(),
   infcode: z.number().int().optional(),
   afterCommit: z.boolean().optional(),
+  /** wrong-infcode: the err_msg to answer (default 模拟错误码). */
+  errMsg: z.string().optional(),
+  /** garble: dotted paths into the output and the values to put there, e.g. {"setlinfo.psn_cash_pay": -50}. */
+  set: z.record(z.string(), z.unknown()).optional(),
 });
 export type FaultRule = z.infer<typeof FaultRule>;
 
@@ -67,4 +72,19 @@ export class FaultInjector {
     }
     return { latencyMs, fault: null };
   }
+}
+
+/** A garble rule's transform: the answer's output with each dotted path set (missing nodes made). */
+export function garbleOutput(output: unknown, set: Record<string, unknown>): unknown {
+  const copy = JSON.parse(JSON.stringify(output ?? {})) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(set)) {
+    const keys = path.split('.');
+    let node: Record<string, unknown> = copy;
+    for (const k of keys.slice(0, -1)) {
+      if (!node[k] || typeof node[k] !== 'object') node[k] = {};
+      node = node[k] as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1] as string] = value;
+  }
+  return copy;
 }

@@ -6,7 +6,7 @@ import { csbSignature, tifSignature, verifySm2Envelope } from '../../insurance/s
 import { z } from 'zod';
 import { RequestEnvelope } from '../../insurance/envelope';
 import { closeServer, listen, readBody, sendJson, sendText, trackSockets } from '../http';
-import { FaultInjector, FaultPlan, type FaultRule } from './faults';
+import { FaultInjector, FaultPlan, garbleOutput, type FaultRule } from './faults';
 import { loadFixtures } from './fixtures';
 import { loadDataFile, saveDataFile } from './persist';
 import { isHospitalLevel, type HospitalLevel } from './policy';
@@ -107,7 +107,13 @@ export async function startPlatformSimulator(opts: {
         return sendText(res, 200, '{"infcode":0,"inf_refmsgid":"3301002024","output":{"setlinfo":{');
       }
       case 'wrong-infcode':
-        return sendText(res, 200, envelopeText(fault.infcode ?? 1, '模拟错误码', null, new Date()));
+        if (fault.afterCommit) run();
+        return sendText(res, 200, envelopeText(fault.infcode ?? 1, fault.errMsg ?? '模拟错误码', null, new Date()));
+      case 'garble': {
+        const answer = JSON.parse(run()) as { infcode: number; output: unknown };
+        if (answer.infcode !== 0) return sendText(res, 200, JSON.stringify(answer));
+        return sendText(res, 200, JSON.stringify({ ...answer, output: garbleOutput(answer.output, fault.set ?? {}) }));
+      }
       case 'latency':
         return sendText(res, 200, run());
     }
