@@ -110,7 +110,8 @@ export const sessionTable: Readonly<Record<SessionStep, Row>> = {
     // Over a credit limit nothing was sent: the split stays and says why.
     'credit-refused': ['confirm'],
   },
-  settling: { ...anyStep, ...callOut, 'settlement-changed': settlementOutcome },
+  // bill-refused: the bill's claim at the HIS was found taken (or paid) at confirm, so nothing was sent.
+  settling: { ...anyStep, ...callOut, 'settlement-changed': settlementOutcome, 'bill-refused': ['error'] },
   receipt: { ...anyStep, 'enrol-face': ['face'] },
   pending: { ...anyStep },
   error: {
