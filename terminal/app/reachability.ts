@@ -69,6 +69,9 @@ export function trackHisReachability(inner: HisClient): { client: HisClient; onl
       dischargeList: wrap((ward) => inner.dischargeList(ward)),
       markPaid: wrap((billId, receipt) => inner.markPaid(billId, receipt)),
       reports: wrap((certno) => inner.reports(certno)),
+      claim: wrap((billId, req) => inner.claim(billId, req)),
+      renewClaim: wrap((billId, req) => inner.renewClaim(billId, req)),
+      releaseClaim: wrap((billId, claimId) => inner.releaseClaim(billId, claimId)),
     },
     online: () => online,
   };

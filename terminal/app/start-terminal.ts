@@ -21,6 +21,7 @@ import { signerFromConfig } from './platform-signer';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { startHisSimulator } from '../sim/his/server';
 import { createKioskSession } from '../kiosk/kiosk-session';
+import { CLAIM_TTL_SECONDS, createBillClaims } from '../kiosk/bill-claim';
 import { createFaceService } from '../face/face-service';
 import { configCheck, type JournalUpkeep } from '../staff/config-check';
 import { simFaultPlans } from './sim-faults';
@@ -146,14 +147,28 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     reachability.onChange(emitStatus);
 
     const queueEvents = createQueueEvents({ journal, emit, now: options.now });
+    // One bill, one payment across kiosks: each bill is claimed at the HIS before its visit opens
+    // (kiosk/bill-claim.ts). The long hold covers an offline capture's wait and an unknown outcome's query.
+    const claims = createBillClaims({
+      his,
+      journal,
+      terminalId: config.terminal.id,
+      ttlSeconds: CLAIM_TTL_SECONDS,
+      holdSeconds: Math.min(7 * 86_400, Math.max(3_600, config.settlement.offline.maxAgeHours * 3_600, Math.ceil(config.settlement.unknownOutcomeDeadlineMs / 1000))),
+      now: options.now,
+    });
+    stops.push(() => claims.close());
     const engine = createSettlementEngine({
       journal,
       platform,
-      his,
+      his: claims.paidNotice(his),
       now: options.now,
       unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
       stepTimeoutMs: config.settlement.stepTimeoutMs,
-      onChange: queueEvents.visit,
+      onChange: (visit) => {
+        claims.onVisit(visit);
+        queueEvents.visit(visit);
+      },
       onJournalHealth: (health) => {
         journalHealth = health;
         emitStatus();
@@ -161,6 +176,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       // A settling answer that failed its check: the visit is in the staff queue; the log says why (no patient data).
       onAlert: (a) => console.error(`ALERT settlement ${a.settlementId}: settling answer not believed (${a.check}): ${a.detail}`),
     });
+    void claims.resume();
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();
@@ -215,6 +231,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onIdentifyStep: () => devices?.identifyStepReached(),
       face: faceService ? { service: faceService, idCard: config.face.idCard, offerEnrolment: config.face.offerEnrolment } : undefined,
       alerts: alertWatch,
+      claims,
     });
 
     devices = await startDevices({

@@ -87,3 +87,55 @@ describe('HIS client: a bill by id and the discharge list', () => {
     assert.equal((await his.bill('IP202401100006'))?.paid, true);
   });
 });
+
+describe('HIS client: claims (one bill, one payment across terminals)', () => {
+  let sim: HisSimulator;
+  let offsetMs = 0;
+  before(async () => {
+    sim = await startHisSimulator({ fixturesDir, now: () => new Date(Date.parse('2024-03-01T08:00:00Z') + offsetMs) });
+  });
+  after(() => sim.close());
+  const BILL = 'OP202401150001';
+
+  it('grants one claim; refuses another visit with who holds it; the same visit asking again gets the same claim', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const first = await his.claim(BILL, { terminalId: 'K1', visitId: 'v1', ttlSeconds: 120 });
+    assert.equal(first.kind, 'claimed');
+    assert.ok(first.kind === 'claimed' && first.expiresAt === '2024-03-01T08:02:00.000Z');
+    const retry = await his.claim(BILL, { terminalId: 'K1', visitId: 'v1', ttlSeconds: 120 });
+    assert.ok(first.kind === 'claimed' && retry.kind === 'claimed' && retry.claimId === first.claimId, 'a lost answer retried is the same claim');
+    assert.deepEqual(await his.claim(BILL, { terminalId: 'K2', visitId: 'v2', ttlSeconds: 120 }), { kind: 'held', heldBy: 'K1', expiresAt: '2024-03-01T08:02:00.000Z', paid: false });
+    assert.deepEqual(await his.claim('NOPE', { terminalId: 'K2', visitId: 'v2', ttlSeconds: 120 }), { kind: 'no-bill' });
+    // A paid notice under no claim, or another's, is refused while the claim holds.
+    await assert.rejects(his.markPaid(BILL, { setlId: 'S9', msgid: 'M9' }), (e: unknown) => e instanceof HisError && e.status === 409);
+    await assert.rejects(his.markPaid(BILL, { setlId: 'S9', msgid: 'M9', claimId: 'CLM-other' }), (e: unknown) => e instanceof HisError && e.status === 409);
+    // Released by its holder only: another claimId frees nothing.
+    await his.releaseClaim(BILL, 'CLM-other');
+    assert.equal(sim.claimOf(BILL)?.terminalId, 'K1');
+    if (first.kind !== 'claimed') return;
+    await his.releaseClaim(BILL, first.claimId);
+    assert.equal(sim.claimOf(BILL), null);
+    await his.releaseClaim(BILL, first.claimId);
+    assert.deepEqual(await his.renewClaim(BILL, { claimId: first.claimId, ttlSeconds: 120 }), { kind: 'lost' }, 'a released claim is gone');
+  });
+
+  it('renews; lapses at its expiry; the lapsed holder gets it back only if nobody took it; the paid notice ends it', async () => {
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const a = await his.claim(BILL, { terminalId: 'K1', visitId: 'v3', ttlSeconds: 60 });
+    assert.ok(a.kind === 'claimed');
+    offsetMs += 50_000;
+    const renewed = await his.renewClaim(BILL, { claimId: a.claimId, ttlSeconds: 60 });
+    assert.ok(renewed.kind === 'claimed' && Date.parse(renewed.expiresAt) === Date.parse('2024-03-01T08:00:00Z') + offsetMs + 60_000);
+    offsetMs += 61_000;
+    assert.equal(sim.claimOf(BILL), null, 'lapsed');
+    assert.equal((await his.renewClaim(BILL, { claimId: a.claimId, ttlSeconds: 60 })).kind, 'claimed', 'nobody took it: the holder has it back');
+    offsetMs += 61_000;
+    const b = await his.claim(BILL, { terminalId: 'K2', visitId: 'v4', ttlSeconds: 60 });
+    assert.ok(b.kind === 'claimed', 'after the lapse another terminal takes it');
+    assert.equal((await his.renewClaim(BILL, { claimId: a.claimId, ttlSeconds: 60 })).kind, 'held', 'the old holder is refused now');
+    await assert.rejects(his.markPaid(BILL, { setlId: 'S1', msgid: 'M1', claimId: a.claimId }), (e: unknown) => e instanceof HisError && e.status === 409);
+    await his.markPaid(BILL, { setlId: 'S2', msgid: 'M2', claimId: b.claimId });
+    assert.equal(sim.claimOf(BILL), null, 'the paid notice ended the claim');
+    assert.deepEqual(await his.claim(BILL, { terminalId: 'K1', visitId: 'v5', ttlSeconds: 60 }), { kind: 'held', heldBy: null, expiresAt: null, paid: true });
+  });
+});

@@ -1,5 +1,5 @@
-// The terminal's client of the hospital information system: pending bills of a patient, and the
-// notice that a bill was settled. Money arrives as yuan text and is held as integer fen from here on.
+// The terminal's client of the hospital information system: pending bills of a patient, the claim
+// that makes one terminal the only one paying a bill, and the notice that a bill was settled. Money arrives as yuan text and is held as integer fen from here on.
 import { z } from 'zod';
 import { yuanToFen } from '../common/money';
 
@@ -54,12 +54,29 @@ export interface HisReport {
   status: 'ready' | 'pending';
 }
 
+/**
+ * What the HIS said to a claim or a renewal: the bill is this visit's until expiresAt; it is held by
+ * another visit (heldBy: that terminal's id, or null when the HIS does not say) or paid already; the
+ * HIS has no such bill; or (renewal only) the claim is gone (released, or the HIS forgot it).
+ */
+export type HisClaimAnswer =
+  | { kind: 'claimed'; claimId: string; expiresAt: string }
+  | { kind: 'held'; heldBy: string | null; expiresAt: string | null; paid: boolean }
+  | { kind: 'no-bill' }
+  | { kind: 'lost' };
+
 export interface HisClient {
   pendingBills(certno: string): Promise<HisBill[]>;
   /** One bill by id (a doctor's in-room request names only the bill); null when the HIS has none. */
   bill(billId: string): Promise<{ bill: HisBill; paid: boolean } | null>;
   dischargeList(ward?: string): Promise<HisInpatient[]>;
-  markPaid(billId: string, receipt: { setlId: string; msgid: string }): Promise<void>;
+  /** The paid notice; it carries the claim the bill was paid under, and is refused (409) while another visit holds it. */
+  markPaid(billId: string, receipt: { setlId: string; msgid: string; claimId?: string | undefined }): Promise<void>;
+  /** Takes the bill for this visit before anything is sent to the platform (fixtures/his/README.md). */
+  claim(billId: string, req: { terminalId: string; visitId: string; ttlSeconds: number }): Promise<Exclude<HisClaimAnswer, { kind: 'lost' }>>;
+  renewClaim(billId: string, req: { claimId: string; ttlSeconds: number }): Promise<HisClaimAnswer>;
+  /** Frees the bill at once; releasing a claim that is gone is no error. */
+  releaseClaim(billId: string, claimId: string): Promise<void>;
   /** The patient's lab and exam reports, newest first as the HIS orders them. */
   reports(certno: string): Promise<HisReport[]>;
 }
@@ -120,6 +137,11 @@ const DischargeAnswer = z.object({
   ),
 });
 
+const IsoTime = z.string().refine((v) => Number.isFinite(Date.parse(v)), 'not a time');
+const ClaimGranted = z.object({ claimId: z.string().min(1).max(128), expiresAt: IsoTime });
+const ClaimHeld = z.object({ heldBy: z.string().nullable().optional(), expiresAt: IsoTime.nullable().optional(), paid: z.boolean().optional() });
+const ReleaseAnswer = z.object({ released: z.boolean() });
+
 const ReportsAnswer = z.array(
   z.object({ reportId: z.string(), name: z.string(), dept: z.string(), issuedAt: z.string(), status: z.enum(['ready', 'pending']) }),
 );
@@ -140,16 +162,33 @@ function toBill(b: z.infer<typeof WireBill>): HisBill {
   return { ...b, items, totalFen: items.reduce((sum, i) => sum + i.amountFen, 0) };
 }
 
+/** A claim or renewal answer, checked: anything but a well-formed 200, 409, 404 or 410 is the HIS failing. */
+function claimAnswer(what: string, status: number, json: unknown): HisClaimAnswer {
+  if (status === 200) {
+    const parsed = ClaimGranted.safeParse(json);
+    if (!parsed.success) throw new HisError(`HIS ${what}: unexpected shape`, status);
+    return { kind: 'claimed', claimId: parsed.data.claimId, expiresAt: parsed.data.expiresAt };
+  }
+  if (status === 409) {
+    const parsed = ClaimHeld.safeParse(json);
+    if (!parsed.success) throw new HisError(`HIS ${what}: unexpected shape`, status);
+    return { kind: 'held', heldBy: parsed.data.heldBy ?? null, expiresAt: parsed.data.expiresAt ?? null, paid: parsed.data.paid === true };
+  }
+  if (status === 404) return { kind: 'no-bill' };
+  if (status === 410) return { kind: 'lost' };
+  throw new HisError(`HIS ${what}: HTTP ${status}`, status);
+}
+
 export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): HisClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
 
-  async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  async function post(path: string, body: unknown, method: 'POST' | 'DELETE' = 'POST'): Promise<{ status: number; json: unknown }> {
     let res: Response;
     try {
       res = await fetch(base + path, {
-        method: 'POST',
+        method,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
       const text = await res.text();
@@ -196,6 +235,24 @@ export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): H
     async markPaid(billId, receipt) {
       const { status } = await post(`/his/bills/${encodeURIComponent(billId)}/paid`, receipt);
       if (status !== 200) throw new HisError(`HIS mark paid: HTTP ${status}`, status);
+    },
+
+    async claim(billId, req) {
+      const { status, json } = await post(`/his/bills/${encodeURIComponent(billId)}/claim`, req);
+      const answer = claimAnswer('claim', status, json);
+      if (answer.kind === 'lost') throw new HisError('HIS claim: 410 to a new claim', status);
+      return answer;
+    },
+
+    async renewClaim(billId, req) {
+      const { status, json } = await post(`/his/bills/${encodeURIComponent(billId)}/claim/renew`, req);
+      return claimAnswer('renew claim', status, json);
+    },
+
+    async releaseClaim(billId, claimId) {
+      const { status, json } = await post(`/his/bills/${encodeURIComponent(billId)}/claim?claimId=${encodeURIComponent(claimId)}`, null, 'DELETE');
+      if (status !== 200) throw new HisError(`HIS release claim: HTTP ${status}`, status);
+      if (!ReleaseAnswer.safeParse(json).success) throw new HisError('HIS release claim: unexpected shape', status);
     },
 
     async reports(certno) {

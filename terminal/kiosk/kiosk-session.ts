@@ -22,6 +22,7 @@ import { createFaceFlow, type IdentifiedBy, type KioskFaceOptions } from './face
 import { chooseBill, directedBill, serviceOfMedType } from './directed-payment';
 import { accepts, leadsTo, SessionTableError, type SessionEvent } from './session-table';
 import { accepted, createFailureLog, refused, type PassFlow, type SessionResult } from './session-pass';
+import { openOnClaim, type BillClaims } from './bill-claim';
 
 export type { SessionResult, SessionFailure } from './session-pass';
 
@@ -75,6 +76,8 @@ export interface KioskSessionOptions {
   confirmAmountAboveFen?: number | null;
   /** 电子哨兵 (terminal/staff/alerts.ts, wired by the app): absent when no rules run. */
   alerts?: KioskAlerts;
+  /** The bill's claim at the HIS (bill-claim.ts): without it a visit is guarded by this journal only. */
+  claims?: BillClaims;
 }
 
 /** What the session tells the suspicious-use rules, and the one answer it takes from them. */
@@ -300,7 +303,8 @@ export function createKioskSession(options: KioskSessionOptions) {
       return;
     }
 
-    const settlementId = openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount });
+    // Claimed at the HIS before anything is sent: a bill another terminal is paying is refused here.
+    const settlementId = await openOnClaim(options.claims, p, bill.billId, false, () => openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount }));
     if (!settlementId) return;
     p.move('visit-opened', { step: 'presettling', settlementId, bill: billView });
     showSettlement(p, await options.engine.pump(settlementId));
@@ -318,8 +322,9 @@ export function createKioskSession(options: KioskSessionOptions) {
     const drained = await options.waitForDrain(options.offline.drainWaitMs ?? 30_000);
     if (!p.live()) return;
     if (!drained) return p.fail('bill-refused', 'offline-queue-draining', 'the running drain did not end in time');
-    const settlementId = openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true });
-    if (!settlementId) return;
+    // An offline capture claims the bill at the HIS with the long hold: it waits for the platform.
+    const settlementId = await openOnClaim(options.claims, p, bill.billId, true, () => openVisit(p, { service, person, bill, usePersonalAccount: options.usePersonalAccount, deferred: true }));
+    if (!settlementId || !p.live()) return;
     p.offline = null;
     const opened = options.engine.view(settlementId);
     p.move('captured-offline', { step: 'pending', settlementId, pending: opened.slipNo ? { slipNo: opened.slipNo, capturedAt: opened.createdAt } : null });
@@ -340,6 +345,14 @@ export function createKioskSession(options: KioskSessionOptions) {
     // A way this terminal does not offer is paid as before, at the cashier.
     const payment = { method: offered?.methods.includes(chosen) ? chosen : 'cashier', payAuthNo, credit: selfPayOpts.credit } as const;
     p.move(event, { step: 'settling', error: null });
+    // The claim must outlive the settlement, its query and the paid notice: extended now. A bill found
+    // taken or paid meanwhile is not settled (a claim the keeper lost while the patient decided ends here too).
+    const billId = options.claims ? options.engine.view(settlementId).billId : null;
+    const hold = options.claims && billId ? await options.claims.holdForSettle(billId) : { ok: true as const };
+    if (!hold.ok) {
+      await options.engine.cancel(settlementId, `bill claim not held for the settlement: ${hold.code}`).catch((err: unknown) => p.note('releasing a visit whose claim was not held', err));
+      return p.fail('bill-refused', hold.code, 'the bill claim was not held for the settlement');
+    }
     let settled: SettlementView;
     try {
       settled = await options.engine.confirm(settlementId, payment);

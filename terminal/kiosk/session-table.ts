@@ -116,6 +116,7 @@ export const sessionTable: Readonly<Record<SessionStep, Row>> = {
     ...anyStep,
     ...callOut,
     'settlement-changed': settlementOutcome,
+    // bill-refused: the bill's claim at the HIS was found taken (or paid) at confirm, so nothing was sent.
     // An offline capture the patient confirmed: taken for later, or refused at the last moment
     // (a limit reached or a drain still running meanwhile).
     'captured-offline': ['pending'],

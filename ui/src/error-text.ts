@@ -108,6 +108,10 @@ const errorTexts = {
     zh: '这笔费用正在结算中，请不要重复缴费。请拿好凭条，或到人工窗口查询。',
     en: 'This bill is already being paid. Please do not pay it again; keep your slip or ask at the service desk.',
   },
+  'bill-claimed-elsewhere': {
+    zh: '这笔费用正在其他窗口或机器上缴费，请勿重复缴费。如有疑问请到人工窗口。',
+    en: 'This bill is being paid at another window or kiosk. Please do not pay it again; if in doubt, ask at the service desk.',
+  },
   'admin-pin': { zh: '管理密码不正确。', en: 'Wrong staff PIN.' },
   'admin-locked': { zh: '管理密码错误次数过多，请5分钟后再试。', en: 'Too many wrong PINs. Try again in 5 minutes.' },
   'amount-not-confirmed': {

@@ -1,5 +1,6 @@
-// The HIS simulator: pending bills by the patient's certno, and the "paid" notice the terminal sends
-// after a settlement. Its HTTP shape is this project's own (terminal/sim/README.md).
+// The HIS simulator: pending bills by the patient's certno, the claim a terminal holds on a bill while
+// it is being paid, and the "paid" notice the terminal sends after a settlement. Its HTTP shape is
+// this project's own (terminal/sim/README.md; the claim calls in fixtures/his/README.md).
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,20 +49,101 @@ export type HisBillFixture = z.infer<typeof HisBillFixture>;
  * The HIS simulator's books without HTTP: which bills are pending and which are paid. The server
  * answers from them; the seeded whole-terminal simulation (terminal/testing/vopr) calls them in-process.
  */
+export interface HisClaim {
+  claimId: string;
+  terminalId: string;
+  visitId: string;
+  /** Epoch ms: a claim past it no longer holds the bill (its holder may still renew it if nobody took it). */
+  expiresAtMs: number;
+}
+
+/** What a claim, a renewal or a paid notice met: the claim granted, or why not. */
+export type ClaimAnswer = { status: number; json: unknown };
+
 export class HisBooks {
   private paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
-  constructor(readonly bills: HisBillFixture[]) {}
+  /** One record per bill: the last claim granted, live or expired; a release or the paid notice removes it. */
+  private claims = new Map<string, HisClaim>();
+  private claimSeq = 0;
+  constructor(
+    readonly bills: HisBillFixture[],
+    private readonly nowMs: () => number = () => Date.now(),
+  ) {}
+
+  private liveClaim(billId: string): HisClaim | null {
+    const c = this.claims.get(billId);
+    return c && c.expiresAtMs > this.nowMs() ? c : null;
+  }
+
+  private granted(c: HisClaim): ClaimAnswer {
+    return { status: 200, json: { claimId: c.claimId, expiresAt: new Date(c.expiresAtMs).toISOString() } };
+  }
+
+  private refused(billId: string, c: HisClaim | null): ClaimAnswer {
+    if (this.paid.has(billId)) return { status: 409, json: { error: 'bill already paid', paid: true, heldBy: null, expiresAt: null } };
+    return { status: 409, json: { error: 'bill claimed by another visit', paid: false, heldBy: c?.terminalId ?? null, expiresAt: c ? new Date(c.expiresAtMs).toISOString() : null } };
+  }
+
+  /**
+   * The one place a bill is claimed: granted when nobody holds it (or the claim they held expired);
+   * the same terminal and visit asking again (a lost answer) gets the same claim, renewed.
+   */
+  claim(billId: string, req: { terminalId: string; visitId: string; ttlSeconds: number }): ClaimAnswer {
+    if (!this.bills.some((b) => b.billId === billId)) return { status: 404, json: { error: 'no such bill' } };
+    if (this.paid.has(billId)) return this.refused(billId, null);
+    const live = this.liveClaim(billId);
+    if (live && (live.terminalId !== req.terminalId || live.visitId !== req.visitId)) return this.refused(billId, live);
+    const claim: HisClaim = live ?? { claimId: `CLM${String(++this.claimSeq).padStart(6, '0')}-${billId}`, terminalId: req.terminalId, visitId: req.visitId, expiresAtMs: 0 };
+    claim.expiresAtMs = this.nowMs() + req.ttlSeconds * 1000;
+    this.claims.set(billId, claim);
+    return this.granted(claim);
+  }
+
+  /** Extends the holder's claim; a claim that expired is given back to its holder if nobody took the bill meanwhile. */
+  renewClaim(billId: string, req: { claimId: string; ttlSeconds: number }): ClaimAnswer {
+    if (!this.bills.some((b) => b.billId === billId)) return { status: 404, json: { error: 'no such bill' } };
+    if (this.paid.has(billId)) return this.refused(billId, null);
+    const record = this.claims.get(billId);
+    if (!record) return { status: 410, json: { error: 'claim gone' } };
+    if (record.claimId !== req.claimId) return this.liveClaim(billId) ? this.refused(billId, record) : { status: 410, json: { error: 'claim gone' } };
+    record.expiresAtMs = this.nowMs() + req.ttlSeconds * 1000;
+    return this.granted(record);
+  }
+
+  /** Frees the bill at once, only for the claim that holds it; releasing twice (or too late) is no error. */
+  releaseClaim(billId: string, claimId: string): ClaimAnswer {
+    const record = this.claims.get(billId);
+    const released = record?.claimId === claimId;
+    if (released) this.claims.delete(billId);
+    return { status: 200, json: { billId, released } };
+  }
+
+  /** The live claim on a bill, for tests and the admin view. */
+  claimOf(billId: string): HisClaim | null {
+    const c = this.liveClaim(billId);
+    return c ? { ...c } : null;
+  }
 
   isPaid(billId: string): boolean {
     return this.paid.has(billId);
   }
 
-  /** The same notice twice is a retry (200); a different settlement for a paid bill is a conflict (409). */
-  markPaid(billId: string, receipt: { setlId: string; msgid: string }): { status: number; json: unknown } {
+  /**
+   * The same notice twice is a retry (200); a different settlement for a paid bill is a conflict
+   * (409), and so is a notice while another visit's claim holds the bill (a notice without a claimId
+   * is taken only when no claim is live). The paid notice ends the claim it carries.
+   */
+  markPaid(billId: string, receipt: { setlId: string; msgid: string; claimId?: string | undefined }): { status: number; json: unknown } {
     if (!this.bills.some((b) => b.billId === billId)) return { status: 404, json: { error: 'no such bill' } };
     const before = this.paid.get(billId);
     if (before && before.setlId !== receipt.setlId) return { status: 409, json: { error: 'bill already paid by another settlement' } };
-    if (!before) this.paid.set(billId, { billId, setlId: receipt.setlId, msgid: receipt.msgid });
+    if (before) return { status: 200, json: { billId, paid: true } };
+    const live = this.liveClaim(billId);
+    if (live && live.claimId !== receipt.claimId) {
+      return { status: 409, json: { error: 'bill claimed by another visit', heldBy: live.terminalId, expiresAt: new Date(live.expiresAtMs).toISOString() } };
+    }
+    this.paid.set(billId, { billId, setlId: receipt.setlId, msgid: receipt.msgid });
+    this.claims.delete(billId);
     return { status: 200, json: { billId, paid: true } };
   }
 
@@ -74,16 +156,24 @@ export interface HisSimulator {
   url: string;
   close(): Promise<void>;
   paidBills(): Array<{ billId: string; setlId: string; msgid: string }>;
+  /** The live claim on a bill (null when free): what a test checks after a release or an expiry. */
+  claimOf(billId: string): HisClaim | null;
 }
 
 const PendingRequest = z.object({ certno: z.string().min(1) });
 const BillRequest = z.object({ billId: z.string().min(1) });
 const DischargeListRequest = z.object({ ward: z.string().min(1).optional() });
-const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(1) });
+const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(1), claimId: z.string().min(1).optional() });
+/** Claims last from seconds (a patient at the split) to a day or so (an offline capture waiting to replay). */
+const Ttl = z.number().int().min(1).max(7 * 86_400);
+const ClaimRequest = z.object({ terminalId: z.string().min(1).max(64), visitId: z.string().min(1).max(64), ttlSeconds: Ttl });
+const RenewRequest = z.object({ claimId: z.string().min(1).max(128), ttlSeconds: Ttl });
 
-export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string }): Promise<HisSimulator> {
+/** `now`: the simulator's clock for claim expiry (a test moves it instead of waiting). */
+export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string; now?: () => Date }): Promise<HisSimulator> {
   const orders = HisOrdersFixture.parse(JSON.parse(readFileSync(join(opts.fixturesDir, 'his', 'orders.json'), 'utf8')));
-  const books = new HisBooks(orders.bills);
+  const clock = opts.now ?? (() => new Date());
+  const books = new HisBooks(orders.bills, () => clock().getTime());
   const reportsFile = join(opts.fixturesDir, 'his', 'reports.json');
   const reports = existsSync(reportsFile) ? HisReportsFixture.parse(JSON.parse(readFileSync(reportsFile, 'utf8'))).reports : [];
 
@@ -137,6 +227,29 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
             .map(({ certno: _certno, ...r }) => r);
           return sendJson(res, 200, listed);
         }
+        // Claims: POST .../claim takes the bill, POST .../claim/renew extends it, DELETE .../claim?claimId= frees it.
+        const c = /^\/his\/bills\/([^/]+)\/claim(\/renew)?$/.exec(path);
+        if (c) {
+          const billId = decodeURIComponent(c[1] ?? '');
+          if (req.method === 'POST' && !c[2]) {
+            const body = ClaimRequest.safeParse(JSON.parse(await readBody(req)));
+            if (!body.success) return sendJson(res, 400, { error: 'terminalId, visitId and ttlSeconds required' });
+            const answer = books.claim(billId, body.data);
+            return sendJson(res, answer.status, answer.json);
+          }
+          if (req.method === 'POST' && c[2]) {
+            const body = RenewRequest.safeParse(JSON.parse(await readBody(req)));
+            if (!body.success) return sendJson(res, 400, { error: 'claimId and ttlSeconds required' });
+            const answer = books.renewClaim(billId, body.data);
+            return sendJson(res, answer.status, answer.json);
+          }
+          const claimId = new URL(req.url ?? '', 'http://his').searchParams.get('claimId');
+          if (req.method === 'DELETE' && !c[2] && claimId) {
+            const answer = books.releaseClaim(billId, claimId);
+            return sendJson(res, answer.status, answer.json);
+          }
+          return sendJson(res, 400, { error: 'bad claim request' });
+        }
         const m = /^\/his\/bills\/([^/]+)\/paid$/.exec(path);
         if (req.method === 'POST' && m) {
           const billId = decodeURIComponent(m[1] ?? '');
@@ -157,5 +270,6 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
     url,
     close: () => closeServer(server, sockets),
     paidBills: () => books.paidBills(),
+    claimOf: (billId) => books.claimOf(billId),
   };
 }
