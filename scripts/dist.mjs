@@ -46,6 +46,15 @@ export function otherPlatformExcludes(platform, arch, nodeModules = join(root, '
     // The kiosks run glibc distributions (Debian, Ubuntu): the musl build is Alpine's.
     if (platform === 'linux') out.push(`!node_modules/@serialport/bindings-cpp/prebuilds/${platform}-${arch}/*.musl.node`);
   }
+  // koffi (vendor libraries): one package per platform, @koromix/koffi-<os>-<arch>, with a musl build beside glibc's on Linux.
+  const koromix = join(nodeModules, '@koromix');
+  if (existsSync(koromix)) {
+    for (const d of readdirSync(koromix)) {
+      const m = /^koffi-(\w+)-(\w+)$/.exec(d);
+      if (m && (m[1] !== platform || m[2] !== arch)) out.push(`!node_modules/@koromix/${d}/**`);
+    }
+    if (platform === 'linux') out.push(`!node_modules/@koromix/koffi-${platform}-${arch}/musl_*/**`);
+  }
   return out;
 }
 
