@@ -188,7 +188,8 @@ export function parseBaseInfo(payload: Uint8Array): IdCardInfo | IdCardError {
   const inNumber = idNumberFacts(text['idNumber']!);
   if (!inNumber) return bad('ID number carries no real birth date');
   if (inNumber.birthDate !== birthDate) return bad('ID number disagrees with the birth date field');
-  if (inNumber.sexCode !== text['sexCode']) return bad('ID number disagrees with the sex field');
+  // GB 2261 also has 0 (unknown) and 9 (unstated), which say nothing the number could disagree with.
+  if ((text['sexCode'] === '1' || text['sexCode'] === '2') && inNumber.sexCode !== text['sexCode']) return bad('ID number disagrees with the sex field');
   const nationIndex = Number(text['nationCode']) - 1;
   return {
     name: text['name']!,

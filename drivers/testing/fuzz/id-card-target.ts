@@ -32,23 +32,32 @@ const BASE_INFO_ERRORS = new Set(['bad-base-info']);
 const hanzi = fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c));
 const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
 const date = fc.date({ min: new Date('1900-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
-const idNumber = digits(17).map((head) => {
+/** GB 11643: region, the birth date, a sequence whose last digit is odd for men and even for women, and the check digit. */
+const withCheckDigit = (head: string) => {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(head[i]) * (2 ** (17 - i) % 11);
   return head + '10X98765432'[sum % 11]!;
-});
-const card = fc.record({
-  name: fc.string({ unit: hanzi, minLength: 1, maxLength: 15 }),
-  sexCode: fc.constantFrom('0', '1', '2', '9'),
-  nationCode: fc.integer({ min: 1, max: 99 }).map((n) => String(n).padStart(2, '0')),
-  birthDate: date,
-  address: fc.string({ unit: fc.oneof(hanzi, fc.constantFrom(...'0123456789号')), minLength: 1, maxLength: 35 }),
-  idNumber,
-  issuer: fc.string({ unit: hanzi, minLength: 1, maxLength: 15 }),
-  validFrom: date,
-  validUntil: fc.oneof(date, fc.constant('长期')),
-  photo: fc.uint8Array({ maxLength: 1024 }),
-});
+};
+const card = fc
+  .record({
+    name: fc.string({ unit: hanzi, minLength: 1, maxLength: 15 }),
+    sexCode: fc.constantFrom('0', '1', '2', '9'),
+    nationCode: fc.integer({ min: 1, max: 99 }).map((n) => String(n).padStart(2, '0')),
+    birthDate: date,
+    address: fc.string({ unit: fc.oneof(hanzi, fc.constantFrom(...'0123456789号')), minLength: 1, maxLength: 35 }),
+    region: digits(6),
+    sequence: digits(2),
+    sexDigit: fc.integer({ min: 0, max: 4 }),
+    issuer: fc.string({ unit: hanzi, minLength: 1, maxLength: 15 }),
+    validFrom: date,
+    validUntil: fc.oneof(date, fc.constant('长期')),
+    photo: fc.uint8Array({ maxLength: 1024 }),
+  })
+  .map(({ region, sequence, sexDigit, ...c }) => {
+    // A real card's number agrees with its own sex field: odd for 1 (male), even for 2 (female); either for 0 and 9.
+    const digit = c.sexCode === '1' ? 2 * sexDigit + 1 : c.sexCode === '2' ? 2 * sexDigit : sexDigit;
+    return { ...c, idNumber: withCheckDigit(`${region}${c.birthDate.replaceAll('-', '')}${sequence}${digit}`) };
+  });
 
 function parseTyped(payload: Uint8Array): ReturnType<typeof parseBaseInfo> {
   const result = timed('parseBaseInfo', HANG_MS, () => parseBaseInfo(payload));
