@@ -38,9 +38,12 @@ const fixturesDir = resolve(import.meta.dirname, '..', '..', '..', 'fixtures');
 /**
  * Guards the simulation can break on purpose, to show a seed catches them. 'resend-unknown': a
  * committing call whose answer never came (lost on the wire, or in flight at a crash) is sent again
- * under a fresh msgid instead of being asked about (5203) or reversed (2601).
+ * under a fresh msgid instead of being asked about (5203) or reversed (2601). Since the platform
+ * refuses a second settlement of one stay and the engine queries a refusal it cannot place, that
+ * bug now doubles nothing; 'fail-unknown' is the guard that still matters alone: a settlement whose
+ * answer never came is marked failed without asking, so a settlement that went through is lost.
  */
-export type InjectedBug = 'resend-unknown';
+export type InjectedBug = 'resend-unknown' | 'fail-unknown';
 
 export interface SeedOptions {
   bug?: InjectedBug;
@@ -71,6 +74,16 @@ export const KNOWN_FINDINGS: ReadonlyArray<{ pattern: RegExp; finding: string }>
     finding:
       'A pay-code visit is charged the cash part of its pre-settlement (6201/6202), but 2207 splits the bill again at settle time; when the same ' +
       "patient's year-to-date moved in between (another bill of theirs settled first) the cash part differs and nothing refunds or collects the difference.",
+  },
+  {
+    // The same cause since the settling answer is checked (settlement/answer-checks.ts): the cash the
+    // 2207 answers differs from what the code was charged, so the visit goes to staff with an alert
+    // instead of settling on a wrong amount; the platform's settlement stands and the code's charge is
+    // kept for staff to put right. The fix (pre-settle again just before charging) is still open.
+    pattern: /which the journal has needs-staff with setl_id null|is needs-staff but its payment code kept/,
+    finding:
+      'A pay-code visit whose 2207 cash part differs from the pre-settled one charged by code is held for staff by the answer check: the settlement ' +
+      'stands on the platform and the charge is kept until staff resolve it (the engine should pre-settle again before charging).',
   },
 ];
 
@@ -304,6 +317,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
           if (dead) throw new Crash();
           if (JOURNAL_WRITES.has(String(key))) crashPoint(rates.crashPerWrite, `before journal.${String(key)}`);
           if (options.bug === 'resend-unknown' && key === 'recordOutcome') args[0] = resendBlind(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
+          if (options.bug === 'fail-unknown' && key === 'recordOutcome') args[0] = failUnknown(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
       },
@@ -529,6 +543,16 @@ function toHisBill(b: HisBillFixture): HisBill {
  * The injected bug: the outcome recorded for an unanswered committing call sends it again under a
  * fresh msgid, where the engine would ask (5203) or reverse (2601) first.
  */
+/** The broken guard 'fail-unknown': a settlement (2207/2304) whose answer never came is written off as failed, with no 5203. */
+function failUnknown(journal: Journal, outcome: Parameters<Journal['recordOutcome']>[0]): Parameters<Journal['recordOutcome']>[0] {
+  const then = outcome.then;
+  if (!then || then.to !== 'query-pending') return outcome;
+  const row = journal.outboxRow(outcome.outboxId);
+  const state = row?.settlementId ? journal.settlement(row.settlementId)?.state : undefined;
+  if (!row || state !== 'settle-pending' || (row.infno !== '2207' && row.infno !== '2304')) return outcome;
+  return { ...outcome, then: { settlementId: then.settlementId, from: [state], to: 'failed', note: `${row.infno} unanswered: written off` } };
+}
+
 function resendBlind(journal: Journal, outcome: Parameters<Journal['recordOutcome']>[0]): Parameters<Journal['recordOutcome']>[0] {
   const then = outcome.then;
   if (outcome.status !== 'superseded' || !then || (then.to !== 'query-pending' && then.to !== 'reversal-pending')) return outcome;

@@ -1,7 +1,8 @@
 // The seeded whole-terminal simulation in `npm test`: a few hundred seeds pass their checks, a seed
-// replays exactly, and a deliberately broken guard (an unanswered committing call sent again under a
-// fresh msgid instead of being asked about or reversed) is caught by a seed well within the 10,000
-// that `npm run bench:sim` runs.
+// replays exactly, and a deliberately broken guard (a settlement whose answer never came written off
+// as failed instead of being asked about) is caught by a seed well within the 10,000 that
+// `npm run bench:sim` runs. (The blind resend this test first used no longer doubles anything on its
+// own: the platform refuses a second settlement of one stay and the engine queries what it cannot place.)
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { reproduceLine, runSeed } from './simulator';
@@ -34,16 +35,16 @@ it('replays a seed exactly', async () => {
   assert.deepEqual(b, a);
 });
 
-it('catches an engine that resends an unanswered committing call blind, within the bench’s 10,000 seeds', { timeout: 240_000 }, async () => {
+it('catches an engine that writes off an unanswered settlement without asking, within the bench’s 10,000 seeds', { timeout: 240_000 }, async () => {
   let caught: { seed: number; failures: string[] } | null = null;
   let tried = 0;
   for (let seed = 1; seed <= 10_000 && !caught; seed++) {
     tried++;
-    const r = await runSeed(seed, { bug: 'resend-unknown' });
+    const r = await runSeed(seed, { bug: 'fail-unknown' });
     if (r.failures.length > 0) caught = { seed, failures: r.failures };
   }
-  assert.ok(caught, 'no seed in 10,000 caught the blind resend');
-  console.log(`caught after ${tried} seed(s): ${caught.failures[0]}\n${reproduceLine(caught.seed, 'resend-unknown')}`);
+  assert.ok(caught, 'no seed in 10,000 caught the written-off settlement');
+  console.log(`caught after ${tried} seed(s): ${caught.failures[0]}\n${reproduceLine(caught.seed, 'fail-unknown')}`);
   // The same seed without the bug passes: it is the guard, not the weather, that fails it.
   assert.deepEqual((await runSeed(caught.seed)).failures, []);
 });
