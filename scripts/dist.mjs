@@ -98,7 +98,7 @@ export function electronSqlite({ platform, arch, allowNodeAbi = false }) {
   return { dir: join(pkgDir, 'build', 'Release'), abi: 'node' };
 }
 
-export function distConfig({ platform, arch, sqliteDir, electronDist }) {
+export function distConfig({ platform, arch, electronDist }) {
   const yaml = require('js-yaml');
   const base = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8'));
   return {
@@ -108,9 +108,6 @@ export function distConfig({ platform, arch, sqliteDir, electronDist }) {
     files: [
       ...base.files,
       ...otherPlatformExcludes(platform, arch),
-      // Node's build stays out; the Electron-ABI binary goes where bindings() looks for it.
-      '!node_modules/better-sqlite3/build/**',
-      { from: relative(root, sqliteDir), to: 'node_modules/better-sqlite3/build/Release', filter: ['better_sqlite3.node'] },
     ],
   };
 }
@@ -137,14 +134,32 @@ async function main() {
     if (!existsSync(join(root, '.cache', 'model-packages', f))) throw new Error(`dist: ${f} missing: run node scripts/fetch-model-packages.mjs`);
   }
   const sqlite = electronSqlite({ platform, arch, allowNodeAbi: args.includes('--allow-node-abi') });
-  const config = distConfig({ platform, arch, sqliteDir: sqlite.dir, electronDist: value('--electron-dist') });
+  const config = distConfig({ platform, arch, electronDist: value('--electron-dist') });
   const out = value('--out') ?? join(root, 'release');
   config.directories = { ...config.directories, output: out };
   const builder = await import('electron-builder');
   const targetNames = args.includes('--dir') ? ['dir'] : undefined;
   const p = platform === 'win32' ? builder.Platform.WINDOWS : builder.Platform.LINUX;
   const targets = p.createTarget(targetNames, builder.Arch[arch]);
-  const outputs = await builder.build({ projectDir: root, targets, config });
+  // The Electron-ABI binary stands where bindings() looks for it for the length of the build only, and
+  // Node's build is put back after, so the tests on Node keep theirs. (A file set from .cache was
+  // dropped by electron-builder's own rules: the swap is what @electron/rebuild does in place.)
+  const nodeBinary = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  const kept = join(tmpdir(), `better_sqlite3-node-${process.pid}.node`);
+  const swap = sqlite.abi === 'electron' && existsSync(nodeBinary);
+  if (swap) {
+    copyFileSync(nodeBinary, kept);
+    copyFileSync(join(sqlite.dir, 'better_sqlite3.node'), nodeBinary);
+  }
+  let outputs;
+  try {
+    outputs = await builder.build({ projectDir: root, targets, config });
+  } finally {
+    if (swap) {
+      copyFileSync(kept, nodeBinary);
+      rmSync(kept, { force: true });
+    }
+  }
   writeFileSync(join(out, 'dist-info.json'), JSON.stringify({ platform, arch, electron: ELECTRON_VERSION, sqliteAbi: sqlite.abi, outputs: outputs.map((o) => relative(root, o)) }, null, 2));
   console.log(`dist: ${outputs.map((o) => relative(root, o)).join(', ') || 'release/'} (better-sqlite3 ABI: ${sqlite.abi})`);
 }
