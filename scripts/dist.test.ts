@@ -44,7 +44,7 @@ describe('npm run dist -- --dir, with a stand-in Electron', { skip }, () => {
       const ui = spawnSync('npm', ['run', '-s', 'build:ui'], { cwd: root, encoding: 'utf8' });
       assert.equal(ui.status, 0, ui.stderr);
     }
-    const r = spawnSync(process.execPath, ['scripts/dist.mjs', '--dir', '--no-build', '--electron-dist', standIn, '--out', out, '--allow-node-abi'], { cwd: root, encoding: 'utf8', timeout: 15 * 60_000 });
+    const r = spawnSync(process.execPath, ['scripts/dist.mjs', '--dir', '--no-build', '--electron-dist', standIn, '--out', out, '--node-abi'], { cwd: root, encoding: 'utf8', timeout: 15 * 60_000 });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     resources = join(out, 'linux-unpacked', 'resources');
     const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[] };

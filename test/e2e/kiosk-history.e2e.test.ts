@@ -131,6 +131,9 @@ describe('past payments, card reads and offline on the real terminal core', () =
       await page.getByTestId('service-outpatient').click();
       await qrReady();
       await kiosk.presentIdCard('read-card.jsonl');
+      // Offline too, the patient sees the bill and confirms it before anything is taken.
+      await page.getByTestId('offline-confirm-note').waitFor({ timeout: 30_000 });
+      await page.getByTestId('confirm-pay').click();
       await page.getByTestId('screen-pending').waitFor({ timeout: 30_000 });
       await banner.waitFor();
       slip = await page.getByTestId('pending-settlement').innerText();
