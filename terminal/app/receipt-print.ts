@@ -1,7 +1,7 @@
 // What the receipt printer prints when a visit settles: the slip a patient keeps and the hospital's
 // cashier can look the settlement up by (its id, and the same id as a QR for a scanner). Amounts are
 // turned into yuan only here, from integer fen, so no float ever touches money on paper.
-import type { Receipt } from '../api/schema';
+import type { Receipt, RefundSlip } from '../api/schema';
 import type { PrintItem } from '../../drivers/printer/escpos';
 import { fenToYuanString } from '../common/money';
 
@@ -35,6 +35,31 @@ export function receiptItems(receipt: Receipt, header: { hospitalName: string })
   return [
     { type: 'text', text: header.hospitalName, align: 'center', bold: true },
     { type: 'text', text: '医保结算凭证', align: 'center' },
+    { type: 'text', text: lines.join('\n') },
+    { type: 'qr', data: settlementId },
+    { type: 'feed', lines: 3 },
+    { type: 'cut' },
+  ];
+}
+
+/** The refund slip (退费凭证): the settlement taken back, each payer's part returned, and where the cash goes. */
+export function refundSlipItems(slip: RefundSlip, header: { hospitalName: string }): PrintItem[] {
+  const { split } = slip;
+  const settlementId = slip.platformSettlementId ?? slip.settlementId;
+  const lines = [
+    `退费时间: ${localTime(slip.refundedAt)}`,
+    `退费原因: ${slip.reason}`,
+    `原结算号: ${settlementId}`,
+    `退费合计: ${yuan(split.totalFen)}`,
+    `医保基金退回: ${yuan(split.fundFen)}`,
+    `个人账户退回: ${yuan(split.personalAccountFen)}`,
+    ...(split.familyAccountFen !== 0 ? [`共济账户退回: ${yuan(split.familyAccountFen)}`] : []),
+    `现金部分: ${yuan(split.cashFen)}`,
+    slip.cash.text,
+  ];
+  return [
+    { type: 'text', text: header.hospitalName, align: 'center', bold: true },
+    { type: 'text', text: '医保退费凭证', align: 'center' },
     { type: 'text', text: lines.join('\n') },
     { type: 'qr', data: settlementId },
     { type: 'feed', lines: 3 },

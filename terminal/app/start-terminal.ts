@@ -9,7 +9,7 @@ import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
 import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError } from '../settlement/engine';
-import { StaleTransitionError } from '../journal/journal';
+import { StaffActionRefused, StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
 import { createPinGuard } from '../staff/staff-pin';
 import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
@@ -271,6 +271,19 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
           case 'admin.reconcile':
             await admin.reconcile(command.date);
             break;
+          case 'admin.refund': {
+            const { slip } = await admin.refund(command.settlementId, command.reason);
+            // The slip is printed when the refund is done; a printer fault is the printer's health, not the refund's.
+            if (slip) {
+              void devices?.printRefundSlip(slip).then((r) => {
+                if (!r.ok) console.error(`refund slip not printed: ${r.reason}`);
+              });
+            }
+            break;
+          }
+          case 'admin.creditRepaid':
+            admin.creditRepaid(command.settlementId, command.reason);
+            break;
           case 'admin.overview':
             break;
           case 'admin.simFaults':
@@ -280,7 +293,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             break;
         }
       } catch (err) {
-        if (err instanceof StaffActionError || err instanceof StaleTransitionError) return { ok: false, error: { code: 'admin-refused', message: err.message } };
+        if (err instanceof StaffActionError || err instanceof StaleTransitionError || err instanceof StaffActionRefused) return { ok: false, error: { code: 'admin-refused', message: err.message } };
         throw err;
       }
       emitStatus();

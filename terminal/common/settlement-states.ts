@@ -22,12 +22,20 @@ export const settlementTransitions = {
   'query-pending': ['settled', 'reversal-pending', 'needs-staff'],
   // A call whose answer never came is undone (2601 by its msgid), then the step is redone.
   'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff', 'refund-pending'],
-  settled: ['closed'],
-  closed: [],
+  // A settled visit can be taken back by staff (refund): from settled (the HIS not told yet) or closed.
+  settled: ['closed', 'refund-cancel-pending'],
+  closed: ['refund-cancel-pending'],
+  // Refund (staff): 2208 / 2305 by the original setl_id. Refused: the settlement stands, the visit goes
+  // back where it was; lost: asked about (5203) before anything is sent again; done: the cash part
+  // goes back the way it was paid (6203 for a code), and the visit ends refunded.
+  'refund-cancel-pending': ['refund-query-pending', 'refund-cash-pending', 'refunded', 'needs-staff'],
+  'refund-query-pending': ['refund-cancel-pending', 'refund-cash-pending', 'refunded', 'settled', 'closed', 'needs-staff'],
+  'refund-cash-pending': ['refunded', 'needs-staff'],
+  refunded: [],
   failed: [],
   cancelled: [],
   // Dead letters: staff retry the step that stalled, or cancel with a reason.
-  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending'],
+  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettlementState = keyof typeof settlementTransitions;
@@ -35,10 +43,10 @@ export type SettlementState = keyof typeof settlementTransitions;
 export const settlementStates = Object.keys(settlementTransitions) as SettlementState[];
 
 /** States with work left for the platform: the replay worker's concern, and the admin queue. */
-export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending'];
+export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending'];
 
-/** States no transition leaves. */
-export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled'];
+/** States a visit ends in ('closed' is left only by a staff refund). */
+export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled', 'refunded'];
 
 export function canTransition(from: SettlementState, to: SettlementState): boolean {
   return (settlementTransitions[from] as readonly string[]).includes(to);

@@ -26,6 +26,16 @@ export interface HisBill {
   totalFen: number;
   /** The admission diagnosis (ICD-10), which an inpatient visit's 2401 must carry. */
   diagnosis?: { code: string; name: string };
+  /**
+   * A stay the HIS admitted on the platform itself (2401 at the admission desk, fee lines uploaded
+   * by 2301 as they were charged): the stay's mdtrt_id. The terminal settles that stay and sends
+   * neither 2401 nor 2301. Absent: the HIS does not talk to the platform, and the kiosk admits.
+   */
+  mdtrtId?: string;
+  /** 中途结算: the HIS marks a long stay's bill for settlement so far (mid_setl_flag 1): no discharge. */
+  midSettlement?: boolean;
+  /** 医疗收费电子票据, when the HIS issued one for the bill (its number and the QR the patient scans). */
+  einvoice?: { number: string; qr: string };
 }
 
 /** An inpatient whose discharge bill waits, as the HIS lists them for a ward's nurses. */
@@ -56,6 +66,11 @@ export interface HisClient {
   bill(billId: string): Promise<{ bill: HisBill; paid: boolean } | null>;
   dischargeList(ward?: string): Promise<HisInpatient[]>;
   markPaid(billId: string, receipt: { setlId: string; msgid: string }): Promise<void>;
+  /**
+   * The settlement that paid the bill was cancelled on the platform (a refund): the bill is payable
+   * (and refundable at the HIS's own cashier) again. Safe to repeat; 409 when another settlement paid it.
+   */
+  markRefunded(billId: string, refund: { setlId: string; reason: string }): Promise<void>;
   /** The patient's lab and exam reports, newest first as the HIS orders them. */
   reports(certno: string): Promise<HisReport[]>;
 }
@@ -95,6 +110,9 @@ const WireBill = z.object({
   drCode: z.string(),
   drName: z.string(),
   diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
+  mdtrtId: z.string().min(1).optional(),
+  midSettlement: z.boolean().optional(),
+  einvoice: z.object({ number: z.string().min(1), qr: z.string().min(1) }).optional(),
   items: z.array(WireItem).min(1),
 });
 const PendingAnswer = z.object({ bills: z.array(WireBill) });
@@ -189,6 +207,11 @@ export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): H
     async markPaid(billId, receipt) {
       const { status } = await post(`/his/bills/${encodeURIComponent(billId)}/paid`, receipt);
       if (status !== 200) throw new HisError(`HIS mark paid: HTTP ${status}`, status);
+    },
+
+    async markRefunded(billId, refund) {
+      const { status } = await post(`/his/bills/${encodeURIComponent(billId)}/refunded`, refund);
+      if (status !== 200) throw new HisError(`HIS mark refunded: HTTP ${status}`, status);
     },
 
     async reports(certno) {

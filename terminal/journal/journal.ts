@@ -12,6 +12,7 @@
 //   credit.ts        credit (信用就医) debts
 //   face-store.ts    enrolled faces;  person-cache.ts  persons for offline identification
 //   audits.ts        face verification audit events
+//   staff-actions.ts staff actions on settled visits (refund, credit repaid) and refund HIS notices
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import { creditStore } from './credit';
 import { faceStore } from './face-store';
 import { personCache } from './person-cache';
 import { faceAuditStore } from './audits';
+import { staffActionStore } from './staff-actions';
 import { personalValuesIn, redactPersonalData } from '../common/redact';
 
 // The types callers have always imported from here.
@@ -35,6 +37,7 @@ export type { OutboxStatus, NewCall, OutboxRow } from './outbox';
 export type { SettlementRow, SettlementPatch, TransitionRequest } from './settlements';
 export { StaleTransitionError } from './settlements';
 export type { HisNoticeRow } from './his-notices';
+export { StaffActionRefused, type StaffActionRow } from './staff-actions';
 
 export interface JournalOptions extends MsgidClockOptions {
   /** Folder for the database and its key file. */
@@ -81,6 +84,7 @@ export function openJournal(options: JournalOptions) {
     ...faceStore(ctx).journal,
     ...personCache(ctx).journal,
     ...faceAuditStore(ctx).journal,
+    ...staffActionStore(ctx).journal,
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
     recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {

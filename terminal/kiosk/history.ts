@@ -1,5 +1,5 @@
 // 查询: what a patient who identified at this terminal may see of their own past visits here (from
-// the journal: when, which service, the split, settled/pending/cancelled) and of their lab and exam
+// the journal: when, which service, the split, settled/pending/cancelled/refunded) and of their lab and exam
 // reports (from the HIS), and the reprint of a past receipt. Nothing here carries an ID number or a
 // name; visits are found by the platform's person number of the person just identified.
 import type { HistoryReport, HistoryView, HistoryVisit, PatientView, Receipt, SessionView, Split } from '../api/schema';
@@ -16,6 +16,7 @@ const cancelledStates = new Set(['failed', 'cancelled']);
 
 export function historyStatus(state: string): HistoryVisit['status'] {
   if (settledStates.has(state)) return 'settled';
+  if (state === 'refunded') return 'refunded';
   if (cancelledStates.has(state)) return 'cancelled';
   // Anything else still has work left (queued for the platform, waiting for staff): not final yet.
   return 'pending';

@@ -13,10 +13,11 @@ import { openingCall, preSettleCall, reversalCall, settleCall, type VisitContext
 import { canTransition, isSettlementState, type SettlementState } from '../common/settlement-states';
 import { sendQueued } from '../outbox/outbox-send';
 import { retryDelayMs } from './backoff';
-import { undoCalls } from './undo-calls';
+import { undoCallsFor } from './undo-calls';
 import { cashUploadCall, refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
 import { onRefusedFor, stepOf, steps, type Next, type StepEnv, type StepSpec, type VisitEnv } from './steps';
 import type { CreditReservation } from '../journal/credit';
+import { refundCancelCall, refundReasons, refundableStates, type RefundReason, type RefundVisitContext } from './refund';
 
 export interface SettlementView {
   id: string;
@@ -52,7 +53,7 @@ export interface EngineOptions {
    * The HIS, told when a visit's bill is paid so it stops offering the bill. Without it a settled
    * visit stays 'settled' (the crash child and the benchmarks have no HIS).
    */
-  his?: Pick<HisClient, 'markPaid'>;
+  his?: Pick<HisClient, 'markPaid'> & Partial<Pick<HisClient, 'markRefunded'>>;
 }
 
 export interface PumpOptions {
@@ -116,7 +117,7 @@ export function createSettlementEngine(options: EngineOptions) {
   };
 
   /** What an unpaid visit left on the platform, to take back as it ends (undo-calls.ts). */
-  const undoCallsOf = (id: string) => undoCalls(context(id), journal.settlement(id)?.mdtrtId ?? null, journal.callsOf(id).some((c) => c.infno === steps['upload-fees'].infno.outpatient));
+  const undoCallsOf = (id: string) => undoCallsFor(context(id), journal.settlement(id)?.mdtrtId ?? null, journal.callsOf(id));
 
   /**
    * The transition of a visit that was in `from` when the answer was computed: the journal writes it
@@ -313,7 +314,7 @@ export function createSettlementEngine(options: EngineOptions) {
         // One bill, one live visit: a second visit for a bill that is paid, or still being paid
         // (an offline capture waiting, an unknown outcome), could pay it twice.
         billGuard: (earlier) => {
-          const live = earlier.filter((e) => e.state !== 'failed' && e.state !== 'cancelled');
+          const live = earlier.filter((e) => e.state !== 'failed' && e.state !== 'cancelled' && e.state !== 'refunded');
           if (live.some((e) => e.state === 'settled' || e.state === 'closed')) throw new BillTakenError('bill-already-paid', input.bill.billId);
           if (live.length > 0) throw new BillTakenError('bill-in-progress', input.bill.billId);
         },
@@ -408,6 +409,50 @@ export function createSettlementEngine(options: EngineOptions) {
         }
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));
+    },
+
+    /**
+     * Staff: refund a settled visit. The cancel (2208 / 2305 by the original setl_id) is queued with
+     * the staff audit row in one write, then sent; what its answer does is refund.ts's. The HIS is
+     * told by the caller once the visit is refunded (notifyHisRefunded).
+     */
+    refundByStaff(settlementId: string, reason: RefundReason, detail: Record<string, unknown> = {}): Promise<SettlementView> {
+      const row = journal.settlement(settlementId);
+      if (!row) return Promise.reject(new StaffActionError('no such visit'));
+      return exclusive(settlementId, async () => {
+        const state = stateOf(settlementId);
+        if (!(refundableStates as readonly string[]).includes(state)) throw new StaffActionError(`a ${state} visit cannot be refunded`);
+        const current = journal.settlement(settlementId);
+        if (!current?.setlId || !current.mdtrtId) throw new StaffActionError('the visit has no platform settlement to cancel');
+        const ctx: RefundVisitContext = { ...context(settlementId), refund: { reason, from: state as 'settled' | 'closed', setlId: current.setlId, requestedAt: now().toISOString() } };
+        journal.recordStaffAction({ action: 'refund', settlementId, reason, detail: { setlId: current.setlId, totalFen: current.totalFen, ...detail } }, () =>
+          journal.transition({ settlementId, from: [state], to: 'refund-cancel-pending', note: `staff refund: ${refundReasons[reason]}`, context: ctx, call: refundCancelCall(ctx, current.mdtrtId as string, current.setlId as string) }),
+        );
+        options.onChange?.(view(settlementId));
+      }).then(() => pump(settlementId));
+    },
+
+    /**
+     * Tells the HIS a refunded visit's bill is payable again. Safe to repeat (the HIS takes the same
+     * notice twice as one); a HIS that cannot be reached stays due for the next try (staff or worker).
+     */
+    notifyHisRefunded(settlementId: string): Promise<SettlementView> {
+      return exclusive(settlementId, async () => {
+        const current = view(settlementId);
+        const his = options.his;
+        if (current.state !== 'refunded' || !his?.markRefunded || !current.billId || !current.setlId) return current;
+        const reason = (context(settlementId) as RefundVisitContext).refund?.reason ?? 'patient-request';
+        try {
+          await his.markRefunded(current.billId, { setlId: current.setlId, reason });
+          journal.recordRefundHisNotice(settlementId, 'done');
+        } catch (err) {
+          const status = err instanceof HisError ? err.status : null;
+          const refused = status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429;
+          journal.recordRefundHisNotice(settlementId, refused ? 'conflict' : 'pending', `HIS not told of the refund: ${(err as Error).message}`);
+        }
+        options.onChange?.(view(settlementId));
+        return view(settlementId);
+      });
     },
 
     /**

@@ -13,6 +13,7 @@ import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
 import { admissionCall, dischargeCall, feesCall, isInpatient, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall } from './calls';
 import { cashPayCall, cashQueryCall, orderOf, refundAfterRefusedSettle, type SelfPayVisitContext } from './self-pay';
 import { splitFromSetlinfo } from './split';
+import { refundCancelLost, refundCancelled, refundCancelRefused, refundCashDone, refundCashRefused, refundQueried, refundQueryRefused } from './refund';
 
 export const stepNames = [
   'register',
@@ -29,6 +30,14 @@ export const stepNames = [
   'cash-refund',
   'undo-fees',
   'undo-register',
+  // Refunds (refund.ts): the settlement cancelled, asked about when the answer was lost, the code refunded.
+  'refund-cancel',
+  'refund-query',
+  'refund-cash',
+  // What an inpatient visit that ended unpaid left (undo-calls.ts): its discharge, fee lines, admission.
+  'undo-discharge',
+  'undo-ipt-fees',
+  'undo-admit',
 ] as const;
 export type Step = (typeof stepNames)[number];
 
@@ -371,6 +380,38 @@ export const steps: Record<Step, StepSpec> = {
     onRefused: { other: recordOnly },
     onUnknown: resend,
   },
+  // A staff refund of a settled visit (refund.ts).
+  'refund-cancel': {
+    state: 'refund-cancel-pending',
+    infno: { outpatient: '2208', inpatient: '2305' },
+    effect: 'commit',
+    reversible: false,
+    onOk: refundCancelled,
+    onRefused: { other: refundCancelRefused },
+    onUnknown: refundCancelLost,
+  },
+  'refund-query': {
+    state: 'refund-query-pending',
+    infno: { outpatient: '5203', inpatient: '5203' },
+    effect: 'resolve',
+    reversible: false,
+    onOk: refundQueried,
+    onRefused: { other: refundQueryRefused },
+    onUnknown: resend,
+  },
+  'refund-cash': {
+    state: 'refund-cash-pending',
+    infno: { outpatient: '6203', inpatient: '6203' },
+    // Keyed by appRefdSn: a resend finds the same refund.
+    effect: 'commit',
+    reversible: false,
+    onOk: refundCashDone,
+    onRefused: { other: refundCashRefused },
+    onUnknown: resend,
+  },
+  'undo-discharge': { state: null, infno: { outpatient: null, inpatient: '2405' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { other: recordOnly }, onUnknown: resend },
+  'undo-ipt-fees': { state: null, infno: { outpatient: null, inpatient: '2302' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { other: recordOnly }, onUnknown: resend },
+  'undo-admit': { state: null, infno: { outpatient: null, inpatient: '2404' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { other: recordOnly }, onUnknown: resend },
 };
 
 /** Names an older journal may hold in its outbox rows, read as today's step. */

@@ -104,6 +104,8 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
         case 'admin.forward':
         case 'admin.simFaults':
         case 'admin.reconcile':
+        case 'admin.refund':
+        case 'admin.creditRepaid':
         case 'bedside.list':
         case 'bedside.begin':
           return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');

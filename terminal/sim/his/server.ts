@@ -46,6 +46,7 @@ export type HisBillFixture = z.infer<typeof HisBillFixture>;
  */
 export class HisBooks {
   private paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
+  private refunded: Array<{ billId: string; setlId: string; reason: string }> = [];
   constructor(readonly bills: HisBillFixture[]) {}
 
   isPaid(billId: string): boolean {
@@ -61,8 +62,27 @@ export class HisBooks {
     return { status: 200, json: { billId, paid: true } };
   }
 
+  /**
+   * The settlement that paid the bill was cancelled: the bill is pending again. The same notice twice
+   * (or for a bill not paid) is 200; a refund naming another settlement than the one that paid is 409.
+   */
+  markRefunded(billId: string, refund: { setlId: string; reason: string }): { status: number; json: unknown } {
+    if (!this.bills.some((b) => b.billId === billId)) return { status: 404, json: { error: 'no such bill' } };
+    const before = this.paid.get(billId);
+    if (before && before.setlId !== refund.setlId) return { status: 409, json: { error: 'bill paid by another settlement' } };
+    if (before) {
+      this.paid.delete(billId);
+      this.refunded.push({ billId, setlId: refund.setlId, reason: refund.reason });
+    }
+    return { status: 200, json: { billId, paid: false } };
+  }
+
   paidBills(): Array<{ billId: string; setlId: string; msgid: string }> {
     return [...this.paid.values()].map((p) => ({ ...p }));
+  }
+
+  refundedBills(): Array<{ billId: string; setlId: string; reason: string }> {
+    return this.refunded.map((r) => ({ ...r }));
   }
 }
 
@@ -70,12 +90,15 @@ export interface HisSimulator {
   url: string;
   close(): Promise<void>;
   paidBills(): Array<{ billId: string; setlId: string; msgid: string }>;
+  /** Bills whose settlement was refunded and that are pending again, in the order the HIS heard. */
+  refundedBills(): Array<{ billId: string; setlId: string; reason: string }>;
 }
 
 const PendingRequest = z.object({ certno: z.string().min(1) });
 const BillRequest = z.object({ billId: z.string().min(1) });
 const DischargeListRequest = z.object({ ward: z.string().min(1).optional() });
 const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(1) });
+const RefundedRequest = z.object({ setlId: z.string().min(1), reason: z.string().min(1) });
 
 export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string }): Promise<HisSimulator> {
   const orders = HisOrdersFixture.parse(JSON.parse(readFileSync(join(opts.fixturesDir, 'his', 'orders.json'), 'utf8')));
@@ -141,6 +164,14 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
           const answer = books.markPaid(billId, body.data);
           return sendJson(res, answer.status, answer.json);
         }
+        const r = /^\/his\/bills\/([^/]+)\/refunded$/.exec(path);
+        if (req.method === 'POST' && r) {
+          const billId = decodeURIComponent(r[1] ?? '');
+          const body = RefundedRequest.safeParse(JSON.parse(await readBody(req)));
+          if (!body.success) return sendJson(res, 400, { error: 'setlId and reason required' });
+          const answer = books.markRefunded(billId, body.data);
+          return sendJson(res, answer.status, answer.json);
+        }
         return sendJson(res, 404, { error: 'not found' });
       } catch {
         if (!res.headersSent) sendJson(res, 400, { error: 'bad request' });
@@ -153,5 +184,6 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
     url,
     close: () => closeServer(server, sockets),
     paidBills: () => books.paidBills(),
+    refundedBills: () => books.refundedBills(),
   };
 }
