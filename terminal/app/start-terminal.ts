@@ -2,7 +2,7 @@
 // embedded, the platform and HIS clients, the journal, the settlement engine, the devices, and the
 // one TerminalApi that hosts carry. Returns a handle that stops all of it.
 import type { Command, CommandResult, SimFaultPreset, DeviceHealth, SessionView, TerminalApi, TerminalEvent, TerminalStatus } from '../api/schema';
-import type { TerminalConfig } from '../config/config';
+import { hisRegistersAdmissions, type TerminalConfig } from '../config/config';
 import { createPlatformClient, type PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
@@ -116,7 +116,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     reachability.onChange(emitStatus);
 
     const queueEvents = createQueueEvents({ journal, emit, now: options.now });
-    const engine = createSettlementEngine({ journal, platform, his, now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs, onChange: queueEvents.visit });
+    const engine = createSettlementEngine({ journal, platform, his, hisRegistersAdmissions: hisRegistersAdmissions(config), now: options.now, unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs, onChange: queueEvents.visit });
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();

@@ -9,7 +9,7 @@ import type { Split } from '../common/vocabulary';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
 import { HisError, type HisBill, type HisClient } from '../his/client';
-import { openingCall, preSettleCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
+import { isInpatient, openingStep, preSettleCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
 import { canTransition, isSettlementState, type SettlementState } from '../common/settlement-states';
 import { sendQueued } from '../outbox/outbox-send';
 import { retryDelayMs } from './backoff';
@@ -54,6 +54,11 @@ export interface EngineOptions {
    * visit stays 'settled' (the crash child and the benchmarks have no HIS).
    */
   his?: Pick<HisClient, 'markPaid'> & Partial<Pick<HisClient, 'markRefunded'>>;
+  /**
+   * The HIS registers inpatient stays on the platform itself (config his.registersAdmissions): an
+   * inpatient bill without the stay's mdtrt_id is refused instead of admitted by the kiosk.
+   */
+  hisRegistersAdmissions?: boolean;
 }
 
 export interface PumpOptions {
@@ -303,13 +308,16 @@ export function createSettlementEngine(options: EngineOptions) {
         deferred: input.deferred === true,
         operator: { deptCode: input.bill.deptCode, deptName: input.bill.deptName, drCode: input.bill.drCode, drName: input.bill.drName },
       };
+      // A stay the HIS admitted starts at its discharge; one the HIS should have admitted and did not is refused.
+      if (isInpatient(ctx) && !ctx.bill.mdtrtId && options.hisRegistersAdmissions) throw new BillTakenError('bill-not-admitted', input.bill.billId);
+      const first = openingStep(ctx, now());
       journal.openSettlement({
         id,
         service: input.service,
-        state: 'register-pending',
+        state: first.state,
         context: ctx,
-        patch: { psnNo: input.person.psnNo, insutype: input.person.insutype, insuplcAdmdvs: input.person.insuplcAdmdvs, billId: input.bill.billId, totalFen: input.bill.totalFen, chrgBchno: ctx.chargeBatchNo },
-        call: openingCall(ctx, now()),
+        patch: { psnNo: input.person.psnNo, insutype: input.person.insutype, insuplcAdmdvs: input.person.insuplcAdmdvs, billId: input.bill.billId, totalFen: input.bill.totalFen, chrgBchno: ctx.chargeBatchNo, ...(first.mdtrtId ? { mdtrtId: first.mdtrtId } : {}) },
+        call: first.call,
         deferred: ctx.deferred,
         // One bill, one live visit: a second visit for a bill that is paid, or still being paid
         // (an offline capture waiting, an unknown outcome), could pay it twice.
@@ -520,7 +528,8 @@ export interface ConfirmPayment {
 /** A bill this terminal has already settled, or is settling: opening it again is refused. */
 export class BillTakenError extends Error {
   constructor(
-    readonly code: 'bill-already-paid' | 'bill-in-progress',
+    /** bill-not-admitted: an inpatient bill without the stay's mdtrt_id from a HIS that admits on the platform itself. */
+    readonly code: 'bill-already-paid' | 'bill-in-progress' | 'bill-not-admitted',
     billId: string,
   ) {
     super(`bill ${billId}: ${code}`);

@@ -25,8 +25,14 @@ export function undoCalls(ctx: VisitContext, mdtrtId: string | null, feesSent: b
   return calls;
 }
 
-/** A call that may have reached the platform: answered, or sent without an answer. */
-const mayHaveTakenEffect = (c: OutboxRow): boolean => c.status !== 'pending' || c.attempts > 0;
+/**
+ * A call that may have taken effect: done, or sent without an answer. A refused one did not, nor the
+ * one in flight when the visit ends: the visit ends on that call's answer (a refusal; a lost answer
+ * is reversed or asked about instead), computed before the answer is written.
+ */
+const mayHaveTakenEffect = (c: OutboxRow): boolean => (c.status === 'rejected' || c.status === 'in-flight' ? false : c.status !== 'pending' || c.attempts > 0);
+/** A discharge resent after a lost answer and refused as "already discharged" did discharge. */
+const discharged = (c: OutboxRow): boolean => c.step === 'discharge' && (mayHaveTakenEffect(c) || (c.status === 'rejected' && /已出院/.test(c.lastError ?? '')));
 
 /**
  * 2405 if the terminal discharged the stay, then (a stay the kiosk admitted only) 2302 for every
@@ -37,8 +43,7 @@ export function inpatientUndoCalls(ctx: VisitContext, mdtrtId: string | null, ca
   if (!mdtrtId || !isInpatient(ctx)) return [];
   const ref = { mdtrt_id: mdtrtId, psn_no: ctx.person.psnNo };
   const out: NewCall[] = [];
-  // A resent discharge refused as "already discharged" did discharge: any discharge that may have arrived is undone.
-  if (calls.some((c) => c.step === 'discharge' && mayHaveTakenEffect(c))) out.push({ step: 'undo-discharge', infno: '2405', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: { data: ref } });
+  if (calls.some(discharged)) out.push({ step: 'undo-discharge', infno: '2405', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: { data: ref } });
   if (ctx.bill.mdtrtId) return out;
   if (calls.some((c) => c.step === 'upload-fees' && mayHaveTakenEffect(c))) {
     out.push({ step: 'undo-ipt-fees', infno: '2302', insuplcAdmdvs: ctx.person.insuplcAdmdvs, input: { data: [{ feedetl_sn: '0000', ...ref }] } });
