@@ -56,6 +56,12 @@ export const Receipt = z.object({
   split: Split,
   balanceAfterFen: Fen.nullable(),
   selfPay: ReceiptSelfPay.optional(),
+  /** The bill's items with their class (甲/乙/丙 from chrgitm_lv), for the slip the patient keeps. */
+  items: z.array(z.object({ name: z.string(), itemClass: z.enum(['01', '02', '03']), amountFen: Fen })).optional(),
+  /** 异地就医: insured elsewhere than this hospital's area. */
+  crossRegion: z.boolean().optional(),
+  /** 医疗收费电子票据, when the HIS returned one: its number and the QR content to print. */
+  einvoice: z.object({ number: z.string(), qr: z.string() }).nullable().optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
 

@@ -4,6 +4,7 @@
 import type { Receipt, RefundSlip } from '../api/schema';
 import type { PrintItem } from '../../drivers/printer/escpos';
 import { fenToYuanString } from '../common/money';
+import { fundLines, itemClassNames } from '../common/vocabulary';
 
 const yuan = (fen: number) => `${fenToYuanString(fen)} 元`;
 
@@ -21,22 +22,31 @@ export function receiptItems(receipt: Receipt, header: { hospitalName: string })
   const settlementId = receipt.platformSettlementId ?? receipt.settlementId;
   const lines = [
     `时间: ${localTime(receipt.settledAt)}`,
+    ...(receipt.crossRegion ? ['异地就医'] : []),
+    // Each item with its class (甲/乙/丙): what the patient's reimbursement office reads.
+    ...(receipt.items ?? []).map((i) => `${i.name} [${itemClassNames[i.itemClass]}] ${yuan(i.amountFen)}`),
     `合计: ${yuan(split.totalFen)}`,
     `医保基金支付: ${yuan(split.fundFen)}`,
+    // 一单式: every fund by the name the confirm screen used, not collapsed into one line.
+    ...fundLines(split).map((l) => `  其中${l.name}: ${yuan(l.fen)}`),
     `个人账户支付: ${yuan(split.personalAccountFen)}`,
     ...(split.familyAccountFen !== 0 ? [`共济账户支付: ${yuan(split.familyAccountFen)}`] : []),
     `现金支付: ${yuan(split.cashFen)}`,
+    ...(receipt.balanceAfterFen != null ? [`个人账户余额: ${yuan(receipt.balanceAfterFen)}`] : []),
     // The slip is what the patient and the cashier go by: it says whether the cash is paid or still owed.
     ...(receipt.selfPay?.paidByCodeFen ? [`其中付款码支付: ${yuan(receipt.selfPay.paidByCodeFen)}`] : []),
     ...(receipt.selfPay?.owedFen ? [`待补缴(先诊疗后付费): ${yuan(receipt.selfPay.owedFen)}`] : []),
     ...(receipt.selfPay?.atCashierFen ? [`请到收费窗口支付: ${yuan(receipt.selfPay.atCashierFen)}`] : []),
     `结算号: ${settlementId}`,
   ];
+  const einvoice = receipt.einvoice;
   return [
     { type: 'text', text: header.hospitalName, align: 'center', bold: true },
     { type: 'text', text: '医保结算凭证', align: 'center' },
     { type: 'text', text: lines.join('\n') },
     { type: 'qr', data: settlementId },
+    // 医疗收费电子票据: its number and its QR, which the patient scans to fetch the invoice.
+    ...(einvoice ? ([{ type: 'text', text: `电子票据号: ${einvoice.number}` }, { type: 'qr', data: einvoice.qr }] as PrintItem[]) : []),
     { type: 'feed', lines: 3 },
     { type: 'cut' },
   ];
@@ -52,6 +62,7 @@ export function refundSlipItems(slip: RefundSlip, header: { hospitalName: string
     `原结算号: ${settlementId}`,
     `退费合计: ${yuan(split.totalFen)}`,
     `医保基金退回: ${yuan(split.fundFen)}`,
+    ...fundLines(split).map((l) => `  其中${l.name}: ${yuan(l.fen)}`),
     `个人账户退回: ${yuan(split.personalAccountFen)}`,
     ...(split.familyAccountFen !== 0 ? [`共济账户退回: ${yuan(split.familyAccountFen)}`] : []),
     `现金部分: ${yuan(split.cashFen)}`,

@@ -7,6 +7,7 @@ import type { HisClient } from '../his/client';
 import type { Journal, SettlementRow } from '../journal/journal';
 import type { UserErrorCode } from '../common/user-errors';
 import type { PassFlow } from './session-pass';
+import { receiptDetails } from './receipt-details';
 
 /** How many visits the screen lists: a patient looks for the last few, not a year of them. */
 export const HISTORY_LIMIT = 20;
@@ -77,13 +78,13 @@ export async function showHistory(pass: PassFlow, deps: HistoryDeps, person: { p
 }
 
 /** A settled visit's receipt as it was when it settled, rebuilt from the journal for a reprint. */
-export function receiptOf(journal: Pick<Journal, 'settlement' | 'events'>, settlementId: string): Receipt | null {
+export function receiptOf(journal: Pick<Journal, 'settlement' | 'events' | 'settlementContext'>, settlementId: string): Receipt | null {
   const row = journal.settlement(settlementId);
   if (!row || historyStatus(row.state) !== 'settled') return null;
   const split = splitOf(row);
   if (!split) return null;
   const settledAt = journal.events(settlementId).find((e) => e.to_state === 'settled')?.at ?? row.updatedAt;
-  return { settlementId: row.id, platformSettlementId: row.setlId || null, settledAt, split, balanceAfterFen: null };
+  return { settlementId: row.id, platformSettlementId: row.setlId || null, settledAt, split, balanceAfterFen: split.balanceAfterFen ?? null, ...receiptDetails(journal, settlementId, null) };
 }
 
 /**
@@ -93,7 +94,7 @@ export function receiptOf(journal: Pick<Journal, 'settlement' | 'events'>, settl
  */
 export async function reprintReceipt(
   deps: {
-    journal: Pick<Journal, 'settlement' | 'events'>;
+    journal: Pick<Journal, 'settlement' | 'events' | 'settlementContext'>;
     current: () => SessionView;
     print: (receipt: Receipt) => Promise<{ ok: true } | { ok: false; reason: string }>;
     printed: (settlementId: string) => void;

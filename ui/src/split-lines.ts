@@ -3,11 +3,12 @@
 // line ("pay now") is shown apart, first and largest, by the screen itself.
 import type { Split } from '../../terminal/api/schema';
 
-export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen'>;
+export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen' | 'balanceAfterFen'>;
 
 const order: ReadonlyArray<{ field: PayerField; always: boolean }> = [
   { field: 'basicFundFen', always: true },
   { field: 'criticalIllnessFen', always: true },
+  { field: 'largeAmountFundFen', always: false },
   { field: 'medicalAidFen', always: true },
   { field: 'otherFundFen', always: false },
   { field: 'personalAccountFen', always: true },
@@ -16,5 +17,5 @@ const order: ReadonlyArray<{ field: PayerField; always: boolean }> = [
 ];
 
 export function splitLines(split: Split, elderly: boolean): PayerField[] {
-  return order.filter((row) => split[row.field] !== 0 || (row.always && !elderly)).map((row) => row.field);
+  return order.filter((row) => (split[row.field] ?? 0) !== 0 || (row.always && !elderly)).map((row) => row.field);
 }

@@ -27,6 +27,12 @@ const HisBillFixture = z.object({
   drCode: z.string(),
   drName: z.string(),
   diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
+  /** A stay the HIS admitted on the platform itself (2401 + 2301 done by the HIS): its mdtrt_id. */
+  mdtrtId: z.string().min(1).optional(),
+  /** 中途结算: the bill settles a long stay so far (mid_setl_flag 1). */
+  midSettlement: z.boolean().optional(),
+  /** 医疗收费电子票据 the HIS issued for the bill. */
+  einvoice: z.object({ number: z.string().min(1), qr: z.string().min(1) }).optional(),
   /** Set on an inpatient's discharge bill: where the patient lies, for the nurse's bedside list. */
   inpatient: z.object({ ward: z.string(), bed: z.string(), name: z.string(), admittedAt: z.string() }).optional(),
   items: z.array(HisItemFixture).min(1),

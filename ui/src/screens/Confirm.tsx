@@ -95,7 +95,7 @@ export function Confirm({ session, t, lang, elderly, busy, run }: ScreenProps) {
           {splitLines(split, elderly).map((field) => (
             <div key={field} className={field === 'cashFen' ? 'row cash' : 'row'}>
               <dt>{t(field)}</dt>
-              <dd data-testid={`split-${field}`}>{formatFen(split[field])}</dd>
+              <dd data-testid={`split-${field}`}>{formatFen(split[field] ?? 0)}</dd>
             </div>
           ))}
           <div className="row total">
