@@ -81,6 +81,10 @@ export type DeviceHealth = z.infer<typeof DeviceHealth>;
 export const ReconciliationGroup = z.object({
   insutype: z.string(),
   clrType: z.string(),
+  /** The clearing area (setl_optins); absent in results kept before groups had one. */
+  setlOptins: z.string().optional(),
+  /** The day's refunds (refd_setl_flag 1) rather than the settlements in force. */
+  refunds: z.boolean().optional(),
   count: z.number().int().nonnegative(),
   totalFen: Fen,
   fundFen: Fen,

@@ -165,3 +165,43 @@ it('a cancel whose answer was lost is asked about (5203), never sent again blind
     }
   }
 });
+
+it('3201 with a refund in the day balances (refunds apart, cross-region by clearing area); a settlement cancelled elsewhere makes 3202 name the visit', async () => {
+  const terminal = await start();
+  try {
+    const sim = terminal.simulators.platform!;
+    const kept = await settle(terminal, 'outpatient', EMPLOYEE.key);
+    const crossRegion = await settle(terminal, 'outpatient', 'cross-region');
+    const resident = await settle(terminal, 'outpatient', 'resident');
+    await refund(terminal, resident.id);
+
+    const first = await terminal.api.execute({ type: 'admin.reconcile', pin: PIN });
+    assert.ok(first.ok);
+    const r = first.admin!.reconciliation!;
+    assert.equal(r.error, null);
+    assert.ok(r.balanced, JSON.stringify(r.groups));
+    assert.ok(r.groups.some((g) => g.refunds && g.count === 1), 'the refund is reconciled with refd_setl_flag 1');
+    const areas = new Set(r.groups.map((g) => g.setlOptins));
+    assert.ok(areas.size >= 2, `cross-region visits clear with their own area: ${[...areas].join(',')}`);
+
+    // Someone cancels the employee's settlement at another window: the platform's books now differ.
+    const s = sim.ledger().settlements.find((x) => x.setlId === kept.receipt.platformSettlementId)!;
+    const { createPlatformClient } = await import('../../terminal/insurance/client');
+    const { simEnvelopeContext } = await import('../../terminal/sim/platform/context');
+    const { nextMsgid } = await import('../../terminal/testing/platform.testkit');
+    const client = createPlatformClient({ baseUrl: sim.url, context: simEnvelopeContext, timeoutMs: 5_000 });
+    const cancelled = await client.call({ infno: '2208', msgid: nextMsgid(), insuplcAdmdvs: '330100', input: { data: { setl_id: s.setlId, mdtrt_id: s.mdtrtId, psn_no: s.psnNo } } });
+    assert.equal(cancelled.kind, 'ok');
+
+    const second = await terminal.api.execute({ type: 'admin.reconcile', pin: PIN });
+    assert.ok(second.ok);
+    const r2 = second.admin!.reconciliation!;
+    assert.equal(r2.balanced, false);
+    const bad = r2.groups.filter((g) => !g.balanced);
+    assert.deepEqual(bad.flatMap((g) => g.settlementIds), [kept.id], '3202 names exactly the visit whose settlement the platform no longer has');
+    assert.ok(!bad.flatMap((g) => g.settlementIds).includes(crossRegion.id));
+    assert.match(bad[0]!.detail, /无此结算记录/);
+  } finally {
+    await terminal.close();
+  }
+});
