@@ -205,3 +205,20 @@ it('3201 with a refund in the day balances (refunds apart, cross-region by clear
     await terminal.close();
   }
 });
+
+it('a credit debt marked repaid by staff (reason from the list, audited) frees the limit', async () => {
+  const terminal = await start({ usePersonalAccount: false });
+  try {
+    const { id } = await settle(terminal, 'outpatient', EMPLOYEE.key, 'credit');
+    const refused = await terminal.api.execute({ type: 'admin.creditRepaid', pin: PIN, settlementId: 'no-such-visit', reason: 'paid-at-cashier' });
+    assert.ok(!refused.ok && refused.error.code === 'admin-refused');
+    const done = await terminal.api.execute({ type: 'admin.creditRepaid', pin: PIN, settlementId: id, reason: 'paid-at-cashier' });
+    assert.ok(done.ok && done.admin?.credit?.outstandingFen === 0);
+    assert.equal(done.admin?.credit?.debts.find((d) => d.settlementId === id)?.status, 'repaid');
+    const twice = await terminal.api.execute({ type: 'admin.creditRepaid', pin: PIN, settlementId: id, reason: 'paid-at-cashier' });
+    assert.ok(!twice.ok, 'a debt is repaid once');
+    assertNothingOpen(terminal.simulators.platform!);
+  } finally {
+    await terminal.close();
+  }
+});
