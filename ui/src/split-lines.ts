@@ -4,12 +4,11 @@
 // by the screen itself.
 import type { Split } from '../../terminal/api/schema';
 
-export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen' | 'policyNote' | 'balanceAfterFen'>;
+export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen' | 'policyNote'>;
 
 const order: ReadonlyArray<{ field: PayerField }> = [
   { field: 'basicFundFen' },
   { field: 'criticalIllnessFen' },
-  { field: 'largeAmountFundFen' },
   { field: 'medicalAidFen' },
   // 就医一卡通: the maternity and work-injury funds, on a bill they paid.
   { field: 'maternityFundFen' },
