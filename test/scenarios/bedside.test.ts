@@ -60,7 +60,7 @@ describe('bedside discharge', () => {
     const atConfirm = await terminal.api.execute({ type: 'credential.text', text: platform.mintEcQr('medical-aid') });
     assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm', JSON.stringify(atConfirm));
     assert.equal(atConfirm.session.bill?.totalFen, 5_200_000);
-    const done = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId! });
+    const done = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId!, confirmedFen: atConfirm.session.split?.cashFen });
     assert.ok(done.ok && done.session.step === 'receipt');
     const split = done.session.receipt!.split;
     assert.equal(split.totalFen, 5_200_000);

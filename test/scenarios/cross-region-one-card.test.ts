@@ -37,7 +37,7 @@ describe('异地 and 就医一卡通 at the kiosk', () => {
     await terminal.api.execute({ type: 'session.begin', service: 'discharge' });
     const atConfirm = await terminal.api.execute({ type: 'credential.text', text: terminal.simulators.platform!.mintEcQr(key) });
     assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm', JSON.stringify(atConfirm));
-    const done = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId! });
+    const done = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId!, confirmedFen: atConfirm.session.split?.cashFen });
     assert.ok(done.ok && done.session.step === 'receipt' && done.session.receipt, JSON.stringify(done));
     const receipt = done.session.receipt;
     await terminal.api.execute({ type: 'session.reset' });
