@@ -19,7 +19,7 @@ it('settles the 51,423.22-yuan discharge bill on one receipt', async () => {
     const atConfirm = await terminal.api.execute({ type: 'credential.text', text: terminal.simulators.platform!.mintEcQr('cross-province-inpatient') });
     assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm', JSON.stringify(atConfirm));
     assert.equal(atConfirm.session.patient?.crossRegion, true);
-    const done = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId! });
+    const done = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId!, confirmedFen: atConfirm.session.split?.cashFen });
     assert.ok(done.ok && done.session.step === 'receipt');
     const split = done.session.receipt!.split;
     assert.deepEqual([split.totalFen, split.basicFundFen, split.criticalIllnessFen, split.medicalAidFen, split.cashFen], [5_142_322, 3_455_022, 412_580, 0, 1_274_720]);
