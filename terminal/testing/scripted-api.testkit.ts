@@ -43,6 +43,8 @@ export interface ScriptedApi extends TerminalApi {
   readonly commands: Command[];
   session(): SessionView;
   setStatus(patch: Partial<TerminalStatus>): void;
+  /** Holds each command's answer this long after its events went out, as a busy host does. */
+  setAnswerDelay(ms: number): void;
 }
 
 /** `stepDelayMs` spaces the automatic steps so a browser can see the progress screens. */
@@ -58,6 +60,7 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
     devices: [{ id: 'qr0', kind: 'qr-scanner', state: 'ready', lastDataAt: null, errorCount: 0, lastError: null }],
   };
   let generation = 0;
+  let answerDelayMs = 0;
 
   const emit = (event: TerminalEvent): void => {
     for (const listener of listeners) listener(event);
@@ -89,81 +92,90 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
       status = { ...status, ...patch };
       emit({ type: 'status', status });
     },
+    setAnswerDelay(ms) {
+      answerDelayMs = ms;
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async execute(command) {
-      commands.push(command);
-      switch (command.type) {
-        case 'status.get':
-          return ok();
-        case 'admin.overview':
-        case 'admin.retry':
-        case 'admin.cancel':
-        case 'admin.forward':
-        case 'admin.simFaults':
-        case 'admin.reconcile':
-        case 'admin.integrityCheck':
-        case 'bedside.list':
-        case 'bedside.begin':
-          return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');
-        case 'session.selfPay':
-        case 'history.begin':
-        case 'history.print':
-        case 'session.confirmOffline':
-          return fail('not-now', '本机演示不提供查询 / No past payments in this demo');
-        case 'camera.frame':
-          return ok();
-        case 'face.staffConfirm':
-        case 'face.enrol':
-          return fail('wrong-step', '本机演示不提供刷脸 / No face payment in this demo');
-        case 'session.reset':
-          generation++;
-          moveTo(idle);
-          return ok();
-        case 'session.begin':
-          if (session.step !== 'idle') return fail('busy', '请先完成当前业务 / Finish the current visit first');
-          moveTo({ ...idle, step: 'identify', service: command.service });
-          return ok();
-        case 'credential.text': {
-          if (session.step !== 'identify') return fail('not-now', '现在不需要扫码 / No scan needed now');
-          if (command.text.startsWith('BAD')) {
-            moveTo({ ...session, step: 'error', error: { code: 'unknown-credential', message: '无法识别此医保码，请重新出示' } });
-            return ok();
-          }
-          const base = { ...session, settlementId: 'S-0001' };
-          moveTo({ ...base, step: 'identifying' });
-          const patient = { maskedName: '张*', gender: 'male' as const, age: 42, insuranceLabel: '职工医保', crossRegion: false };
-          later([
-            () => ({ ...base, step: 'loading-bill', patient }),
-            () => ({ ...base, step: 'presettling', patient, bill: scriptedBill }),
-            () => ({ ...base, step: 'confirm', patient, bill: scriptedBill, split: scriptedSplit }),
-          ]);
-          return ok();
-        }
-        case 'session.confirm': {
-          if (session.step !== 'confirm' || command.settlementId !== session.settlementId) {
-            return fail('not-now', '此单已处理 / This bill was already handled');
-          }
-          const base = session;
-          moveTo({ ...base, step: 'settling' });
-          later([
-            () => ({
-              ...base,
-              step: 'receipt',
-              receipt: {
-                settlementId: 'S-0001',
-                platformSettlementId: 'SETL-9',
-                settledAt: '2025-01-02T03:04:05.000Z',
-                split: scriptedSplit,
-                balanceAfterFen: 500000,
-              },
-            }),
-          ]);
-          return ok();
-        }
-      }
+      const result = answer(command);
+      if (answerDelayMs > 0) await new Promise((r) => setTimeout(r, answerDelayMs));
+      return result;
     },
   };
+
+  function answer(command: Command): CommandResult {
+    commands.push(command);
+    switch (command.type) {
+      case 'status.get':
+        return ok();
+      case 'admin.overview':
+      case 'admin.retry':
+      case 'admin.cancel':
+      case 'admin.forward':
+      case 'admin.simFaults':
+      case 'admin.reconcile':
+      case 'admin.integrityCheck':
+      case 'bedside.list':
+      case 'bedside.begin':
+        return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');
+      case 'session.selfPay':
+      case 'history.begin':
+      case 'history.print':
+      case 'session.confirmOffline':
+        return fail('not-now', '本机演示不提供查询 / No past payments in this demo');
+      case 'camera.frame':
+        return ok();
+      case 'face.staffConfirm':
+      case 'face.enrol':
+        return fail('wrong-step', '本机演示不提供刷脸 / No face payment in this demo');
+      case 'session.reset':
+        generation++;
+        moveTo(idle);
+        return ok();
+      case 'session.begin':
+        if (session.step !== 'idle') return fail('busy', '请先完成当前业务 / Finish the current visit first');
+        moveTo({ ...idle, step: 'identify', service: command.service });
+        return ok();
+      case 'credential.text': {
+        if (session.step !== 'identify') return fail('not-now', '现在不需要扫码 / No scan needed now');
+        if (command.text.startsWith('BAD')) {
+          moveTo({ ...session, step: 'error', error: { code: 'unknown-credential', message: '无法识别此医保码，请重新出示' } });
+          return ok();
+        }
+        const base = { ...session, settlementId: 'S-0001' };
+        moveTo({ ...base, step: 'identifying' });
+        const patient = { maskedName: '张*', gender: 'male' as const, age: 42, insuranceLabel: '职工医保', crossRegion: false };
+        later([
+          () => ({ ...base, step: 'loading-bill', patient }),
+          () => ({ ...base, step: 'presettling', patient, bill: scriptedBill }),
+          () => ({ ...base, step: 'confirm', patient, bill: scriptedBill, split: scriptedSplit }),
+        ]);
+        return ok();
+      }
+      case 'session.confirm': {
+        if (session.step !== 'confirm' || command.settlementId !== session.settlementId) {
+          return fail('not-now', '此单已处理 / This bill was already handled');
+        }
+        const base = session;
+        moveTo({ ...base, step: 'settling' });
+        later([
+          () => ({
+            ...base,
+            step: 'receipt',
+            receipt: {
+              settlementId: 'S-0001',
+              platformSettlementId: 'SETL-9',
+              settledAt: '2025-01-02T03:04:05.000Z',
+              split: scriptedSplit,
+              balanceAfterFen: 500000,
+            },
+          }),
+        ]);
+        return ok();
+      }
+    }
+  }
 }

@@ -106,11 +106,15 @@ describe('kiosk UI over the web host', () => {
     api.setStatus({ platformOnline: false });
     await page.locator('[data-testid="platform-status"][data-online="false"]').waitFor();
 
+    // A busy host: the identify screen shows (by event) well before its command has its answer.
+    // A scan made then is the patient's act and must wait its turn, not be dropped as a double tap.
+    api.setAnswerDelay(1500);
     await page.getByTestId('service-registration').click();
     await page.getByTestId('screen-identify').waitFor();
     await page.keyboard.type('BAD-CODE-1', { delay: 2 });
     await page.keyboard.press('Enter');
     await page.getByTestId('screen-error').waitFor();
+    api.setAnswerDelay(0);
     assert.match(await page.getByTestId('error-message').innerText(), /无法识别此医保码/);
     await screenshot(page, '07-error-offline');
     await page.getByTestId('back-to-start').click();

@@ -50,6 +50,8 @@ export function App({ client }: { client: TerminalClient }) {
   const { lang } = prefs;
   const t = useCallback((key: TextKey) => translate(lang, key), [lang]);
   const act = useCallback((command: Command) => void run(command), [run]);
+  const { submit } = terminal;
+  const actWhenFree = useCallback((command: Command) => void submit(command), [submit]);
   // Read once: the query string only tunes timings (tests shorten them), within bounds.
   const timings = useMemo(() => timingsFromQuery(window.location.search), []);
 
@@ -106,7 +108,7 @@ export function App({ client }: { client: TerminalClient }) {
         ) : staff === 'admin' ? (
           <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
         ) : Screen && session ? (
-          <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} setElderly={prefs.setElderly} />
+          <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} submit={actWhenFree} setElderly={prefs.setElderly} />
         ) : (
           <section className="screen progress" data-testid="screen-connecting">
             <div className="spinner" aria-hidden="true" />

@@ -13,6 +13,8 @@ export interface TerminalState {
   commandError: UserError | null;
   /** The terminal's answer, or null when a command was already in flight (a double tap). */
   run(command: Command): Promise<CommandResult | null>;
+  /** The same, but waits for a command in flight to finish instead of dropping this one. */
+  submit(command: Command): Promise<CommandResult | null>;
 }
 
 export function useTerminal(client: TerminalClient): TerminalState {
@@ -25,6 +27,8 @@ export function useTerminal(client: TerminalClient): TerminalState {
   const [commandError, setCommandError] = useState<UserError | null>(null);
   // A ref, not state: two taps in one frame must not both get through.
   const inFlight = useRef(false);
+  // Settles when the command in flight has its answer: device input waits on it (see `submit`).
+  const settled = useRef<Promise<unknown>>(Promise.resolve());
 
   const run = useCallback(
     async (command: Command): Promise<CommandResult | null> => {
@@ -33,7 +37,9 @@ export function useTerminal(client: TerminalClient): TerminalState {
       setBusy(true);
       setCommandError(null);
       try {
-        const result = await client.execute(command);
+        const pending = client.execute(command);
+        settled.current = pending.catch(() => undefined);
+        const result = await pending;
         if (result.ok) {
           showSession(result.session);
           setStatus(result.status);
@@ -47,6 +53,17 @@ export function useTerminal(client: TerminalClient): TerminalState {
       }
     },
     [client, showSession],
+  );
+
+  // A scan is the patient's act, not a second tap: the screen it was made on can show (by event)
+  // before the command that opened it has its answer, and dropping the scan then would leave the
+  // patient waiting at a screen that ignored them. So device input waits its turn instead.
+  const submit = useCallback(
+    async (command: Command): Promise<CommandResult | null> => {
+      while (inFlight.current) await settled.current;
+      return run(command);
+    },
+    [run],
   );
 
   useEffect(() => {
@@ -71,5 +88,5 @@ export function useTerminal(client: TerminalClient): TerminalState {
     };
   }, [client, showSession]);
 
-  return { connected, session, status, busy, commandError, run };
+  return { connected, session, status, busy, commandError, run, submit };
 }

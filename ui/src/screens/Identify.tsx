@@ -24,16 +24,16 @@ function scannerState(status: TerminalStatus | null): DeviceHealth['state'] | 'm
   return scanner?.state ?? 'missing';
 }
 
-export function Identify({ session, status, t, lang, elderly, busy, run }: ScreenProps) {
+export function Identify({ session, status, t, lang, elderly, busy, run, submit }: ScreenProps) {
   const [showLink, setShowLink] = useState(false);
   useEffect(() => {
-    const capture = createWedgeCapture((text) => run({ type: 'credential.text', text }));
+    const capture = createWedgeCapture((text) => submit({ type: 'credential.text', text }));
     const onKey = (event: KeyboardEvent): void => {
       if (capture.key(event.key, event.timeStamp)) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run]);
+  }, [submit]);
 
   const scanner = scannerState(status);
   const directed = session.directed;

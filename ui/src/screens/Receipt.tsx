@@ -121,7 +121,7 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
           {t('fundZeroWhy')}
         </p>
       )}
-      <FaceOffer session={session} t={t} lang={lang} elderly={elderly} busy={busy} run={run} status={null} />
+      <FaceOffer session={session} t={t} lang={lang} elderly={elderly} busy={busy} run={run} submit={run} status={null} />
       <div className="actions">
         <button type="button" className="primary" data-testid="back-to-start" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
           {t('done')}

@@ -11,6 +11,8 @@ export interface ScreenProps {
   elderly: boolean;
   busy: boolean;
   run: (command: Command) => void;
+  /** For device input (a scan): waits for a command in flight instead of being dropped as a double tap. */
+  submit: (command: Command) => void;
   /** On the attract screen: elderly mode chosen at the door (large text, voice, more time). */
   setElderly?: (on: boolean) => void;
 }
