@@ -11,7 +11,7 @@ import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
 import { StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
-import { createStaffPins, pinLockoutIn, type StaffRole } from '../staff/staff-pin';
+import { createStaffPins, type StaffRole } from '../staff/staff-pin';
 import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
 import { createReplayWorker } from '../settlement/replay-worker';
 import { localDayRange } from '../settlement/reconcile';
@@ -347,7 +347,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const staffPins = createStaffPins(
       { adminPinScrypt: config.admin.pinScrypt, nursePinScrypt: config.admin.nursePinScrypt },
       () => (options.now ?? (() => new Date()))().getTime(),
-      (role) => pinLockoutIn(journal, role === 'admin' ? 'staff_pin_lockout' : 'staff_pin_lockout_nurse'),
+      journal,
     );
     /** Every staff command's first check, in the core, against its role's PIN: null when the PIN is right. */
     const pinRefusal = (pin: string, role: StaffRole = 'admin'): CommandResult | null => {

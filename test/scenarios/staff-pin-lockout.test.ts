@@ -10,19 +10,22 @@ import { startTerminal } from '../../terminal/app/start-terminal';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
-// TODO (open, issue 12 x 14): the persisted lockout (issue 12) and the per-role guards (issue 14) were
-// merged by hand; after the lockout has run out the admin PIN is still refused in this scenario.
-test('the staff PIN lockout survives a restart', { todo: 'persisted lockout with per-role guards: the expiry after a restart to fix' }, async () => {
+// One design for both roles (terminal/staff/staff-pin.ts): four wrong PINs say how many tries are
+// left, the fifth is answered with the lock itself, the lock is kept in the journal and ends at its time.
+test('the staff PIN lockout survives a restart and ends at its time', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pin-lockout-'));
   const config = parseConfig({ devices: [], settlement: { replayIntervalMs: 60_000 } });
   const first = await startTerminal({ config, dataDir, fixturesDir });
   try {
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 4; i++) {
       const wrong = await first.api.execute({ type: 'admin.overview', pin: '123456' });
       assert.ok(!wrong.ok && wrong.error.code === 'admin-pin', JSON.stringify(wrong));
+      assert.equal((wrong as { triesLeft?: number }).triesLeft, 4 - i);
     }
+    const fifth = await first.api.execute({ type: 'admin.overview', pin: '123456' });
+    assert.ok(!fifth.ok && fifth.error.code === 'admin-locked', `the fifth wrong PIN locks: ${JSON.stringify(fifth)}`);
     const locked = await first.api.execute({ type: 'admin.overview', pin: '000000' });
-    assert.ok(!locked.ok && locked.error.code === 'admin-locked', 'locked after five wrong PINs');
+    assert.ok(!locked.ok && locked.error.code === 'admin-locked', 'the right PIN waits out the lock');
   } finally {
     await first.close();
   }
@@ -33,11 +36,13 @@ test('the staff PIN lockout survives a restart', { todo: 'persisted lockout with
   } finally {
     await restarted.close();
   }
-  // A lockout that has run out lets the right PIN in, and a good PIN clears the count.
+  // A lockout that has run out lets the right PIN in after a restart, and the right PIN clears the count.
   const later = await startTerminal({ config, dataDir, fixturesDir, now: () => new Date(Date.now() + 6 * 60_000) });
   try {
     const ok = await later.api.execute({ type: 'admin.overview', pin: '000000' });
     assert.ok(ok.ok, JSON.stringify(ok));
+    const wrong = await later.api.execute({ type: 'admin.overview', pin: '123456' });
+    assert.equal((wrong as { triesLeft?: number }).triesLeft, 4, 'a fresh count after the lock ran out');
   } finally {
     await later.close();
   }
