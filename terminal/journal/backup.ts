@@ -8,10 +8,11 @@
 // still had open is marked "may have been sent" so the engine asks the platform before anything is
 // sent again, and the high-water mark is reset to the backup's.
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { lockDataFolder } from './data-lock';
-import { createSealer, readKeyFile, syncFolder } from './sealed';
+import { createSealer, readKeyFile } from './sealed';
+import { placeFileDurably } from './durable-file';
 import { inspectJournal, journalFiles, keyMatches, readSequence, writeHighWater, type JournalFiles, type Sequence } from './storage';
 
 const BACKUP_NAME = /^journal-(\d{8}T\d{6}(?:\d{3})?Z)\.sqlite$/;
@@ -34,14 +35,7 @@ export async function backupDatabase(db: Database.Database, dir: string, keep: n
   const file = join(dir, `journal-${stamp(at)}.sqlite`);
   const partial = `${file}.partial`;
   await db.backup(partial);
-  const fd = openSync(partial, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(partial, file);
-  syncFolder(dir);
+  placeFileDurably(partial, file);
   for (const old of listBackups(dir).slice(keep)) rmSync(old, { force: true });
   return { file, at: at.toISOString() };
 }
@@ -86,14 +80,7 @@ export function restoreJournal(options: RestoreOptions): RestoreResult {
     }
     const incoming = `${files.db}.restoring`;
     copyFileSync(source, incoming);
-    const fd = openSync(incoming, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(incoming, files.db);
-    syncFolder(files.dataDir);
+    placeFileDurably(incoming, files.db);
 
     const db = new Database(files.db);
     let reopenedCalls: number;

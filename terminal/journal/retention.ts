@@ -2,13 +2,13 @@
 // credit owed) and older than the cut-off is exported and removed. The export is one JSON line per
 // visit in <data>/archive/journal-<day of the visit>.jsonl: the visit, its events, calls, HIS
 // notices, credit record and face audits, patient data still sealed under the journal key (base64).
-// The archive file is synced before the rows go; a crash between the two writes the visit's line
+// The archive file is synced (durable-file.ts) before the rows go; a crash between the two writes the visit's line
 // again at the next purge (the same id twice), never loses it. Freed pages are reused, and handed
 // back to the file system where the journal was made with incremental auto-vacuum.
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalContext } from './context';
-import { syncFolder } from './sealed';
+import { writeFileDurably } from './durable-file';
 
 const FINISHED = `('closed','failed','cancelled')`;
 const OPEN_CALL = `('pending','in-flight','unknown')`;
@@ -63,16 +63,12 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
       mkdirSync(archiveDir, { recursive: true });
       for (const [day, lines] of byDay) {
         const file = join(archiveDir, `journal-${day}.jsonl`);
-        const fd = openSync(file, 'a', 0o600);
-        try {
-          writeSync(fd, lines.join('\n') + '\n');
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
+        // The day's file is written whole (what it held, then this batch): an append cut short by a
+        // crash would leave a torn last line that no JSON-lines reader takes.
+        const held = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+        writeFileDurably(file, Buffer.concat([held, Buffer.from(lines.join('\n') + '\n', 'utf8')]), { mode: 0o600 });
         files.add(file);
       }
-      syncFolder(archiveDir);
       db.transaction(() => {
         for (const v of due) {
           for (const stmt of sql.remove) stmt.run(v.id);

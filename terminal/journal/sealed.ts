@@ -2,8 +2,8 @@
 // AES-256-GCM under a key kept in its own file beside, not inside, the database: a copied journal
 // alone reveals no one.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileDurably } from './durable-file';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 // 2: deflated before sealing. Raw platform replies are kept as received and are most of the journal;
@@ -59,36 +59,12 @@ export function readKeyFile(file: string): Buffer | null {
 }
 
 /**
- * Makes a new key (owner-only) and makes it durable before anything is sealed under it: the file
- * and then its folder are synced, so a power cut cannot leave rows sealed under a key that is gone.
- * Only the journal's open decides when a new key is allowed (never over sealed rows).
+ * Makes a new key (owner-only) and makes it durable before anything is sealed under it (file and
+ * folder synced, so a power cut cannot leave rows sealed under a key that is gone). Never replaces a
+ * key file that is there. Only the journal's open decides when a new key is allowed (never over sealed rows).
  */
 export function createKeyFile(file: string): Buffer {
   const key = randomBytes(32);
-  const fd = openSync(file, 'wx', 0o600);
-  try {
-    writeSync(fd, key.toString('base64') + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  syncFolder(dirname(file));
+  writeFileDurably(file, key.toString('base64') + '\n', { mode: 0o600, exclusive: true });
   return key;
-}
-
-/** fsync of a folder, so a file created or renamed in it survives a power cut (a no-op where folders cannot be opened). */
-export function syncFolder(folder: string): void {
-  let fd: number;
-  try {
-    fd = openSync(folder, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } catch {
-    // Windows cannot fsync a directory; NTFS journals the metadata itself.
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -10,9 +10,10 @@
 //                                  database that went back in time (a truncated or lost WAL, an old
 //                                  copy put in its place) is seen at the next start
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { syncFolder, type Sealer } from './sealed';
+import type { Sealer } from './sealed';
+import { writeFileDurably } from './durable-file';
 
 export interface JournalFiles {
   dataDir: string;
@@ -157,16 +158,7 @@ function encode(seq: Sequence, at: string): Buffer {
 
 /** Writes the mark afresh (first start, and the restore command resetting it to the backup's). */
 export function writeHighWater(files: JournalFiles, seq: Sequence, at: string): void {
-  const tmp = `${files.hwm}.tmp`;
-  writeFileSync(tmp, encode(seq, at));
-  const fd = openSync(tmp, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, files.hwm);
-  syncFolder(files.dataDir);
+  writeFileDurably(files.hwm, encode(seq, at));
 }
 
 /** Raises the mark as the journal commits; never lowers it. */
