@@ -3,7 +3,8 @@
 //    beside a bare write+fsync of the same bytes;
 //  - replaying 10,000 settlements queued while offline, beside the simulator's own throughput for
 //    the same calls sent straight from the client with no journal;
-//  - the journal's size per 1,000 settlements;
+//  - the journal's size per 1,000 settlements, and per settlement after a year of simulated days
+//    with retention on (bench/journal-retention.ts), with the size's end over its steady state;
 //  - the crash campaign: 1,000 SIGKILLs mid-settlement, checked against the simulator's ledger;
 //  - the fault campaign (bench/fault-campaign.ts, issue 11): garbled answers (each infcode class and
 //    each amount check), walk-aways at every step, disk-full windows between send and answer.
@@ -24,6 +25,8 @@ import { startSettlementRig } from '../terminal/testing/settlement.testkit';
 import { runCrashCampaign } from '../terminal/testing/crash/campaign';
 import type { HisBill } from '../terminal/his/client';
 import { runFaultCampaign } from './fault-campaign';
+import { retentionYear } from './journal-retention';
+import { parseConfig } from '../terminal/config/config';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const SHORT = args.has('short') || process.env.BENCH_SHORT === '1';
@@ -32,6 +35,9 @@ const QUEUED = Number(args.get('queued') ?? (SHORT ? 500 : 10_000));
 const BASELINE_VISITS = Number(args.get('baseline') ?? (SHORT ? 200 : 2_000));
 const KILLS = Number(args.get('kills') ?? (SHORT ? 20 : 1_000));
 const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
+// The retention year: the issue's 500 settlements a day, the configured retention (180 days by default).
+const YEAR_PER_DAY = Number(args.get('year-per-day') ?? (SHORT ? 20 : 500));
+const RETENTION_DAYS = Number(args.get('retention-days') ?? parseConfig({}).journal.retentionDays ?? 180);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -118,9 +124,21 @@ async function replayVersusSimulator() {
     const replayPerS = QUEUED / seconds;
     log(`replay: ${round(replayPerS, 1)} settlements/s over ${QUEUED}`);
     rig.journal.close();
+    // A year of days like these with retention on, copied from this journal while it is closed.
+    log(`retention: ${YEAR_PER_DAY} settlements a day for 365 days, retention ${RETENTION_DAYS} days...`);
+    const year = retentionYear(rig.dataDir, { perDay: YEAR_PER_DAY, retentionDays: RETENTION_DAYS, institutionCode: 'H33010000001' });
+    log(`retention year: ${year.held_visits} visits held, ${year.bytes_per_settlement} bytes each; size by month ${year.size_mb_by_month.join(' ')} MB; end/steady ${year.size_end_over_steady}`);
     rig.reopenJournal();
     const bytes = statSync(dbFile).size + (existsSync(`${dbFile}-wal`) ? statSync(`${dbFile}-wal`).size : 0);
-    return { replay_per_s: round(replayPerS, 1), sim_per_s: round(simPerS, 1), replay_vs_sim: round(replayPerS / simPerS), db_bytes_per_1000: Math.round((bytes / QUEUED) * 1000) };
+    return {
+      replay_per_s: round(replayPerS, 1),
+      sim_per_s: round(simPerS, 1),
+      replay_vs_sim: round(replayPerS / simPerS),
+      db_bytes_per_1000: Math.round((bytes / QUEUED) * 1000),
+      retention_year: year,
+      retention_bytes_per_settlement: year.bytes_per_settlement,
+      retention_size_end_over_steady: year.size_end_over_steady,
+    };
   } finally {
     await rig.close();
   }

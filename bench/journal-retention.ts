@@ -1,0 +1,112 @@
+// bench:journal's year with retention on (issue 12 item 5): a journal that settles `perDay` visits a
+// day for 365 simulated days, with the terminal's retention purge (journal.archiveFinished, the code
+// start-terminal runs every 6 hours) removing finished visits older than `retentionDays` each day.
+// The visits are copies of real ones (the replay phase's settled visits: their sealed inputs, raw
+// replies, events and HIS notices byte for byte, with new ids, msgids and dates), written a day at a
+// time in one transaction beside the open journal, so a year fits in a bench run; the purge and the
+// compaction are the journal's own. Reported: the files' bytes per visit held at the end, and the
+// size at the end over the size one month after retention first bit (flat: about 1).
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatMsgid } from '../terminal/insurance/msgid';
+import { openJournal } from '../terminal/journal/journal';
+
+const DAY = 86_400_000;
+type Row = Record<string, unknown>;
+
+export interface RetentionYear {
+  days: number;
+  per_day: number;
+  retention_days: number;
+  held_visits: number;
+  archived_visits: number;
+  bytes_end: number;
+  bytes_per_settlement: number;
+  /** Size at the end over the size 30 days after the first purge that removed anything. */
+  size_end_over_steady: number;
+  /** The size every 30 days, in MB, to see it level off. */
+  size_mb_by_month: number[];
+}
+
+/** `templateDir` holds a closed journal (journal.sqlite + journal.key) with settled visits to copy. */
+export function retentionYear(templateDir: string, options: { perDay: number; retentionDays: number; days?: number; institutionCode: string }): RetentionYear {
+  const days = options.days ?? 365;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-retention-'));
+  for (const f of ['journal.sqlite', 'journal.key']) copyFileSync(join(templateDir, f), join(dir, f));
+  const dbFile = join(dir, 'journal.sqlite');
+
+  // The templates leave the copy: the year starts from a journal with no visits.
+  const raw = new Database(dbFile);
+  raw.pragma('journal_mode = WAL');
+  const ids = (raw.prepare(`SELECT id FROM settlements WHERE state = 'settled' ORDER BY created_at LIMIT 50`).all() as Array<{ id: string }>).map((r) => r.id);
+  if (ids.length === 0) throw new Error('no settled visit to copy');
+  const byVisit = (table: string, order: string) => raw.prepare(`SELECT * FROM ${table} WHERE settlement_id = ? ORDER BY ${order}`);
+  const templates = ids.map((id) => ({
+    settlement: raw.prepare('SELECT * FROM settlements WHERE id = ?').get(id) as Row,
+    events: byVisit('settlement_events', 'id').all(id) as Row[],
+    calls: byVisit('outbox', 'id').all(id) as Row[],
+  }));
+  raw.transaction(() => {
+    for (const t of ['face_audits', 'credit_debts', 'his_notices', 'outbox', 'settlement_events', 'settlements']) raw.exec(`DELETE FROM ${t}`);
+  })();
+  raw.exec('VACUUM');
+  raw.close();
+
+  let clock = Date.parse('2027-01-01T08:00:00Z');
+  const journal = openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00', now: () => new Date(clock) });
+  const writer = new Database(dbFile);
+  writer.pragma('synchronous = FULL');
+  const insert = (table: string, row: Row) => {
+    const keys = Object.keys(row);
+    return writer.prepare(`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`);
+  };
+  const first = templates[0]!;
+  const { id: _eid, ...eventShape } = first.events[0]!;
+  const { id: _oid, ...callShape } = first.calls[0]!;
+  const stmt = { settlement: insert('settlements', first.settlement), event: insert('settlement_events', eventShape), call: insert('outbox', callShape) };
+  const writeDay = writer.transaction((day: number) => {
+    for (let v = 0; v < options.perDay; v++) {
+      const t = templates[v % templates.length]!;
+      const id = `Y${day}-${v}`;
+      const at = (k: number) => new Date(clock + v * 60_000 + k * 1000).toISOString();
+      stmt.settlement.run({ ...t.settlement, id, state: 'closed', bill_id: `YB${day}-${v}`, setl_id: `YS${day}-${v}`, mdtrt_id: `YM${day}-${v}`, slip_no: null, created_at: at(0), updated_at: at(9) });
+      t.events.forEach(({ id: _id, ...e }, k) => stmt.event.run({ ...e, settlement_id: id, at: at(k) }));
+      stmt.event.run({ ...eventShape, settlement_id: id, at: at(9), from_state: 'settled', to_state: 'closed', note: null });
+      t.calls.forEach(({ id: _id, ...c }, k) => stmt.call.run({ ...c, settlement_id: id, msgid: `Y${day}-${v}-${k}`, created_at: at(k), updated_at: at(k) }));
+    }
+  });
+
+  const size = () => [dbFile, `${dbFile}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+  const sizes: number[] = [];
+  let archived = 0;
+  let firstPurgeDay = -1;
+  for (let day = 0; day < days; day++) {
+    writeDay(day);
+    clock += DAY;
+    const purged = journal.archiveFinished(new Date(clock - options.retentionDays * DAY).toISOString());
+    if (purged.visits > 0 && firstPurgeDay < 0) firstPurgeDay = day;
+    archived += purged.visits;
+    sizes.push(size());
+  }
+  writer.close();
+  const held = (journal.settlementsIn(['closed']) as unknown[]).length;
+  journal.close();
+  const end = size();
+  const steadyDay = firstPurgeDay < 0 ? days - 1 : Math.min(days - 1, firstPurgeDay + 30);
+  const archiveFiles = existsSync(join(dir, 'archive')) ? readdirSync(join(dir, 'archive')).length : 0;
+  if (firstPurgeDay >= 0 && archiveFiles === 0) throw new Error('the purge removed visits but wrote no archive');
+  mkdirSync(dir, { recursive: true });
+  return {
+    days,
+    per_day: options.perDay,
+    retention_days: options.retentionDays,
+    held_visits: held,
+    archived_visits: archived,
+    bytes_end: end,
+    bytes_per_settlement: Math.round(end / Math.max(1, held)),
+    size_end_over_steady: Math.round((sizes.at(-1)! / sizes[steadyDay]!) * 1000) / 1000,
+    size_mb_by_month: sizes.filter((_, i) => i % 30 === 29 || i === days - 1).map((s) => Math.round(s / 1e5) / 10),
+  };
+}
