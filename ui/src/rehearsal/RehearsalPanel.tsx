@@ -23,6 +23,8 @@ export function RehearsalPanel(props: { people: RehearsalView['people']; execute
 
   async function act(command: Command, said: (result: Extract<CommandResult, { ok: true }>) => string) {
     setWorking(true);
+    // The last answer goes at once, so what shows next is this command's answer.
+    setLine(null);
     try {
       const result = await props.execute(command);
       setLine(result.ok ? { text: said(result), ok: true } : { text: result.error.message, ok: false });
