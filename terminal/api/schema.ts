@@ -290,6 +290,14 @@ export const BedsideInpatient = z.object({
 export type BedsideInpatient = z.infer<typeof BedsideInpatient>;
 
 const Pin = z.string().regex(/^\d{4,12}$/);
+const RehearsalPersonKey = z.string().regex(/^[a-z][a-z-]{1,39}$/);
+/** What the rehearsal panel shows and did: keys and descriptions of demo people, never their names. */
+export const RehearsalView = z.object({
+  people: z.array(z.object({ key: z.string(), shows: z.object({ zh: z.string(), en: z.string() }) })),
+  issued: z.object({ billId: z.string(), totalFen: Fen, bed: z.string().nullable() }).nullable(),
+  reissued: z.number().int().nonnegative().nullable(),
+});
+export type RehearsalView = z.infer<typeof RehearsalView>;
 const Reason = z.string().trim().min(2).max(200);
 
 export const Command = z.discriminatedUnion('type', [
@@ -326,6 +334,16 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bedside.begin'), pin: Pin, billId: z.string().min(1).max(40) }),
   // 查询: past payments and reports after the patient identifies; a past receipt printed again.
   z.object({ type: z.literal('history.begin') }),
+  /** A bedside visit that failed (the wrong patient's code): the same bed waits for its patient again. */
+  z.object({ type: z.literal('session.retry') }),
+  /** Rehearsal on the embedded simulators (refused otherwise): the demo people, what each shows. */
+  z.object({ type: z.literal('rehearsal.people') }),
+  /** A demo person presents a credential, as their phone or card would at the device. */
+  z.object({ type: z.literal('rehearsal.present'), person: RehearsalPersonKey, credential: z.enum(['ec-qr', 'ss-card', 'id-card']) }),
+  /** The simulated HIS issues a new bill for a demo person. */
+  z.object({ type: z.literal('rehearsal.newBill'), person: RehearsalPersonKey, kind: ServiceKind }),
+  /** Every demo person's fixture bill again (under new numbers), and the platform's faults off. */
+  z.object({ type: z.literal('rehearsal.reset') }),
   z.object({ type: z.literal('history.print'), settlementId: z.string().min(1).max(64) }),
 ]);
 export type Command = z.infer<typeof Command>;
@@ -337,6 +355,7 @@ export const CommandResult = z.discriminatedUnion('ok', [
     status: TerminalStatus,
     admin: AdminOverview.optional(),
     bedside: z.object({ inpatients: z.array(BedsideInpatient) }).optional(),
+    rehearsal: RehearsalView.optional(),
   }),
   /** A wrong staff PIN says how many tries that role has left before its pad locks (and for how long). */
   z.object({ ok: z.literal(false), error: UserError, triesLeft: z.number().int().nonnegative().optional(), lockedMinutes: z.number().int().nonnegative().optional() }),

@@ -25,6 +25,8 @@ import { CLAIM_TTL_SECONDS, createBillClaims } from '../kiosk/bill-claim';
 import { createFaceService } from '../face/face-service';
 import { configCheck, type JournalUpkeep } from '../staff/config-check';
 import { simFaultPlans } from './sim-faults';
+import { executeRehearsal } from './rehearsal-commands';
+import { createRehearsal } from '../sim/rehearsal';
 import { decodeImage } from '../../drivers/camera/frame';
 import { startDevices, type RunningDevices } from './devices';
 import { userError } from '../common/user-errors';
@@ -422,6 +424,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
 
     // The rehearsal faults staff switched on (the simulator starts with none from here).
     let simFaults: SimFaultPreset = 'none';
+    const rehearsal = platformSim && hisSim ? createRehearsal({ fixturesDir: options.fixturesDir, his: hisSim, mintEcQr: (key) => platformSim.mintEcQr(key) }) : null;
     async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
       const refused = pinRefusal(command.pin);
       if (refused) return refused;
@@ -523,6 +526,23 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
           case 'history.begin':
             session.beginHistory();
             return ok();
+          case 'session.retry': {
+            const result = session.retryDirected();
+            return result.ok ? ok() : result;
+          }
+          case 'rehearsal.people':
+          case 'rehearsal.present':
+          case 'rehearsal.newBill':
+          case 'rehearsal.reset':
+            return executeRehearsal(command, {
+              rehearsal,
+              session,
+              ok,
+              clearFaults: () => {
+                platformSim?.setFaults(simFaultPlans.none);
+                simFaults = 'none';
+              },
+            });
           case 'history.print': {
             const refused = await reprintReceipt(
               {

@@ -401,6 +401,20 @@ export function createKioskSession(options: KioskSessionOptions) {
       return accepted;
     },
 
+    /**
+     * A bedside visit that failed (the wrong patient's code, a card that did not read through): the
+     * same bed's bill waits for the right patient again, so the nurse does not go back through the
+     * staff door, the PIN and the ward list. Nothing was charged on the failed try (it never reached
+     * a settlement); only the bedside offers this, a doctor's request reports its failure instead.
+     */
+    retryDirected(): SessionResult {
+      const directed = view.directed;
+      if (view.step !== 'error' || directed?.origin !== 'bedside' || view.settlementId) return refused('wrong-step');
+      startPass('begin', { ...idleSession(), step: 'identify', service: view.service, directed }, pass.directedCertnoSha256);
+      options.onIdentifyStep?.();
+      return accepted;
+    },
+
     /** 查询: the patient identifies, then sees their past payments here and their reports. */
     beginHistory(): SessionResult {
       startPass('begin', { ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });

@@ -128,6 +128,12 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
         return fail('not-now', '本机演示不提供查询 / No past payments in this demo');
       case 'camera.frame':
         return ok();
+      case 'rehearsal.people':
+      case 'rehearsal.present':
+      case 'rehearsal.newBill':
+      case 'rehearsal.reset':
+        return fail('admin-refused', '本机演示没有模拟器 / No simulators in this demo');
+      case 'session.retry':
       case 'face.staffConfirm':
       case 'face.enrol':
         return fail('wrong-step', '本机演示不提供刷脸 / No face payment in this demo');

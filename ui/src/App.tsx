@@ -27,6 +27,9 @@ import { History } from './screens/History';
 import { Face } from './screens/Face';
 import { AdminMode } from './admin/AdminMode';
 import { BedsideMode } from './bedside/BedsideMode';
+import { RehearsalPanel } from './rehearsal/RehearsalPanel';
+import { useRehearsalPeople } from './rehearsal/use-rehearsal';
+import { rehearsalText } from './rehearsal/rehearsal-text';
 
 const screens: Record<SessionStep, ComponentType<ScreenProps>> = {
   idle: Attract,
@@ -80,6 +83,12 @@ export function App({ client }: { client: TerminalClient }) {
   );
   const leaveStaff = useCallback(() => setStaff(null), []);
 
+  // Rehearsal (embedded simulators only): on the staff screen, and beside the patient's screens when
+  // the web host's page is opened with ?rehearsal or staff chose to keep it there.
+  const rehearsalPeople = useRehearsalPeople(client, terminal.connected);
+  const [rehearsalShown, setRehearsalShown] = useState(() => new URLSearchParams(window.location.search).has('rehearsal'));
+  const rehearsal = rehearsalPeople ? <RehearsalPanel people={rehearsalPeople} execute={(c) => client.execute(c)} step={step} lang={lang} /> : null;
+
   const Screen = session ? screens[session.step] : null;
   const offline = terminal.connected && status?.platformOnline === false;
   return (
@@ -106,7 +115,16 @@ export function App({ client }: { client: TerminalClient }) {
         {staff === 'bedside' ? (
           <BedsideMode run={run} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
         ) : staff === 'admin' ? (
-          <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
+          <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff}>
+            {rehearsal && (
+              <>
+                {rehearsal}
+                <button type="button" className="secondary rehearsal-toggle" data-testid="rehearsal-toggle" aria-pressed={rehearsalShown} onClick={() => setRehearsalShown(!rehearsalShown)}>
+                  {rehearsalText(lang, rehearsalShown ? 'close' : 'open')}
+                </button>
+              </>
+            )}
+          </AdminMode>
         ) : Screen && session ? (
           <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} submit={actWhenFree} setElderly={prefs.setElderly} />
         ) : (
@@ -116,6 +134,7 @@ export function App({ client }: { client: TerminalClient }) {
           </section>
         )}
       </main>
+      {!staff && rehearsalShown && rehearsal}
       {idle.phase.kind === 'warning' && <IdleWarning secondsLeft={idle.phase.secondsLeft} t={t} onStay={idle.stay} />}
       <audio ref={audio} data-testid="voice" preload="auto" hidden />
     </div>

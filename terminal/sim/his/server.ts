@@ -61,6 +61,9 @@ export interface HisClaim {
 export type ClaimAnswer = { status: number; json: unknown };
 
 export class HisBooks {
+  /** Bills a rehearsal reset took off the lists: still known to claims and paid notices of visits under way. */
+  private retired = new Set<string>();
+  private issued = 0;
   private paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
   /** One record per bill: the last claim granted, live or expired; a release or the paid notice removes it. */
   private claims = new Map<string, HisClaim>();
@@ -150,6 +153,34 @@ export class HisBooks {
   paidBills(): Array<{ billId: string; setlId: string; msgid: string }> {
     return [...this.paid.values()].map((p) => ({ ...p }));
   }
+
+  /** Bills a patient or the ward list may see: not paid, not retired by a rehearsal reset. */
+  listed(): HisBillFixture[] {
+    return this.bills.filter((b) => !this.paid.has(b.billId) && !this.retired.has(b.billId));
+  }
+
+  /**
+   * A new bill for a rehearsal, as a HIS issues one: a number never used before (also across
+   * restarts, since the terminal's journal remembers every bill it paid), items copied from the
+   * template with their own serial numbers.
+   */
+  issue(template: HisBillFixture, patch: Pick<HisBillFixture, 'certno'> & Partial<HisBillFixture>): HisBillFixture {
+    const prefix = template.billId.replace(/[^A-Z].*$/, '') || 'BL';
+    const billId = `${prefix}R${this.nowMs().toString(36).toUpperCase()}${String(++this.issued).padStart(2, '0')}`;
+    const bill: HisBillFixture = { ...template, ...patch, billId, items: template.items.map((item, i) => ({ ...item, feedetlSn: `${billId}-${i + 1}` })) };
+    this.bills.push(bill);
+    return bill;
+  }
+
+  /**
+   * A rehearsal starts over: every bill on the lists is retired and the fixture bills are issued
+   * again under new numbers, so each demo person has their bill to pay once more. Retired bills stay
+   * known, so a visit still replaying can be told paid (a real HIS never forgets a bill either).
+   */
+  reissue(fixtures: readonly HisBillFixture[]): HisBillFixture[] {
+    for (const b of this.bills) this.retired.add(b.billId);
+    return fixtures.map((b) => this.issue(b, { certno: b.certno }));
+  }
 }
 
 export interface HisSimulator {
@@ -158,6 +189,12 @@ export interface HisSimulator {
   paidBills(): Array<{ billId: string; setlId: string; msgid: string }>;
   /** The live claim on a bill (null when free): what a test checks after a release or an expiry. */
   claimOf(billId: string): HisClaim | null;
+  /** The bills as loaded from fixtures/his/orders.json: the rehearsal's templates. */
+  readonly fixtureBills: readonly HisBillFixture[];
+  /** A rehearsal's new bill (see HisBooks.issue); listed at once. */
+  issueBill(template: HisBillFixture, patch: Pick<HisBillFixture, 'certno'> & Partial<HisBillFixture>): HisBillFixture;
+  /** A rehearsal's reset: the fixture bills again, under new numbers. */
+  reissueFixtureBills(): HisBillFixture[];
 }
 
 const PendingRequest = z.object({ certno: z.string().min(1) });
@@ -173,6 +210,7 @@ const RenewRequest = z.object({ claimId: z.string().min(1).max(128), ttlSeconds:
 export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string; now?: () => Date }): Promise<HisSimulator> {
   const orders = HisOrdersFixture.parse(JSON.parse(readFileSync(join(opts.fixturesDir, 'his', 'orders.json'), 'utf8')));
   const clock = opts.now ?? (() => new Date());
+  const fixtureBills = structuredClone(orders.bills);
   const books = new HisBooks(orders.bills, () => clock().getTime());
   const reportsFile = join(opts.fixturesDir, 'his', 'reports.json');
   const reports = existsSync(reportsFile) ? HisReportsFixture.parse(JSON.parse(readFileSync(reportsFile, 'utf8'))).reports : [];
@@ -184,8 +222,9 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
         if (req.method === 'POST' && path === '/his/pending-bills') {
           const body = PendingRequest.safeParse(JSON.parse(await readBody(req)));
           if (!body.success) return sendJson(res, 400, { error: 'certno required' });
-          const bills = orders.bills
-            .filter((b) => b.certno === body.data.certno && !books.isPaid(b.billId))
+          const bills = books
+            .listed()
+            .filter((b) => b.certno === body.data.certno)
             .map(({ certno: _certno, inpatient: _inpatient, ...bill }) => bill);
           return sendJson(res, 200, { bills });
         }
@@ -203,8 +242,9 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
         if (req.method === 'POST' && path === '/his/discharge-list') {
           const body = DischargeListRequest.safeParse(JSON.parse((await readBody(req)) || '{}'));
           if (!body.success) return sendJson(res, 400, { error: 'ward must be a string' });
-          const inpatients = orders.bills
-            .filter((b) => b.inpatient && !books.isPaid(b.billId) && (!body.data.ward || b.inpatient.ward === body.data.ward))
+          const inpatients = books
+            .listed()
+            .filter((b) => b.inpatient && (!body.data.ward || b.inpatient.ward === body.data.ward))
             .map((b) => ({
               billId: b.billId,
               ward: b.inpatient!.ward,
@@ -271,5 +311,8 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
     close: () => closeServer(server, sockets),
     paidBills: () => books.paidBills(),
     claimOf: (billId) => books.claimOf(billId),
+    fixtureBills,
+    issueBill: (template, patch) => books.issue(template, patch),
+    reissueFixtureBills: () => books.reissue(fixtureBills),
   };
 }

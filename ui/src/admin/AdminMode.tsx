@@ -1,7 +1,7 @@
 // Staff mode, kept as the kiosk's own UI state (it is no patient session): the PIN pad, then the
 // admin screen. The PIN lives only in this component's state, so leaving (a tap on "leave", or
 // two minutes without a touch) forgets it. Every command carries it; the core checks it each time.
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { AdminOverview, Command, CommandResult, TerminalStatus } from '../../../terminal/api/schema';
 import type { Lang, TextKey } from '../i18n';
 import { PinPad } from './PinPad';
@@ -23,6 +23,8 @@ export function AdminMode(props: {
   lang: Lang;
   busy: boolean;
   onExit: () => void;
+  /** Shown below the admin screen once the PIN is accepted (the rehearsal panel on simulators). */
+  children?: ReactNode;
 }) {
   const { run, onExit } = props;
   const [digits, setDigits] = useState('');
@@ -54,20 +56,23 @@ export function AdminMode(props: {
     return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void send({ type: 'admin.overview' }, digits)} onExit={onExit} busy={props.busy} role="admin" refusal={refusal} t={props.t} />;
 
   return (
-    <AdminScreen
-      overview={view.overview}
-      updatedAt={view.at}
-      status={props.status}
-      connected={props.connected}
-      t={props.t}
-      lang={props.lang}
-      busy={props.busy}
-      onRefresh={() => void send({ type: 'admin.overview' }, pin)}
-      onForward={() => void send({ type: 'admin.forward' }, pin)}
-      onReconcile={() => void send({ type: 'admin.reconcile' }, pin)}
-      onStaffAction={(action: StaffAction) => void send(action, pin)}
-      onFaults={(preset) => void send({ type: 'admin.simFaults', preset }, pin)}
-      onExit={onExit}
-    />
+    <>
+      <AdminScreen
+        overview={view.overview}
+        updatedAt={view.at}
+        status={props.status}
+        connected={props.connected}
+        t={props.t}
+        lang={props.lang}
+        busy={props.busy}
+        onRefresh={() => void send({ type: 'admin.overview' }, pin)}
+        onForward={() => void send({ type: 'admin.forward' }, pin)}
+        onReconcile={() => void send({ type: 'admin.reconcile' }, pin)}
+        onStaffAction={(action: StaffAction) => void send(action, pin)}
+        onFaults={(preset) => void send({ type: 'admin.simFaults', preset }, pin)}
+        onExit={onExit}
+      />
+      {props.children}
+    </>
   );
 }
