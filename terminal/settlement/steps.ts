@@ -15,6 +15,7 @@ import { cashPayCall, cashQueryCall, chargedByCodeFen, orderOf, refundAfterRefus
 import { splitFromSetlinfo } from './split';
 import { checkSettlingAnswer, overchargeFen } from './answer-checks';
 import type { Split } from '../common/vocabulary';
+import { refundCancelLost, refundCancelled, refundCancelRefused, refundCashDone, refundCashRefused, refundQueried, refundQueryRefused } from './refund';
 
 export const stepNames = [
   'register',
@@ -31,6 +32,14 @@ export const stepNames = [
   'cash-refund',
   'undo-fees',
   'undo-register',
+  // Refunds (refund.ts): the settlement cancelled, asked about when the answer was lost, the code refunded.
+  'refund-cancel',
+  'refund-query',
+  'refund-cash',
+  // What an inpatient visit that ended unpaid left (undo-calls.ts): its discharge, fee lines, admission.
+  'undo-discharge',
+  'undo-ipt-fees',
+  'undo-admit',
 ] as const;
 export type Step = (typeof stepNames)[number];
 
@@ -431,6 +440,38 @@ export const steps: Record<Step, StepSpec> = {
     onRefused: { 'already-settled': settledAfterAll, other: recordOnly },
     onUnknown: resend,
   },
+  // A staff refund of a settled visit (refund.ts).
+  'refund-cancel': {
+    state: 'refund-cancel-pending',
+    infno: { outpatient: '2208', inpatient: '2305' },
+    effect: 'commit',
+    reversible: false,
+    onOk: refundCancelled,
+    onRefused: { other: refundCancelRefused },
+    onUnknown: refundCancelLost,
+  },
+  'refund-query': {
+    state: 'refund-query-pending',
+    infno: { outpatient: '5203', inpatient: '5203' },
+    effect: 'resolve',
+    reversible: false,
+    onOk: refundQueried,
+    onRefused: { other: refundQueryRefused },
+    onUnknown: resend,
+  },
+  'refund-cash': {
+    state: 'refund-cash-pending',
+    infno: { outpatient: '6203', inpatient: '6203' },
+    // Keyed by appRefdSn: a resend finds the same refund.
+    effect: 'commit',
+    reversible: false,
+    onOk: refundCashDone,
+    onRefused: { other: refundCashRefused },
+    onUnknown: resend,
+  },
+  'undo-discharge': { state: null, infno: { outpatient: null, inpatient: '2405' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { 'already-settled': settledAfterAll, other: recordOnly }, onUnknown: resend },
+  'undo-ipt-fees': { state: null, infno: { outpatient: null, inpatient: '2302' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { 'already-settled': settledAfterAll, other: recordOnly }, onUnknown: resend },
+  'undo-admit': { state: null, infno: { outpatient: null, inpatient: '2404' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { 'already-settled': settledAfterAll, other: recordOnly }, onUnknown: resend },
 };
 
 /** Names an older journal may hold in its outbox rows, read as today's step. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
+import { assertNothingOpen } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const start = (settlement: Record<string, unknown> = {}) =>
@@ -45,6 +46,7 @@ it('pays the cash part with a payment code scanned at the split, after a decline
     assert.deepEqual(paid.session.receipt?.selfPay, { method: 'pay-code', paidByCodeFen: cash, owedFen: 0, atCashierFen: 0 });
     assert.equal(sim.mobilePayLedger().wallets.find((w) => w.payer === `code:${good}`)?.balanceFen, 0);
     assert.equal(sim.ledger().settlements.filter((s) => s.status === 'settled').length, 1);
+    assertNothingOpen(sim);
   } finally {
     await terminal.close();
   }
