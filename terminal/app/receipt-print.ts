@@ -33,11 +33,12 @@ export function receiptItems(receipt: Receipt, header: { hospitalName: string })
     `个人账户支付: ${yuan(split.personalAccountFen)}`,
     ...(split.familyAccountFen !== 0 ? [`共济账户支付: ${yuan(split.familyAccountFen)}`] : []),
     `现金支付: ${yuan(split.cashFen)}`,
-    ...(receipt.balanceAfterFen != null ? [`个人账户余额: ${yuan(receipt.balanceAfterFen)}`] : []),
     // The slip is what the patient and the cashier go by: it says whether the cash is paid or still owed.
     ...(receipt.selfPay?.paidByCodeFen ? [`其中付款码支付: ${yuan(receipt.selfPay.paidByCodeFen)}`] : []),
     ...(receipt.selfPay?.owedFen ? [`待补缴(先诊疗后付费): ${yuan(receipt.selfPay.owedFen)}`] : []),
     ...(receipt.selfPay?.atCashierFen ? [`请到收费窗口支付: ${yuan(receipt.selfPay.atCashierFen)}`] : []),
+    // After the cash lines: their 其中 lines belong under 现金支付, and the balance is not a payer.
+    ...(receipt.balanceAfterFen != null ? [`个人账户余额: ${yuan(receipt.balanceAfterFen)}`] : []),
     ...(split.policyNote ? [split.policyNote] : []),
     `结算号: ${settlementId}`,
   ];
