@@ -272,6 +272,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         payLinkBase: config.inRoom.payLinkBase,
         ttlMs: config.inRoom.requestTtlSeconds * 1000,
         now: options.now,
+        refunded: (settlementId) => journal.settlement(settlementId)?.state === 'refunded',
       });
       inRoomRequests = requests;
       stops.push(() => requests.close());
