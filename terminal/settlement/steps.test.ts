@@ -14,7 +14,7 @@ import type { CallOutcome, PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { openJournal, StaleTransitionError, type NewCall, type OutboxRow, type TransitionRequest } from '../journal/journal';
 import { admissionCall, feesCall, isInpatient, preSettleCall, registrationCall, settleCall, settlementQueryCall, reversalCall, dischargeCall, type VisitContext } from './calls';
-import { cashPayCall, cashQueryCall, cashUploadCall, type SelfPayVisitContext } from './self-pay';
+import { cashPayCall, cashQueryCall, cashUploadCall, revokeOrderCall, type SelfPayVisitContext } from './self-pay';
 import { inpatientUndoCalls, undoCalls } from './undo-calls';
 import { refundCancelCall, refundQueryCall } from './refund';
 import { createSettlementEngine } from './engine';
@@ -112,6 +112,8 @@ function rowsOf(step: Step, ctx: SelfPayVisitContext): OutboxRow[] {
       const done = [rowOf(dischargeCall(ctx, m, at), 'done'), rowOf(feesCall(ctx, m), 'done')];
       return inpatientUndoCalls(ctx, m, done).filter((c) => c.step === step).map((c) => rowOf(c));
     }
+    case 'revoke-order':
+      return [rowOf(revokeOrderCall(order))];
   }
 }
 
@@ -193,7 +195,8 @@ function walk(): Made[] {
           const record = (outcome: string, next: TransitionRequest | null | 'resend') => {
             const label = `${step} ${outcome} (${kind}, ${row.infno}${history.length ? `, history ${history.map((h) => `${h.step}:${h.status}`).join('+')}` : ''})`;
             if (spec.state === null) {
-              const reopens = outcome === 'refused:already-settled' && from !== 'query-pending' && history.some((h) => h.step === 'settle');
+              // A 6401 is about the centre's order, not the visit: its refusal says nothing about a settlement.
+              const reopens = step !== 'revoke-order' && outcome === 'refused:already-settled' && from !== 'query-pending' && history.some((h) => h.step === 'settle');
               if (!reopens) {
                 assert.ok(next === null || next === 'resend', `${label}: an undo call's answer moves nothing`);
                 return;

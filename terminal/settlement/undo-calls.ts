@@ -7,9 +7,10 @@
 // next visit both trip over.
 import type { NewCall, OutboxRow } from '../journal/journal';
 import { isInpatient, type VisitContext } from './calls';
+import { openOrderRevokes } from './self-pay';
 
 /** The undo calls are journaled and resent by their msgid like any read; they are never dead letters. */
-export const UNDO_STEPS: ReadonlySet<string> = new Set(['undo-fees', 'undo-register', 'undo-discharge', 'undo-ipt-fees', 'undo-admit']);
+export const UNDO_STEPS: ReadonlySet<string> = new Set(['undo-fees', 'undo-register', 'undo-discharge', 'undo-ipt-fees', 'undo-admit', 'revoke-order']);
 
 /**
  * 2205 with chrg_bchno "0000" (every unsettled fee line of the visit, INSURANCE-API.md), then 2202.
@@ -52,8 +53,9 @@ export function inpatientUndoCalls(ctx: VisitContext, mdtrtId: string | null, ca
   return out;
 }
 
-/** What a visit that ends unpaid (or refunded) takes back, from its own calls. */
+/** What a visit that ends unpaid (or refunded) takes back, from its own calls: first any mobile order left open (6401). */
 export function undoCallsFor(ctx: VisitContext, mdtrtId: string | null, calls: OutboxRow[]): NewCall[] {
-  if (isInpatient(ctx)) return inpatientUndoCalls(ctx, mdtrtId, calls);
-  return undoCalls(ctx, mdtrtId, calls.some((c) => c.step === 'upload-fees' || c.step === 'fee-upload'));
+  const orders = openOrderRevokes(calls);
+  if (isInpatient(ctx)) return [...orders, ...inpatientUndoCalls(ctx, mdtrtId, calls)];
+  return [...orders, ...undoCalls(ctx, mdtrtId, calls.some((c) => c.step === 'upload-fees' || c.step === 'fee-upload'))];
 }
