@@ -3,6 +3,7 @@
 // Money is integer fen everywhere in this file.
 import { z } from 'zod';
 import { CashMethod, CredentialKind, DeviceHealth, Fen, Reconciliation, ReconciliationGroup, ServiceKind, Split, UserError } from '../common/vocabulary';
+import { creditRepaidReasonCodes, refundReasonCodes } from '../common/refund-reasons';
 
 export { CashMethod, CredentialKind, DeviceHealth, Fen, Reconciliation, ReconciliationGroup, ServiceKind, Split, UserError };
 
@@ -64,8 +65,24 @@ export const Receipt = z.object({
   selfPay: ReceiptSelfPay.optional(),
   /** 异地就医: the receipt and the slip say so, with the insured area's name. */
   crossRegion: z.object({ insuredAreaName: z.string() }).optional(),
+  /** The bill's items with their class (甲/乙/丙 from chrgitm_lv), for the slip the patient keeps. */
+  items: z.array(z.object({ name: z.string(), itemClass: z.enum(['01', '02', '03']), amountFen: Fen })).optional(),
+  /** 医疗收费电子票据, when the HIS returned one: its number and the QR content to print. */
+  einvoice: z.object({ number: z.string(), qr: z.string() }).nullable().optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
+
+/** The refund slip (退费凭证): what was taken back and where the cash part goes, for the patient to keep. */
+export const RefundSlip = z.object({
+  settlementId: z.string(),
+  /** The original settlement's setl_id (the one cancelled). */
+  platformSettlementId: z.string().nullable(),
+  refundedAt: z.string(),
+  reason: z.string(),
+  split: Split,
+  cash: z.object({ method: z.enum(['pay-code', 'cashier', 'credit', 'none']), fen: Fen, text: z.string() }),
+});
+export type RefundSlip = z.infer<typeof RefundSlip>;
 
 export const FacePrompt = z.enum(['look-at-camera', 'come-closer', 'more-light', 'face-the-camera', 'one-person-only', 'hold-still', 'turn-left', 'turn-right', 'blink']);
 export type FacePrompt = z.infer<typeof FacePrompt>;
@@ -128,7 +145,8 @@ export const HistoryVisit = z.object({
    * there), or on credit (owed, 待补缴); null while not known (not settled, or nothing in cash).
    */
   cashWay: z.enum(['pay-code', 'cashier', 'credit', 'repaid']).nullable().optional(),
-  status: z.enum(['settled', 'pending', 'cancelled']),
+  /** refunded: settled, then taken back by staff (已退费). */
+  status: z.enum(['settled', 'pending', 'cancelled', 'refunded']),
   /** The platform's setl_id, or the pending slip's number. */
   reference: z.string().nullable(),
   /** A settled visit's receipt can be printed again. */
@@ -329,6 +347,10 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('admin.reconcile'), pin: Pin, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
   /** SQLite's full integrity check of the journal; its result shows in the configuration check ('journal check'). */
   z.object({ type: z.literal('admin.integrityCheck'), pin: Pin }),
+  /** Refund (退费) a settled visit: the reason from the list; audited; the refund slip is printed. */
+  z.object({ type: z.literal('admin.refund'), pin: Pin, settlementId: z.string().min(1), reason: z.enum(refundReasonCodes) }),
+  /** A credit (信用就医) debt repaid outside the kiosk, as staff saw it: the reason from the list; audited. */
+  z.object({ type: z.literal('admin.creditRepaid'), pin: Pin, settlementId: z.string().min(1), reason: z.enum(creditRepaidReasonCodes) }),
   // Bedside (staff, same PIN): the ward's inpatients awaiting discharge, then one of them chosen.
   z.object({ type: z.literal('bedside.list'), pin: Pin, ward: z.string().min(1).max(20).optional() }),
   z.object({ type: z.literal('bedside.begin'), pin: Pin, billId: z.string().min(1).max(40) }),

@@ -1,8 +1,8 @@
 // Opens the configured devices through the drivers' manager and turns their events into terminal
 // input. A device that fails never blocks the others or the start: it shows as 'error' in status and
 // keeps reconnecting.
-import type { DeviceHealth, Receipt, SessionView } from '../api/schema';
-import { receiptItems } from './receipt-print';
+import type { DeviceHealth, Receipt, RefundSlip, SessionView } from '../api/schema';
+import { receiptItems, refundSlipItems } from './receipt-print';
 import type { TerminalConfig } from '../config/config';
 import { createDeviceManager, type ManagedScan } from '../../drivers/manager';
 import { classifierWith, type ScanKind } from '../../drivers/qr-scanner/codec';
@@ -21,6 +21,8 @@ export interface RunningDevices {
   sessionChanged(session: SessionView): void;
   /** Prints one receipt now (a reprint asked for from 查询); resolves when the printer took it or refused. */
   printReceipt(receipt: Receipt): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Prints a refund slip (staff refunded a visit); resolves when the printer took it or refused. */
+  printRefundSlip(slip: RefundSlip): Promise<{ ok: true } | { ok: false; reason: string }>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,15 @@ export async function startDevices(opts: {
       if (!hasPrinter) return { ok: false, reason: 'no printer configured' };
       try {
         const result = await manager.print(receiptItems(receipt, { hospitalName: opts.config.terminal.institutionName }));
+        return result.ok ? { ok: true } : { ok: false, reason: result.reason };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    async printRefundSlip(slip) {
+      if (!hasPrinter) return { ok: false, reason: 'no printer configured' };
+      try {
+        const result = await manager.print(refundSlipItems(slip, { hospitalName: opts.config.terminal.institutionName }));
         return result.ok ? { ok: true } : { ok: false, reason: result.reason };
       } catch (error) {
         return { ok: false, reason: error instanceof Error ? error.message : String(error) };

@@ -68,6 +68,7 @@ export function trackHisReachability(inner: HisClient): { client: HisClient; onl
       bill: wrap((billId) => inner.bill(billId)),
       dischargeList: wrap((ward) => inner.dischargeList(ward)),
       markPaid: wrap((billId, receipt) => inner.markPaid(billId, receipt)),
+      markRefunded: wrap((billId, refund) => inner.markRefunded(billId, refund)),
       reports: wrap((certno) => inner.reports(certno)),
       claim: wrap((billId, req) => inner.claim(billId, req)),
       renewClaim: wrap((billId, req) => inner.renewClaim(billId, req)),

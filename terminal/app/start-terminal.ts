@@ -2,14 +2,14 @@
 // embedded, the platform and HIS clients, the journal, the settlement engine, the devices, and the
 // one TerminalApi that hosts carry. Returns a handle that stops all of it.
 import type { Command, CommandResult, SimFaultPreset, DeviceHealth, SessionView, TerminalApi, TerminalEvent, TerminalStatus } from '../api/schema';
-import type { TerminalConfig } from '../config/config';
+import { hisRegistersAdmissions, type TerminalConfig } from '../config/config';
 import { createPlatformClient, type PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
 import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
-import { StaleTransitionError } from '../journal/journal';
+import { StaffActionRefused, StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
 import { createStaffPins, type StaffRole } from '../staff/staff-pin';
 import { scheduleDailyReconciliation } from '../staff/daily-reconciliation';
@@ -164,6 +164,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       journal,
       platform,
       his: claims.paidNotice(his),
+      hisRegistersAdmissions: hisRegistersAdmissions(config),
       now: options.now,
       unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
       stepTimeoutMs: config.settlement.stepTimeoutMs,
@@ -273,6 +274,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         payLinkBase: config.inRoom.payLinkBase,
         ttlMs: config.inRoom.requestTtlSeconds * 1000,
         now: options.now,
+        refunded: (settlementId) => journal.settlement(settlementId)?.state === 'refunded',
       });
       inRoomRequests = requests;
       stops.push(() => requests.close());
@@ -442,6 +444,19 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
           case 'admin.reconcile':
             await admin.reconcile(command.date);
             break;
+          case 'admin.refund': {
+            const { slip } = await admin.refund(command.settlementId, command.reason);
+            // The slip is printed when the refund is done; a printer fault is the printer's health, not the refund's.
+            if (slip) {
+              void devices?.printRefundSlip(slip).then((r) => {
+                if (!r.ok) console.error(`refund slip not printed: ${r.reason}`);
+              });
+            }
+            break;
+          }
+          case 'admin.creditRepaid':
+            admin.creditRepaid(command.settlementId, command.reason);
+            break;
           case 'admin.overview':
             break;
           case 'admin.integrityCheck':
@@ -454,7 +469,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             break;
         }
       } catch (err) {
-        if (err instanceof StaffActionError || err instanceof StaleTransitionError) return { ok: false, error: { code: 'admin-refused', message: err.message } };
+        if (err instanceof StaffActionError || err instanceof StaleTransitionError || err instanceof StaffActionRefused) return { ok: false, error: { code: 'admin-refused', message: err.message } };
         throw err;
       }
       emitStatus();

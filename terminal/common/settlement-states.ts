@@ -25,14 +25,22 @@ export const settlementTransitions = {
   'query-pending': ['settled', 'reversal-pending', 'needs-staff', 'refund-pending', 'failed', 'cancelled'],
   // A call whose answer never came is undone (2601 by its msgid), then the step is redone.
   'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff', 'refund-pending'],
-  settled: ['closed'],
-  closed: [],
+  // A settled visit can be taken back by staff (refund): from settled (the HIS not told yet) or closed.
+  settled: ['closed', 'refund-cancel-pending'],
+  closed: ['refund-cancel-pending'],
+  // Refund (staff): 2208 / 2305 by the original setl_id. Refused: the settlement stands, the visit goes
+  // back where it was; lost: asked about (5203) before anything is sent again; done: the cash part
+  // goes back the way it was paid (6203 for a code), and the visit ends refunded.
+  'refund-cancel-pending': ['refund-query-pending', 'refund-cash-pending', 'refunded', 'needs-staff'],
+  'refund-query-pending': ['refund-cancel-pending', 'refund-cash-pending', 'refunded', 'settled', 'closed', 'needs-staff'],
+  'refund-cash-pending': ['refunded', 'needs-staff'],
+  refunded: [],
   // Ended unpaid, unless the platform's own refusal of the undo (2205/2202 "already settled") says a
   // settlement stands: then the visit is asked about (5203), never left failed with the money taken.
   failed: ['query-pending'],
   cancelled: ['query-pending'],
   // Dead letters: staff retry the step that stalled, or cancel with a reason.
-  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending'],
+  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettlementState = keyof typeof settlementTransitions;
@@ -40,13 +48,14 @@ export type SettlementState = keyof typeof settlementTransitions;
 export const settlementStates = Object.keys(settlementTransitions) as SettlementState[];
 
 /** States with work left for the platform: the replay worker's concern, and the admin queue. */
-export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending'];
+export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending'];
 
 /**
- * States a visit ends in. Only the platform's evidence that an ended visit settled after all (its
- * undo refused as settled) leaves failed or cancelled, to query-pending.
+ * States a visit ends in ('closed' is left only by a staff refund). Only the platform's evidence that
+ * an ended visit settled after all (its undo refused as settled) leaves failed or cancelled, to
+ * query-pending.
  */
-export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled'];
+export const finalStates: readonly SettlementState[] = ['closed', 'failed', 'cancelled', 'refunded'];
 
 export function canTransition(from: SettlementState, to: SettlementState): boolean {
   return (settlementTransitions[from] as readonly string[]).includes(to);

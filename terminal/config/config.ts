@@ -76,7 +76,18 @@ export const TerminalConfig = z.object({
         .prefault({}),
     }),
   ).prefault({ mode: 'embedded-sim' }),
-  his: EndpointConfig.prefault({ mode: 'embedded-sim' }),
+  his: EndpointConfig.and(
+    z.object({
+      /**
+       * Whether the HIS registers inpatient stays on the platform itself (2401 at admission, fee lines
+       * by 2301 as charged), so a discharge bill carries the stay's mdtrt_id and the terminal only
+       * discharges and settles it. Absent: true for a remote HIS (as in a hospital), false for the
+       * embedded simulator (its bills carry none, so the kiosk admits at discharge). When true, an
+       * inpatient bill without an mdtrt_id is refused rather than admitted a second time.
+       */
+      registersAdmissions: z.boolean().optional(),
+    }),
+  ).prefault({ mode: 'embedded-sim' }),
   /**
    * Every device the terminal has. Entries are kept as written and validated one by one by the
    * drivers' manager against its `DeviceConfig` (drivers/manager.ts): one wrong entry is one device
@@ -329,3 +340,6 @@ export function loadConfig(file: string | undefined): TerminalConfig {
   }
   return parseConfig(raw, file);
 }
+
+/** Whether the HIS admits inpatients on the platform itself (see his.registersAdmissions). */
+export const hisRegistersAdmissions = (config: Pick<TerminalConfig, 'his'>): boolean => config.his.registersAdmissions ?? config.his.mode === 'remote';

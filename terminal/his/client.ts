@@ -30,6 +30,16 @@ export interface HisBill {
   diagnosis?: { code: string; name: string };
   /** The insutype the HIS registered the visit under when it is not the ordinary one: 410 for 工伤. */
   insutype?: string;
+  /**
+   * A stay the HIS admitted on the platform itself (2401 at the admission desk, fee lines uploaded
+   * by 2301 as they were charged): the stay's mdtrt_id. The terminal settles that stay and sends
+   * neither 2401 nor 2301. Absent: the HIS does not talk to the platform, and the kiosk admits.
+   */
+  mdtrtId?: string;
+  /** 中途结算: the HIS marks a long stay's bill for settlement so far (mid_setl_flag 1): no discharge. */
+  midSettlement?: boolean;
+  /** 医疗收费电子票据, when the HIS issued one for the bill (its number and the QR the patient scans). */
+  einvoice?: { number: string; qr: string };
 }
 
 /** An inpatient whose discharge bill waits, as the HIS lists them for a ward's nurses. */
@@ -77,6 +87,11 @@ export interface HisClient {
   renewClaim(billId: string, req: { claimId: string; ttlSeconds: number }): Promise<HisClaimAnswer>;
   /** Frees the bill at once; releasing a claim that is gone is no error. */
   releaseClaim(billId: string, claimId: string): Promise<void>;
+  /**
+   * The settlement that paid the bill was cancelled on the platform (a refund): the bill is payable
+   * (and refundable at the HIS's own cashier) again. Safe to repeat; 409 when another settlement paid it.
+   */
+  markRefunded(billId: string, refund: { setlId: string; reason: string }): Promise<void>;
   /** The patient's lab and exam reports, newest first as the HIS orders them. */
   reports(certno: string): Promise<HisReport[]>;
 }
@@ -118,6 +133,9 @@ const WireBill = z.object({
   drName: z.string(),
   diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
   insutype: z.string().regex(/^\d{3}$/).optional(),
+  mdtrtId: z.string().min(1).optional(),
+  midSettlement: z.boolean().optional(),
+  einvoice: z.object({ number: z.string().min(1), qr: z.string().min(1) }).optional(),
   items: z.array(WireItem).min(1),
 });
 const PendingAnswer = z.object({ bills: z.array(WireBill) });
@@ -253,6 +271,11 @@ export function createHisClient(opts: { baseUrl: string; timeoutMs: number }): H
       const { status, json } = await post(`/his/bills/${encodeURIComponent(billId)}/claim?claimId=${encodeURIComponent(claimId)}`, null, 'DELETE');
       if (status !== 200) throw new HisError(`HIS release claim: HTTP ${status}`, status);
       if (!ReleaseAnswer.safeParse(json).success) throw new HisError('HIS release claim: unexpected shape', status);
+    },
+
+    async markRefunded(billId, refund) {
+      const { status } = await post(`/his/bills/${encodeURIComponent(billId)}/refunded`, refund);
+      if (status !== 200) throw new HisError(`HIS mark refunded: HTTP ${status}`, status);
     },
 
     async reports(certno) {

@@ -355,6 +355,32 @@ export const tx3201 = {
   output: z.looseObject({ stmtinfo: z.looseObject({ setl_optins: optStr, stmt_rslt: z.enum(['0', '1']), stmt_rslt_dscr: optStr }) }),
 };
 
+// ---- 3202 reconciliation of details. The spec uploads the detail file by 9101 and names it by
+// file_qury_no; this terminal (and the simulator) carries the rows inline in `detail` instead, and
+// the answer lists the rows that do not match (ours or the platform's) in `details`.
+export const tx3202 = {
+  input: z.object({
+    data: z.object({
+      setl_optins: str,
+      file_qury_no: str,
+      stmt_begndate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      stmt_enddate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      medfee_sumamt: WireYuan,
+      fund_pay_sumamt: WireYuan,
+      cash_payamt: WireYuan,
+      fixmedins_setl_cnt: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
+      insutype: str.optional(),
+      clr_type: str.optional(),
+      refd_setl_flag: Flag.nullish(),
+    }),
+    detail: z.array(z.object({ setl_id: req, mdtrt_id: req, psn_no: req, medfee_sumamt: WireYuan, fund_pay_sumamt: WireYuan, acct_pay: WireYuan, refd_setl_flag: Flag })),
+  }),
+  output: z.looseObject({
+    stmtinfo: z.looseObject({ stmt_rslt: z.enum(['0', '1']), stmt_rslt_dscr: optStr }),
+    details: z.array(z.looseObject({ setl_id: str, mdtrt_id: optStr, stmt_rslt: z.enum(['0', '1']), memo: optStr })),
+  }),
+};
+
 export interface TransactionSchema {
   input: z.ZodType;
   output: z.ZodType;
@@ -383,5 +409,6 @@ export const transactionSchemas: Record<string, TransactionSchema> = {
   '2405': tx2405,
   '2601': tx2601,
   '3201': tx3201,
+  '3202': tx3202,
   '5203': tx5203,
 };

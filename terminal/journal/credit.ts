@@ -3,7 +3,7 @@
 // platform call carries it; the journal records it with the confirm that starts the settlement, in
 // the same transaction, so a debt exists exactly when its settlement does. Whether it is owed is read
 // from the visit itself: reserved while the visit is open, owed (the settled cash part) once settled,
-// nothing once the visit failed or was cancelled. Only psn_no is kept: no name, no ID number.
+// nothing once the visit failed, was cancelled or was refunded (a refund cancels the debt). Only psn_no is kept: no name, no ID number.
 import type Database from 'better-sqlite3';
 
 export interface CreditReservation {
@@ -37,9 +37,9 @@ export class CreditLimitError extends Error {
 }
 
 const AMOUNT = `CASE WHEN s.state IN ('settled','closed') THEN coalesce(json_extract(s.split_json, '$.cashFen'), d.reserved_fen)
-                     WHEN s.state IN ('failed','cancelled') THEN 0 ELSE d.reserved_fen END`;
+                     WHEN s.state IN ('failed','cancelled','refunded') THEN 0 ELSE d.reserved_fen END`;
 const STATUS = `CASE WHEN d.repaid_at IS NOT NULL THEN 'repaid' WHEN s.state IN ('settled','closed') THEN 'owed'
-                     WHEN s.state IN ('failed','cancelled') THEN 'void' ELSE 'reserved' END`;
+                     WHEN s.state IN ('failed','cancelled','refunded') THEN 'void' ELSE 'reserved' END`;
 
 /** A credit_debts row joined with its settlement, status and amount worked out in SQL. */
 interface CreditDebtRecord {

@@ -17,6 +17,7 @@
 //   storage.ts       the files, and the checks that refuse a missing or wrong key, a damaged
 //                    database, or one that went back in time, before anything is written
 //   alerts.ts        电子哨兵 suspicious-use alerts (the person as an HMAC)
+//   staff-actions.ts staff actions on settled visits (refund, credit repaid) and refund HIS notices
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { creditStore } from './credit';
 import { faceStore } from './face-store';
 import { personCache } from './person-cache';
 import { faceAuditStore } from './audits';
+import { staffActionStore } from './staff-actions';
 import { personalValuesIn, redactPersonalData } from '../common/redact';
 import { alertStore } from './alerts';
 
@@ -45,6 +47,7 @@ export { StaleTransitionError } from './settlements';
 export { JournalRefused } from './storage';
 export type { HisNoticeRow } from './his-notices';
 export type { AlertRow, VisitForRules } from './alerts';
+export { StaffActionRefused, type StaffActionRow } from './staff-actions';
 
 export interface JournalOptions extends MsgidClockOptions {
   /** Folder for the database and its key file. */
@@ -131,6 +134,7 @@ export function openJournal(options: JournalOptions) {
     ...faceAuditStore(ctx).journal,
     ...retentionStore(ctx, options.dataDir).journal,
     ...alertStore(ctx).journal,
+    ...staffActionStore(ctx).journal,
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
     recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {

@@ -146,4 +146,24 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX alert_signals_at ON alert_signals(signal, at);
   `,
+  // 8: staff actions on settled visits (refund, credit marked repaid), one audit row each with the
+  // reason chosen from the list, and whether the HIS has heard of a refund (the bill payable again).
+  `
+  CREATE TABLE staff_actions (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    settlement_id  TEXT REFERENCES settlements(id),
+    reason         TEXT NOT NULL,
+    detail_json    TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX staff_actions_settlement ON staff_actions(settlement_id);
+  CREATE TABLE refund_his_notices (
+    settlement_id  TEXT PRIMARY KEY REFERENCES settlements(id),
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'done', 'conflict')),
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    updated_at     TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

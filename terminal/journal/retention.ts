@@ -1,7 +1,7 @@
-// Bounded growth: a visit that is finished (closed, failed or cancelled, nothing left to send, no
-// credit owed) and older than the cut-off is exported and removed. The export is one JSON line per
+// Bounded growth: a visit that is finished (closed, failed, cancelled or refunded, nothing left to
+// send, no credit owed, no refund the HIS has yet to hear of) and older than the cut-off is exported and removed. The export is one JSON line per
 // visit in <data>/archive/journal-<day of the visit>.jsonl: the visit, its events, calls, HIS
-// notices, credit record and face audits, patient data still sealed under the journal key (base64).
+// notices, credit record, face audits and staff actions (refund notices to the HIS too), patient data still sealed under the journal key (base64).
 // The archive file is synced (durable-file.ts) before the rows go; a crash between the two writes the visit's line
 // again at the next purge (the same id twice), never loses it. Freed pages are reused, and handed
 // back to the file system where the journal was made with incremental auto-vacuum.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { JournalContext } from './context';
 import { writeFileDurably } from './durable-file';
 
-const FINISHED = `('closed','failed','cancelled')`;
+const FINISHED = `('closed','failed','cancelled','refunded')`;
 const OPEN_CALL = `('pending','in-flight','unknown')`;
 
 type Row = Record<string, unknown>;
@@ -27,6 +27,7 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.settlement_id = s.id AND o.status IN ${OPEN_CALL})
           AND NOT EXISTS (SELECT 1 FROM credit_debts c WHERE c.settlement_id = s.id AND c.repaid_at IS NULL)
           AND NOT EXISTS (SELECT 1 FROM his_notices h WHERE h.settlement_id = s.id AND h.status <> 'done')
+          AND NOT EXISTS (SELECT 1 FROM refund_his_notices r WHERE r.settlement_id = s.id AND r.status <> 'done')
         ORDER BY created_at LIMIT ?`,
     ),
     settlement: db.prepare<[string], Row>('SELECT * FROM settlements WHERE id = ?'),
@@ -35,7 +36,9 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
     his: db.prepare<[string], Row>('SELECT * FROM his_notices WHERE settlement_id = ?'),
     credit: db.prepare<[string], Row>('SELECT * FROM credit_debts WHERE settlement_id = ?'),
     audits: db.prepare<[string], Row>('SELECT * FROM face_audits WHERE settlement_id = ? ORDER BY id'),
-    remove: ['face_audits', 'credit_debts', 'his_notices', 'outbox', 'settlement_events'].map((t) => db.prepare(`DELETE FROM ${t} WHERE settlement_id = ?`)),
+    staffActions: db.prepare<[string], Row>('SELECT * FROM staff_actions WHERE settlement_id = ? ORDER BY id'),
+    refundHis: db.prepare<[string], Row>('SELECT * FROM refund_his_notices WHERE settlement_id = ?'),
+    remove: ['staff_actions', 'refund_his_notices', 'face_audits', 'credit_debts', 'his_notices', 'outbox', 'settlement_events'].map((t) => db.prepare(`DELETE FROM ${t} WHERE settlement_id = ?`)),
     removeSettlement: db.prepare('DELETE FROM settlements WHERE id = ?'),
   };
 
@@ -56,6 +59,8 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
           hisNotices: sql.his.all(v.id).map(plain),
           credit: sql.credit.all(v.id).map(plain),
           faceAudits: sql.audits.all(v.id).map(plain),
+          staffActions: sql.staffActions.all(v.id).map(plain),
+          refundHisNotices: sql.refundHis.all(v.id).map(plain),
         });
         const day = v.created_at.slice(0, 10);
         byDay.set(day, [...(byDay.get(day) ?? []), line]);

@@ -51,7 +51,8 @@ export interface BillClaimsOptions {
 
 export type BillClaims = ReturnType<typeof createBillClaims>;
 
-const finalUnpaid = new Set(['failed', 'cancelled']);
+// A refunded visit ended unpaid too: its bill is payable again, so a claim still held is released.
+const finalUnpaid = new Set(['failed', 'cancelled', 'refunded']);
 
 export function createBillClaims(options: BillClaimsOptions) {
   const now = options.now ?? (() => new Date());
@@ -210,13 +211,16 @@ export function createBillClaims(options: BillClaimsOptions) {
     },
 
     /** The HIS client the settlement engine tells of a paid bill: the notice carries the claim. */
-    paidNotice(inner: Pick<HisClient, 'markPaid'>): Pick<HisClient, 'markPaid'> {
+    paidNotice(inner: Pick<HisClient, 'markPaid'> & Partial<Pick<HisClient, 'markRefunded'>>): Pick<HisClient, 'markPaid'> & Partial<Pick<HisClient, 'markRefunded'>> {
+      const markRefunded = inner.markRefunded?.bind(inner);
       return {
         async markPaid(billId, receipt) {
           const claimId = held.get(billId)?.claimId;
           await inner.markPaid(billId, { ...receipt, ...(claimId ? { claimId } : {}) });
           forget(billId);
         },
+        // A refund's notice (the bill payable again) passes through: no claim is held on a paid bill.
+        ...(markRefunded ? { markRefunded } : {}),
       };
     },
 

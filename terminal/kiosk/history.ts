@@ -1,5 +1,5 @@
 // 查询: what a patient who identified at this terminal may see of their own past visits here (from
-// the journal: when, which service, the split, settled/pending/cancelled) and of their lab and exam
+// the journal: when, which service, the split, settled/pending/cancelled/refunded) and of their lab and exam
 // reports (from the HIS), and the reprint of a past receipt. Nothing here carries an ID number or a
 // name; visits are found by the platform's person number of the person just identified.
 import type { HistoryReport, HistoryView, HistoryVisit, PatientView, Receipt, SessionView, Split } from '../api/schema';
@@ -8,6 +8,7 @@ import type { Journal, SettlementRow } from '../journal/journal';
 import type { UserErrorCode } from '../common/user-errors';
 import type { PassFlow } from './session-pass';
 import type { SelfPayVisitContext } from '../settlement/self-pay';
+import { receiptDetails } from './receipt-details';
 
 /** How many visits the screen lists: a patient looks for the last few, not a year of them. */
 export const HISTORY_LIMIT = 20;
@@ -17,6 +18,7 @@ const cancelledStates = new Set(['failed', 'cancelled']);
 
 export function historyStatus(state: string): HistoryVisit['status'] {
   if (settledStates.has(state)) return 'settled';
+  if (state === 'refunded') return 'refunded';
   if (cancelledStates.has(state)) return 'cancelled';
   // Anything else still has work left (queued for the platform, waiting for staff): not final yet.
   return 'pending';
@@ -87,13 +89,13 @@ export async function showHistory(pass: PassFlow, deps: HistoryDeps, person: { p
 }
 
 /** A settled visit's receipt as it was when it settled, rebuilt from the journal for a reprint. */
-export function receiptOf(journal: Pick<Journal, 'settlement' | 'events'>, settlementId: string): Receipt | null {
+export function receiptOf(journal: Pick<Journal, 'settlement' | 'events' | 'settlementContext'>, settlementId: string): Receipt | null {
   const row = journal.settlement(settlementId);
   if (!row || historyStatus(row.state) !== 'settled') return null;
   const split = splitOf(row);
   if (!split) return null;
   const settledAt = journal.events(settlementId).find((e) => e.to_state === 'settled')?.at ?? row.updatedAt;
-  return { settlementId: row.id, platformSettlementId: row.setlId || null, settledAt, split, balanceAfterFen: null };
+  return { settlementId: row.id, platformSettlementId: row.setlId || null, settledAt, split, balanceAfterFen: split.balanceAfterFen ?? null, ...receiptDetails(journal, settlementId) };
 }
 
 /**
@@ -103,7 +105,7 @@ export function receiptOf(journal: Pick<Journal, 'settlement' | 'events'>, settl
  */
 export async function reprintReceipt(
   deps: {
-    journal: Pick<Journal, 'settlement' | 'events'>;
+    journal: Pick<Journal, 'settlement' | 'events' | 'settlementContext'>;
     current: () => SessionView;
     print: (receipt: Receipt) => Promise<{ ok: true } | { ok: false; reason: string }>;
     printed: (settlementId: string) => void;

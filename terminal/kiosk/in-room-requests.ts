@@ -7,7 +7,8 @@ import type { DirectedPayment, SessionView, Split } from '../api/schema';
 import type { HisClient } from '../his/client';
 import type { SessionResult } from './session-pass';
 
-export type InRoomStatus = 'waiting' | 'paying' | 'paid' | 'failed' | 'cancelled' | 'expired';
+/** refunded: paid, then taken back by staff (退费); read from the journal, so it holds whenever the refund ends. */
+export type InRoomStatus = 'waiting' | 'paying' | 'paid' | 'failed' | 'cancelled' | 'expired' | 'refunded';
 
 /** What a workstation may read back: the bill's money and the outcome, never who the patient is. */
 export interface InRoomRequestView {
@@ -68,7 +69,7 @@ interface Entry {
   timer: ReturnType<typeof setTimeout> | null;
 }
 
-const finalStatuses: ReadonlySet<InRoomStatus> = new Set(['paid', 'failed', 'cancelled', 'expired']);
+const finalStatuses: ReadonlySet<InRoomStatus> = new Set(['paid', 'failed', 'cancelled', 'expired', 'refunded']);
 /** Steps on which a new request may take the screen: nobody is mid-payment there. */
 const freeSteps: ReadonlySet<SessionView['step']> = new Set(['idle', 'receipt', 'error', 'pending']);
 /** Finished requests kept for workstations to read back; older ones are forgotten first. */
@@ -82,6 +83,8 @@ export function createInRoomRequests(opts: {
   payLinkBase: string;
   ttlMs: number;
   now?: () => Date;
+  /** Whether the visit a request paid was refunded since (the journal's word). */
+  refunded?: (settlementId: string) => boolean;
 }) {
   const now = opts.now ?? (() => new Date());
   const entries = new Map<string, Entry>();
@@ -101,6 +104,13 @@ export function createInRoomRequests(opts: {
   function prune(): void {
     const finished = [...entries.values()].filter((e) => finalStatuses.has(e.view.status));
     for (const e of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) entries.delete(e.view.requestId);
+  }
+
+  /** The request's status as it stands now: a paid one whose visit staff refunded reads 已退费. */
+  function current(entry: Entry): InRoomRequestView {
+    const settlementId = entry.patient.settlementId;
+    if (entry.view.status === 'paid' && settlementId && opts.refunded?.(settlementId)) entry.view = { ...entry.view, status: 'refunded' };
+    return { ...entry.view };
   }
 
   function shown(requestId: string): boolean {
@@ -178,14 +188,14 @@ export function createInRoomRequests(opts: {
     get(workstationId: string, requestId: string): InRoomRequestView | null {
       const entry = entries.get(requestId);
       if (!entry || entry.workstationId !== workstationId) return null;
-      return { ...entry.view };
+      return current(entry);
     },
 
     async cancel(workstationId: string, requestId: string): Promise<CancelOutcome> {
       const entry = entries.get(requestId);
       if (!entry || entry.workstationId !== workstationId) return { kind: 'not-found' };
       // Once the patient has identified, money may be moving: only the patient (or the outcome) ends it.
-      if (entry.view.status !== 'waiting') return { kind: 'conflict', reason: 'not-waiting', view: { ...entry.view } };
+      if (entry.view.status !== 'waiting') return { kind: 'conflict', reason: 'not-waiting', view: current(entry) };
       update(entry, { status: 'cancelled' });
       if (shown(requestId)) await opts.device.reset('request-cancelled');
       return { kind: 'cancelled', view: { ...entry.view } };
@@ -211,6 +221,8 @@ export function createInRoomRequests(opts: {
           return;
         case 'receipt':
           if (view.receipt) {
+            // The visit the request paid: what a later refund is found by.
+            entry.patient.settlementId = view.receipt.settlementId;
             update(entry, {
               status: 'paid',
               totalFen: view.receipt.split.totalFen,
@@ -231,7 +243,7 @@ export function createInRoomRequests(opts: {
     patientView(requestId: string): InRoomPatientView | null {
       const entry = entries.get(requestId);
       if (!entry) return null;
-      const { status, totalFen, split, errorCode } = entry.view;
+      const { status, totalFen, split, errorCode } = current(entry);
       const live = entry.view.status === 'waiting' || entry.view.status === 'paying';
       const next = !live || !shown(requestId) ? 'none' : entry.patient.step === 'identify' || entry.patient.step === null ? 'identify' : entry.patient.step === 'confirm' ? 'confirm' : 'none';
       return {

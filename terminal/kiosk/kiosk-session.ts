@@ -18,6 +18,7 @@ import type { SelfPayOptions, SelfPayVisitContext } from '../settlement/self-pay
 import type { Frame } from '../face/frame';
 import { familyPayerAt, noSelfPay, receiptSelfPay, selfPayNotice, selfPayView } from './self-pay-session';
 import { showHistory } from './history';
+import { receiptDetails } from './receipt-details';
 import { createFaceFlow, type IdentifiedBy, type KioskFaceOptions } from './face-flow';
 import { chooseBill, directedBill, serviceOfMedType } from './directed-payment';
 import { accepts, leadsTo, SessionTableError, type SessionEvent } from './session-table';
@@ -212,8 +213,10 @@ export function createKioskSession(options: KioskSessionOptions) {
             platformSettlementId: settlement.setlId,
             settledAt: now().toISOString(),
             split: settlement.split,
-            balanceAfterFen: null,
+            // The account balance the platform returned with the settlement (balc).
+            balanceAfterFen: settlement.split.balanceAfterFen ?? null,
             selfPay: receiptSelfPay(options.journal, settlement.id, settlement.split),
+            ...receiptDetails(options.journal, settlement.id),
             ...(view.patient?.crossRegion ? { crossRegion: { insuredAreaName: view.patient.insuredAreaName ?? '' } } : {}),
           },
           faceOffer: face.offerFor(p.identifiedBy),

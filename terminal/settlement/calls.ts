@@ -151,7 +151,8 @@ function inpatientSettlementInput(ctx: VisitContext, mdtrtId: string) {
       mdtrt_id: mdtrtId,
       insutype: ctx.person.insutype,
       acct_used_flag: ctx.usePersonalAccount ? '1' : '0',
-      mid_setl_flag: '0',
+      // 中途结算: the HIS marked the bill as a long stay's settlement so far.
+      mid_setl_flag: ctx.bill.midSettlement ? '1' : '0',
       ...familyPayerField(ctx),
     },
   };
@@ -242,6 +243,18 @@ export function settleCall(ctx: VisitContext, mdtrtId: string): NewCall {
 /** The first call of a visit: registration (2201) or admission (2401). */
 export function openingCall(ctx: VisitContext, at: Date): NewCall {
   return isInpatient(ctx) ? admissionCall(ctx, at) : registrationCall(ctx, at);
+}
+
+/**
+ * Where a visit starts. A stay the HIS admitted (its bill carries the mdtrt_id, fee lines uploaded)
+ * is discharged (2402) and settled, or, for a mid-stay settlement, pre-settled at once: no 2401 and
+ * no 2301 from the terminal. Anything else opens with 2201 / 2401.
+ */
+export function openingStep(ctx: VisitContext, at: Date): { state: 'register-pending' | 'discharge-pending' | 'presettle-pending'; mdtrtId: string | null; call: NewCall } {
+  const mdtrtId = isInpatient(ctx) ? (ctx.bill.mdtrtId ?? null) : null;
+  if (!mdtrtId) return { state: 'register-pending', mdtrtId: null, call: openingCall(ctx, at) };
+  if (ctx.bill.midSettlement) return { state: 'presettle-pending', mdtrtId, call: preSettleCall(ctx, mdtrtId) };
+  return { state: 'discharge-pending', mdtrtId, call: dischargeCall(ctx, mdtrtId, at) };
 }
 
 /** The fee upload of a visit: 2204 outpatient, 2301 inpatient. */

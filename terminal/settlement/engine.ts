@@ -9,14 +9,15 @@ import type { Split } from '../common/vocabulary';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, OutboxRow, TransitionRequest } from '../journal/journal';
 import { HisError, type HisBill, type HisClient } from '../his/client';
-import { openingCall, preSettleCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
+import { isInpatient, openingStep, preSettleCall, reversalCall, settleCall, type VisitContext, type VisitPerson } from './calls';
 import { canTransition, isSettlementState, type SettlementState } from '../common/settlement-states';
 import { sendQueued } from '../outbox/outbox-send';
 import { retryDelayMs } from './backoff';
-import { undoCalls } from './undo-calls';
+import { undoCallsFor } from './undo-calls';
 import { cashUploadCall, refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
 import { onRefusedFor, stepOf, steps, type Next, type StepEnv, type StepSpec, type VisitEnv } from './steps';
 import type { CreditReservation } from '../journal/credit';
+import { refundCancelCall, refundReasons, refundableStates, type RefundReason, type RefundVisitContext } from './refund';
 
 export interface SettlementView {
   id: string;
@@ -52,7 +53,12 @@ export interface EngineOptions {
    * The HIS, told when a visit's bill is paid so it stops offering the bill. Without it a settled
    * visit stays 'settled' (the crash child and the benchmarks have no HIS).
    */
-  his?: Pick<HisClient, 'markPaid'>;
+  his?: Pick<HisClient, 'markPaid'> & Partial<Pick<HisClient, 'markRefunded'>>;
+  /**
+   * The HIS registers inpatient stays on the platform itself (config his.registersAdmissions): an
+   * inpatient bill without the stay's mdtrt_id is refused instead of admitted by the kiosk.
+   */
+  hisRegistersAdmissions?: boolean;
   /**
    * How long a visit may wait at the confirm step (awaiting-confirm) before it is cancelled and its
    * registration and fee lines undone (config settlement.stepTimeoutMs; 2 min by default).
@@ -163,7 +169,7 @@ export function createSettlementEngine(options: EngineOptions) {
   };
 
   /** What an unpaid visit left on the platform, to take back as it ends (undo-calls.ts). */
-  const undoCallsOf = (id: string) => undoCalls(context(id), journal.settlement(id)?.mdtrtId ?? null, journal.callsOf(id).some((c) => c.infno === steps['upload-fees'].infno.outpatient));
+  const undoCallsOf = (id: string) => undoCallsFor(context(id), journal.settlement(id)?.mdtrtId ?? null, journal.callsOf(id));
 
   /**
    * The transition of a visit that was in `from` when the answer was computed: the journal writes it
@@ -406,18 +412,21 @@ export function createSettlementEngine(options: EngineOptions) {
         deferred: input.deferred === true,
         operator: { deptCode: input.bill.deptCode, deptName: input.bill.deptName, drCode: input.bill.drCode, drName: input.bill.drName },
       };
+      // A stay the HIS admitted starts at its discharge; one the HIS should have admitted and did not is refused.
+      if (isInpatient(ctx) && !ctx.bill.mdtrtId && options.hisRegistersAdmissions) throw new BillTakenError('bill-not-admitted', input.bill.billId);
+      const first = openingStep(ctx, now());
       journal.openSettlement({
         id,
         service: input.service,
-        state: 'register-pending',
+        state: first.state,
         context: ctx,
-        patch: { psnNo: input.person.psnNo, insutype: input.person.insutype, insuplcAdmdvs: input.person.insuplcAdmdvs, billId: input.bill.billId, totalFen: input.bill.totalFen, chrgBchno: ctx.chargeBatchNo },
-        call: openingCall(ctx, now()),
+        patch: { psnNo: input.person.psnNo, insutype: input.person.insutype, insuplcAdmdvs: input.person.insuplcAdmdvs, billId: input.bill.billId, totalFen: input.bill.totalFen, chrgBchno: ctx.chargeBatchNo, ...(first.mdtrtId ? { mdtrtId: first.mdtrtId } : {}) },
+        call: first.call,
         deferred: ctx.deferred,
         // One bill, one live visit: a second visit for a bill that is paid, or still being paid
         // (an offline capture waiting, an unknown outcome), could pay it twice.
         billGuard: (earlier) => {
-          const live = earlier.filter((e) => e.state !== 'failed' && e.state !== 'cancelled');
+          const live = earlier.filter((e) => e.state !== 'failed' && e.state !== 'cancelled' && e.state !== 'refunded');
           if (live.some((e) => e.state === 'settled' || e.state === 'closed')) throw new BillTakenError('bill-already-paid', input.bill.billId);
           if (live.length > 0) throw new BillTakenError('bill-in-progress', input.bill.billId);
         },
@@ -515,6 +524,50 @@ export function createSettlementEngine(options: EngineOptions) {
     },
 
     /**
+     * Staff: refund a settled visit. The cancel (2208 / 2305 by the original setl_id) is queued with
+     * the staff audit row in one write, then sent; what its answer does is refund.ts's. The HIS is
+     * told by the caller once the visit is refunded (notifyHisRefunded).
+     */
+    refundByStaff(settlementId: string, reason: RefundReason, detail: Record<string, unknown> = {}): Promise<SettlementView> {
+      const row = journal.settlement(settlementId);
+      if (!row) return Promise.reject(new StaffActionError('no such visit'));
+      return exclusive(settlementId, async () => {
+        const state = stateOf(settlementId);
+        if (!(refundableStates as readonly string[]).includes(state)) throw new StaffActionError(`a ${state} visit cannot be refunded`);
+        const current = journal.settlement(settlementId);
+        if (!current?.setlId || !current.mdtrtId) throw new StaffActionError('the visit has no platform settlement to cancel');
+        const ctx: RefundVisitContext = { ...context(settlementId), refund: { reason, from: state as 'settled' | 'closed', setlId: current.setlId, requestedAt: now().toISOString() } };
+        journal.recordStaffAction({ action: 'refund', settlementId, reason, detail: { setlId: current.setlId, totalFen: current.totalFen, ...detail } }, () =>
+          journal.transition({ settlementId, from: [state], to: 'refund-cancel-pending', note: `staff refund: ${refundReasons[reason]}`, context: ctx, call: refundCancelCall(ctx, current.mdtrtId as string, current.setlId as string) }),
+        );
+        options.onChange?.(view(settlementId));
+      }).then(() => pump(settlementId));
+    },
+
+    /**
+     * Tells the HIS a refunded visit's bill is payable again. Safe to repeat (the HIS takes the same
+     * notice twice as one); a HIS that cannot be reached stays due for the next try (staff or worker).
+     */
+    notifyHisRefunded(settlementId: string): Promise<SettlementView> {
+      return exclusive(settlementId, async () => {
+        const current = view(settlementId);
+        const his = options.his;
+        if (current.state !== 'refunded' || !his?.markRefunded || !current.billId || !current.setlId) return current;
+        const reason = (context(settlementId) as RefundVisitContext).refund?.reason ?? 'patient-request';
+        try {
+          await his.markRefunded(current.billId, { setlId: current.setlId, reason });
+          journal.recordRefundHisNotice(settlementId, 'done');
+        } catch (err) {
+          const status = err instanceof HisError ? err.status : null;
+          const refused = status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429;
+          journal.recordRefundHisNotice(settlementId, refused ? 'conflict' : 'pending', `HIS not told of the refund: ${(err as Error).message}`);
+        }
+        options.onChange?.(view(settlementId));
+        return view(settlementId);
+      });
+    },
+
+    /**
      * Hands to staff every visit whose unknown outcome has outlived its deadline, without sending
      * anything: while the platform stays away no pump runs, and the deadline must still hold.
      */
@@ -600,7 +653,8 @@ export interface ConfirmPayment {
 /** A bill this terminal has already settled, or is settling: opening it again is refused. */
 export class BillTakenError extends Error {
   constructor(
-    readonly code: 'bill-already-paid' | 'bill-in-progress',
+    /** bill-not-admitted: an inpatient bill without the stay's mdtrt_id from a HIS that admits on the platform itself. */
+    readonly code: 'bill-already-paid' | 'bill-in-progress' | 'bill-not-admitted',
     billId: string,
   ) {
     super(`bill ${billId}: ${code}`);

@@ -89,11 +89,37 @@ export function cashQueryCall(order: { payOrdId: string; payToken: string }): Ne
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
-/** The order a 6202 row pays. */
+/** The order a 6202 (or 6301, 6401) row is about. */
 export const orderOf = (row: OutboxRow) => {
   const i = row.input as Record<string, unknown>;
   return { payOrdId: str(i.payOrdId), payToken: str(i.payToken), medOrgOrd: str(i.orgBizSer) };
 };
+
+/**
+ * 6401 for an uploaded order that will not be paid (the code declined or refused, or the visit ended
+ * before it was paid): without it the order stays open on the centre's books. The centre refuses to
+ * revoke a paid order, so a revoke can never take money that moved.
+ */
+export function revokeOrderCall(order: { payOrdId: string; payToken: string }): NewCall {
+  return { step: 'revoke-order', infno: '6401', input: { payOrdId: order.payOrdId, payToken: order.payToken } };
+}
+
+/**
+ * The visit's uploaded orders that were neither paid nor revoked, revoked as the visit ends. An order
+ * whose 6202 or 6301 answered is paid (refunded by 6203 if need be) or was revoked on that answer.
+ */
+export function openOrderRevokes(calls: OutboxRow[]): NewCall[] {
+  const answered = new Set<string>();
+  const revoked = new Set<string>();
+  const orders = new Map<string, { payOrdId: string; payToken: string }>();
+  for (const c of calls) {
+    const order = orderOf(c);
+    if (c.step === 'revoke-order') revoked.add(order.payOrdId);
+    if ((c.step === 'cash-pay' || c.step === 'cash-query') && c.status === 'done') answered.add(order.payOrdId);
+    if (c.step === 'cash-pay' && order.payOrdId) orders.set(order.payOrdId, order);
+  }
+  return [...orders.values()].filter((o) => !answered.has(o.payOrdId) && !revoked.has(o.payOrdId)).map(revokeOrderCall);
+}
 
 /** What the payment code was charged for this visit (fen), or null when the cash was not paid by code. */
 export function chargedByCodeFen(env: Pick<VisitEnv, 'ctx' | 'calls'>): number | null {

@@ -23,13 +23,15 @@ export function splitFromSetlinfo(info: SetlInfo): Split {
   const basicFundFen = fen(info, 'hifp_pay');
   const criticalIllnessFen = fen(info, 'hifmi_pay');
   const medicalAidFen = fen(info, 'maf_pay');
+  // 职工大额医疗费用补助: named, not folded into "other funds".
+  const largeAmountFundFen = fen(info, 'hifob_pay');
   // acct_mulaid_pay (家庭共济) is taken to be the part of acct_pay drawn from a relative's account.
   const familyAccountFen = fen(info, 'acct_mulaid_pay');
   if (fundFen + accountFen + cashFen !== totalFen) {
     throw new UnbalancedSplitError(`fund ${fundFen} + account ${accountFen} + cash ${cashFen} != total ${totalFen} (fen)`);
   }
   // hifp_pay is the pooled share of whichever insutype settled (basic, 生育 or 工伤).
-  const otherFundFen = fundFen - basicFundFen - criticalIllnessFen - medicalAidFen;
+  const otherFundFen = fundFen - basicFundFen - criticalIllnessFen - largeAmountFundFen - medicalAidFen;
   if (otherFundFen < 0) throw new UnbalancedSplitError(`named funds exceed fund_pay_sumamt ${fundFen}`);
   if (familyAccountFen > accountFen) throw new UnbalancedSplitError(`acct_mulaid_pay exceeds acct_pay`);
   // 就医一卡通: a visit settled under 510 (生育) or 410 (工伤) has its pooled share (hifp_pay) paid by
@@ -44,10 +46,13 @@ export function splitFromSetlinfo(info: SetlInfo): Split {
     ...(pooled === '410' ? { workInjuryFundFen: basicFundFen } : {}),
     ...(note ? { policyNote: note } : {}),
     criticalIllnessFen,
+    largeAmountFundFen,
     medicalAidFen,
     otherFundFen,
     personalAccountFen: accountFen - familyAccountFen,
     familyAccountFen,
     cashFen,
+    // The account balance the platform returns with the settlement (balc), for the receipt.
+    balanceAfterFen: info.balc == null || info.balc === '' ? null : fen(info, 'balc'),
   };
 }

@@ -14,8 +14,9 @@ import type { CallOutcome, PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { openJournal, StaleTransitionError, type NewCall, type OutboxRow, type TransitionRequest } from '../journal/journal';
 import { admissionCall, feesCall, isInpatient, preSettleCall, registrationCall, settleCall, settlementQueryCall, reversalCall, dischargeCall, type VisitContext } from './calls';
-import { cashPayCall, cashQueryCall, cashUploadCall, type SelfPayVisitContext } from './self-pay';
-import { undoCalls } from './undo-calls';
+import { cashPayCall, cashQueryCall, cashUploadCall, revokeOrderCall, type SelfPayVisitContext } from './self-pay';
+import { inpatientUndoCalls, undoCalls } from './undo-calls';
+import { refundCancelCall, refundQueryCall } from './refund';
 import { createSettlementEngine } from './engine';
 import { onRefusedFor, stepNames, stepOf, stepOfInfno, steps, type Step, type StepEnv } from './steps';
 
@@ -99,6 +100,20 @@ function rowsOf(step: Step, ctx: SelfPayVisitContext): OutboxRow[] {
     case 'undo-fees':
     case 'undo-register':
       return undoCalls(ctx, m, true).filter((c) => c.step === step).map((c) => rowOf(c));
+    case 'refund-cancel':
+      return [rowOf(refundCancelCall(ctx, m, 'SET1'))];
+    case 'refund-query':
+      return [rowOf(refundQueryCall(ctx, m, 'SET1'))];
+    case 'refund-cash':
+      return [rowOf({ step: 'refund-cash', infno: '6203', input: { payOrdId: 'O1' } })];
+    case 'undo-discharge':
+    case 'undo-ipt-fees':
+    case 'undo-admit': {
+      const done = [rowOf(dischargeCall(ctx, m, at), 'done'), rowOf(feesCall(ctx, m), 'done')];
+      return inpatientUndoCalls(ctx, m, done).filter((c) => c.step === step).map((c) => rowOf(c));
+    }
+    case 'revoke-order':
+      return [rowOf(revokeOrderCall(order))];
   }
 }
 
@@ -129,6 +144,8 @@ function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>
       return [{ ordStas: '6' }, { ordStas: '0' }];
     case 'cash-query':
       return [{ ordStas: '6' }, { ordStas: '0' }, { ordStas: '15' }];
+    case 'refund-query':
+      return [{ setlinfo: setlinfo({ refd_setl_flag: '1' }) }, { setlinfo: setlinfo({ refd_setl_flag: '0' }) }];
     default:
       return [{}];
   }
@@ -139,7 +156,10 @@ function histories(ctx: SelfPayVisitContext): OutboxRow[][] {
   const lostSettle = rowOf(settleCall(ctx, 'MDTRT1'), 'superseded');
   const lostPay = rowOf(cashPayCall(ctx, order), 'superseded');
   const paid = rowOf(cashPayCall(ctx, order), 'done');
-  return [[], [lostSettle, lostPay], [paid], [paid, lostSettle]];
+  // A refund's cancel refused (the query then tells "stands" from "cancelled already"), or lost.
+  const refusedCancel = rowOf(refundCancelCall(ctx, 'MDTRT1', 'SET1'), 'rejected');
+  const lostCancel = rowOf(refundCancelCall(ctx, 'MDTRT1', 'SET1'), 'superseded');
+  return [[], [lostSettle, lostPay], [paid], [paid, lostSettle], [refusedCancel], [paid, lostCancel]];
 }
 
 interface Made {
@@ -175,7 +195,8 @@ function walk(): Made[] {
           const record = (outcome: string, next: TransitionRequest | null | 'resend') => {
             const label = `${step} ${outcome} (${kind}, ${row.infno}${history.length ? `, history ${history.map((h) => `${h.step}:${h.status}`).join('+')}` : ''})`;
             if (spec.state === null) {
-              const reopens = outcome === 'refused:already-settled' && from !== 'query-pending' && history.some((h) => h.step === 'settle');
+              // A 6401 is about the centre's order, not the visit: its refusal says nothing about a settlement.
+              const reopens = step !== 'revoke-order' && outcome === 'refused:already-settled' && from !== 'query-pending' && history.some((h) => h.step === 'settle');
               if (!reopens) {
                 assert.ok(next === null || next === 'resend', `${label}: an undo call's answer moves nothing`);
                 return;
@@ -227,6 +248,9 @@ function actionEdges(): [SettlementState, SettlementState][] {
     ['needs-staff', 'reversal-pending'],
     ['needs-staff', 'refund-pending'],
     ['settled', 'closed'],
+    // Staff refund of a settled visit (engine.refundByStaff).
+    ['settled', 'refund-cancel-pending'],
+    ['closed', 'refund-cancel-pending'],
   );
   return edges;
 }
@@ -243,6 +267,9 @@ const unmade: [SettlementState, SettlementState][] = [
   ['discharge-pending', 'cancelled'],
   ['presettle-pending', 'cancelled'],
   ['settle-pending', 'reversal-pending'],
+  // A refused refund goes back to where it started: 'settled' when the HIS had not heard yet; the walk's
+  // contexts carry no refund, so they read as started from 'closed'.
+  ['refund-query-pending', 'settled'],
 ];
 
 describe('the step table', () => {

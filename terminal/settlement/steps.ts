@@ -11,10 +11,11 @@ import type { SettlementState } from '../common/settlement-states';
 import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
 import { admissionCall, dischargeCall, feesCall, isInpatient, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall } from './calls';
-import { cashPayCall, cashQueryCall, chargedByCodeFen, orderOf, refundAfterRefusedSettle, type SelfPayVisitContext } from './self-pay';
+import { cashPayCall, cashQueryCall, chargedByCodeFen, orderOf, refundAfterRefusedSettle, revokeOrderCall, type SelfPayVisitContext } from './self-pay';
 import { splitFromSetlinfo } from './split';
 import { checkSettlingAnswer, overchargeFen } from './answer-checks';
 import type { Split } from '../common/vocabulary';
+import { refundCancelLost, refundCancelled, refundCancelRefused, refundCashDone, refundCashRefused, refundQueried, refundQueryRefused } from './refund';
 
 export const stepNames = [
   'register',
@@ -31,6 +32,16 @@ export const stepNames = [
   'cash-refund',
   'undo-fees',
   'undo-register',
+  // Refunds (refund.ts): the settlement cancelled, asked about when the answer was lost, the code refunded.
+  'refund-cancel',
+  'refund-query',
+  'refund-cash',
+  // What an inpatient visit that ended unpaid left (undo-calls.ts): its discharge, fee lines, admission.
+  'undo-discharge',
+  'undo-ipt-fees',
+  'undo-admit',
+  // A mobile order uploaded and not to be paid (self-pay.ts): revoked so it does not stay open.
+  'revoke-order',
 ] as const;
 export type Step = (typeof stepNames)[number];
 
@@ -265,10 +276,16 @@ const orderUploaded: OnOk = (env, output) => {
 };
 const orderPaid: OnOk = (env, output) => {
   if (str(output.ordStas) === ORDER_PAID) return env.to('settle-pending', { note: 'cash part paid by code (6202); settling', call: settleCall(env.ctx, env.mdtrtId()) });
-  return env.to('awaiting-confirm', { note: `payment code not paid (ordStas ${str(output.ordStas)}); patient to choose again` });
+  return env.to('awaiting-confirm', { note: `payment code not paid (ordStas ${str(output.ordStas)}); patient to choose again; order revoked (6401)`, calls: [revokeOrderCall(orderOf(env.row))] });
 };
-/** Refused by the centre: nothing was charged. The patient sees the split again and chooses. */
-const codeRefused: OnRefused = (env, r) => env.to('awaiting-confirm', { note: `payment code refused: ${r.errMsg}` });
+/**
+ * Refused by the centre: nothing was charged. The patient sees the split again and chooses; an order
+ * the refused 6202 was for is revoked, since another code makes a new one.
+ */
+const codeRefused: OnRefused = (env, r) =>
+  env.row.step === 'cash-pay'
+    ? env.to('awaiting-confirm', { note: `payment code refused: ${r.errMsg}; order revoked (6401)`, calls: [revokeOrderCall(orderOf(env.row))] })
+    : env.to('awaiting-confirm', { note: `payment code refused: ${r.errMsg}` });
 /** A 6202 whose answer never came is asked about (6301), never resent blind. */
 const askTheCentre: OnUnknown = (env) => env.to('cash-query-pending', { note: '6202 outcome unknown; asking the centre (6301) before anything else', call: cashQueryCall(orderOf(env.row)) });
 const orderQueried: OnOk = (env, output) => {
@@ -279,7 +296,8 @@ const orderQueried: OnOk = (env, output) => {
   }
   // Only an order that exists and is still unpaid is paid again: the query said the lost one did not go through.
   if (stas === ORDER_UNPAID && lost) return env.to('cash-pending', { note: '6301 shows the order unpaid; paying it again', call: cashPayCall(env.ctx, orderOf(lost)) });
-  return env.to('awaiting-confirm', { note: `6301 shows the order ${stas === '15' ? 'declined' : `in state ${stas}`}; patient to choose again` });
+  // Not paid and not to be paid again: revoked, so it does not stay open.
+  return env.to('awaiting-confirm', { note: `6301 shows the order ${stas === '15' ? 'declined' : `in state ${stas}`}; patient to choose again; order revoked (6401)`, calls: [revokeOrderCall(orderOf(env.row))] });
 };
 /** No such order: the lost payment cannot have been made. */
 const noOrder: OnRefused = (env, r) => env.to('awaiting-confirm', { note: `6301 found no order (${r.errMsg}); nothing was charged` });
@@ -431,6 +449,40 @@ export const steps: Record<Step, StepSpec> = {
     onRefused: { 'already-settled': settledAfterAll, other: recordOnly },
     onUnknown: resend,
   },
+  // A staff refund of a settled visit (refund.ts).
+  'refund-cancel': {
+    state: 'refund-cancel-pending',
+    infno: { outpatient: '2208', inpatient: '2305' },
+    effect: 'commit',
+    reversible: false,
+    onOk: refundCancelled,
+    onRefused: { other: refundCancelRefused },
+    onUnknown: refundCancelLost,
+  },
+  'refund-query': {
+    state: 'refund-query-pending',
+    infno: { outpatient: '5203', inpatient: '5203' },
+    effect: 'resolve',
+    reversible: false,
+    onOk: refundQueried,
+    onRefused: { other: refundQueryRefused },
+    onUnknown: resend,
+  },
+  'refund-cash': {
+    state: 'refund-cash-pending',
+    infno: { outpatient: '6203', inpatient: '6203' },
+    // Keyed by appRefdSn: a resend finds the same refund.
+    effect: 'commit',
+    reversible: false,
+    onOk: refundCashDone,
+    onRefused: { other: refundCashRefused },
+    onUnknown: resend,
+  },
+  'undo-discharge': { state: null, infno: { outpatient: null, inpatient: '2405' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { 'already-settled': settledAfterAll, other: recordOnly }, onUnknown: resend },
+  'undo-ipt-fees': { state: null, infno: { outpatient: null, inpatient: '2302' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { 'already-settled': settledAfterAll, other: recordOnly }, onUnknown: resend },
+  'undo-admit': { state: null, infno: { outpatient: null, inpatient: '2404' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { 'already-settled': settledAfterAll, other: recordOnly }, onUnknown: resend },
+  // Revoking twice is answered as once; a refusal (the order paid after all) is kept with the call for staff.
+  'revoke-order': { state: null, infno: { outpatient: '6401', inpatient: '6401' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { other: recordOnly }, onUnknown: resend },
 };
 
 /** Names an older journal may hold in its outbox rows, read as today's step. */

@@ -6,6 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSettlementEngine, type SettlementEngine } from './engine';
 import { startSettlementRig, type SettlementRig } from '../testing/settlement.testkit';
+import { assertNothingOpen } from '../testing/open-things.testkit';
 import type { HisBill } from '../his/client';
 import type { VisitPerson } from './calls';
 
@@ -48,6 +49,7 @@ describe('undoing what an unpaid visit left on the platform', () => {
     assert.deepEqual(onPlatform(id), { visit: 'cancelled', fees: ['deleted'], settled: 0 });
     assert.deepEqual(calls(id), ['2201:done', '2204:done', '2206:done', '2205:done', '2202:done']);
     assert.equal(engine.view(id).state, 'cancelled');
+    assertNothingOpen(rig.platform);
   });
 
   it('a settlement the platform refuses: the visit fails and takes back its lines and registration at once', async () => {

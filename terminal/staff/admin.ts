@@ -2,7 +2,9 @@
 // letters), today's totals, the last reconciliation; retry or cancel a visit with a reason, forward
 // everything now, reconcile a day. Every action goes through the engine, so it is journaled like any
 // other step, with the reason in the visit's history.
-import type { AdminOverview, QueueItem, Reconciliation, Split } from '../api/schema';
+import type { AdminOverview, QueueItem, Reconciliation, RefundSlip, Split } from '../api/schema';
+import { creditRepaidReasons, refundReasons, type CreditRepaidReason, type RefundReason } from '../common/refund-reasons';
+import { cashRefundOf, type RefundVisitContext } from '../settlement/refund';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, SettlementRow } from '../journal/journal';
 import type { SettlementEngine } from '../settlement/engine';
@@ -23,6 +25,23 @@ export interface AdminDeps {
 
 export function createAdmin(deps: AdminDeps) {
   const { journal, engine, replay } = deps;
+
+  /** The refund slip of a refunded visit, from the journal: what was cancelled and where the cash goes. */
+  function refundSlipOf(settlementId: string): RefundSlip | null {
+    const row = journal.settlement(settlementId);
+    if (!row || row.state !== 'refunded' || !row.splitJson) return null;
+    const ctx = journal.settlementContext<RefundVisitContext>(settlementId);
+    if (!ctx) return null;
+    const refundedAt = journal.events(settlementId).find((e) => e.to_state === 'refunded')?.at ?? row.updatedAt;
+    return {
+      settlementId,
+      platformSettlementId: row.setlId,
+      refundedAt,
+      reason: refundReasons[ctx.refund?.reason ?? 'patient-request'],
+      split: JSON.parse(row.splitJson) as Split,
+      cash: cashRefundOf(ctx, journal.callsOf(settlementId)),
+    };
+  }
 
   function queue(): QueueItem[] {
     const now = deps.now().getTime();
@@ -47,6 +66,11 @@ export function createAdmin(deps: AdminDeps) {
     });
     // A visit that ended unpaid but whose undo (2205, 2202) has not gone through yet: staff see
     // what it still owes the platform, so an orphaned registration does not go unnoticed.
+    // A refunded visit whose HIS has not heard: the bill still looks paid there until it does.
+    for (const id of journal.refundHisNoticesDue()) {
+      const row = journal.settlement(id);
+      if (row) items.push(item(row, journal.refundHisNotice(id)?.lastError ?? 'HIS not told of the refund yet', false));
+    }
     const listed = new Set(items.map((i) => i.settlementId));
     for (const id of journal.settlementsWithOpenCalls()) {
       const row = journal.settlement(id);
@@ -90,9 +114,27 @@ export function createAdmin(deps: AdminDeps) {
       const replayState = { ...replay.state(), queuedVisits: engine.visitsWithQueuedCalls().length };
       return { queue: queue(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null, credit: credit() };
     },
-    // A settled visit has nothing left on the platform: its retry is the HIS notice.
-    retry: (settlementId: string, reason: string) =>
-      journal.settlement(settlementId)?.state === 'settled' ? engine.notifyHis(settlementId, { staffReason: reason }) : engine.retryByStaff(settlementId, reason),
+    // A settled visit has nothing left on the platform: its retry is the HIS notice (of a refund, for a refunded one).
+    retry: (settlementId: string, reason: string) => {
+      const state = journal.settlement(settlementId)?.state;
+      if (state === 'refunded') return engine.notifyHisRefunded(settlementId);
+      return state === 'settled' ? engine.notifyHis(settlementId, { staffReason: reason }) : engine.retryByStaff(settlementId, reason);
+    },
+    /**
+     * 退费: the settlement cancelled on the platform, the cash part back the way it was paid, the HIS
+     * told. Returns the visit and, once refunded, the slip to print (null while a lost answer is asked about).
+     */
+    async refund(settlementId: string, reason: RefundReason): Promise<{ state: string; slip: RefundSlip | null }> {
+      const after = await engine.refundByStaff(settlementId, reason);
+      if (after.state !== 'refunded') return { state: after.state, slip: null };
+      await engine.notifyHisRefunded(settlementId);
+      return { state: after.state, slip: refundSlipOf(settlementId) };
+    },
+    refundSlip: (settlementId: string) => refundSlipOf(settlementId),
+    /** A credit debt repaid outside the kiosk (at the cashier, online, written off), as staff saw it; audited. */
+    creditRepaid(settlementId: string, reason: CreditRepaidReason): void {
+      journal.markCreditRepaid(settlementId, { by: 'staff', reason, detail: { label: creditRepaidReasons[reason] } });
+    },
     cancel: (settlementId: string, reason: string) => engine.cancelByStaff(settlementId, reason),
     forward: () => replay.forceNow(),
     reconcile: async (date?: string) => {

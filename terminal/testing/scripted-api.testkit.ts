@@ -118,6 +118,8 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
       case 'admin.simFaults':
       case 'admin.reconcile':
       case 'admin.integrityCheck':
+      case 'admin.refund':
+      case 'admin.creditRepaid':
       case 'bedside.list':
       case 'bedside.begin':
         return fail('admin-pin', '管理密码不正确 / Wrong staff PIN');

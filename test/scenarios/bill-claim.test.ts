@@ -36,7 +36,8 @@ describe('one HIS bill, two kiosks', () => {
       config: parseConfig({
         terminal: { id, msgidSlot: slot },
         platform: { mode: 'remote', baseUrl: platform.url, signer: { type: 'none' } },
-        his: { mode: 'remote', baseUrl: his.url, timeoutMs: 2_000 },
+        // The HIS simulator does not admit inpatients on the platform: the kiosk admits (2401) itself.
+        his: { mode: 'remote', baseUrl: his.url, timeoutMs: 2_000, registersAdmissions: false },
         admin: { pinScrypt: hashPin(PIN) },
         devices: [],
         settlement: { replayIntervalMs: 600_000 },

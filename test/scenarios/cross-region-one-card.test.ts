@@ -68,7 +68,8 @@ describe('异地 and 就医一卡通 at the kiosk', () => {
     const s = receipt.split;
     assert.deepEqual([s.totalFen, s.fundFen, s.maternityFundFen, s.basicFundFen, s.cashFen], [620_000, 600_000, 600_000, 0, 20_000]);
     const slip = slipText(receipt);
-    assert.ok(slip.includes('其中生育保险基金: 6000.00 元'), slip.join('\n'));
+    // Inside the funds' total: indented under 医保基金支付, as every fund line of the 一单式 slip.
+    assert.ok(slip.includes('  其中生育保险基金: 6000.00 元'), slip.join('\n'));
     assert.ok(!slip.some((l) => l.includes('异地')));
     const booked = ledgerSettlement('33000000000000000110');
     assert.equal(booked?.insutype, '510');
@@ -83,8 +84,8 @@ describe('异地 and 就医一卡通 at the kiosk', () => {
     // Bill IP202401200011: A 8,000.00 + B 2,000.00 paid in full by the work-injury fund; C 500.00 cash.
     const { receipt } = await discharge('work-injury');
     const s = receipt.split;
-    assert.deepEqual([s.totalFen, s.workInjuryFundFen, s.basicFundFen, s.personalAccountFen, s.cashFen], [1_050_000, 1_000_000, 0, 0, 50_000]);
-    assert.ok(slipText(receipt).includes('其中工伤保险基金: 10000.00 元'));
+    assert.deepEqual([s.totalFen, s.workInjuryFundFen, s.basicFundFen, s.personalAccountFen, s.cashFen], [1_050_000, 1_000_000, 0, 0, 50_000], JSON.stringify(s));
+    assert.ok(slipText(receipt).includes('  其中工伤保险基金: 10000.00 元'), slipText(receipt).join('\n'));
     const booked = ledgerSettlement('33000000000000000111');
     assert.equal(booked?.insutype, '410');
     assert.equal(booked?.split.hifpFen, 1_000_000);

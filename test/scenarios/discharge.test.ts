@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
+import { assertNothingOpen } from '../../terminal/testing/open-things.testkit';
 
 it('settles the 51,423.22-yuan discharge bill on one receipt', async () => {
   const terminal = await startTerminal({
@@ -24,6 +25,7 @@ it('settles the 51,423.22-yuan discharge bill on one receipt', async () => {
     const split = done.session.receipt!.split;
     assert.deepEqual([split.totalFen, split.basicFundFen, split.criticalIllnessFen, split.medicalAidFen, split.cashFen], [5_142_322, 3_455_022, 412_580, 0, 1_274_720]);
     assert.equal(split.fundFen + split.personalAccountFen + split.familyAccountFen + split.cashFen, split.totalFen);
+    assertNothingOpen(terminal.simulators.platform!);
   } finally {
     await terminal.close();
   }

@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
+import { hashPin } from '../../terminal/staff/staff-pin';
+import { ORDER_UNPAID } from '../../terminal/insurance/mobile-pay';
+import { assertNothingOpen } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const start = (settlement: Record<string, unknown> = {}) =>
@@ -38,6 +41,8 @@ it('pays the cash part with a payment code scanned at the split, after a decline
     assert.ok(declined.ok && declined.session.step === 'confirm', JSON.stringify(declined).slice(0, 300));
     assert.equal(declined.session.selfPay?.notice, 'pay-code-declined');
     assert.equal(sim.mobilePayLedger().wallets.find((w) => w.payer === `code:${poor}`)?.balanceFen, cash - 1);
+    // The declined code's order is not paid and will not be (another code makes a new one): revoked.
+    assert.equal(sim.mobilePayLedger().orders.find((o) => o.payer === `code:${poor}`)?.ordStas, '12', 'the declined order is revoked (6401)');
 
     const good = sim.mintPayCode(cash);
     const paid = await terminal.api.execute({ type: 'credential.text', text: good });
@@ -45,6 +50,7 @@ it('pays the cash part with a payment code scanned at the split, after a decline
     assert.deepEqual(paid.session.receipt?.selfPay, { method: 'pay-code', paidByCodeFen: cash, owedFen: 0, atCashierFen: 0 });
     assert.equal(sim.mobilePayLedger().wallets.find((w) => w.payer === `code:${good}`)?.balanceFen, 0);
     assert.equal(sim.ledger().settlements.filter((s) => s.status === 'settled').length, 1);
+    assertNothingOpen(sim);
   } finally {
     await terminal.close();
   }
@@ -64,6 +70,44 @@ it('refuses credit over the per-patient limit with a plain error and leaves the 
     const cashier = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.session.settlementId!, method: 'cashier' });
     assert.ok(cashier.ok && cashier.session.step === 'receipt');
     assert.equal(cashier.session.receipt?.selfPay?.atCashierFen, cashier.session.receipt?.split.cashFen);
+  } finally {
+    await terminal.close();
+  }
+});
+
+it("an order whose payment never got through is revoked (6401) when staff give the visit up: nothing left open on the centre's books", async () => {
+  const PIN = '482915';
+  // The terminal's clock is moved past the unknown-outcome deadline rather than waited for.
+  let skewMs = 0;
+  const terminal = await startTerminal({
+    config: parseConfig({ admin: { pinScrypt: hashPin(PIN) }, devices: [], settlement: { usePersonalAccount: false, replayIntervalMs: 600_000, unknownOutcomeDeadlineMs: 3_600_000 } }),
+    dataDir: mkdtempSync(join(tmpdir(), 'self-pay-')),
+    fixturesDir,
+    now: () => new Date(Date.now() + skewMs),
+  });
+  const sim = terminal.simulators.platform!;
+  try {
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    const atConfirm = await terminal.api.execute({ type: 'credential.text', text: sim.mintEcQr('employee') });
+    assert.ok(atConfirm.ok && atConfirm.session.step === 'confirm');
+    const id = atConfirm.session.settlementId!;
+    const cash = atConfirm.session.split?.cashFen ?? 0;
+    assert.ok(cash > 0);
+    // The order is uploaded; its payment and the question about it never reach the centre.
+    sim.setFaults({ rules: [{ kind: 'reset-before', infnos: ['6202', '6301'] }] });
+    await terminal.api.execute({ type: 'session.confirm', settlementId: id, method: 'pay-code', confirmedFen: cash });
+    await terminal.api.execute({ type: 'session.reset' });
+    const order = sim.mobilePayLedger().orders.at(-1);
+    assert.equal(order?.ordStas, ORDER_UNPAID, 'uploaded, not paid');
+
+    skewMs += 3_600_000 + 60_000;
+    await terminal.api.execute({ type: 'admin.forward', pin: PIN });
+    const cancelled = await terminal.api.execute({ type: 'admin.cancel', pin: PIN, settlementId: id, reason: 'patient left, code never charged' });
+    assert.ok(cancelled.ok, JSON.stringify(cancelled).slice(0, 300));
+    sim.setFaults({ rules: [] });
+    await terminal.api.execute({ type: 'admin.forward', pin: PIN });
+    assert.equal(sim.mobilePayLedger().orders.find((o) => o.payOrdId === order?.payOrdId)?.ordStas, '12');
+    assertNothingOpen(sim);
   } finally {
     await terminal.close();
   }

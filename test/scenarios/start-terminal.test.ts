@@ -54,7 +54,14 @@ describe('terminal on embedded defaults', () => {
     const result = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.settlementId });
     assert.ok(result.ok);
     assert.equal(result.session.step, 'receipt');
-    assert.deepEqual(result.session.receipt?.split, atConfirm.split);
+    // The same split as confirmed; only the account balance moves, as the settlement's own balc says.
+    const { balanceAfterFen, ...paid } = result.session.receipt!.split;
+    const { balanceAfterFen: _atConfirm, ...confirmed } = atConfirm.split;
+    assert.deepEqual(paid, confirmed);
+    const books = terminal.simulators.platform!.ledger();
+    const payer = books.settlements.find((s) => s.status === 'settled')!.psnNo;
+    assert.equal(result.session.receipt?.balanceAfterFen, books.accounts.find((a) => a.psnNo === payer)?.balanceFen);
+    assert.equal(balanceAfterFen, result.session.receipt?.balanceAfterFen);
 
     const again = await terminal.api.execute({ type: 'session.confirm', settlementId: atConfirm.settlementId });
     assert.equal(again.ok, false, 'a second confirm is refused');

@@ -112,6 +112,10 @@ const errorTexts = {
     zh: '这笔费用正在其他窗口或机器上缴费，请勿重复缴费。如有疑问请到人工窗口。',
     en: 'This bill is being paid at another window or kiosk. Please do not pay it again; if in doubt, ask at the service desk.',
   },
+  'bill-not-admitted': {
+    zh: '医院系统还没有为这次住院办理医保入院登记，暂时不能出院结算。请到住院处办理。',
+    en: 'The hospital has not registered this stay with the insurance platform yet, so it cannot be settled here. Please go to the inpatient desk.',
+  },
   'admin-pin': { zh: '管理密码不正确。', en: 'Wrong staff PIN.' },
   'admin-locked': { zh: '管理密码错误次数过多，请5分钟后再试。', en: 'Too many wrong PINs. Try again in 5 minutes.' },
   'amount-not-confirmed': {

@@ -18,6 +18,8 @@ describe('splitLines', () => {
   it('lists the lines that paid something, in the national form\'s order', () => {
     assert.deepEqual(splitLines(split), ['basicFundFen', 'personalAccountFen', 'cashFen']);
     assert.ok(splitLines({ ...split, otherFundFen: 1 }).includes('otherFundFen'));
+    // 职工大额医疗费用补助 (hifob_pay) by its own line, after 大病 and before 医疗救助.
+    assert.deepEqual(splitLines({ ...split, largeAmountFundFen: 500 }), ['basicFundFen', 'largeAmountFundFen', 'personalAccountFen', 'cashFen']);
   });
 
   it('hides every zero line, so no row reads ¥0.00 (issue 14 item 5)', () => {

@@ -4,11 +4,12 @@
 // by the screen itself.
 import type { Split } from '../../terminal/api/schema';
 
-export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen' | 'policyNote'>;
+export type PayerField = Exclude<keyof Split, 'fundFen' | 'totalFen' | 'policyNote' | 'balanceAfterFen'>;
 
 const order: ReadonlyArray<{ field: PayerField }> = [
   { field: 'basicFundFen' },
   { field: 'criticalIllnessFen' },
+  { field: 'largeAmountFundFen' },
   { field: 'medicalAidFen' },
   // 就医一卡通: the maternity and work-injury funds, on a bill they paid.
   { field: 'maternityFundFen' },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../config/config';
 import { startTerminal, type RunningTerminal } from '../../app/start-terminal';
+import { assertNothingOpen } from '../../testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', '..', 'fixtures');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -57,6 +58,8 @@ describe('in-room API on a running terminal', () => {
     ws = client(terminal);
   });
   after(() => terminal?.close());
+  /** The request paid in 'follows the visit', for the refund after it. */
+  let paidRequest: { requestId: string; settlementId: string; setlId: string } | null = null;
 
   it('is off unless configured, and listens on loopback by default', async () => {
     assert.match(terminal.inRoom!.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -172,6 +175,23 @@ describe('in-room API on a running terminal', () => {
     const again = await ws('POST', '/in-room/v1/payment-requests', { billId: 'OP202401150001' });
     assert.equal(again.status, 409);
     assert.equal(again.json.error, 'bill-paid');
+    paidRequest = { requestId: String(created.json.requestId), settlementId: atConfirm.session.settlementId!, setlId: settled.setlId };
+  });
+
+  it('reads 已退费 (refunded) once staff refunded the visit the request paid, on the workstation and on the pay link', async () => {
+    assert.ok(paidRequest, 'the request paid above');
+    const path = `/in-room/v1/payment-requests/${paidRequest.requestId}`;
+    const refund = await terminal.api.execute({ type: 'admin.refund', pin: '000000', settlementId: paidRequest.settlementId, reason: 'patient-request' });
+    assert.ok(refund.ok, JSON.stringify(refund).slice(0, 300));
+    const booked = terminal.simulators.platform!.ledger().settlements.find((x) => x.setlId === paidRequest!.setlId);
+    assert.equal(booked?.status, 'cancelled', 'the platform took the settlement back (2208)');
+    const read = await ws('GET', path);
+    assert.equal(read.json.status, 'refunded');
+    assert.doesNotMatch(read.text, /测试|33010219800101123X/);
+    const page = await fetch(`${terminal.inRoom!.url}/in-room/v1/pay/${paidRequest.requestId}`);
+    assert.match(await page.text(), /已退费/);
+    assert.equal((await ws('DELETE', path)).status, 409, 'a refunded request is finished');
+    assertNothingOpen(terminal.simulators.platform!);
   });
 
   it("fails with bill-not-for-patient when someone else's code is shown", async () => {

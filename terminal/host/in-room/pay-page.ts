@@ -12,6 +12,7 @@ const statusText: Record<InRoomPatientView['status'], string> = {
   failed: '未支付成功，请到人工窗口办理',
   cancelled: '已取消',
   expired: '已过期，请找医生重新发起',
+  refunded: '已退费',
 };
 
 const notices: Record<string, string> = {

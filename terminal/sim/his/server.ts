@@ -32,6 +32,12 @@ const HisBillFixture = z.object({
   diagnosis: z.object({ code: z.string(), name: z.string() }).optional(),
   /** 工伤: the HIS registered the visit under the work-injury insutype (410). */
   insutype: z.string().optional(),
+  /** A stay the HIS admitted on the platform itself (2401 + 2301 done by the HIS): its mdtrt_id. */
+  mdtrtId: z.string().min(1).optional(),
+  /** 中途结算: the bill settles a long stay so far (mid_setl_flag 1). */
+  midSettlement: z.boolean().optional(),
+  /** 医疗收费电子票据 the HIS issued for the bill. */
+  einvoice: z.object({ number: z.string().min(1), qr: z.string().min(1) }).optional(),
   /** Set on an inpatient's discharge bill: where the patient lies, for the nurse's bedside list. */
   inpatient: z.object({ ward: z.string(), bed: z.string(), name: z.string(), admittedAt: z.string() }).optional(),
   items: z.array(HisItemFixture).min(1),
@@ -65,6 +71,7 @@ export class HisBooks {
   private retired = new Set<string>();
   private issued = 0;
   private paid = new Map<string, { billId: string; setlId: string; msgid: string }>();
+  private refunded: Array<{ billId: string; setlId: string; reason: string }> = [];
   /** One record per bill: the last claim granted, live or expired; a release or the paid notice removes it. */
   private claims = new Map<string, HisClaim>();
   private claimSeq = 0;
@@ -150,6 +157,21 @@ export class HisBooks {
     return { status: 200, json: { billId, paid: true } };
   }
 
+  /**
+   * The settlement that paid the bill was cancelled: the bill is pending again. The same notice twice
+   * (or for a bill not paid) is 200; a refund naming another settlement than the one that paid is 409.
+   */
+  markRefunded(billId: string, refund: { setlId: string; reason: string }): { status: number; json: unknown } {
+    if (!this.bills.some((b) => b.billId === billId)) return { status: 404, json: { error: 'no such bill' } };
+    const before = this.paid.get(billId);
+    if (before && before.setlId !== refund.setlId) return { status: 409, json: { error: 'bill paid by another settlement' } };
+    if (before) {
+      this.paid.delete(billId);
+      this.refunded.push({ billId, setlId: refund.setlId, reason: refund.reason });
+    }
+    return { status: 200, json: { billId, paid: false } };
+  }
+
   paidBills(): Array<{ billId: string; setlId: string; msgid: string }> {
     return [...this.paid.values()].map((p) => ({ ...p }));
   }
@@ -181,6 +203,10 @@ export class HisBooks {
     for (const b of this.bills) this.retired.add(b.billId);
     return fixtures.map((b) => this.issue(b, { certno: b.certno }));
   }
+
+  refundedBills(): Array<{ billId: string; setlId: string; reason: string }> {
+    return this.refunded.map((r) => ({ ...r }));
+  }
 }
 
 export interface HisSimulator {
@@ -195,6 +221,8 @@ export interface HisSimulator {
   issueBill(template: HisBillFixture, patch: Pick<HisBillFixture, 'certno'> & Partial<HisBillFixture>): HisBillFixture;
   /** A rehearsal's reset: the fixture bills again, under new numbers. */
   reissueFixtureBills(): HisBillFixture[];
+  /** Bills whose settlement was refunded and that are pending again, in the order the HIS heard. */
+  refundedBills(): Array<{ billId: string; setlId: string; reason: string }>;
 }
 
 const PendingRequest = z.object({ certno: z.string().min(1) });
@@ -205,6 +233,7 @@ const PaidRequest = z.object({ setlId: z.string().min(1), msgid: z.string().min(
 const Ttl = z.number().int().min(1).max(7 * 86_400);
 const ClaimRequest = z.object({ terminalId: z.string().min(1).max(64), visitId: z.string().min(1).max(64), ttlSeconds: Ttl });
 const RenewRequest = z.object({ claimId: z.string().min(1).max(128), ttlSeconds: Ttl });
+const RefundedRequest = z.object({ setlId: z.string().min(1), reason: z.string().min(1) });
 
 /** `now`: the simulator's clock for claim expiry (a test moves it instead of waiting). */
 export async function startHisSimulator(opts: { fixturesDir: string; port?: number; host?: string; now?: () => Date }): Promise<HisSimulator> {
@@ -298,6 +327,14 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
           const answer = books.markPaid(billId, body.data);
           return sendJson(res, answer.status, answer.json);
         }
+        const r = /^\/his\/bills\/([^/]+)\/refunded$/.exec(path);
+        if (req.method === 'POST' && r) {
+          const billId = decodeURIComponent(r[1] ?? '');
+          const body = RefundedRequest.safeParse(JSON.parse(await readBody(req)));
+          if (!body.success) return sendJson(res, 400, { error: 'setlId and reason required' });
+          const answer = books.markRefunded(billId, body.data);
+          return sendJson(res, answer.status, answer.json);
+        }
         return sendJson(res, 404, { error: 'not found' });
       } catch {
         if (!res.headersSent) sendJson(res, 400, { error: 'bad request' });
@@ -314,5 +351,6 @@ export async function startHisSimulator(opts: { fixturesDir: string; port?: numb
     fixtureBills,
     issueBill: (template, patch) => books.issue(template, patch),
     reissueFixtureBills: () => books.reissue(fixtureBills),
+    refundedBills: () => books.refundedBills(),
   };
 }

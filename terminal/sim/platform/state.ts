@@ -254,6 +254,7 @@ export class PlatformState {
       case '2405': return this.cancelDischarge(input.data as unknown as VisitRef);
       case '2601': return this.reverse(input.data as unknown as { psn_no: string; omsgid: string; oinfno: string });
       case '3201': return this.reconcile(input.data as unknown as ReconcileData);
+      case '3202': return this.reconcileDetails(input.data as unknown as ReconcileData, input.detail as unknown as DetailRow[]);
       case '5203': return this.querySettlement(input.data as unknown as { psn_no: string; setl_id: string; mdtrt_id: string });
       default: return rejected(`交易编号[${env.infno}]模拟器未实现`);
     }
@@ -702,6 +703,41 @@ export class PlatformState {
     };
   }
 
+  /**
+   * 3202: the terminal's rows (inline: a leniency for the 9101 file, see README) against the books
+   * for the same range, insutype, clr_type and clearing area. Every row that differs, and every
+   * settlement of the platform's the terminal did not list, comes back named with a memo.
+   */
+  private reconcileDetails(d: ReconcileData, rows: DetailRow[]): HandlerResult {
+    const refunds = d.refd_setl_flag === '1';
+    const books = [...this.settlements.values()].filter((s) =>
+      (!d.insutype || s.insutype === d.insutype) && (!d.clr_type || s.clrType === d.clr_type) && (d.setl_optins === '' || s.clrOptins === d.setl_optins) &&
+      s.setlTime.slice(0, 10) >= d.stmt_begndate && s.setlTime.slice(0, 10) <= d.stmt_enddate && s.status === (refunds ? 'cancelled' : 'settled'));
+    const details: Array<{ setl_id: string; mdtrt_id: string; psn_no: string; stmt_rslt: '0' | '1'; memo: string }> = [];
+    const listed = new Set<string>();
+    for (const r of rows) {
+      listed.add(r.setl_id);
+      const s = books.find((x) => x.setlId === r.setl_id);
+      if (!s) {
+        details.push({ setl_id: r.setl_id, mdtrt_id: r.mdtrt_id, psn_no: r.psn_no, stmt_rslt: '1', memo: refunds ? '中心无此退费记录' : '中心无此结算记录或已撤销' });
+        continue;
+      }
+      const diffs: string[] = [];
+      if (yuanToFen(r.medfee_sumamt) !== s.split.medfeeSumamtFen) diffs.push('医疗费总额不符');
+      if (yuanToFen(r.fund_pay_sumamt) !== s.split.fundPaySumamtFen) diffs.push('基金支付不符');
+      if (yuanToFen(r.acct_pay) !== s.split.acctPayFen) diffs.push('个人账户支付不符');
+      if (diffs.length) details.push({ setl_id: r.setl_id, mdtrt_id: r.mdtrt_id, psn_no: r.psn_no, stmt_rslt: '1', memo: diffs.join(';') });
+    }
+    for (const s of books) if (!listed.has(s.setlId)) details.push({ setl_id: s.setlId, mdtrt_id: s.mdtrtId, psn_no: s.psnNo, stmt_rslt: '1', memo: '机构无此结算记录' });
+    return {
+      infcode: 0,
+      output: {
+        stmtinfo: { stmt_rslt: details.length === 0 ? '0' : '1', stmt_rslt_dscr: details.length === 0 ? `明细对账平: ${rows.length}笔` : `明细对账不平: ${details.length}笔` },
+        details,
+      },
+    };
+  }
+
   /** Cross-region (异地) patients are paid by their insured area's policy, at this hospital's level. */
   private policyOf(p: SimPerson, insutype: string) {
     return policyFor(this.fx, p, this.hospitalLevel, insutype);
@@ -751,10 +787,11 @@ interface AdmissionData {
   psn_no: string; insutype: string; mdtrt_cert_type: string; mdtrt_cert_no: string; med_type: string; ipt_no: string;
 }
 interface ReconcileData {
-  insutype: string; clr_type: string; setl_optins: string; stmt_begndate: string; stmt_enddate: string;
+  insutype?: string; clr_type?: string; setl_optins: string; stmt_begndate: string; stmt_enddate: string;
   medfee_sumamt: number | string; fund_pay_sumamt: number | string; acct_pay: number | string;
   fixmedins_setl_cnt: number | string; refd_setl_flag?: string | null;
 }
+interface DetailRow { setl_id: string; mdtrt_id: string; psn_no: string; medfee_sumamt: number | string; fund_pay_sumamt: number | string; acct_pay: number | string }
 interface FeeDetailData {
   feedetl_sn: string; mdtrt_id: string; psn_no: string; chrg_bchno?: string; med_list_codg: string;
   det_item_fee_sumamt: number | string; pric: number | string; cnt: number | string;

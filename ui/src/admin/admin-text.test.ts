@@ -16,6 +16,8 @@ describe('admin texts', () => {
     assert.equal(stateText('zh', 'reversal-pending'), '待冲正');
     assert.equal(stateText('en', 'needs-staff'), 'Needs staff');
     assert.equal(stateText('en', 'brand-new-state'), 'brand-new-state');
+    assert.equal(stateText('zh', 'refund-query-pending'), '退费：待查询撤销结果', 'a refund under way is named, not shown as the core wrote it');
+    assert.equal(stateText('zh', 'refunded'), '已退费，待通知医院系统');
     assert.equal(serviceText('zh', 'outpatient'), '门诊');
     assert.equal(deviceKindText('en', 'qr-scanner'), 'QR scanner');
   });

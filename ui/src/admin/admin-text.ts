@@ -23,6 +23,11 @@ const stateTexts: Record<string, Texts> = {
   'cash-pending': { zh: '待付款码支付', en: 'Payment code waiting' },
   'cash-query-pending': { zh: '待查询付款结果', en: 'Payment outcome being checked' },
   'refund-pending': { zh: '待退回付款码款项', en: 'Refund to payment code waiting' },
+  // A staff refund (退费) under way, or done with the hospital system not told yet.
+  'refund-cancel-pending': { zh: '退费：待撤销医保结算', en: 'Refund: settlement cancel waiting' },
+  'refund-query-pending': { zh: '退费：待查询撤销结果', en: 'Refund: cancel outcome being checked' },
+  'refund-cash-pending': { zh: '退费：待退回付款码款项', en: 'Refund: payment code refund waiting' },
+  refunded: { zh: '已退费，待通知医院系统', en: 'Refunded; hospital system not told yet' },
 };
 
 const serviceTexts: Record<string, Texts> = {

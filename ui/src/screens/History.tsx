@@ -12,6 +12,7 @@ const statusText: Record<HistoryVisit['status'], TextKey> = {
   settled: 'historySettled',
   pending: 'historyPending',
   cancelled: 'historyCancelled',
+  refunded: 'historyRefunded',
 };
 
 const serviceText: Record<string, TextKey> = {
