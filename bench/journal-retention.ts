@@ -30,14 +30,11 @@ export interface RetentionYear {
   size_mb_by_month: number[];
 }
 
-/** `templateDir` holds a closed journal (journal.sqlite + journal.key) with settled visits to copy. */
-export function retentionYear(templateDir: string, options: { perDay: number; retentionDays: number; days?: number; institutionCode: string }): RetentionYear {
-  const days = options.days ?? 365;
-  const dir = mkdtempSync(join(tmpdir(), 'bench-retention-'));
+/** A copy of `templateDir`'s journal without visits, and its settled visits kept in memory to copy. */
+function emptiedCopy(templateDir: string, prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const f of ['journal.sqlite', 'journal.key']) copyFileSync(join(templateDir, f), join(dir, f));
   const dbFile = join(dir, 'journal.sqlite');
-
-  // The templates leave the copy: the year starts from a journal with no visits.
   const raw = new Database(dbFile);
   raw.pragma('journal_mode = WAL');
   const ids = (raw.prepare(`SELECT id FROM settlements WHERE state = 'settled' ORDER BY created_at LIMIT 50`).all() as Array<{ id: string }>).map((r) => r.id);
@@ -53,9 +50,11 @@ export function retentionYear(templateDir: string, options: { perDay: number; re
   })();
   raw.exec('VACUUM');
   raw.close();
+  return { dir, dbFile, templates };
+}
 
-  let clock = Date.parse('2027-01-01T08:00:00Z');
-  const journal = openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00', now: () => new Date(clock) });
+/** Writes closed copies of the templates straight into the file (a second connection beside the open journal), one day per transaction. */
+function dayWriter(dbFile: string, templates: ReturnType<typeof emptiedCopy>['templates']) {
   const writer = new Database(dbFile);
   writer.pragma('synchronous = FULL');
   const insert = (table: string, row: Row) => {
@@ -66,24 +65,34 @@ export function retentionYear(templateDir: string, options: { perDay: number; re
   const { id: _eid, ...eventShape } = first.events[0]!;
   const { id: _oid, ...callShape } = first.calls[0]!;
   const stmt = { settlement: insert('settlements', first.settlement), event: insert('settlement_events', eventShape), call: insert('outbox', callShape) };
-  const writeDay = writer.transaction((day: number) => {
-    for (let v = 0; v < options.perDay; v++) {
+  const writeDay = writer.transaction((day: number, dayStart: number, count: number, psnNo: (v: number) => unknown) => {
+    for (let v = 0; v < count; v++) {
       const t = templates[v % templates.length]!;
       const id = `Y${day}-${v}`;
-      const at = (k: number) => new Date(clock + v * 60_000 + k * 1000).toISOString();
-      stmt.settlement.run({ ...t.settlement, id, state: 'closed', bill_id: `YB${day}-${v}`, setl_id: `YS${day}-${v}`, mdtrt_id: `YM${day}-${v}`, slip_no: null, created_at: at(0), updated_at: at(9) });
+      const at = (k: number) => new Date(dayStart + v * 60_000 + k * 1000).toISOString();
+      stmt.settlement.run({ ...t.settlement, id, state: 'closed', psn_no: psnNo(v) ?? t.settlement.psn_no, bill_id: `YB${day}-${v}`, setl_id: `YS${day}-${v}`, mdtrt_id: `YM${day}-${v}`, slip_no: null, created_at: at(0), updated_at: at(9) });
       t.events.forEach(({ id: _id, ...e }, k) => stmt.event.run({ ...e, settlement_id: id, at: at(k) }));
       stmt.event.run({ ...eventShape, settlement_id: id, at: at(9), from_state: 'settled', to_state: 'closed', note: null });
       t.calls.forEach(({ id: _id, ...c }, k) => stmt.call.run({ ...c, settlement_id: id, msgid: `Y${day}-${v}-${k}`, created_at: at(k), updated_at: at(k) }));
     }
   });
+  return { writeDay, close: () => writer.close() };
+}
+
+/** `templateDir` holds a closed journal (journal.sqlite + journal.key) with settled visits to copy. */
+export function retentionYear(templateDir: string, options: { perDay: number; retentionDays: number; days?: number; institutionCode: string }): RetentionYear {
+  const days = options.days ?? 365;
+  const { dir, dbFile, templates } = emptiedCopy(templateDir, 'bench-retention-');
+  let clock = Date.parse('2027-01-01T08:00:00Z');
+  const journal = openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00', now: () => new Date(clock) });
+  const writer = dayWriter(dbFile, templates);
 
   const size = () => [dbFile, `${dbFile}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
   const sizes: number[] = [];
   let archived = 0;
   let firstPurgeDay = -1;
   for (let day = 0; day < days; day++) {
-    writeDay(day);
+    writer.writeDay(day, clock, options.perDay, () => null);
     clock += DAY;
     const purged = journal.archiveFinished(new Date(clock - options.retentionDays * DAY).toISOString());
     if (purged.visits > 0 && firstPurgeDay < 0) firstPurgeDay = day;
@@ -109,4 +118,90 @@ export function retentionYear(templateDir: string, options: { perDay: number; re
     size_end_over_steady: Math.round((sizes.at(-1)! / sizes[steadyDay]!) * 1000) / 1000,
     size_mb_by_month: sizes.filter((_, i) => i % 30 === 29 || i === days - 1).map((s) => Math.round(s / 1e5) / 10),
   };
+}
+
+export interface YearFigures {
+  open_ms: number;
+  visit_journal_ms: number;
+  overview_ms: number;
+  query_ms: number;
+}
+
+/**
+ * A year of data (issue 15): the journal's own part of what bench:terminal measures through the
+ * API, on a journal of `visits` closed visits spread over 365 days beside an empty one made from the
+ * same template: opening it (the checks at start), one visit's journal writes, the overview's
+ * "settled today" (settledBetween) and a patient's 查询 (settlementsOfPerson, a patient with a visit
+ * in every 2,000). Medians; the ratios are what to read.
+ */
+export function yearOfData(templateDir: string, options: { visits: number; repeats: number; institutionCode: string }): { empty: YearFigures; year: YearFigures; visits: number } {
+  const build = (visits: number) => {
+    const { dir, dbFile, templates } = emptiedCopy(templateDir, 'bench-year-');
+    const perDay = Math.ceil(visits / 365);
+    const yearAgo = Date.now() - 366 * DAY;
+    const writer = dayWriter(dbFile, templates);
+    for (let day = 0; day < 365 && day * perDay < visits; day++) {
+      writer.writeDay(day, yearAgo + day * DAY, Math.min(perDay, visits - day * perDay), (v) => ((day * perDay + v) % 2000 === 0 ? REGULAR : `9${String(day * perDay + v).padStart(19, '0')}`));
+    }
+    writer.close();
+    return dir;
+  };
+  const measure = (dir: string): YearFigures => {
+    const open = () => openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00' });
+    const opens: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      open().close();
+      opens.push(performance.now() - t);
+    }
+    const journal = open();
+    try {
+      const visitMs: number[] = [];
+      for (let i = 0; i < options.repeats; i++) {
+        const t = performance.now();
+        oneVisit(journal, `M${i}`);
+        visitMs.push(performance.now() - t);
+      }
+      const today = new Date(Date.now() - 12 * 3_600_000).toISOString();
+      const tomorrow = new Date(Date.now() + DAY).toISOString();
+      const overview: number[] = [];
+      const query: number[] = [];
+      for (let i = 0; i < options.repeats; i++) {
+        let t = performance.now();
+        if (journal.settledBetween(today, tomorrow).length < options.repeats) throw new Error('the measured visits are not in the overview');
+        overview.push(performance.now() - t);
+        t = performance.now();
+        if (journal.settlementsOfPerson(REGULAR, 20).length === 0) throw new Error('the regular patient has no visits');
+        query.push(performance.now() - t);
+      }
+      return { open_ms: median(opens), visit_journal_ms: median(visitMs), overview_ms: median(overview), query_ms: median(query) };
+    } finally {
+      journal.close();
+    }
+  };
+  const empty = measure(build(0));
+  const year = measure(build(options.visits));
+  return { empty, year, visits: options.visits };
+}
+
+const REGULAR = '33000000000000000777';
+const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! * 1000) / 1000;
+
+/** One outpatient visit's journal writes, in the engine's order: four calls each queued, answered and followed by the next step, then settled and closed. */
+function oneVisit(journal: ReturnType<typeof openJournal>, id: string): void {
+  const input = { data: { psn_no: REGULAR, note: 'x'.repeat(300) } };
+  const reply = JSON.stringify({ infcode: 0, output: { data: { psn_no: REGULAR, detail: 'y'.repeat(400) } } });
+  const steps: Array<[state: string, infno: string]> = [
+    ['register-pending', '2201'],
+    ['fees-pending', '2204'],
+    ['presettle-pending', '2206'],
+    ['settle-pending', '2207'],
+  ];
+  let queued = journal.openSettlement({ id, service: 'outpatient', state: steps[0]![0], context: { i: id }, patch: { psnNo: REGULAR }, call: { step: steps[0]![0], infno: steps[0]![1], input } });
+  for (let k = 0; k < steps.length; k++) {
+    const next = steps[k + 1];
+    journal.markInFlight(queued.outboxId!);
+    queued = journal.recordOutcome({ outboxId: queued.outboxId!, status: 'done', rawResponse: reply, then: { settlementId: id, from: [steps[k]![0]], to: next ? next[0] : 'settled', call: next ? { step: next[0], infno: next[1], input } : undefined } });
+  }
+  journal.transition({ settlementId: id, from: ['settled'], to: 'closed' });
 }

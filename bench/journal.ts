@@ -5,6 +5,8 @@
 //    the same calls sent straight from the client with no journal;
 //  - the journal's size per 1,000 settlements, and per settlement after a year of simulated days
 //    with retention on (bench/journal-retention.ts), with the size's end over its steady state;
+//  - a year of data (200,000 closed visits) over an empty journal: open (the checks at start), one
+//    visit's journal writes, the overview's settled-today and a patient's 查询;
 //  - the crash campaign: 1,000 SIGKILLs mid-settlement, checked against the simulator's ledger;
 //  - the fault campaign (bench/fault-campaign.ts, issue 11): garbled answers (each infcode class and
 //    each amount check), walk-aways at every step, disk-full windows between send and answer.
@@ -25,7 +27,7 @@ import { startSettlementRig } from '../terminal/testing/settlement.testkit';
 import { runCrashCampaign } from '../terminal/testing/crash/campaign';
 import type { HisBill } from '../terminal/his/client';
 import { runFaultCampaign } from './fault-campaign';
-import { retentionYear } from './journal-retention';
+import { retentionYear, yearOfData } from './journal-retention';
 import { parseConfig } from '../terminal/config/config';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -37,6 +39,8 @@ const KILLS = Number(args.get('kills') ?? (SHORT ? 20 : 1_000));
 const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
 // The retention year: the issue's 500 settlements a day, the configured retention (180 days by default).
 const YEAR_PER_DAY = Number(args.get('year-per-day') ?? (SHORT ? 20 : 500));
+// A year of data (issue 15): about 200,000 closed visits, against an empty journal in the same run.
+const YEAR_VISITS = Number(args.get('year-visits') ?? (SHORT ? 5_000 : 200_000));
 const RETENTION_DAYS = Number(args.get('retention-days') ?? parseConfig({}).journal.retentionDays ?? 180);
 
 const pct = (xs: number[], p: number) => {
@@ -128,6 +132,11 @@ async function replayVersusSimulator() {
     log(`retention: ${YEAR_PER_DAY} settlements a day for 365 days, retention ${RETENTION_DAYS} days...`);
     const year = retentionYear(rig.dataDir, { perDay: YEAR_PER_DAY, retentionDays: RETENTION_DAYS, institutionCode: 'H33010000001' });
     log(`retention year: ${year.held_visits} visits held, ${year.bytes_per_settlement} bytes each; size by month ${year.size_mb_by_month.join(' ')} MB; end/steady ${year.size_end_over_steady}`);
+    log(`year of data: ${YEAR_VISITS} closed visits beside an empty journal...`);
+    const yearData = yearOfData(rig.dataDir, { visits: YEAR_VISITS, repeats: 15, institutionCode: 'H33010000001' });
+    const over = (k: keyof typeof yearData.year) => round(yearData.year[k] / yearData.empty[k], 2);
+    const yearOverEmpty = { open: over('open_ms'), visit_journal: over('visit_journal_ms'), overview: over('overview_ms'), query: over('query_ms') };
+    log(`year of data over empty: ${JSON.stringify(yearOverEmpty)} (empty ${JSON.stringify(yearData.empty)}, year ${JSON.stringify(yearData.year)})`);
     rig.reopenJournal();
     const bytes = statSync(dbFile).size + (existsSync(`${dbFile}-wal`) ? statSync(`${dbFile}-wal`).size : 0);
     return {
@@ -138,6 +147,10 @@ async function replayVersusSimulator() {
       retention_year: year,
       retention_bytes_per_settlement: year.bytes_per_settlement,
       retention_size_end_over_steady: year.size_end_over_steady,
+      year_visits: YEAR_VISITS,
+      year_empty: yearData.empty,
+      year_full: yearData.year,
+      year_over_empty: yearOverEmpty,
     };
   } finally {
     await rig.close();

@@ -166,4 +166,12 @@ export const migrations: readonly string[] = [
     updated_at     TEXT NOT NULL
   ) STRICT;
   `,
+  // 9: a year of visits (~200,000) made the patient's 查询 and the admin overview read every visit:
+  // 查询 lists one person's visits newest first (SCAN + a temp B-tree without this), and the
+  // overview's totals find the visits that reached 'settled' in a time window (every closed visit's
+  // events walked without the second).
+  `
+  CREATE INDEX settlements_by_person ON settlements(psn_no, created_at);
+  CREATE INDEX settlement_events_by_state ON settlement_events(to_state, at);
+  `,
 ];

@@ -155,8 +155,10 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
            JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
            WHERE s.state IN ('settled', 'closed') AND e.at >= ? AND e.at < ? ORDER BY e.at`,
     ),
+    // The unary + keeps the planner on the visit's own events (by settlement): with the index on
+    // (to_state, at) it would otherwise walk every 'settled' event of the year for each visit listed.
     ofPerson: db.prepare<[string, number], SettlementRecord & { settled_at: string | null }>(
-      `SELECT s.*, (SELECT min(e.at) FROM settlement_events e WHERE e.settlement_id = s.id AND e.to_state = 'settled') AS settled_at
+      `SELECT s.*, (SELECT min(e.at) FROM settlement_events e WHERE e.settlement_id = s.id AND +e.to_state = 'settled') AS settled_at
            FROM settlements s WHERE s.psn_no = ? ORDER BY s.created_at DESC, s.rowid DESC LIMIT ?`,
     ),
     offlineExposure: db.prepare<[string, string], { patient: number | null; terminal: number | null; oldest: string | null }>(
