@@ -2,7 +2,7 @@
 // embed -> cosine similarity -> decision. The worker (face-worker.ts) wraps it so the terminal's
 // main thread never waits on a model; tests and the benchmark may call it directly.
 import type * as ort from 'onnxruntime-node';
-import { auditEvent, decide, qualityGate, type DecisionOptions, type FaceAuditEvent, type FaceDecision, type FaceMeasurements } from './decision';
+import { auditEvent, decide, measurementsOf, qualityGate, type DecisionOptions, type FaceAuditEvent, type FaceDecision, type FaceMeasurements } from './decision';
 import { parseFaceConfig, type FaceConfig, type FaceConfigInput } from './face-config';
 import { assertFrame, cropResize, grey, resize, warpAffine, type Box, type Frame } from './frame';
 import { blazefaceAnchors, decodeBlazeface, letterbox, type Letterbox, type RawLayer } from './blazeface';
@@ -41,23 +41,6 @@ export interface VerifyResult extends FaceDecision {
    * (a head turn works from either; a blink needs the 68). */
   landmarks: Point[] | null;
   timings: { detectMs: number; totalMs: number };
-}
-
-/** What the quality gate reads of one frame, before any liveness or similarity is known. */
-export function measurementsOf(analysis: FrameAnalysis): FaceMeasurements {
-  const [first, second] = analysis.faces;
-  const best = analysis.best;
-  return {
-    faceCount: analysis.faces.length,
-    faceSize: first ? Math.max(first.width, first.height) : null,
-    secondFaceSize: second ? Math.max(second.width, second.height) : null,
-    brightness: best?.brightness ?? null,
-    sharpness: best?.sharpness ?? null,
-    yaw: best?.yaw ?? null,
-    rollDegrees: best?.rollDegrees ?? null,
-    liveness: null,
-    similarity: null,
-  };
 }
 
 export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
