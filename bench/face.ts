@@ -11,6 +11,7 @@ import {
   BLAZEFACE_BACK, BLAZEFACE_FRONT, DEFAULT_FACE_CONFIG, FR_DETECT, FR_LANDMARK, modelMissing, parseFaceConfig, withFaceplugin, type FaceConfigInput,
 } from '../terminal/face/face-config';
 import { cosineSimilarity, FacePipeline } from '../terminal/face/face-pipeline';
+import type { SessionTuning } from '../terminal/face/onnx-session';
 import type { Box, Frame } from '../terminal/face/frame';
 import { blur, camera, faceFreeFrames, flatPrint, gaussianNoise, idCardPhoto, lighting, placeFace, screenReplay } from '../terminal/testing/face/augment';
 import { loadSamplePhoto, SAMPLE_PHOTO_NAMES } from '../terminal/testing/face/sample-photos';
@@ -53,6 +54,13 @@ const at = (faceSide: number, rotationDegrees = 0) => ({ faceSide, centerX: 320,
 function genuineVariants(p: Person, i: number): Frame[] {
   const base = placeFace(p.photo, p.box, at(200));
   return [base, placeFace(p.photo, p.box, { ...at(130), centerX: 220 }), lighting(base, 0.8, 1.15), lighting(base, 1.2, 0.9), placeFace(p.photo, p.box, at(190, 8)), blur(base, 1), gaussianNoise(placeFace(p.photo, p.box, at(180, -5)), 10, i)];
+}
+// `--session-only`: the ONNX Runtime options beside the defaults, on these people, then stop.
+if (process.argv.includes('--session-only')) {
+  const out = await sessionOptionsComparison();
+  await pipeline.close();
+  console.log(JSON.stringify(out));
+  process.exit(0);
 }
 const detectMs: number[] = [];
 const verifyMs: number[] = [];
@@ -123,6 +131,7 @@ const result = {
     tfjs_wasm: { p50: r(pct(tfjsMs, 0.5), 1), p95: r(pct(tfjsMs, 0.95), 1) },
     ratio_tfjs_over_onnx_p50: r(pct(tfjsMs, 0.5) / pct(onnxEmbedMs, 0.5), 2),
   },
+  session_options: await sessionOptionsComparison(),
   second_detector: blazefaceMissing ? { skipped: blazefaceMissing } : await detectorComparison(),
   alignment: blazefaceMissing ? { skipped: blazefaceMissing } : await alignmentComparison(),
   passive_liveness_fr_liveness_class0: {
@@ -270,5 +279,82 @@ async function alignmentComparison() {
       verify_ms_p95: r(pct(verifyMsLocal, 0.95), 1),
     };
   }
+  return out;
+}
+
+/**
+ * ONNX Runtime session options against the defaults (the baseline), on the same genuine frames in
+ * the same run: every variant verifies each frame in turn (the order rotating), so load falls on
+ * all alike. Per verify the wall time and the process's CPU time (ORT's threads included; load
+ * moves it little). Then the first verify after open, with and without warmUp(), fresh pipelines.
+ */
+async function sessionOptionsComparison() {
+  const base = mainConfig;
+  // The bench's verify runs faceplugin's passive liveness model beside the recogniser; the shipped
+  // default has none (face-config.ts), so that row is the kiosk's own verify.
+  const live = (config: FaceConfigInput) => withFaceplugin(config, { liveness: true });
+  const variants: Record<string, { config: FaceConfigInput; tuning?: SessionTuning }> = {
+    baseline: { config: live(base) },
+    threads_2: { config: live({ ...base, threads: 2 }) },
+    denormal_as_zero: { config: live(base), tuning: { sessionConfig: { 'session.set_denormal_as_zero': '1' } } },
+    graph_extended: { config: live(base), tuning: { graphOptimizationLevel: 'extended' } },
+    no_mem_arena: { config: live(base), tuning: { enableCpuMemArena: false } },
+    shipped_default_no_liveness: { config: base },
+  };
+  const names = Object.keys(variants);
+  const pipelines = await Promise.all(names.map((n) => FacePipeline.open(variants[n]!.config, variants[n]!.tuning)));
+  for (const p of pipelines) await p.warmUp();
+  const wall: number[][] = names.map(() => []);
+  const cpu: number[][] = names.map(() => []);
+  let turn = 0;
+  for (let i = 0; i < people.length; i++) {
+    for (const [k, v] of genuineVariants(people[i]!, i).entries()) {
+      const frame = camera(v, i * 10 + k);
+      for (let j = 0; j < names.length; j++) {
+        const n = (j + turn) % names.length;
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        await pipelines[n]!.verify(frame, people[i]!.reference);
+        wall[n]!.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu[n]!.push((c.user + c.system) / 1000);
+      }
+      turn++;
+    }
+  }
+  await Promise.all(pipelines.map((p) => p.close()));
+  const out: Record<string, unknown> = {};
+  for (const [n, name] of names.entries()) {
+    out[name] = {
+      verify_ms_p50: r(pct(wall[n]!, 0.5), 1), verify_ms_p95: r(pct(wall[n]!, 0.95), 1),
+      cpu_ms_p50: r(pct(cpu[n]!, 0.5), 1), cpu_ms_p95: r(pct(cpu[n]!, 0.95), 1),
+      p50_over_baseline: r(pct(wall[n]!, 0.5) / pct(wall[0]!, 0.5), 2), p95_over_baseline: r(pct(wall[n]!, 0.95) / pct(wall[0]!, 0.95), 2),
+      cpu_p95_over_baseline: r(pct(cpu[n]!, 0.95) / pct(cpu[0]!, 0.95), 2),
+    };
+  }
+  // The first verify a freshly opened pipeline makes: what the first patient after a start waits.
+  const first = { cold: [] as number[], warmed: [] as number[], warm_up_ms: [] as number[] };
+  const person = people[0]!;
+  const frame = camera(placeFace(person.photo, person.box, at(200)), 7);
+  for (let k = 0; k < 5; k++) {
+    for (const warmed of [false, true]) {
+      const p = await FacePipeline.open(withFaceplugin(base, { liveness: true }));
+      if (warmed) {
+        const t = performance.now();
+        await p.warmUp();
+        first.warm_up_ms.push(performance.now() - t);
+      }
+      const t0 = performance.now();
+      await p.verify(frame, person.reference);
+      (warmed ? first.warmed : first.cold).push(performance.now() - t0);
+      await p.close();
+    }
+  }
+  out.first_verify_after_open = {
+    without_warm_up_ms_p50: r(pct(first.cold, 0.5), 1),
+    with_warm_up_ms_p50: r(pct(first.warmed, 0.5), 1),
+    ratio: r(pct(first.warmed, 0.5) / pct(first.cold, 0.5), 2),
+    warm_up_ms_p50: r(pct(first.warm_up_ms, 0.5), 1),
+  };
   return out;
 }

@@ -3,18 +3,23 @@
 // embedded platform simulator, the terminal's own time per visit beside the platform's (every HTTP
 // round trip to the simulator, timed at the fetch the terminal's client makes, summed per visit);
 // the admin overview and 查询 (history: identify, list past payments); start of the core; and cold
-// start (`tsx terminal/host/web/cli.ts` spawned, to the attract screen in headless Chromium). Then
+// start (the web host spawned, to the attract screen in headless Chromium). Then
 // the same on a journal holding a year of visits (~200,000 closed ones, copied in one transaction
 // from the visits just made, so the rows are the terminal's own). Last line: one JSON object.
 //
 //   --visits=n        measured visits per journal (40)      --year=n   closed visits in the year (200000)
 //   --cold=n          cold starts per journal (3)           --no-cold  skip the Chromium figures
 //   --keep            leave the two data folders for a look afterwards
+//   --no-year         the empty journal only (for a profile of the visits: node --cpu-prof)
+//
+// Cold start is timed for the built web host (dist/web/cli.mjs, built here first, as `npm run
+// start:web` runs it) beside the TypeScript source through tsx and a bare node process, in turns.
+// The visits run again with the journal on tmpfs (/dev/shm) to show what the disk's fsyncs cost.
 //
 // The HIS is a small stub here (one fresh bill a visit for the same patient, so any number of visits
 // can be paid); its round trips are timed too and kept out of the terminal's figure.
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,6 +91,13 @@ async function startHisStub(): Promise<{ url: string; close(): Promise<void> }> 
       if (path === '/his/pending-bills') return send(200, { bills: (JSON.parse(text) as { certno: string }).certno === EMPLOYEE_CERTNO ? [current()] : [] });
       if (path === '/his/reports') return send(200, []);
       if (path === '/his/discharge-list') return send(200, { inpatients: [] });
+      // Claims (fixtures/his/README.md): the stub grants every claim for an hour; one kiosk, one patient.
+      const claim = /^\/his\/bills\/([^/]+)\/claim(\/renew)?$/.exec(path);
+      if (claim && req.method === 'DELETE') return send(200, { billId: decodeURIComponent(claim[1]!), released: true });
+      if (claim) {
+        const body = JSON.parse(text) as { claimId?: string; visitId?: string };
+        return send(200, { claimId: body.claimId ?? `C-${body.visitId}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      }
       const paid = /^\/his\/bills\/([^/]+)\/paid$/.exec(path);
       if (paid) {
         if (decodeURIComponent(paid[1]!) === current().billId) n++;
@@ -105,6 +117,8 @@ function configFor(hisUrl: string): Record<string, unknown> {
     his: { mode: 'remote', baseUrl: hisUrl },
     admin: { pinScrypt: hashPin(PIN) },
     settlement: { replayIntervalMs: 60_000 },
+    // One patient pays every visit here: the repeat alert still runs (its cost is the terminal's) but does not hold.
+    alerts: { rapidRepeat: { hold: false } },
   };
 }
 
@@ -182,6 +196,11 @@ interface Figures {
   errors: string[];
   cold_start_ms_p50?: number;
   cold_host_ready_ms_p50?: number;
+  cold_host_cpu_ms_p50?: number | null;
+  cold_start_source_ms_p50?: number;
+  cold_host_ready_source_ms_p50?: number;
+  cold_host_cpu_source_ms_p50?: number | null;
+  node_bare_start_ms_p50?: number;
 }
 
 async function measure(label: string, dataDir: string, hisUrl: string): Promise<Figures> {
@@ -270,50 +289,115 @@ function fillYear(dataDir: string, count: number): { rows: number; ms: number; b
   const rows = (db.prepare(`SELECT count(*) AS n FROM settlements WHERE state = 'closed'`).get() as { n: number }).n;
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  const bytes = readFileSync(join(dataDir, 'journal.sqlite')).byteLength;
+  const bytes = statSync(join(dataDir, 'journal.sqlite')).size;
   return { rows, ms: performance.now() - t0, bytes };
 }
 
-/** Web host process start to the attract screen in Chromium, `runs` times; the median of each part. */
-async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise<{ total: number; hostReady: number }> {
+/** CPU seconds (user + system) a live process has used so far, from /proc: what it cost, whatever the load. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100 on Linux)
+  } catch {
+    return null;
+  }
+}
+
+// How the web host starts: the built bundle as `npm run start:web` runs it, the TypeScript source
+// through tsx as it ran before (the same run's baseline), and a bare node process printing the same
+// line (the floor: what starting any node process costs on this machine right now).
+const HOSTS = {
+  bundle: (cfg: string, data: string) => [join(root, 'dist/web/cli.mjs'), '--config', cfg, '--data', data],
+  source: (cfg: string, data: string) => ['--import', 'tsx', join(root, 'terminal/host/web/cli.ts'), '--config', cfg, '--data', data],
+  bare: () => ['-e', "console.log('terminal web host: none')"],
+} as const;
+type HostKind = keyof typeof HOSTS;
+
+interface ColdFigures {
+  /** Process spawned to the attract screen in Chromium. */
+  total: number;
+  /** Process spawned to the host's "listening" line. */
+  hostReady: number;
+  /** CPU the host process had used when it listened (load moves this little; wall time a lot). */
+  hostCpu: number | null;
+}
+
+/** Web host process start to the attract screen in Chromium, `runs` times per kind, the kinds taking turns (so load falls on all alike); medians. */
+async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise<Record<HostKind, ColdFigures>> {
   const configFile = join(dataDir, '..', `bench-terminal-${Date.now()}.json`);
   writeFileSync(configFile, JSON.stringify(configFor(hisUrl)));
   const browser = await launchBrowser();
-  const totals: number[] = [];
-  const ready: number[] = [];
+  const seen = Object.fromEntries(Object.keys(HOSTS).map((k) => [k, { total: [] as number[], ready: [] as number[], cpu: [] as number[] }])) as Record<HostKind, { total: number[]; ready: number[]; cpu: number[] }>;
   try {
     for (let i = 0; i < runs; i++) {
-      const page = await browser.newPage({ viewport: { width: 1080, height: 1500 } });
-      const t0 = performance.now();
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'terminal/host/web/cli.ts'), '--config', configFile, '--data', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let errors = '';
-      child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
-      const exited = new Promise<void>((r) => child.on('exit', () => r()));
-      try {
-        const url = await new Promise<string>((done, fail) => {
-          let out = '';
-          child.stdout.on('data', (c: Buffer) => {
-            out += c.toString();
-            const m = /terminal web host: (\S+)/.exec(out);
-            if (m) done(m[1]!);
+      for (const kind of Object.keys(HOSTS) as HostKind[]) {
+        const page = await browser.newPage({ viewport: { width: 1080, height: 1500 } });
+        const t0 = performance.now();
+        const child = spawn(process.execPath, HOSTS[kind](configFile, dataDir), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        let errors = '';
+        child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
+        const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.on('exit', () => r())));
+        try {
+          const url = await new Promise<string>((done, fail) => {
+            let out = '';
+            child.stdout.on('data', (c: Buffer) => {
+              out += c.toString();
+              const m = /terminal web host: (\S+)/.exec(out);
+              if (m) done(m[1]!);
+            });
+            child.on('exit', (code) => fail(new Error(`web host exited ${code}: ${errors.slice(0, 500)}`)));
           });
-          child.on('exit', (code) => fail(new Error(`web host exited ${code}: ${errors.slice(0, 500)}`)));
-        });
-        ready.push(performance.now() - t0);
-        await page.goto(url);
-        await page.getByTestId('screen-idle').waitFor({ timeout: 60_000 });
-        totals.push(performance.now() - t0);
-      } finally {
-        child.kill('SIGTERM');
-        await exited;
-        await page.close();
+          seen[kind].ready.push(performance.now() - t0);
+          const cpu = child.pid === undefined ? null : cpuMsOf(child.pid);
+          if (cpu !== null) seen[kind].cpu.push(cpu);
+          if (kind === 'bare') continue; // nothing to show: the floor is the process start alone
+          await page.goto(url);
+          await page.getByTestId('screen-idle').waitFor({ timeout: 120_000 });
+          seen[kind].total.push(performance.now() - t0);
+        } finally {
+          child.kill('SIGTERM');
+          await exited;
+          await page.close();
+        }
       }
     }
   } finally {
     await browser.close();
     rmSync(configFile, { force: true });
   }
-  return { total: round(percentile(totals, 50)), hostReady: round(percentile(ready, 50)) };
+  const med = (v: number[]) => (v.length === 0 ? NaN : round(percentile(v, 50)));
+  return Object.fromEntries(
+    Object.entries(seen).map(([k, v]) => [k, { total: med(v.total), hostReady: med(v.ready), hostCpu: v.cpu.length === 0 ? null : med(v.cpu) }]),
+  ) as Record<HostKind, ColdFigures>;
+}
+
+/** The bundle `npm run start:web` runs, and the UI it serves, built before any start is timed. */
+function buildForColdStart(): void {
+  const run = (args: string[]) => {
+    const r = spawnSync(args[0]!, args.slice(1), { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status ?? r.signal})`);
+  };
+  if (!existsSync(join(root, 'dist/ui/index.html'))) run(['npm', 'run', 'build:ui']);
+  run([process.execPath, join(root, 'scripts/build-web.mjs')]);
+}
+
+function coldFields(cold: Record<HostKind, ColdFigures>): Partial<Figures> {
+  return {
+    cold_start_ms_p50: cold.bundle.total,
+    cold_host_ready_ms_p50: cold.bundle.hostReady,
+    cold_host_cpu_ms_p50: cold.bundle.hostCpu,
+    cold_start_source_ms_p50: cold.source.total,
+    cold_host_ready_source_ms_p50: cold.source.hostReady,
+    cold_host_cpu_source_ms_p50: cold.source.hostCpu,
+    node_bare_start_ms_p50: cold.bare.hostReady,
+  };
+}
+
+function logCold(label: string, cold: Record<HostKind, ColdFigures>): void {
+  log(
+    `${label}: cold start (spawn to the attract screen) ${cold.bundle.total} ms built, ${cold.source.total} ms from source (tsx) = ${round(cold.bundle.total / cold.source.total, 2)}x; ` +
+      `listening at ${cold.bundle.hostReady} / ${cold.source.hostReady} ms (CPU ${cold.bundle.hostCpu} / ${cold.source.hostCpu} ms); a bare node process ${cold.bare.hostReady} ms`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -324,12 +408,42 @@ async function main(): Promise<void> {
   const emptyDir = join(work, 'empty');
   const yearDir = join(work, 'year');
   try {
+    if (COLD_RUNS > 0) buildForColdStart();
     // The same start on a brand-new folder, for the start-time baseline (a first start also creates the key and schema).
     const empty = await measure('empty journal', emptyDir, his.url);
+    // The same visits with the journal on tmpfs, where fsync waits for no disk: what is left is the
+    // terminal's own work, so the difference is what durable writes cost on this disk in this run.
+    const shm = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/bench-terminal-') : null;
+    let tmpfs: Figures | null = null;
+    try {
+      if (shm) tmpfs = await measure('journal on tmpfs', join(shm, 'data'), his.url);
+    } finally {
+      if (shm) rmSync(shm, { recursive: true, force: true });
+    }
+    const overhead = {
+      terminal_ms_p50: empty.terminal_ms_p50,
+      terminal_ms_p95: empty.terminal_ms_p95,
+      platform_ms_p50: empty.platform_ms_p50,
+      platform_ms_p95: empty.platform_ms_p95,
+      terminal_over_platform_p95: round(empty.terminal_ms_p95 / empty.platform_ms_p95, 2),
+      tmpfs_terminal_ms_p50: tmpfs?.terminal_ms_p50 ?? null,
+      tmpfs_terminal_ms_p95: tmpfs?.terminal_ms_p95 ?? null,
+    };
     if (COLD_RUNS > 0) {
       const cold = await coldStart(emptyDir, his.url, COLD_RUNS);
-      Object.assign(empty, { cold_start_ms_p50: cold.total, cold_host_ready_ms_p50: cold.hostReady });
-      log(`empty journal: cold start ${cold.total} ms (web host listening at ${cold.hostReady} ms)`);
+      Object.assign(empty, coldFields(cold));
+      logCold('empty journal', cold);
+    }
+    const cold = {
+      cold_start_ms: empty.cold_start_ms_p50 ?? null,
+      cold_start_source_ms: empty.cold_start_source_ms_p50 ?? null,
+      cold_start_built_over_source: empty.cold_start_ms_p50 && empty.cold_start_source_ms_p50 ? round(empty.cold_start_ms_p50 / empty.cold_start_source_ms_p50, 2) : null,
+      cold_host_cpu_ms: empty.cold_host_cpu_ms_p50 ?? null,
+      node_bare_start_ms: empty.node_bare_start_ms_p50 ?? null,
+    };
+    if (args.has('no-year')) {
+      console.log(JSON.stringify({ visits: VISITS, ...overhead, ...cold, empty, tmpfs, goals: { terminal_p95_under_150ms: empty.terminal_ms_p95 < 150, cold_start_under_2s: cold.cold_start_ms === null ? null : cold.cold_start_ms < 2000 } }));
+      return;
     }
     // The year: a copy of the journal just used, its closed visits multiplied to a year's worth.
     mkdirSync(yearDir);
@@ -339,19 +453,16 @@ async function main(): Promise<void> {
     const year = await measure('year of visits', yearDir, his.url);
     if (COLD_RUNS > 0) {
       const cold = await coldStart(yearDir, his.url, COLD_RUNS);
-      Object.assign(year, { cold_start_ms_p50: cold.total, cold_host_ready_ms_p50: cold.hostReady });
-      log(`year of visits: cold start ${cold.total} ms (web host listening at ${cold.hostReady} ms)`);
+      Object.assign(year, coldFields(cold));
+      logCold('year of visits', cold);
     }
     const ratio = (k: keyof Figures) => (empty[k] && year[k] ? round((year[k] as number) / (empty[k] as number), 2) : null);
     const out: Record<string, unknown> = {
       visits: VISITS,
-      terminal_ms_p50: empty.terminal_ms_p50,
-      terminal_ms_p95: empty.terminal_ms_p95,
-      platform_ms_p50: empty.platform_ms_p50,
-      platform_ms_p95: empty.platform_ms_p95,
+      ...overhead,
       visit_ms_p50: empty.visit_ms_p50,
       visit_ms_p95: empty.visit_ms_p95,
-      cold_start_ms: empty.cold_start_ms_p50 ?? null,
+      ...cold,
       year_closed_visits: filled.rows,
       year_fill_s: round(filled.ms / 1000),
       year_journal_mb: round(filled.bytes / 1e6),
@@ -364,6 +475,7 @@ async function main(): Promise<void> {
         history: ratio('history_ms_p50'),
       },
       empty,
+      tmpfs,
       year,
       goals: {
         terminal_p95_under_150ms: empty.terminal_ms_p95 < 150 && year.terminal_ms_p95 < 150,

@@ -2,6 +2,7 @@
 // config and every outcome can be tested without a model. Also the audit event it produces: time,
 // scores and decision only — never an image, a name or an ID number.
 import type { FaceConfig } from './face-config';
+import type { FrameAnalysis } from './face-pipeline';
 
 export type FaceOutcome =
   | 'no-face'
@@ -110,5 +111,25 @@ export function auditEvent(
     recogniser: config.recogniser.model,
     livenessModel: config.liveness?.model ?? null,
     elapsedMs: round(elapsedMs, 1) ?? 0,
+  };
+}
+
+/**
+ * What the quality gate reads of one frame, before any liveness or similarity is known. Here, not in
+ * face-pipeline.ts, so the main thread's face check never loads onnxruntime (only the worker does).
+ */
+export function measurementsOf(analysis: FrameAnalysis): FaceMeasurements {
+  const [first, second] = analysis.faces;
+  const best = analysis.best;
+  return {
+    faceCount: analysis.faces.length,
+    faceSize: first ? Math.max(first.width, first.height) : null,
+    secondFaceSize: second ? Math.max(second.width, second.height) : null,
+    brightness: best?.brightness ?? null,
+    sharpness: best?.sharpness ?? null,
+    yaw: best?.yaw ?? null,
+    rollDegrees: best?.rollDegrees ?? null,
+    liveness: null,
+    similarity: null,
   };
 }

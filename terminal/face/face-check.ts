@@ -5,9 +5,9 @@
 // followed by one more match so the face that turned is the face that matched. Whatever cannot
 // be settled by the camera goes to staff, never to a silent pass.
 import { evaluateChallenge, type Challenge, type ChallengeResult } from './active-challenge';
-import { qualityGate, type DecisionOptions, type FaceOutcome } from './decision';
+import { measurementsOf, qualityGate, type DecisionOptions, type FaceOutcome } from './decision';
 import type { FaceConfig } from './face-config';
-import { measurementsOf, type FrameAnalysis, type VerifyResult } from './face-pipeline';
+import type { FrameAnalysis, VerifyResult } from './face-pipeline';
 import type { Frame } from './frame';
 import type { Point } from './geometry';
 

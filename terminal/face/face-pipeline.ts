@@ -2,12 +2,12 @@
 // embed -> cosine similarity -> decision. The worker (face-worker.ts) wraps it so the terminal's
 // main thread never waits on a model; tests and the benchmark may call it directly.
 import type * as ort from 'onnxruntime-node';
-import { auditEvent, decide, qualityGate, type DecisionOptions, type FaceAuditEvent, type FaceDecision, type FaceMeasurements } from './decision';
-import { parseFaceConfig, type FaceConfig, type FaceConfigInput } from './face-config';
+import { auditEvent, decide, measurementsOf, qualityGate, type DecisionOptions, type FaceAuditEvent, type FaceDecision, type FaceMeasurements } from './decision';
+import { parseFaceConfig, type FaceConfig, type FaceConfigInput, type InputSpec } from './face-config';
 import { assertFrame, cropResize, grey, resize, warpAffine, type Box, type Frame } from './frame';
 import { blazefaceAnchors, decodeBlazeface, letterbox, type Letterbox, type RawLayer } from './blazeface';
 import { alignmentPoints, eyeAspectRatio, rollDegrees, similarity, templateFor, yawProxy, type Point } from './geometry';
-import { openSession, runOne, toTensor } from './onnx-session';
+import { openSession, runOne, toTensor, type SessionTuning } from './onnx-session';
 import { laplacianVariance, meanLuma } from './quality';
 import { decodeUltraface, squareAround, type Detection } from './ultraface';
 
@@ -43,23 +43,6 @@ export interface VerifyResult extends FaceDecision {
   timings: { detectMs: number; totalMs: number };
 }
 
-/** What the quality gate reads of one frame, before any liveness or similarity is known. */
-export function measurementsOf(analysis: FrameAnalysis): FaceMeasurements {
-  const [first, second] = analysis.faces;
-  const best = analysis.best;
-  return {
-    faceCount: analysis.faces.length,
-    faceSize: first ? Math.max(first.width, first.height) : null,
-    secondFaceSize: second ? Math.max(second.width, second.height) : null,
-    brightness: best?.brightness ?? null,
-    sharpness: best?.sharpness ?? null,
-    yaw: best?.yaw ?? null,
-    rollDegrees: best?.rollDegrees ?? null,
-    liveness: null,
-    similarity: null,
-  };
-}
-
 export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error(`embeddings of ${a.length} and ${b.length} values`);
   let dot = 0;
@@ -82,16 +65,33 @@ export class FacePipeline {
     private readonly liveness: ort.InferenceSession | null,
   ) {}
 
-  static async open(input?: FaceConfigInput): Promise<FacePipeline> {
+  static async open(input?: FaceConfigInput, tuning?: SessionTuning): Promise<FacePipeline> {
     const config = parseFaceConfig(input);
     const t = config.threads;
     const [detector, landmarker, recogniser, liveness] = await Promise.all([
-      openSession(config.detector.model, t),
-      config.landmarks ? openSession(config.landmarks.model, t) : Promise.resolve(null),
-      openSession(config.recogniser.model, t),
-      config.liveness ? openSession(config.liveness.model, t) : Promise.resolve(null),
+      openSession(config.detector.model, t, tuning),
+      config.landmarks ? openSession(config.landmarks.model, t, tuning) : Promise.resolve(null),
+      openSession(config.recogniser.model, t, tuning),
+      config.liveness ? openSession(config.liveness.model, t, tuning) : Promise.resolve(null),
     ]);
     return new FacePipeline(config, detector, landmarker, recogniser, liveness);
+  }
+
+  /**
+   * Runs every session once on a blank input of its size. ORT plans and allocates its buffers on a
+   * session's first run, so without this the first patient's verify pays it (bench:face
+   * --session-only measures the first verify after open with and without).
+   */
+  async warmUp(): Promise<void> {
+    const blank = (spec: InputSpec) => toTensor({ width: spec.width, height: spec.height, data: new Uint8Array(spec.width * spec.height * 4) }, spec);
+    const c = this.config;
+    const runs: Array<[ort.InferenceSession | null, InputSpec | undefined]> = [
+      [this.detector, c.detector.input],
+      [this.landmarker, c.landmarks?.input],
+      [this.recogniser, c.recogniser.input],
+      [this.liveness, c.liveness?.input],
+    ];
+    for (const [session, spec] of runs) if (session && spec) await session.run({ [spec.name]: blank(spec) });
   }
 
   async close(): Promise<void> {

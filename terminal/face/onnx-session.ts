@@ -7,16 +7,42 @@ import { buildDlibResnetOnnx } from './dlib-resnet-onnx';
 import { resolveModelPath, type InputSpec } from './face-config';
 import type { Frame } from './frame';
 
-export async function openSession(model: string, threads: number): Promise<ort.InferenceSession> {
+/**
+ * ONNX Runtime options a benchmark compares against the defaults (bench:face --session-only);
+ * the pipeline opens with none of them unless told.
+ */
+export interface SessionTuning {
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** ORT's session config entries, e.g. 'session.set_denormal_as_zero': '1'. */
+  sessionConfig?: Record<string, string>;
+  enableCpuMemArena?: boolean;
+  enableMemPattern?: boolean;
+}
+
+export async function openSession(model: string, threads: number, tuning: SessionTuning = {}): Promise<ort.InferenceSession> {
   const bytes = model === 'builtin:dlib-resnet' ? buildDlibResnetOnnx() : readFileSync(resolveModelPath(model));
   return ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: tuning.graphOptimizationLevel ?? 'all',
     executionMode: 'sequential',
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    ...(tuning.enableCpuMemArena === undefined ? {} : { enableCpuMemArena: tuning.enableCpuMemArena }),
+    ...(tuning.enableMemPattern === undefined ? {} : { enableMemPattern: tuning.enableMemPattern }),
+    extra: nested({ 'session.intra_op.allow_spinning': '0', 'session.inter_op.allow_spinning': '0', ...tuning.sessionConfig }),
   });
+}
+
+/** 'session.set_denormal_as_zero' -> { session: { set_denormal_as_zero } }: how ORT's JS API takes config entries. */
+function nested(entries: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    const [head, ...rest] = key.split('.');
+    let node = (out[head!] ??= {});
+    for (const part of rest.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[rest.at(-1)!] = value;
+  }
+  return out;
 }
 
 /** `crop` must already be spec.width x spec.height. */

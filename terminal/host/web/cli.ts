@@ -12,7 +12,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const root = resolve(import.meta.dirname, '..', '..', '..');
+// From source this file is terminal/host/web/cli.ts; built (scripts/build-web.mjs) it is dist/web/cli.mjs.
+const root = import.meta.url.endsWith('.ts') ? resolve(import.meta.dirname, '..', '..', '..') : resolve(import.meta.dirname, '..', '..');
 
 async function main(): Promise<void> {
   const config = loadConfig(arg('--config') ?? process.env.TERMINAL_CONFIG);

@@ -1,0 +1,37 @@
+// Bundles the web host (`npm run start:web`) under dist/web: cli.mjs and the face worker beside it,
+// as build-electron.mjs does for the kiosk. Started from source, tsx compiled and resolved the whole
+// TypeScript tree at every start (most of a cold start, see README's benchmark section); the bundle
+// is one file, whitespace and syntax minified (names kept, so stack traces still read) to cut what
+// V8 must parse before the first screen. Native modules stay external, loaded from node_modules.
+import { build } from 'esbuild';
+import { NATIVE_EXTERNALS } from './build-electron.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+// Bundled CommonJS packages call require() for Node's built-ins; in an ES module that needs one.
+const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export async function buildWeb(outdir = 'dist/web') {
+  const options = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    external: NATIVE_EXTERNALS,
+    banner: { js: requireShim },
+    metafile: true,
+  };
+  const cli = await build({ ...options, entryPoints: ['terminal/host/web/cli.ts'], outfile: `${outdir}/cli.mjs` });
+  // The verifier opens `new URL('./face-worker.js', import.meta.url)`: the worker sits beside cli.mjs.
+  const worker = await build({ ...options, entryPoints: ['terminal/face/face-worker.ts'], outfile: `${outdir}/face-worker.js` });
+  return { cli: `${outdir}/cli.mjs`, worker: `${outdir}/face-worker.js`, metafiles: { cli: cli.metafile, worker: worker.metafile } };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = await buildWeb();
+  console.log(`built ${out.cli}, ${out.worker}`);
+}
