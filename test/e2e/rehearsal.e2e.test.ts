@@ -27,7 +27,7 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
 
   before(async () => {
     assert.ok(existsSync(join(uiDir, 'index.html')), 'run `npm run build:ui` first');
-    kiosk = await startKioskHarness();
+    kiosk = await startKioskHarness({ ssCard: true });
     kiosk.page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -99,16 +99,14 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     await setLang(page, 'zh');
   });
 
-  it('pays by social security card presented from the panel (the card reader\'s call); the panel issues new bills', async () => {
+  it('pays by social security card on the reader (a pty), and the panel presents one too', async () => {
     const { page, platform } = kiosk;
-    await choose('employee');
-    await page.getByTestId('rehearsal-bill-outpatient').click();
-    await panelSays(/已开出 OPR\w+，¥/);
+    // The card holder's fixture bill is paid here; the panel gives them another for the ID card below.
     const before = platform.ledger().settlements.filter((s) => s.status === 'settled').length;
-    const c = counter('social security card (outpatient, employee)');
+    const c = counter('social security card (outpatient, card-holder, card reader)');
     await c.tap('service-outpatient');
     await page.getByTestId('screen-identify').waitFor();
-    await page.getByTestId('rehearsal-present-ss-card').click();
+    await kiosk.insertSsCard('card-holder.jsonl');
     await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
     await c.tap('confirm-pay');
     await page.getByTestId('screen-receipt').waitFor({ timeout: 20_000 });
@@ -118,6 +116,15 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     assert.equal(await page.getByTestId('receipt-number').innerText(), settled.at(-1)!.setlId);
     await page.getByTestId('back-to-start').click();
     await page.getByTestId('screen-idle').waitFor();
+
+    // The panel's card goes through the reader's call: the employee reaches their split.
+    await page.getByTestId('service-outpatient').click();
+    await page.getByTestId('screen-identify').waitFor();
+    await choose('employee');
+    await page.getByTestId('rehearsal-present-ss-card').click();
+    await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('ended-notice').waitFor();
   });
 
   it('issues a registration bill to someone who had none, and it is paid at 挂号缴费', async () => {
@@ -148,9 +155,11 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     );
   });
 
-  it('presents an ID card from the panel', async () => {
+  it('presents an ID card from the panel, for a bill the panel issued', async () => {
     const { page } = kiosk;
     await choose('card-holder');
+    await page.getByTestId('rehearsal-bill-outpatient').click();
+    await panelSays(/已开出 OPR\w+，¥/);
     const c = counter('ID card (outpatient, card-holder, online)');
     await c.tap('service-outpatient');
     await page.getByTestId('screen-identify').waitFor();
