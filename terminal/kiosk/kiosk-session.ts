@@ -158,9 +158,13 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (!leadsTo(view.step, event, next.step)) throw new SessionTableError(view.step, event, next.step);
     // A patient left at the confirm step (a new begin, a bedside start, a reset): the visit is
     // cancelled now rather than holding its bill until the step timeout (the engine refuses it if it moved on).
-    if (view.step === 'confirm' && view.settlementId) {
+    // A reset cancels it itself and waits for the answer; cancelling here too logged a stale transition.
+    if (event !== 'reset' && view.step === 'confirm' && view.settlementId) {
       const left = view.settlementId;
-      void options.engine.cancel(left, `patient left the confirm step (${event})`).catch(() => undefined);
+      const step = view.step;
+      void options.engine
+        .cancel(left, `patient left the confirm step (${event})`)
+        .catch((err: unknown) => failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err));
     }
     pass.abort.abort();
     pass = openPass(directedCertnoSha256);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
-import { captureVariants, smallestTarget } from './screen-checks';
+import { captureVariants, setLang, smallestTarget } from './screen-checks';
 import { decodeImage } from '../../drivers/camera/frame';
 import { decodeQrFrame } from '../../drivers/camera/qr-decode';
 
@@ -85,6 +85,9 @@ describe('consultation-room payment on the real terminal core', () => {
     await qr.waitFor({ state: 'detached' });
 
     await page.locator('[data-testid="scanner-status"][data-state="ready"]').waitFor();
+    // Counted from the patient's scan: the doctor's request put the bill on screen, no tap before it.
+    const started = Date.now();
+    let patientTaps = 0;
     await kiosk.scanFreshCode('employee');
     await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
     assert.match(await page.getByTestId('directed-line').innerText(), /内科门诊.*模拟医生甲/);
@@ -92,8 +95,11 @@ describe('consultation-room payment on the real terminal core', () => {
     assert.equal((await workstation('GET', path)).json.status, 'paying');
     await captureVariants(page, 'in-room-03-confirm', [false]);
 
+    patientTaps++;
     await page.getByTestId('confirm-pay').click();
     await page.getByTestId('screen-receipt').waitFor({ timeout: 20_000 });
+    console.log(`[flow] in-room (诊间支付, 医保码 after the doctor's request): ${patientTaps} patient taps, ${((Date.now() - started) / 1000).toFixed(1)} s from the scan to the receipt`);
+    assert.ok(patientTaps <= 4);
     const paid = await workstation('GET', path);
     assert.equal(paid.json.status, 'paid');
     const settled = platform.ledger().settlements.at(-1)!;
@@ -105,14 +111,24 @@ describe('consultation-room payment on the real terminal core', () => {
     await page.getByTestId('screen-idle').waitFor();
   });
 
-  it('takes the request off the screen when the doctor cancels it', async () => {
-    const { page } = kiosk;
+  it('takes the request off the screen when the doctor cancels it, saying the doctor cancelled and nothing was charged', async () => {
+    const { page, platform } = kiosk;
+    const settledBefore = platform.ledger().settlements.length;
     const path = await ask('OP202401150002');
     await page.locator('[data-testid="screen-identify"][data-directed="in-room"]').waitFor({ timeout: 10_000 });
     const cancelled = await workstation('DELETE', path);
     assert.equal(cancelled.json.status, 'cancelled');
     await page.getByTestId('screen-idle').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('directed').count(), 0);
+    const notice = page.getByTestId('ended-notice');
+    await notice.waitFor();
+    assert.equal(await notice.getAttribute('data-reason'), 'request-cancelled');
+    assert.match(await notice.innerText(), /医生已取消这笔缴费，未扣费/);
+    assert.equal(platform.ledger().settlements.length, settledBefore, 'nothing reached the platform');
+    await captureVariants(page, 'in-room-06-doctor-cancelled', [false]);
+    await setLang(page, 'en');
+    assert.match(await notice.innerText(), /doctor cancelled this payment\. Nothing was charged/);
+    await setLang(page, 'zh');
   });
 
   it("keeps a doctor's request on screen past the kiosk's idle timeout: the request's own expiry ends it", async () => {

@@ -14,6 +14,7 @@ import { createPtyPair, playRecordingToPort, type PtyPair } from '../../drivers/
 import { readRecording } from '../../drivers/transport/replay';
 import { serveConversationOnPort } from '../../drivers/transport/conversation';
 import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
+import { readerIdleAnswer, readerRequestFramer } from '../../drivers/card-reader/sim-reader';
 import { serveSimPrinterOnPort, type SimPrinter } from '../../drivers/printer/sim-printer';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -44,13 +45,15 @@ export interface KioskHarness {
    * read of a recording that reads twice, so a failed read is seen on its own).
    */
   presentIdCard(fixture: string, opts?: { holdMs?: number; untilMs?: number }): Promise<void>;
+  /** A social security card (fixtures/devices/card-reader/) on the reader's serial port; start with ssCard: true. */
+  insertSsCard(fixture: string): Promise<void>;
   /** The simulated ESC/POS printer (only with `printer: true`): what it printed. */
   printer: SimPrinter | null;
   close(): Promise<void>;
 }
 
 export async function startKioskHarness(
-  opts: { config?: Record<string, unknown>; viewport?: { width: number; height: number }; idCard?: boolean; printer?: boolean } = {},
+  opts: { config?: Record<string, unknown>; viewport?: { width: number; height: number }; idCard?: boolean; ssCard?: boolean; printer?: boolean } = {},
 ): Promise<KioskHarness> {
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -77,6 +80,24 @@ export async function startKioskHarness(
       serveIdleReader(idPty.devicePath);
       cleanups.push(async () => idleReader?.stop());
     }
+    // The social security card reader: idle (no card, or the card a recording left in) between cards.
+    const ssPty = opts.ssCard ? await createPtyPair() : null;
+    if (ssPty) cleanups.push(() => ssPty.close());
+    let ssReader: { stop(): Promise<void> } | null = null;
+    const serveSsReader = (chunks: Awaited<ReturnType<typeof readRecording>>, onFinished?: () => void) => {
+      const controller = new AbortController();
+      const serving = serveConversationOnPort(ssPty!.devicePath, { chunks, framer: readerRequestFramer, idle: readerIdleAnswer, baudRate: 115200, signal: controller.signal, onFinished });
+      ssReader = {
+        stop: async () => {
+          controller.abort();
+          await serving;
+        },
+      };
+    };
+    if (ssPty) {
+      serveSsReader([]);
+      cleanups.push(async () => ssReader?.stop());
+    }
     const printerPty = opts.printer ? await createPtyPair() : null;
     if (printerPty) cleanups.push(() => printerPty.close());
     const printer = printerPty ? await serveSimPrinterOnPort(printerPty.devicePath) : null;
@@ -86,6 +107,7 @@ export async function startKioskHarness(
       devices: [
         { id: 'qr-1', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } },
         ...(idPty ? [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: idPty.hostPath } }] : []),
+        ...(ssPty ? [{ id: 'ss-1', kind: 'card-reader', pollMs: 50, transport: { type: 'serial', path: ssPty.hostPath } }] : []),
         ...(printerPty ? [{ id: 'prn-1', kind: 'printer', pollMs: 200, transport: { type: 'serial', path: printerPty.hostPath } }] : []),
       ],
     });
@@ -143,6 +165,17 @@ export async function startKioskHarness(
         controller.abort();
         await serving;
         serveIdleReader(idPty.devicePath);
+      },
+      async insertSsCard(fixture) {
+        if (!ssPty) throw new Error('start the harness with ssCard: true');
+        const chunks = await readRecording(join(fixturesDir, 'devices', 'card-reader', fixture));
+        await ssReader?.stop();
+        // The reader goes on answering as the recording left it (a card left in stays in); the call
+        // returns once the driver has read the whole recording, bounded generously for a busy machine.
+        let finished!: () => void;
+        const readThrough = new Promise<void>((r) => (finished = r));
+        serveSsReader(chunks, () => finished());
+        await Promise.race([readThrough, new Promise((r) => setTimeout(r, CARD_READ_LIMIT_MS))]);
       },
       printer,
       close,

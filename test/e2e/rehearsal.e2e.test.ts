@@ -1,7 +1,8 @@
 // Issue 14 items 8 and 13 end to end on the real terminal core and its embedded simulators: hospital
 // IT rehearses from the panel (any demo person's 医保码, social security card or ID card; new HIS
 // bills; a reset that gives everyone their bill again), and the nurse whose patient showed the wrong
-// code at the bedside gets the same bed back in one tap. Flows are counted in patient taps and
+// code at the bedside gets the same bed back in one tap. At the split the voice says the amount to
+// pay (item 11) from clips the page loads. Flows are counted in patient taps and
 // seconds; every new screen photographed in Chinese and English and checked by axe.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { startKioskHarness, uiDir, yuan, type KioskHarness } from './kiosk-harness';
 import { assertAccessible, captureVariants, openStaffDoor, setLang } from './screen-checks';
 import { screenshot } from './browser';
+import { amountClips, numberClipUrl } from '../../ui/src/voice-amount';
 
 async function enterPin(page: Page, pin: string): Promise<void> {
   for (const d of pin) await page.getByTestId(`pin-key-${d}`).click();
@@ -25,7 +27,7 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
 
   before(async () => {
     assert.ok(existsSync(join(uiDir, 'index.html')), 'run `npm run build:ui` first');
-    kiosk = await startKioskHarness();
+    kiosk = await startKioskHarness({ ssCard: true });
     kiosk.page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -65,13 +67,14 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     assert.match(text, pattern);
     return text;
   }
-  async function payByCode(person: string, service: 'outpatient' | 'registration'): Promise<void> {
+  async function payByCode(person: string, service: 'outpatient' | 'registration', atConfirm?: () => Promise<void>): Promise<void> {
     const { page } = kiosk;
     await page.getByTestId(`service-${service}`).click();
     await page.getByTestId('screen-identify').waitFor();
     await choose(person);
     await page.getByTestId('rehearsal-present-ec-qr').click();
     await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
+    await atConfirm?.();
     await page.getByTestId('confirm-pay').click();
     await page.getByTestId('amount-check').or(page.getByTestId('screen-receipt')).first().waitFor({ timeout: 30_000 });
     if ((await page.getByTestId('amount-check').count()) > 0) await page.getByTestId('amount-check-confirm').click();
@@ -96,16 +99,14 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     await setLang(page, 'zh');
   });
 
-  it('pays by social security card presented from the panel (the card reader\'s call); the panel issues new bills', async () => {
+  it('pays by social security card on the reader (a pty), and the panel presents one too', async () => {
     const { page, platform } = kiosk;
-    await choose('employee');
-    await page.getByTestId('rehearsal-bill-outpatient').click();
-    await panelSays(/已开出 OPR\w+，¥/);
+    // The card holder's fixture bill is paid here; the panel gives them another for the ID card below.
     const before = platform.ledger().settlements.filter((s) => s.status === 'settled').length;
-    const c = counter('social security card (outpatient, employee)');
+    const c = counter('social security card (outpatient, card-holder, card reader)');
     await c.tap('service-outpatient');
     await page.getByTestId('screen-identify').waitFor();
-    await page.getByTestId('rehearsal-present-ss-card').click();
+    await kiosk.insertSsCard('card-holder.jsonl');
     await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
     await c.tap('confirm-pay');
     await page.getByTestId('screen-receipt').waitFor({ timeout: 20_000 });
@@ -115,6 +116,15 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     assert.equal(await page.getByTestId('receipt-number').innerText(), settled.at(-1)!.setlId);
     await page.getByTestId('back-to-start').click();
     await page.getByTestId('screen-idle').waitFor();
+
+    // The panel's card goes through the reader's call: the employee reaches their split.
+    await page.getByTestId('service-outpatient').click();
+    await page.getByTestId('screen-identify').waitFor();
+    await choose('employee');
+    await page.getByTestId('rehearsal-present-ss-card').click();
+    await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('ended-notice').waitFor();
   });
 
   it('issues a registration bill to someone who had none, and it is paid at 挂号缴费', async () => {
@@ -123,7 +133,20 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     await page.getByTestId('rehearsal-bill-registration').click();
     const line = await panelSays(/已开出 RGR\w+，¥/);
     const billId = /RGR\w+/.exec(line)![0];
-    await payByCode('resident', 'registration');
+    await payByCode('resident', 'registration', async () => {
+      // The voice says what the screen asks the patient to pay, from clips the page can load.
+      const shown = await page.getByTestId('pay-now-amount').innerText();
+      const fen = Math.round(Number(shown.replace(/[¥,]/g, '')) * 100);
+      assert.ok(fen > 0, `a resident pays a share of the registration (${shown})`);
+      const voice = page.getByTestId('voice');
+      assert.equal(await voice.getAttribute('data-spoken'), amountClips('zh', fen).join(' '));
+      await setLang(page, 'en');
+      await page.locator(`[data-testid="voice"][data-spoken="${amountClips('en', fen).join(' ')}"]`).waitFor({ state: 'attached' });
+      const urls = [...amountClips('zh', fen).map((c) => numberClipUrl('zh', c)), ...amountClips('en', fen).map((c) => numberClipUrl('en', c))];
+      const statuses = await page.evaluate(async (list) => Promise.all(list.map((u) => fetch(u).then((r) => r.status))), urls);
+      assert.deepEqual(new Set(statuses), new Set([200]), 'every clip of the amount is served');
+      await setLang(page, 'zh');
+    });
     const last = platform.ledger().settlements.at(-1)!;
     assert.equal(last.status, 'settled');
     assert.ok(
@@ -132,9 +155,11 @@ describe('rehearsal panel and the bedside retry (issue 14 items 8, 13)', () => {
     );
   });
 
-  it('presents an ID card from the panel', async () => {
+  it('presents an ID card from the panel, for a bill the panel issued', async () => {
     const { page } = kiosk;
     await choose('card-holder');
+    await page.getByTestId('rehearsal-bill-outpatient').click();
+    await panelSays(/已开出 OPR\w+，¥/);
     const c = counter('ID card (outpatient, card-holder, online)');
     await c.tap('service-outpatient');
     await page.getByTestId('screen-identify').waitFor();

@@ -5,6 +5,9 @@
 # (Debian: apt-get install espeak-ng sox libsox-fmt-all). The prompt names must match
 # ui/src/voice-prompts.ts; a test checks that every prompt has a file in both languages.
 # Speed 140 words a minute: slower than espeak's default, for older patients.
+# The number clips (audio/<lang>/n/) say an amount to pay: ui/src/voice-amount.ts composes them and
+# a test checks that every clip it names exists. `generate.sh --numbers` makes only those, so the
+# prompts already shipped are not rewritten byte for byte by another espeak-ng build.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../public/audio"
@@ -12,11 +15,51 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 say() { # lang voice name text
-  mkdir -p "$out/$1"
-  espeak-ng -v "$2" -s 140 -w "$tmp/$3.wav" "$4"
+  mkdir -p "$(dirname "$out/$1/$3")"
+  espeak-ng -v "$2" -s 140 -w "$tmp/clip.wav" "$4"
   # 16 kHz mono Vorbis: a few kilobytes a second, enough for speech.
-  sox "$tmp/$3.wav" -r 16000 -c 1 -C 0 "$out/$1/$3.ogg"
+  sox "$tmp/clip.wav" -r 16000 -c 1 -C 0 "$out/$1/$3.ogg"
 }
+
+number() { # lang voice name text: one word of an amount, its silence trimmed so clips run together
+  mkdir -p "$out/$1/n"
+  espeak-ng -v "$2" -s 140 -w "$tmp/clip.wav" "$4"
+  sox "$tmp/clip.wav" -r 16000 -c 1 -C 0 "$out/$1/n/$3.ogg" silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse
+}
+
+numbers() {
+  number zh cmn pay-now '您需要支付'
+  i=0
+  for w in 零 一 二 三 四 五 六 七 八 九; do number zh cmn "$i" "$w"; i=$((i + 1)); done
+  number zh cmn liang 两
+  number zh cmn shi 十
+  number zh cmn bai 百
+  number zh cmn qian 千
+  number zh cmn wan 万
+  number zh cmn yi 亿
+  number zh cmn yuan 元
+  number zh cmn jiao 角
+  number zh cmn fen 分
+  number zh cmn zheng 整
+
+  number en en-us pay-now 'You need to pay'
+  i=0
+  for w in zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
+    fifteen sixteen seventeen eighteen nineteen; do number en en-us "$i" "$w"; i=$((i + 1)); done
+  for t in 20:twenty 30:thirty 40:forty 50:fifty 60:sixty 70:seventy 80:eighty 90:ninety; do
+    number en en-us "${t%%:*}" "${t#*:}"
+  done
+  number en en-us hundred hundred
+  number en en-us thousand thousand
+  number en en-us million million
+  number en en-us point point
+  number en en-us yuan yuan
+}
+
+if [ "${1:-}" = "--numbers" ]; then
+  numbers
+  exit 0
+fi
 
 say zh cmn identify '请打开手机上的医保码，对准下方的扫码口。'
 say zh cmn confirm '请核对费用。确认无误后，请点击确认支付。'
@@ -43,3 +86,5 @@ say en en-us face-closer 'Please come a little closer.'
 say en en-us face-turn-left 'Slowly turn your head to the left, then back.'
 say en en-us face-turn-right 'Slowly turn your head to the right, then back.'
 say en en-us face-hold-still 'Please hold still.'
+
+numbers

@@ -68,7 +68,9 @@ export function App({ client }: { client: TerminalClient }) {
   const idle = useIdleTimeout(waitingForPatient ? null : step, session?.revision ?? 0, visitTimings, () => void run({ type: 'session.reset' }));
   const warning = idle.phase.kind === 'warning';
   const prompt = warning ? 'idle-warning' : session ? promptForSession(session) : null;
-  const audio = useVoice(prefs.voice, lang, prompt);
+  // At the split the voice also says what the patient pays now (the screen's 本次需支付).
+  const amountFen = !warning && session?.step === 'confirm' ? (session.split?.cashFen ?? null) : null;
+  const audio = useVoice(prefs.voice, lang, prompt, amountFen);
 
   // Staff mode is the kiosk's own state, not a patient session: entering it clears any patient
   // from the core (and so from the screen); leaving it forgets the PIN (AdminMode unmounts).

@@ -1,11 +1,13 @@
 // Plays the spoken prompt of a screen through one <audio> element when the screen changes, the
-// language changes or the idle warning shows. Switched off, it stops at once. A refused play()
-// (autoplay before the first touch, no audio device) is silent: the screen says it all too.
+// language changes or the idle warning shows, then the amount to pay from number clips where the
+// screen asks the patient to pay one. Switched off, it stops at once. A refused play() (autoplay
+// before the first touch, no audio device) is silent: the screen says it all too.
 import { useEffect, useRef } from 'react';
 import type { Lang } from './i18n';
 import { promptUrl, type VoicePrompt } from './voice-prompts';
+import { amountClips, numberClipUrl } from './voice-amount';
 
-export function useVoice(enabled: boolean, lang: Lang, prompt: VoicePrompt | null) {
+export function useVoice(enabled: boolean, lang: Lang, prompt: VoicePrompt | null, amountFen: number | null = null) {
   const audio = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     const el = audio.current;
@@ -14,9 +16,21 @@ export function useVoice(enabled: boolean, lang: Lang, prompt: VoicePrompt | nul
       el.pause();
       return;
     }
-    el.src = promptUrl(lang, prompt);
+    const clips = amountFen === null ? [] : amountClips(lang, amountFen);
+    const queue = [promptUrl(lang, prompt), ...clips.map((c) => numberClipUrl(lang, c))];
     el.dataset.prompt = `${lang}/${prompt}`;
-    el.play().catch(() => undefined);
-  }, [enabled, lang, prompt]);
+    el.dataset.spoken = clips.join(' ');
+    // One clip after another on the same element: each starts when the one before has ended.
+    let next = 0;
+    const playNext = () => {
+      const url = queue[next++];
+      if (url === undefined) return;
+      el.src = url;
+      el.play().catch(() => undefined);
+    };
+    el.addEventListener('ended', playNext);
+    playNext();
+    return () => el.removeEventListener('ended', playNext);
+  }, [enabled, lang, prompt, amountFen]);
   return audio;
 }

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const host = await startWebHost({ api: terminal.api, uiDir: join(root, 'dist', 'ui'), port: Number(arg('--port') ?? 0) });
   console.log(`terminal web host: ${host.url}`);
   console.log(`journal: ${dataDir}`);
+  // On the embedded simulators hospital IT rehearses from this page (demo people, new bills, reset).
+  if (terminal.simulators.platform && terminal.simulators.hisUrl) console.log(`rehearsal panel: ${host.url}?rehearsal`);
   // Hospital IT needs the address (with port 0 the system picks it) to point workstations at it.
   if (terminal.inRoom) console.log(`in-room API: ${terminal.inRoom.url}/in-room/v1/payment-requests`);
   const stop = async () => {
