@@ -90,6 +90,10 @@ describe('kiosk UI over the web host', () => {
     assert.equal(await page.getByTestId('receipt-account').innerText(), '¥300.00');
     assert.equal(await page.getByTestId('receipt-cash').innerText(), '¥100.00');
     assert.equal(await page.getByTestId('receipt-balance').innerText(), '¥5,000.00');
+    // 一单式 after confirm too: each fund the confirm screen named, 大病 and 医疗救助 included.
+    const fundLines = page.getByTestId('receipt-fund-line');
+    assert.deepEqual(await fundLines.evaluateAll((els) => els.map((e) => e.getAttribute('data-field'))), ['basicFundFen', 'criticalIllnessFen', 'medicalAidFen']);
+    assert.match(await fundLines.nth(1).innerText(), /大病保险\s*¥60\.00/);
     await screenshot(page, '06-receipt');
     assert.deepEqual(
       api.commands.filter((c) => c.type === 'session.confirm'),

@@ -10,6 +10,10 @@ import { formatLocalTime } from '../local-time';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
 import { FaceOffer } from './FaceOffer';
+import { splitLines } from '../split-lines';
+
+/** The funds' lines of a split (not the accounts or the cash, which have their own rows here). */
+const fundLines = (split: Parameters<typeof splitLines>[0]) => splitLines(split).filter((f) => f !== 'personalAccountFen' && f !== 'familyAccountFen' && f !== 'cashFen');
 
 /** What the patient still owes after this receipt: at the cashier, or on credit. */
 export function owedOf(selfPay: ReceiptSelfPay | undefined): number {
@@ -57,18 +61,13 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
             <dt>{t('receiptFund')}</dt>
             <dd data-testid="receipt-fund">{formatFen(split.fundFen)}</dd>
           </div>
-          {split.maternityFundFen ? (
-            <div className="row">
-              <dt>{t('maternityFundFen')}</dt>
-              <dd data-testid="receipt-maternity-fund">{formatFen(split.maternityFundFen)}</dd>
+          {/* 一单式: each fund that paid, by the name the confirm screen used (the 大病 line must not vanish after confirm). */}
+          {fundLines(split).map((field) => (
+            <div className="row sub" key={field} data-testid="receipt-fund-line" data-field={field}>
+              <dt>{t(field)}</dt>
+              <dd>{formatFen(split[field] ?? 0)}</dd>
             </div>
-          ) : null}
-          {split.workInjuryFundFen ? (
-            <div className="row">
-              <dt>{t('workInjuryFundFen')}</dt>
-              <dd data-testid="receipt-work-injury-fund">{formatFen(split.workInjuryFundFen)}</dd>
-            </div>
-          ) : null}
+          ))}
           {accountFen !== 0 && (
             <div className="row">
               <dt>{t('receiptAccount')}</dt>
