@@ -299,6 +299,7 @@ async function sessionOptionsComparison() {
     denormal_as_zero: { config: live(base), tuning: { sessionConfig: { 'session.set_denormal_as_zero': '1' } } },
     graph_extended: { config: live(base), tuning: { graphOptimizationLevel: 'extended' } },
     no_mem_arena: { config: live(base), tuning: { enableCpuMemArena: false } },
+    preallocated_inputs: { config: live(base), tuning: { reuseInputBuffers: true } },
     shipped_default_no_liveness: { config: base },
   };
   const names = Object.keys(variants);

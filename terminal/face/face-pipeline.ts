@@ -63,7 +63,18 @@ export class FacePipeline {
     private readonly landmarker: ort.InferenceSession | null,
     private readonly recogniser: ort.InferenceSession,
     private readonly liveness: ort.InferenceSession | null,
+    private readonly reuseInputBuffers = false,
   ) {}
+
+  private readonly inputBuffers = new Map<InputSpec, Float32Array>();
+
+  private tensor(crop: Frame, spec: InputSpec): ort.Tensor {
+    if (!this.reuseInputBuffers) return toTensor(crop, spec);
+    const channels = spec.channels === 'GRAY' ? 1 : 3;
+    let buffer = this.inputBuffers.get(spec);
+    if (!buffer) this.inputBuffers.set(spec, (buffer = new Float32Array(spec.width * spec.height * channels)));
+    return toTensor(crop, spec, buffer);
+  }
 
   static async open(input?: FaceConfigInput, tuning?: SessionTuning): Promise<FacePipeline> {
     const config = parseFaceConfig(input);
@@ -74,7 +85,7 @@ export class FacePipeline {
       openSession(config.recogniser.model, t, tuning),
       config.liveness ? openSession(config.liveness.model, t, tuning) : Promise.resolve(null),
     ]);
-    return new FacePipeline(config, detector, landmarker, recogniser, liveness);
+    return new FacePipeline(config, detector, landmarker, recogniser, liveness, tuning?.reuseInputBuffers ?? false);
   }
 
   /**
@@ -108,7 +119,7 @@ export class FacePipeline {
       if (d.refineScale > 0) faces = await this.refineBlazeface(frame, faces, d.refineScale);
     } else {
       const input = resize(frame, d.input.width, d.input.height);
-      const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
+      const result = await this.detector.run({ [d.input.name]: this.tensor(input, d.input) });
       const scores = result[d.outputs.scores]?.data as Float32Array | undefined;
       const boxes = result[d.outputs.boxes]?.data as Float32Array | undefined;
       if (!scores || !boxes) throw new Error(`detector outputs ${d.outputs.scores}/${d.outputs.boxes} missing`);
@@ -124,7 +135,7 @@ export class FacePipeline {
     const d = this.config.detector;
     if (d.kind !== 'blazeface') throw new Error('blazeface pass on another detector');
     const input = cropResize(frame, { x: square.x, y: square.y, width: square.side, height: square.side }, d.input.width, d.input.height);
-    const result = await this.detector.run({ [d.input.name]: toTensor(input, d.input) });
+    const result = await this.detector.run({ [d.input.name]: this.tensor(input, d.input) });
     const layers: RawLayer[] = d.layers.map((layer, k) => {
       const scores = result[layer.scores]?.data as Float32Array | undefined;
       const boxes = result[layer.boxes]?.data as Float32Array | undefined;
@@ -165,7 +176,7 @@ export class FacePipeline {
     if (!l || !this.landmarker) return null;
     const square = squareAround(box);
     const crop = cropResize(frame, square, l.input.width, l.input.height);
-    const raw = await runOne(this.landmarker, { [l.input.name]: toTensor(crop, l.input) }, l.output);
+    const raw = await runOne(this.landmarker, { [l.input.name]: this.tensor(crop, l.input) }, l.output);
     const points: Point[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
       points.push([square.x + raw[i]! * square.width, square.y + raw[i + 1]! * square.height]);
@@ -216,7 +227,7 @@ export class FacePipeline {
   /** L2-normalised embedding of the face with these landmarks or keypoints. */
   async embed(frame: Frame, points: readonly Point[]): Promise<Float32Array> {
     const r = this.config.recogniser;
-    const raw = await runOne(this.recogniser, { [r.input.name]: toTensor(this.alignedFace(frame, points), r.input) }, r.output);
+    const raw = await runOne(this.recogniser, { [r.input.name]: this.tensor(this.alignedFace(frame, points), r.input) }, r.output);
     let norm = 0;
     for (const v of raw) norm += v * v;
     norm = Math.sqrt(norm) || 1;
@@ -228,7 +239,7 @@ export class FacePipeline {
     const l = this.config.liveness;
     if (!l || !this.liveness) return null;
     const crop = cropResize(frame, squareAround(box, l.cropScale), l.input.width, l.input.height);
-    const logits = await runOne(this.liveness, { [l.input.name]: toTensor(crop, l.input) }, l.output);
+    const logits = await runOne(this.liveness, { [l.input.name]: this.tensor(crop, l.input) }, l.output);
     return softmax(logits)[l.liveClass] ?? 0;
   }
 
