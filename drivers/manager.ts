@@ -22,7 +22,7 @@ import { createReceiptPrinter, type PrintResult } from './printer/device';
 import { createEscPosDecoder, encodeStatus, type PrintItem } from './printer/escpos';
 import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSource } from './camera/frame';
 import { createQrFramePipeline, type QrDecodeResult } from './camera/qr-decode';
-import { describeError } from './device/lifecycle';
+import { createHealthBook, describeError } from './device/lifecycle';
 import { createVendorLibDevice, vendorHealthKind, type EcVoucherEvent } from './vendor-lib/device';
 import { vendorLibFields, vendorLibIssues } from './vendor-lib/config';
 
@@ -324,30 +324,17 @@ export function createDeviceManager(opts: {
   }
 
   function createCamera(config: Extract<ParsedConfig, { kind: 'camera' }>): Managed {
-    const listeners = createListeners<DeviceHealth>();
-    let state: DeviceHealth['state'] = 'closed';
-    let lastDataAt: string | null = null;
-    let errorCount = 0;
-    let lastError: string | null = null;
+    const book = createHealthBook(config.id, 'camera');
     let source: FrameSource | null = null;
     let stop: AbortController | null = null;
     let last: { text: string; at: number } | null = null;
-    const health = (): DeviceHealth => ({ id: config.id, kind: 'camera', state, lastDataAt, errorCount, lastError });
-    const set = (next: DeviceHealth['state']) => {
-      state = next;
-      listeners.emit(health());
-    };
-    const fail = (message: string) => {
-      errorCount++;
-      lastError = message.slice(0, 200);
-      set('error');
-    };
+    const fail = (message: string) => book.recordError(message, 'error');
 
     async function consume(frames: FrameSource): Promise<void> {
       // zxing-wasm first, the JS decoders within the frame's budget, unchanged frames skipped.
       const pipeline = createQrFramePipeline(config.source.type === 'frames' ? { budgetMs: Math.floor(1000 / config.source.fps) } : {});
       for await (const frame of frames.frames()) {
-        lastDataAt = now().toISOString();
+        book.dataAt(now());
         let hit: QrDecodeResult | null;
         try {
           hit = await pipeline.decode(frame);
@@ -377,7 +364,7 @@ export function createDeviceManager(opts: {
         source = frames;
         stop = new AbortController();
         void consume(frames);
-        set('ready');
+        book.setState('ready');
         if (config.source.type === 'frames') {
           const files = config.source.files.map((f) => join(opts.fixturesDir, f));
           void playFixtureFrames(frames, files, { fps: config.source.fps, loop: config.source.loop, signal: stop.signal }).catch((error: unknown) =>
@@ -389,10 +376,10 @@ export function createDeviceManager(opts: {
         stop?.abort();
         source?.stop();
         source = null;
-        set('closed');
+        book.setState('closed');
       },
-      health,
-      onHealth: listeners.add,
+      health: book.health,
+      onHealth: book.onHealth,
       pushFrame(frame) {
         source?.push(frame);
       },
