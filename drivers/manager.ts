@@ -24,6 +24,7 @@ import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSourc
 import { createQrFramePipeline, type QrDecodeResult } from './camera/qr-decode';
 import { createHealthBook, describeError } from './device/lifecycle';
 import { createVendorLibDevice, vendorHealthKind, type EcVoucherEvent } from './vendor-lib/device';
+import type { StartWorker } from './vendor-lib/host';
 import { vendorLibFields, vendorLibIssues } from './vendor-lib/config';
 
 const UsbId = z.number().int().min(0).max(0xffff);
@@ -195,6 +196,8 @@ export function createDeviceManager(opts: {
   resolveTemplate?: TemplateResolver;
   /** What a scanned text is (a site's patterns through classifierWith); the built-in patterns otherwise. */
   classify?: (text: string) => ScanKind;
+  /** How vendor libraries' processes are started: the Electron host gives utilityProcess; fork otherwise. */
+  startVendorWorker?: StartWorker;
   now?: () => Date;
 }): DeviceManager {
   const now = opts.now ?? (() => new Date());
@@ -303,7 +306,7 @@ export function createDeviceManager(opts: {
       case 'camera':
         return createCamera(config);
       case 'vendor-lib': {
-        const device = createVendorLibDevice({ ...config, reconnect, now });
+        const device = createVendorLibDevice({ ...config, reconnect, now, startWorker: opts.startVendorWorker });
         // A card read through the library is a card reader's event: identity takes it unchanged.
         device.onEvent((e) => (e.type === 'ec-voucher' || e.type === 'ec-error' ? ecVouchers.emit({ ...e, deviceId: config.id }) : cards.emit({ ...e, deviceId: config.id })));
         const kind = vendorHealthKind(config.interface);

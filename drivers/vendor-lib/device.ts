@@ -9,7 +9,7 @@ import type { CardReaderEvent } from '../card-reader/device';
 import { createListeners } from '../transport/listeners';
 import { backoffDelay, type BackoffOptions } from '../transport/backoff';
 import { createHealthBook, describeError } from '../device/lifecycle';
-import { createLibraryHost, VendorCallError, type LibraryHost } from './host';
+import { createLibraryHost, VendorCallError, type LibraryHost, type StartWorker } from './host';
 import type { CallArgs } from './protocol';
 import { defaultSymbol, ecInData, encodeText, parseEcQuery, parseReadCardBas, type EcRequest, type EcVoucher, type VendorEncoding, type VendorInterface } from './interfaces';
 
@@ -55,6 +55,8 @@ export interface VendorLibOptions {
   reconnect?: BackoffOptions;
   now?: () => Date;
   workerPath?: string;
+  /** How the library's process is started (Electron: utilityProcess); child_process.fork when not given. */
+  startWorker?: StartWorker;
 }
 
 const HEALTH_KIND: Record<VendorInterface, DeviceHealth['kind']> = { 'read-card-bas': 'card-reader', 'ec-query': 'qr-scanner', 'ec-trans': 'qr-scanner' };
@@ -77,6 +79,7 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
   const host: LibraryHost = createLibraryHost({
     openTimeoutMs: opts.openTimeoutMs,
     workerPath: opts.workerPath,
+    startWorker: opts.startWorker,
     setup: {
       library: opts.library,
       iface,

@@ -11,6 +11,11 @@ import type { SocialSecurityCard } from '../../drivers/card-reader/codec';
 import type { EcVoucher } from '../../drivers/vendor-lib/interfaces';
 import type { TemplateResolver } from '../../drivers/transport/types';
 import type { CameraFrame } from '../../drivers/camera/frame';
+import type { StartWorker } from '../../drivers/vendor-lib/host';
+
+/** How a host starts a vendor library's process (the Electron host: utilityProcess). */
+export type { StartWorker as StartVendorWorker, WorkerProcess as VendorWorkerProcess } from '../../drivers/vendor-lib/host';
+export { goneSignal as vendorWorkerGoneSignal } from '../../drivers/vendor-lib/host';
 
 export interface RunningDevices {
   health(): DeviceHealth[];
@@ -44,6 +49,8 @@ export async function startDevices(opts: {
   /** The vendor library refused (code expired or used: its message), answered garbage or did not answer. */
   onEcError?: (reason: 'refused' | 'bad-data' | 'timeout', detail: string) => void;
   onHealth: () => void;
+  /** How vendor libraries' processes are started; child_process.fork when not given (system Node). */
+  startVendorWorker?: StartWorker;
   /** Every camera frame (a fixture camera or a pushed one): the face step's input. */
   onCameraFrame?: (frame: CameraFrame) => void;
 }): Promise<RunningDevices> {
@@ -55,7 +62,7 @@ export async function startDevices(opts: {
     payCode: patterns.payCode.map((p) => new RegExp(p)),
     hospitalBarcode: patterns.hospitalBarcode?.map((p) => new RegExp(p)),
   });
-  const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify });
+  const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify, startVendorWorker: opts.startVendorWorker });
   manager.onScan(opts.onScan);
   if (opts.onCameraFrame) manager.onFrame(opts.onCameraFrame);
   manager.onIdCard((event) => {

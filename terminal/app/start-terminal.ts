@@ -26,7 +26,7 @@ import { createFaceService } from '../face/face-service';
 import { configCheck, type JournalUpkeep } from '../staff/config-check';
 import { simFaultPlans } from './sim-faults';
 import { decodeImage } from '../../drivers/camera/frame';
-import { startDevices, type RunningDevices } from './devices';
+import { startDevices, type RunningDevices, type StartVendorWorker } from './devices';
 import { userError } from '../common/user-errors';
 import { createInRoomRequests, type InRoomRequests } from '../kiosk/in-room-requests';
 import { startInRoomServer } from '../host/in-room/in-room-server';
@@ -53,6 +53,8 @@ export interface StartOptions {
   logger?: Logger;
   /** The build's version for the metrics (the packaged app's package.json version). */
   version?: string;
+  /** How vendor libraries' processes start: the Electron host gives utilityProcess (its RunAsNode fuse is off). */
+  startVendorWorker?: StartVendorWorker;
 }
 
 export interface RunningTerminal {
@@ -250,6 +252,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onEcVoucher: (voucher) => void session.ecVoucher(voucher),
       onEcError: (reason, detail) => session.ecVoucherFailed(reason, detail),
       onHealth: emitStatus,
+      startVendorWorker: options.startVendorWorker,
     });
     stops.push(() => devices?.stop());
     listeners.add((event) => {
