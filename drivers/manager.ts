@@ -167,6 +167,8 @@ export interface DeviceManager {
   readPin(timeoutS?: number, deviceId?: string): Promise<PinResult>;
   /** A camera frame from the host (camera with source `push`). */
   pushFrame(deviceId: string, frame: CameraFrame): void;
+  /** A frame from the host's own camera (the kiosk window's) to every camera with source `push`; how many took it. */
+  pushHostFrame(frame: CameraFrame): number;
   /** Every frame any camera sees (pushed or played from fixtures): the face step looks at them. */
   onFrame(listener: (frame: CameraFrame) => void): () => void;
   /** Replayed devices set to play on the identify step start their recording now. */
@@ -333,9 +335,10 @@ export function createDeviceManager(opts: {
     let last: { text: string; at: number } | null = null;
     const fail = (message: string) => book.recordError(message, 'error');
 
+    // zxing-wasm first, the JS decoders within the frame's budget, unchanged frames skipped.
+    const pipeline = createQrFramePipeline(config.source.type === 'frames' ? { budgetMs: Math.floor(1000 / config.source.fps) } : {});
+
     async function consume(frames: FrameSource): Promise<void> {
-      // zxing-wasm first, the JS decoders within the frame's budget, unchanged frames skipped.
-      const pipeline = createQrFramePipeline(config.source.type === 'frames' ? { budgetMs: Math.floor(1000 / config.source.fps) } : {});
       for await (const frame of frames.frames()) {
         book.dataAt(now());
         let hit: QrDecodeResult | null;
@@ -385,6 +388,13 @@ export function createDeviceManager(opts: {
       onHealth: book.onHealth,
       pushFrame(frame) {
         source?.push(frame);
+      },
+      // A code already in view as the step opens (held up while the screen changed, or left there
+      // from a code read before the step) was read and dropped as a repeat, and its unchanged frames
+      // are skipped: both are forgotten, so the next frame is read and its code sent.
+      identifyStepReached() {
+        last = null;
+        pipeline.reset();
       },
     };
   }
@@ -448,6 +458,15 @@ export function createDeviceManager(opts: {
     },
     pushFrame(deviceId, frame) {
       devices.find((d) => d.id === deviceId)?.pushFrame?.(frame);
+    },
+    pushHostFrame(frame) {
+      let took = 0;
+      for (const d of devices) {
+        if (d.config.kind !== 'camera' || d.config.source.type !== 'push' || !d.pushFrame) continue;
+        d.pushFrame(frame);
+        took++;
+      }
+      return took;
     },
     onFrame: frameListeners.add,
     identifyStepReached() {

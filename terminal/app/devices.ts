@@ -22,6 +22,11 @@ export interface RunningDevices {
   classify(text: string): ScanKind;
   /** Simulated devices set to play when a patient reaches the identify step do so now. */
   identifyStepReached(): void;
+  /**
+   * A frame of the kiosk window's camera on the identify step, to the QR decoding of every camera
+   * configured with source `push`; false when there is none (the frame is dropped).
+   */
+  cameraFrame(frame: CameraFrame): boolean;
   /** Every session change: a receipt step prints its slip once, in the background. */
   sessionChanged(session: SessionView): void;
   /** Prints one receipt now (a reprint asked for from 查询); resolves when the printer took it or refused. */
@@ -94,6 +99,7 @@ export async function startDevices(opts: {
     health: () => manager.health().map((h) => (h.kind === 'card-reader' ? { ...h, cardPresent: cardsIn.has(h.id) } : h)),
     classify,
     identifyStepReached: () => manager.identifyStepReached(),
+    cameraFrame: (frame) => manager.pushHostFrame(frame) > 0,
     sessionChanged(session) {
       const receipt = session.receipt;
       if (!hasPrinter || session.step !== 'receipt' || !receipt || lastPrinted === receipt.settlementId) return;

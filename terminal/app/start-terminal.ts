@@ -136,6 +136,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       }
     };
     let devices: RunningDevices | null = null;
+    // The kiosk window's camera feeds QR decoding only through a camera device with source push.
+    const hasHostCamera = config.devices.some((d) => {
+      const entry = d as { kind?: unknown; source?: { type?: unknown } };
+      return entry.kind === 'camera' && entry.source?.type === 'push';
+    });
     let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
@@ -485,15 +490,19 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             await session.reset(command.reason);
             return ok();
           case 'camera.frame': {
-            // Decoded only while the face step looks: a renderer cannot make the core decode at will.
-            if (session.current().step !== 'face') return ok();
+            // Decoded only while a step looks: the face step, or the identify step when a camera is
+            // configured for QR (source push). A renderer cannot make the core decode at will.
+            const step = session.current().step;
+            const forQr = step === 'identify' && hasHostCamera;
+            if (step !== 'face' && !forQr) return ok();
             let frame;
             try {
               frame = decodeImage(Buffer.from(command.jpegBase64, 'base64'));
             } catch {
               return { ok: false, error: { code: 'bad-request', message: 'camera frame is not an image' } };
             }
-            session.cameraFrame(frame);
+            if (forQr) devices?.cameraFrame(frame);
+            else session.cameraFrame(frame);
             return ok();
           }
           case 'face.staffConfirm': {
