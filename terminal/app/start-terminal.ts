@@ -36,6 +36,7 @@ import { reprintReceipt } from '../kiosk/history';
 import { withMobilePay } from '../insurance/mobile-pay';
 import { mobilePayFromConfig } from './mobile-pay-client';
 import { selfPayOptions } from './self-pay-options';
+import { createPayLinkPush } from './pay-link-push';
 import { createAlertWatch, type AlertRule } from '../staff/alerts';
 import { join } from 'node:path';
 import { createLogger, errorFields, type Logger } from './logger';
@@ -282,6 +283,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       });
       inRoomRequests = requests;
       stops.push(() => requests.close());
+      const pushConfig = config.inRoom.payLinkPush;
+      if (pushConfig) {
+        const push = createPayLinkPush({ ...pushConfig });
+        listeners.add((event) => {
+          if (event.type === 'session') push.sessionChanged(event.session);
+        });
+        stops.push(() => push.settled());
+      }
       const server = await startInRoomServer({
         host: config.inRoom.host,
         port: config.inRoom.port,
