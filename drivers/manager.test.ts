@@ -190,6 +190,34 @@ describe('device manager', () => {
     }
   });
 
+  it('a pushed camera (the kiosk window\'s) reads a code again when the identify step opens, though it was in view before and nothing moved', async () => {
+    const codes = ['NHSAEC1.EC0000000000ZY20240815000001', 'NHSAEC1.EC0000000000ZY20240815000002'];
+    const [a, b] = await Promise.all(codes.map(async (c, i) => renderQrScene(await qrSymbol(c), { hard: false, seed: 11 + i })));
+    // A long repeat window: only the step's reset can let the same code through again.
+    const devices = createDeviceManager({ devices: [{ id: 'cam-push', kind: 'camera', source: { type: 'push' }, repeatMs: 600_000 }, { id: 'cam-fixture', kind: 'camera', source: { type: 'frames', files: ['missing.png'] } }], fixturesDir });
+    const scans: ManagedScan[] = [];
+    devices.onScan((s) => scans.push(s));
+    try {
+      await devices.start();
+      // Only cameras fed by the host take its frames.
+      assert.equal(devices.pushHostFrame(a!), 1);
+      await waitFor('first code', () => scans.length === 1, 30_000);
+      // Held there: the same frame again is skipped, then another code reads.
+      devices.pushHostFrame(a!);
+      devices.pushHostFrame(b!);
+      await waitFor('second code', () => scans.length === 2, 30_000);
+      assert.deepEqual(scans.map((s) => s.text), codes);
+      // The step opens with b still in view: the very same frame is read and its code sent again.
+      devices.identifyStepReached();
+      devices.pushHostFrame(b!);
+      await waitFor('the code in view, sent as the step opens', () => scans.length === 3, 30_000);
+      assert.equal(scans[2]!.text, codes[1]);
+      assert.ok(scans.every((s) => s.source === 'camera' && s.deviceId === 'cam-push'));
+    } finally {
+      await devices.stop();
+    }
+  });
+
   it('vendor libraries: a ReadCardBas card is a card reader\'s card event, an EcQuery token comes on the identify step, a bad entry is one broken device', async () => {
     const lib = buildFakeVendorLibrary();
     const devices = createDeviceManager({

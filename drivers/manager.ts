@@ -22,8 +22,9 @@ import { createReceiptPrinter, type PrintResult } from './printer/device';
 import { createEscPosDecoder, encodeStatus, type PrintItem } from './printer/escpos';
 import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSource } from './camera/frame';
 import { createQrFramePipeline, type QrDecodeResult } from './camera/qr-decode';
-import { describeError } from './device/lifecycle';
+import { createHealthBook, describeError } from './device/lifecycle';
 import { createVendorLibDevice, vendorHealthKind, type EcVoucherEvent } from './vendor-lib/device';
+import type { StartWorker } from './vendor-lib/host';
 import { vendorLibFields, vendorLibIssues } from './vendor-lib/config';
 
 const UsbId = z.number().int().min(0).max(0xffff);
@@ -166,6 +167,8 @@ export interface DeviceManager {
   readPin(timeoutS?: number, deviceId?: string): Promise<PinResult>;
   /** A camera frame from the host (camera with source `push`). */
   pushFrame(deviceId: string, frame: CameraFrame): void;
+  /** A frame from the host's own camera (the kiosk window's) to every camera with source `push`; how many took it. */
+  pushHostFrame(frame: CameraFrame): number;
   /** Every frame any camera sees (pushed or played from fixtures): the face step looks at them. */
   onFrame(listener: (frame: CameraFrame) => void): () => void;
   /** Replayed devices set to play on the identify step start their recording now. */
@@ -195,6 +198,8 @@ export function createDeviceManager(opts: {
   resolveTemplate?: TemplateResolver;
   /** What a scanned text is (a site's patterns through classifierWith); the built-in patterns otherwise. */
   classify?: (text: string) => ScanKind;
+  /** How vendor libraries' processes are started: the Electron host gives utilityProcess; fork otherwise. */
+  startVendorWorker?: StartWorker;
   now?: () => Date;
 }): DeviceManager {
   const now = opts.now ?? (() => new Date());
@@ -303,7 +308,7 @@ export function createDeviceManager(opts: {
       case 'camera':
         return createCamera(config);
       case 'vendor-lib': {
-        const device = createVendorLibDevice({ ...config, reconnect, now });
+        const device = createVendorLibDevice({ ...config, reconnect, now, startWorker: opts.startVendorWorker });
         // A card read through the library is a card reader's event: identity takes it unchanged.
         device.onEvent((e) => (e.type === 'ec-voucher' || e.type === 'ec-error' ? ecVouchers.emit({ ...e, deviceId: config.id }) : cards.emit({ ...e, deviceId: config.id })));
         const kind = vendorHealthKind(config.interface);
@@ -324,30 +329,18 @@ export function createDeviceManager(opts: {
   }
 
   function createCamera(config: Extract<ParsedConfig, { kind: 'camera' }>): Managed {
-    const listeners = createListeners<DeviceHealth>();
-    let state: DeviceHealth['state'] = 'closed';
-    let lastDataAt: string | null = null;
-    let errorCount = 0;
-    let lastError: string | null = null;
+    const book = createHealthBook(config.id, 'camera');
     let source: FrameSource | null = null;
     let stop: AbortController | null = null;
     let last: { text: string; at: number } | null = null;
-    const health = (): DeviceHealth => ({ id: config.id, kind: 'camera', state, lastDataAt, errorCount, lastError });
-    const set = (next: DeviceHealth['state']) => {
-      state = next;
-      listeners.emit(health());
-    };
-    const fail = (message: string) => {
-      errorCount++;
-      lastError = message.slice(0, 200);
-      set('error');
-    };
+    const fail = (message: string) => book.recordError(message, 'error');
+
+    // zxing-wasm first, the JS decoders within the frame's budget, unchanged frames skipped.
+    const pipeline = createQrFramePipeline(config.source.type === 'frames' ? { budgetMs: Math.floor(1000 / config.source.fps) } : {});
 
     async function consume(frames: FrameSource): Promise<void> {
-      // zxing-wasm first, the JS decoders within the frame's budget, unchanged frames skipped.
-      const pipeline = createQrFramePipeline(config.source.type === 'frames' ? { budgetMs: Math.floor(1000 / config.source.fps) } : {});
       for await (const frame of frames.frames()) {
-        lastDataAt = now().toISOString();
+        book.dataAt(now());
         let hit: QrDecodeResult | null;
         try {
           hit = await pipeline.decode(frame);
@@ -377,7 +370,7 @@ export function createDeviceManager(opts: {
         source = frames;
         stop = new AbortController();
         void consume(frames);
-        set('ready');
+        book.setState('ready');
         if (config.source.type === 'frames') {
           const files = config.source.files.map((f) => join(opts.fixturesDir, f));
           void playFixtureFrames(frames, files, { fps: config.source.fps, loop: config.source.loop, signal: stop.signal }).catch((error: unknown) =>
@@ -389,12 +382,19 @@ export function createDeviceManager(opts: {
         stop?.abort();
         source?.stop();
         source = null;
-        set('closed');
+        book.setState('closed');
       },
-      health,
-      onHealth: listeners.add,
+      health: book.health,
+      onHealth: book.onHealth,
       pushFrame(frame) {
         source?.push(frame);
+      },
+      // A code already in view as the step opens (held up while the screen changed, or left there
+      // from a code read before the step) was read and dropped as a repeat, and its unchanged frames
+      // are skipped: both are forgotten, so the next frame is read and its code sent.
+      identifyStepReached() {
+        last = null;
+        pipeline.reset();
       },
     };
   }
@@ -458,6 +458,15 @@ export function createDeviceManager(opts: {
     },
     pushFrame(deviceId, frame) {
       devices.find((d) => d.id === deviceId)?.pushFrame?.(frame);
+    },
+    pushHostFrame(frame) {
+      let took = 0;
+      for (const d of devices) {
+        if (d.config.kind !== 'camera' || d.config.source.type !== 'push' || !d.pushFrame) continue;
+        d.pushFrame(frame);
+        took++;
+      }
+      return took;
     },
     onFrame: frameListeners.add,
     identifyStepReached() {

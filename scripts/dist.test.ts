@@ -56,7 +56,7 @@ describe('npm run dist -- --dir, with a stand-in Electron', { skip }, () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('has the bundles, the UI and a package.json that starts the ES-module main', () => {
-    for (const f of ['/dist/electron/main.mjs', '/dist/electron/preload.cjs', '/dist/ui/index.html', '/package.json']) assert.ok(asarFiles.has(f), `${f} in app.asar`);
+    for (const f of ['/dist/electron/main.mjs', '/dist/electron/preload.cjs', '/dist/electron/vendor-lib-worker.cjs', '/dist/ui/index.html', '/package.json']) assert.ok(asarFiles.has(f), `${f} in app.asar`);
     assert.ok(unpacked.includes('dist/electron/face-worker.js'), 'the face worker, unpacked beside main.mjs');
     const asar = require('@electron/asar') as { extractFile(a: string, f: string): Buffer };
     const pkg = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString()) as { main: string; type: string; author: unknown };

@@ -234,6 +234,8 @@ export interface QrFramePipeline {
   /** The code in this frame, or null: none found, the budget ran out, or the frame was as the last one tried. */
   decode(frame: CameraFrame): Promise<QrDecodeResult | null>;
   stats(): { frames: number; decoded: number; skippedUnchanged: number };
+  /** Forgets the last frame tried: the next frame is decoded even if nothing in it moved (a code held up before the identify step). */
+  reset(): void;
 }
 
 /**
@@ -261,5 +263,8 @@ export function createQrFramePipeline(opts: QrDecodeOptions & { changeThreshold?
       return decodeQrFrame(frame, { ...opts, attempt: decoded++ });
     },
     stats: () => ({ frames, decoded, skippedUnchanged }),
+    reset() {
+      reference = null;
+    },
   };
 }

@@ -29,44 +29,63 @@ export interface LifecycleOptions {
   onLost?(): void;
 }
 
-export function createDeviceLifecycle(opts: LifecycleOptions): DeviceLifecycle {
-  const now = opts.now ?? (() => new Date());
+/**
+ * A device's health as the admin screen sees it: state, last data, error count and the last error.
+ * Every device keeps it the same way (the byte devices through createDeviceLifecycle, the vendor
+ * library and the camera, which have no byte transport, directly).
+ */
+export interface HealthBook {
+  health(): DeviceHealth;
+  onHealth(listener: (health: DeviceHealth) => void): () => void;
+  state(): DeviceHealth['state'];
+  /** Moves to `next`, told to listeners only when it changed. */
+  setState(next: DeviceHealth['state']): void;
+  /** Counts an error (bounded text: it travels on every status event), moving to `next` if given; always told. */
+  recordError(message: string, next?: DeviceHealth['state']): void;
+  dataAt(at: Date): void;
+}
+
+export function createHealthBook(id: string, kind: DeviceHealth['kind']): HealthBook {
   const listeners = createListeners<DeviceHealth>();
-  const transport = opts.transport;
   let state: DeviceHealth['state'] = 'closed';
   let lastDataAt: Date | null = null;
   let errorCount = 0;
   let lastError: string | null = null;
+  const health = (): DeviceHealth => ({ id, kind, state, lastDataAt: lastDataAt ? lastDataAt.toISOString() : null, errorCount, lastError });
+  return {
+    health,
+    onHealth: listeners.add,
+    state: () => state,
+    setState(next) {
+      if (state === next) return;
+      state = next;
+      listeners.emit(health());
+    },
+    recordError(message, next) {
+      errorCount++;
+      lastError = bounded(message);
+      if (next) state = next;
+      listeners.emit(health());
+    },
+    dataAt(at) {
+      lastDataAt = at;
+    },
+  };
+}
+
+export function createDeviceLifecycle(opts: LifecycleOptions): DeviceLifecycle {
+  const now = opts.now ?? (() => new Date());
+  const book = createHealthBook(opts.id, opts.kind);
+  const { setState, recordError } = book;
+  const transport = opts.transport;
   let running = false;
   let attempt = 0;
   let retryTimer: NodeJS.Timeout | null = null;
   let unsubscribe: Array<() => void> = [];
 
-  const health = (): DeviceHealth => ({
-    id: opts.id,
-    kind: opts.kind,
-    state,
-    lastDataAt: lastDataAt ? lastDataAt.toISOString() : null,
-    errorCount,
-    lastError,
-  });
-
-  function setState(next: DeviceHealth['state']): void {
-    if (state === next) return;
-    state = next;
-    listeners.emit(health());
-  }
-
-  function recordError(message: string, next?: DeviceHealth['state']): void {
-    errorCount++;
-    lastError = bounded(message);
-    if (next) state = next;
-    listeners.emit(health());
-  }
-
   function onData(chunk: Uint8Array): void {
     const at = now();
-    lastDataAt = at;
+    book.dataAt(at);
     opts.onData(chunk, at);
   }
 
@@ -87,7 +106,7 @@ export function createDeviceLifecycle(opts: LifecycleOptions): DeviceLifecycle {
 
   async function connect(): Promise<void> {
     if (!running) return;
-    if (state !== 'error') setState('connecting');
+    if (book.state() !== 'error') setState('connecting');
     try {
       await transport.open();
     } catch (error) {
@@ -132,10 +151,10 @@ export function createDeviceLifecycle(opts: LifecycleOptions): DeviceLifecycle {
       await transport.close().catch(() => {});
       setState('closed');
     },
-    health,
-    onHealth: listeners.add,
+    health: book.health,
+    onHealth: book.onHealth,
     recordError: (message) => recordError(message),
-    isReady: () => state === 'ready',
+    isReady: () => book.state() === 'ready',
   };
 }
 

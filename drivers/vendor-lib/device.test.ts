@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { buildFakeVendorLibrary, type FakeVendorLibrary } from '../testing/fake-vendor';
 import { waitFor } from '../testing/wait';
 import { createVendorLibDevice, type VendorLibDevice, type VendorLibEvent, type VendorLibOptions } from './device';
-import { createLibraryHost, resolveWorker, VendorCallError } from './host';
+import { createLibraryHost, forkWorker, resolveWorker, VendorCallError, type StartWorker } from './host';
 import { ecInData } from './interfaces';
 
 // Process starts under tsx on shared cores take seconds: waits are generous, nothing is timed.
@@ -191,6 +191,35 @@ describe('vendor library process host', () => {
     } finally {
       await host.close();
     }
+  });
+
+  it('starts its process through the injected starter (Electron gives utilityProcess; here fork), also after a hang killed it', async () => {
+    const started: string[] = [];
+    let kills = 0;
+    const startWorker: StartWorker = (script) => {
+      started.push(script.path);
+      const proc = forkWorker(script);
+      return { get pid() { return proc.pid; }, send: proc.send, onMessage: proc.onMessage, onGone: proc.onGone, kill: () => (kills++, proc.kill()) };
+    };
+    lib.setMode('nocard');
+    const events: VendorLibEvent[] = [];
+    const device = createVendorLibDevice({ id: 'vendor-1', library: lib.library, interface: 'read-card-bas', timeoutMs: 1500, pollMs: 40, reconnect: { initialMs: 50, maxMs: 200 }, startWorker });
+    device.onEvent((e) => events.push(e));
+    try {
+      await device.start();
+      await waitFor('a first answer', () => device.health().lastDataAt !== null, WAIT);
+      assert.equal(started.length, 1);
+      assert.match(started[0]!, /vendor-lib\/worker\.ts$/);
+      lib.setMode('hang');
+      await waitFor('timeout', () => events.find((e) => e.type === 'read-error' && e.code === 'timeout'), WAIT);
+      assert.equal(kills, 1);
+      lib.setMode('ok');
+      await waitFor('card from a fresh process', () => count(events, 'card') === 1, WAIT);
+      assert.equal(started.length, 2);
+    } finally {
+      await device.stop();
+    }
+    assert.equal(kills, 2, 'stop ends the process through the starter too');
   });
 
   it('runs from a bundle too: the worker built as CommonJS, started without tsx', async () => {

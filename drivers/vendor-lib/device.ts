@@ -8,8 +8,8 @@ import type { SocialSecurityCard } from '../card-reader/codec';
 import type { CardReaderEvent } from '../card-reader/device';
 import { createListeners } from '../transport/listeners';
 import { backoffDelay, type BackoffOptions } from '../transport/backoff';
-import { describeError } from '../device/lifecycle';
-import { createLibraryHost, VendorCallError, type LibraryHost } from './host';
+import { createHealthBook, describeError } from '../device/lifecycle';
+import { createLibraryHost, VendorCallError, type LibraryHost, type StartWorker } from './host';
 import type { CallArgs } from './protocol';
 import { defaultSymbol, ecInData, encodeText, parseEcQuery, parseReadCardBas, type EcRequest, type EcVoucher, type VendorEncoding, type VendorInterface } from './interfaces';
 
@@ -55,6 +55,8 @@ export interface VendorLibOptions {
   reconnect?: BackoffOptions;
   now?: () => Date;
   workerPath?: string;
+  /** How the library's process is started (Electron: utilityProcess); child_process.fork when not given. */
+  startWorker?: StartWorker;
 }
 
 const HEALTH_KIND: Record<VendorInterface, DeviceHealth['kind']> = { 'read-card-bas': 'card-reader', 'ec-query': 'qr-scanner', 'ec-trans': 'qr-scanner' };
@@ -72,12 +74,12 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
   const pollOn = opts.pollOn ?? (iface === 'read-card-bas' ? 'always' : 'identify');
   const windowMs = opts.windowMs ?? 60_000;
   const events = createListeners<VendorLibEvent>();
-  const healthListeners = createListeners<DeviceHealth>();
   const nul = (text: string) => new Uint8Array(Buffer.concat([encodeText(text, encoding), Buffer.of(0)]));
 
   const host: LibraryHost = createLibraryHost({
     openTimeoutMs: opts.openTimeoutMs,
     workerPath: opts.workerPath,
+    startWorker: opts.startWorker,
     setup: {
       library: opts.library,
       iface,
@@ -97,10 +99,9 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
     return opts.request;
   }
 
-  let state: DeviceHealth['state'] = 'closed';
-  let lastDataAt: Date | null = null;
-  let errorCount = 0;
-  let lastError: string | null = null;
+  const book = createHealthBook(opts.id, HEALTH_KIND[iface]);
+  // Errors name what went wrong and where, never what the card or code said.
+  const { setState, recordError } = book;
   let running = false;
   let attempt = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -109,22 +110,7 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
   /** What the last call found, so a card left on the reader or a steady fault is told once. */
   let last: { kind: 'none' } | { kind: 'card'; card: SocialSecurityCard } | { kind: 'fault'; what: string } = { kind: 'none' };
 
-  const health = (): DeviceHealth => ({ id: opts.id, kind: HEALTH_KIND[iface], state, lastDataAt: lastDataAt ? lastDataAt.toISOString() : null, errorCount, lastError });
   const stamp = () => now().toISOString();
-
-  function setState(next: DeviceHealth['state']): void {
-    if (state === next) return;
-    state = next;
-    healthListeners.emit(health());
-  }
-
-  // Errors name what went wrong and where, never what the card or code said.
-  function recordError(message: string, next?: DeviceHealth['state']): void {
-    errorCount++;
-    lastError = describeError(message);
-    if (next) state = next;
-    healthListeners.emit(health());
-  }
 
   function schedule(ms: number): void {
     if (!running || timer) return;
@@ -136,10 +122,10 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
 
   async function tick(): Promise<void> {
     if (!running) return;
-    if (state !== 'ready') {
+    if (book.state() !== 'ready') {
       // Not loaded yet (missing DLL, failed Init): try again with backoff.
       try {
-        setState(state === 'error' ? 'error' : 'connecting');
+        if (book.state() !== 'error') setState('connecting');
         await host.open();
         if (!running) return;
         attempt = 0;
@@ -173,7 +159,7 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
         return;
       }
       if (!running) return;
-      lastDataAt = now();
+      book.dataAt(now());
       setState('ready');
       if (iface === 'read-card-bas') onCard(answer.rc, answer.out);
       else onEc(answer.rc, answer.out);
@@ -248,8 +234,8 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
       setState('closed');
     },
     onEvent: events.add,
-    health,
-    onHealth: healthListeners.add,
+    health: book.health,
+    onHealth: book.onHealth,
     identifyStepReached() {
       if (!running || pollOn !== 'identify') return;
       windowEnd = now().getTime() + windowMs;

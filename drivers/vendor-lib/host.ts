@@ -1,4 +1,4 @@
-// The terminal's side of the vendor-library process: forks the worker, loads the library, makes one
+// The terminal's side of the vendor-library process: starts the worker, loads the library, makes one
 // call at a time and bounds each with a timeout. A call that does not come back in time kills the
 // process (a thread stuck in native code cannot be stopped any other way); a library that crashes
 // ends only that process. Either way the call fails with a clear reason and the next call starts a
@@ -30,12 +30,73 @@ export interface LibraryHost {
   pid(): number | undefined;
 }
 
+/**
+ * A started worker process as the host uses it. Node's child_process.fork under the web host and in
+ * tests (forkWorker); Electron's utilityProcess in the kiosk app, injected by the Electron host,
+ * because the packaged app's RunAsNode fuse is off and a forked Electron binary would not run as Node.
+ */
+export interface WorkerProcess {
+  readonly pid: number | undefined;
+  send(message: ToWorker): void;
+  onMessage(listener: (message: FromWorker) => void): void;
+  /** Once, when the process is gone or cannot be used (exit, or a failed spawn): how. Called at once if already gone. */
+  onGone(listener: (how: string) => void): void;
+  /** Ends it now (a call stuck in native code cannot be stopped any other way). */
+  kill(): void;
+}
+
+/** Starts the worker script; `execArgv` carries tsx when the worker runs from source. */
+export type StartWorker = (script: { path: string; execArgv: string[] }) => WorkerProcess;
+
+/** A WorkerProcess's gone-listeners: told once, late listeners at once. */
+export function goneSignal(): { gone(how: string): void; onGone(listener: (how: string) => void): void; isGone(): boolean } {
+  let how: string | null = null;
+  const listeners: Array<(how: string) => void> = [];
+  return {
+    gone(h) {
+      if (how !== null) return;
+      how = h;
+      for (const l of listeners.splice(0)) l(h);
+    },
+    onGone(listener) {
+      if (how !== null) queueMicrotask(() => listener(how!));
+      else listeners.push(listener);
+    },
+    isGone: () => how !== null,
+  };
+}
+
+/** child_process.fork: plain Node (the web host, the tests, bench). 'advanced': byte buffers cross as they are. */
+export const forkWorker: StartWorker = ({ path, execArgv }) => {
+  const proc: ChildProcess = fork(path, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const signal = goneSignal();
+  proc.on('exit', (code, sig) => signal.gone(sig ?? `exit code ${code}`));
+  proc.on('error', (error) => {
+    signal.gone(error.message);
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  });
+  return {
+    get pid() {
+      return proc.pid;
+    },
+    send: (message) => proc.send(message),
+    onMessage: (listener) => proc.on('message', (m: FromWorker) => listener(m)),
+    onGone: signal.onGone,
+    kill() {
+      proc.removeAllListeners('message');
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    },
+  };
+};
+
 export interface LibraryHostOptions {
   setup: WorkerSetup;
   /** How long loading (process start, library load, Init) may take. */
   openTimeoutMs?: number;
   /** The worker script; found next to this module (source or bundle) when not given. */
   workerPath?: string;
+  /** How the worker is started: forkWorker unless the host gives its own (Electron: utilityProcess). */
+  startWorker?: StartWorker;
 }
 
 /**
@@ -58,34 +119,32 @@ export function resolveWorker(explicit?: string): { path: string; execArgv: stri
 
 export function createLibraryHost(opts: LibraryHostOptions): LibraryHost {
   const openTimeoutMs = opts.openTimeoutMs ?? 20_000;
-  let child: ChildProcess | null = null;
+  const startWorker = opts.startWorker ?? forkWorker;
+  let child: WorkerProcess | null = null;
   let opening: Promise<void> | null = null;
   let nextId = 1;
   /** What is waiting on the process now: its start, or one call. */
   let waiting: { settle(message: FromWorker): void; fail(error: VendorCallError): void } | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
-  function kill(proc: ChildProcess): void {
+  function kill(proc: WorkerProcess): void {
     if (child === proc) child = null;
     opening = null;
-    proc.removeAllListeners('message');
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    proc.kill();
   }
 
   function spawn(): Promise<void> {
-    const { path, execArgv } = resolveWorker(opts.workerPath);
-    // 'advanced': byte buffers cross as they are. Electron's fork runs the child as plain Node.
-    const proc = fork(path, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = startWorker(resolveWorker(opts.workerPath));
     child = proc;
-    proc.on('message', (message: FromWorker) => waiting?.settle(message));
-    proc.on('error', (error) => {
-      if (child === proc) waiting?.fail(new VendorCallError('crashed', `vendor process: ${error.message}`));
+    // A process killed or replaced may still have a message on its way: only the current one answers.
+    proc.onMessage((message) => {
+      if (child === proc) waiting?.settle(message);
     });
-    proc.on('exit', (code, signal) => {
+    proc.onGone((how) => {
       if (child !== proc) return;
       child = null;
       opening = null;
-      waiting?.fail(new VendorCallError('crashed', `vendor library process died (${signal ?? `exit code ${code}`})`));
+      waiting?.fail(new VendorCallError('crashed', `vendor library process died (${how})`));
     });
     return wait<void>(
       proc,
@@ -104,7 +163,7 @@ export function createLibraryHost(opts: LibraryHostOptions): LibraryHost {
 
   /** Sends one message and waits for its answer, the process's death or the timeout (then kills it). */
   function wait<T>(
-    proc: ChildProcess,
+    proc: WorkerProcess,
     timeoutMs: number,
     message: ToWorker,
     onMessage: (m: FromWorker, resolve: (v: T) => void, reject: (e: VendorCallError) => void) => void,
@@ -187,7 +246,7 @@ export function createLibraryHost(opts: LibraryHostOptions): LibraryHost {
       const proc = child;
       waiting?.fail(new VendorCallError('closed', 'vendor process closed'));
       if (!proc) return;
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) => proc.onGone(() => resolve()));
       kill(proc);
       await exited;
     },

@@ -1,5 +1,5 @@
 // The vendor library's own process: loads the DLL with koffi and makes one call at a time. It is a
-// forked child, not a worker thread, because a vendor library that crashes (an access violation in
+// child process (Node's fork, or Electron's utilityProcess in the kiosk app), not a worker thread, because a vendor library that crashes (an access violation in
 // its reader code) takes its whole process down: here that is this process, and the terminal
 // reports the device and starts a fresh one. A call that never returns blocks only this process;
 // the terminal's timeout kills it. Holds nothing but the library: no patient data stays here.
@@ -10,7 +10,14 @@ import { CARD_OUT_BYTES, CARD_SIGN_BYTES, EC_OUT_BYTES, prototypeOf } from './in
 type Fn = (...args: unknown[]) => unknown;
 let entry: Fn | null = null;
 
-const send = (message: FromWorker) => process.send?.(message);
+/** Electron's utilityProcess talks through process.parentPort (MessageEvents); a forked Node child through process.send. */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+
+const send = (message: FromWorker) => (parentPort ? parentPort.postMessage(message) : process.send?.(message));
 
 function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -72,9 +79,16 @@ function call(id: number, args: CallArgs): void {
   }
 }
 
-process.on('message', (message: ToWorker) => {
+function receive(message: ToWorker): void {
   if (message.type === 'setup') setup(message.setup);
   else if (message.type === 'call') call(message.id, message.args);
-});
-// The terminal gone (closed, crashed) means this process has no one to answer: leave too.
-process.on('disconnect', () => process.exit(0));
+}
+
+if (parentPort) {
+  // Electron ends a utility process with the app that started it.
+  parentPort.on('message', (event) => receive(event.data as ToWorker));
+} else {
+  process.on('message', (message: ToWorker) => receive(message));
+  // The terminal gone (closed, crashed) means this process has no one to answer: leave too.
+  process.on('disconnect', () => process.exit(0));
+}

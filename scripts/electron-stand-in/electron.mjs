@@ -4,6 +4,7 @@
 // face models loaded, then the app quits the way Electron does (before-quit, then exit).
 // SMOKE_APP_PATH, SMOKE_RESOURCES and SMOKE_USER_DATA describe the "installed" app.
 import { EventEmitter } from 'node:events';
+import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -35,6 +36,29 @@ class App extends EventEmitter {
 }
 export const app = new App();
 process.resourcesPath = process.env.SMOKE_RESOURCES;
+
+// Electron's utilityProcess as far as the vendor-library host uses it: a Node child whose script talks
+// through process.parentPort (MessageEvents), set up by parent-port.mjs before the script runs.
+class UtilityProcess extends EventEmitter {
+  constructor(modulePath, args, options) {
+    super();
+    const shim = new URL('./parent-port.mjs', import.meta.url).pathname;
+    this.child = fork(modulePath, args ?? [], { execArgv: ['--import', shim, ...(options?.execArgv ?? [])], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (m) => this.emit('message', m));
+    this.child.on('spawn', () => this.emit('spawn'));
+    // Electron gives the exit code only; a signal shows as a non-zero code.
+    this.child.on('exit', (code, signal) => this.emit('exit', code ?? (signal ? 128 : 0)));
+  }
+  get pid() { return this.child.pid; }
+  postMessage(message) { this.child.send(message); }
+  kill() { return this.child.kill('SIGTERM'); }
+}
+export const utilityProcess = {
+  fork(modulePath, args, options) {
+    say({ event: 'utilityProcess', modulePath, serviceName: options?.serviceName });
+    return new UtilityProcess(modulePath, args, options);
+  },
+};
 
 export const ipcMain = { handle: (channel, fn) => handlers.set(channel, fn) };
 export const powerSaveBlocker = { start: (type) => (say({ event: 'powerSaveBlocker', type }), 1) };
@@ -79,7 +103,18 @@ async function drive(url) {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // A vendor-library device in the config: wait until its library answered a call (through utilityProcess).
+  const vendorId = process.env.SMOKE_VENDOR_DEVICE;
+  for (let i = 0; vendorId && i < 600; i++) {
+    const now = await command({ senderFrame: { url } }, { type: 'status.get' });
+    const health = now.status?.devices?.find((d) => d.id === vendorId);
+    if (health?.lastDataAt || i === 599) {
+      say({ event: 'vendor', health });
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   app.quit();
 }
 
-export default { app, ipcMain, powerSaveBlocker, session, BrowserWindow };
+export default { app, ipcMain, powerSaveBlocker, session, BrowserWindow, utilityProcess };

@@ -11,12 +11,22 @@ import type { SocialSecurityCard } from '../../drivers/card-reader/codec';
 import type { EcVoucher } from '../../drivers/vendor-lib/interfaces';
 import type { TemplateResolver } from '../../drivers/transport/types';
 import type { CameraFrame } from '../../drivers/camera/frame';
+import type { StartWorker } from '../../drivers/vendor-lib/host';
+
+/** How a host starts a vendor library's process (the Electron host: utilityProcess). */
+export type { StartWorker as StartVendorWorker, WorkerProcess as VendorWorkerProcess } from '../../drivers/vendor-lib/host';
+export { goneSignal as vendorWorkerGoneSignal } from '../../drivers/vendor-lib/host';
 
 export interface RunningDevices {
   health(): DeviceHealth[];
   classify(text: string): ScanKind;
   /** Simulated devices set to play when a patient reaches the identify step do so now. */
   identifyStepReached(): void;
+  /**
+   * A frame of the kiosk window's camera on the identify step, to the QR decoding of every camera
+   * configured with source `push`; false when there is none (the frame is dropped).
+   */
+  cameraFrame(frame: CameraFrame): boolean;
   /** Every session change: a receipt step prints its slip once, in the background. */
   sessionChanged(session: SessionView): void;
   /** Prints one receipt now (a reprint asked for from 查询); resolves when the printer took it or refused. */
@@ -46,6 +56,8 @@ export async function startDevices(opts: {
   /** The vendor library refused (code expired or used: its message), answered garbage or did not answer. */
   onEcError?: (reason: 'refused' | 'bad-data' | 'timeout', detail: string) => void;
   onHealth: () => void;
+  /** How vendor libraries' processes are started; child_process.fork when not given (system Node). */
+  startVendorWorker?: StartWorker;
   /** Every camera frame (a fixture camera or a pushed one): the face step's input. */
   onCameraFrame?: (frame: CameraFrame) => void;
 }): Promise<RunningDevices> {
@@ -57,7 +69,7 @@ export async function startDevices(opts: {
     payCode: patterns.payCode.map((p) => new RegExp(p)),
     hospitalBarcode: patterns.hospitalBarcode?.map((p) => new RegExp(p)),
   });
-  const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify });
+  const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify, startVendorWorker: opts.startVendorWorker });
   manager.onScan(opts.onScan);
   if (opts.onCameraFrame) manager.onFrame(opts.onCameraFrame);
   manager.onIdCard((event) => {
@@ -89,6 +101,7 @@ export async function startDevices(opts: {
     health: () => manager.health().map((h) => (h.kind === 'card-reader' ? { ...h, cardPresent: cardsIn.has(h.id) } : h)),
     classify,
     identifyStepReached: () => manager.identifyStepReached(),
+    cameraFrame: (frame) => manager.pushHostFrame(frame) > 0,
     sessionChanged(session) {
       const receipt = session.receipt;
       if (!hasPrinter || session.step !== 'receipt' || !receipt || lastPrinted === receipt.settlementId) return;

@@ -28,7 +28,7 @@ import { simFaultPlans } from './sim-faults';
 import { executeRehearsal } from './rehearsal-commands';
 import { createRehearsal } from '../sim/rehearsal';
 import { decodeImage } from '../../drivers/camera/frame';
-import { startDevices, type RunningDevices } from './devices';
+import { startDevices, type RunningDevices, type StartVendorWorker } from './devices';
 import { userError } from '../common/user-errors';
 import { createInRoomRequests, type InRoomRequests } from '../kiosk/in-room-requests';
 import { startInRoomServer } from '../host/in-room/in-room-server';
@@ -38,6 +38,7 @@ import { reprintReceipt } from '../kiosk/history';
 import { withMobilePay } from '../insurance/mobile-pay';
 import { mobilePayFromConfig } from './mobile-pay-client';
 import { selfPayOptions } from './self-pay-options';
+import { createPayLinkPush } from './pay-link-push';
 import { createAlertWatch, type AlertRule } from '../staff/alerts';
 import { join } from 'node:path';
 import { createLogger, errorFields, type Logger } from './logger';
@@ -55,6 +56,8 @@ export interface StartOptions {
   logger?: Logger;
   /** The build's version for the metrics (the packaged app's package.json version). */
   version?: string;
+  /** How vendor libraries' processes start: the Electron host gives utilityProcess (its RunAsNode fuse is off). */
+  startVendorWorker?: StartVendorWorker;
 }
 
 export interface RunningTerminal {
@@ -136,6 +139,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       }
     };
     let devices: RunningDevices | null = null;
+    // The kiosk window's camera feeds QR decoding only through a camera device with source push.
+    const hasHostCamera = config.devices.some((d) => {
+      const entry = d as { kind?: unknown; source?: { type?: unknown } };
+      return entry.kind === 'camera' && entry.source?.type === 'push';
+    });
     let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
@@ -253,6 +261,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onEcVoucher: (voucher) => void session.ecVoucher(voucher),
       onEcError: (reason, detail) => session.ecVoucherFailed(reason, detail),
       onHealth: emitStatus,
+      startVendorWorker: options.startVendorWorker,
     });
     stops.push(() => devices?.stop());
     listeners.add((event) => {
@@ -278,6 +287,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       });
       inRoomRequests = requests;
       stops.push(() => requests.close());
+      const pushConfig = config.inRoom.payLinkPush;
+      if (pushConfig) {
+        const push = createPayLinkPush({ ...pushConfig });
+        listeners.add((event) => {
+          if (event.type === 'session') push.sessionChanged(event.session);
+        });
+        stops.push(() => push.settled());
+      }
       const server = await startInRoomServer({
         host: config.inRoom.host,
         port: config.inRoom.port,
@@ -500,15 +517,19 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             await session.reset(command.reason);
             return ok();
           case 'camera.frame': {
-            // Decoded only while the face step looks: a renderer cannot make the core decode at will.
-            if (session.current().step !== 'face') return ok();
+            // Decoded only while a step looks: the face step, or the identify step when a camera is
+            // configured for QR (source push). A renderer cannot make the core decode at will.
+            const step = session.current().step;
+            const forQr = step === 'identify' && hasHostCamera;
+            if (step !== 'face' && !forQr) return ok();
             let frame;
             try {
               frame = decodeImage(Buffer.from(command.jpegBase64, 'base64'));
             } catch {
               return { ok: false, error: { code: 'bad-request', message: 'camera frame is not an image' } };
             }
-            session.cameraFrame(frame);
+            if (forQr) devices?.cameraFrame(frame);
+            else session.cameraFrame(frame);
             return ok();
           }
           case 'face.staffConfirm': {

@@ -180,6 +180,15 @@ export const TerminalConfig = z.object({
       requestTtlSeconds: z.number().int().positive().default(600),
       /** 医保支付找人: the pay link shown as a QR is this base followed by the request id. */
       payLinkBase: z.string().url().default('https://pay.hospital.invalid/in-room/'),
+      /** 医保支付找人 pushed: each request's pay link is POSTed (JSON, no name or ID number) to the hospital's messaging endpoint. */
+      payLinkPush: z
+        .object({
+          url: z.string().url(),
+          timeoutMs: z.number().int().positive().default(5000),
+          attempts: z.number().int().min(1).max(10).default(3),
+        })
+        .nullable()
+        .default(null),
       maxBodyBytes: z.number().int().min(256).max(65_536).default(4096),
     })
     .prefault({}),

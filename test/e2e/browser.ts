@@ -7,7 +7,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const screenshotDir = path.resolve(import.meta.dirname, '../../test-output/screenshots');
 
-export function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: e.g. Chromium's fake camera playing a file (a camera cannot exist here). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -19,6 +20,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
 }

@@ -53,7 +53,18 @@ export interface KioskHarness {
 }
 
 export async function startKioskHarness(
-  opts: { config?: Record<string, unknown>; viewport?: { width: number; height: number }; idCard?: boolean; ssCard?: boolean; printer?: boolean } = {},
+  opts: {
+    config?: Record<string, unknown>;
+    viewport?: { width: number; height: number };
+    idCard?: boolean;
+    ssCard?: boolean;
+    printer?: boolean;
+    /**
+     * A camera for QR (source push) and what Chromium's fake camera shows: a Y4M file made once the
+     * platform simulator runs (so it can show a code the simulator minted).
+     */
+    camera?: (platform: PlatformSimulator) => Promise<string>;
+  } = {},
 ): Promise<KioskHarness> {
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -109,6 +120,7 @@ export async function startKioskHarness(
         ...(idPty ? [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: idPty.hostPath } }] : []),
         ...(ssPty ? [{ id: 'ss-1', kind: 'card-reader', pollMs: 50, transport: { type: 'serial', path: ssPty.hostPath } }] : []),
         ...(printerPty ? [{ id: 'prn-1', kind: 'printer', pollMs: 200, transport: { type: 'serial', path: printerPty.hostPath } }] : []),
+        ...(opts.camera ? [{ id: 'cam-1', kind: 'camera', source: { type: 'push' } }] : []),
       ],
     });
     const terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'kiosk-e2e-')), fixturesDir });
@@ -117,7 +129,10 @@ export async function startKioskHarness(
     if (!platform) throw new Error('the e2e kiosk runs the embedded platform simulator');
     const host = await startWebHost({ api: terminal.api, uiDir });
     cleanups.push(() => host.close());
-    const browser = await launchBrowser();
+    const cameraFile = opts.camera ? await opts.camera(platform) : null;
+    const browser = await launchBrowser(
+      cameraFile ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${cameraFile}`] : [],
+    );
     cleanups.push(() => browser.close());
     const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1080, height: 1500 } });
     // Playwright's 30 s default is what a loaded machine ran into; waits are for screens (readiness),

@@ -1,6 +1,7 @@
-// The renderer's camera while the face step is on screen: getUserMedia (the Electron host grants
-// video only), a frame every 200 ms drawn to a canvas and sent to the core as JPEG. The stream stops
-// when the step ends, so the camera light is on only while the patient is asked to look at it.
+// The renderer's camera while the face step (or, with a camera configured for QR, the identify step)
+// is on screen: getUserMedia (the Electron host grants video only), a frame every 200 ms drawn to a
+// canvas and sent to the core as JPEG. The stream stops when the step ends, so the camera light is
+// on only while the patient is asked to look at it or to show a code.
 import { useEffect, useRef, useState } from 'react';
 import type { Command } from '../../terminal/api/schema';
 

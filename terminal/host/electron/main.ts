@@ -11,6 +11,7 @@ import { createLogger, errorFields, type Logger } from '../../app/logger';
 import { kioskWindowOptions } from './window-options';
 import { CONTENT_SECURITY_POLICY, isNavigationAllowed, isPermissionAllowed } from './policy';
 import { packagedPaths } from './paths';
+import { utilityVendorWorker } from './vendor-worker';
 
 const kiosk = !process.argv.includes('--no-kiosk');
 const configFile = argValue('--config') ?? process.env.TERMINAL_CONFIG;
@@ -69,7 +70,7 @@ void app.whenReady().then(async () => {
     dataDir = config.dataDir ?? join(app.getPath('userData'), 'terminal-data');
     log = createLogger({ dir: join(dataDir, 'logs'), level: config.log.level, maxBytes: config.log.maxBytes, keep: config.log.keep, console: !app.isPackaged });
     log.info('terminal starting', { version, electron: process.versions.electron, packaged: app.isPackaged, dataDir });
-    running = await startTerminal({ config, dataDir, fixturesDir: config.fixturesDir ?? paths.fixtures, logger: log, version });
+    running = await startTerminal({ config, dataDir, fixturesDir: config.fixturesDir ?? paths.fixtures, logger: log, version, startVendorWorker: utilityVendorWorker });
   } catch (err) {
     // A Windows GUI app has no console: the reason goes to the log (and a fallback file) first.
     if (!log.file) log = createLogger({ dir: join(dataDir || app.getPath('userData'), 'logs'), console: true });

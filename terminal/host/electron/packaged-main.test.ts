@@ -4,7 +4,9 @@
 // Node's SM2/SM3/SM4 taken away as under Electron's BoringSSL. The terminal starts with face
 // verification on: the worker must be found beside main.mjs (an empty import.meta broke that) and
 // the models in resources/, the window opens with its preload, a command goes through IPC, and quit
-// waits for the core to close.
+// waits for the core to close. A vendor-library device (the gcc-built stand-in library) runs its
+// worker as the app runs it: vendor-lib-worker.cjs from the bundle folder, in a utilityProcess (the
+// stand-in's is a Node child with Electron's process.parentPort), never child_process.fork.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error: a plain .mjs script without types
 import { buildElectron } from '../../../scripts/build-electron.mjs';
+import { buildFakeVendorLibrary, type FakeVendorLibrary } from '../../../drivers/testing/fake-vendor';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const blazeface = join(root, '.cache', 'model-packages', 'blazeface', 'ONNX', 'face_detection_front_128x128_barracuda.onnx');
@@ -30,18 +33,21 @@ describe('the built main process under a stand-in Electron, packaged layout, no 
   const events: SmokeEvent[] = [];
   let code: number | null = null;
   let stderr = '';
+  let vendorLib: FakeVendorLibrary | null = null;
 
   before(async () => {
+    vendorLib = buildFakeVendorLibrary();
+    vendorLib.setMode('nocard');
     await buildElectron(join(appPath, 'dist', 'electron'));
     mkdirSync(join(resources, 'model-packages', 'blazeface', 'ONNX'), { recursive: true });
     cpSync(blazeface, join(resources, 'model-packages', 'blazeface', 'ONNX', 'face_detection_front_128x128_barracuda.onnx'));
     cpSync(faceApi, join(resources, 'model-packages', 'face-api', 'model'), { recursive: true, filter: (f) => !/\.(json|bin)$/.test(f) || f.includes('face_recognition_model') });
     cpSync(join(root, 'fixtures'), join(resources, 'fixtures'), { recursive: true });
     const config = join(work, 'config.json');
-    writeFileSync(config, JSON.stringify({ dataDir, face: { enabled: true } }));
+    writeFileSync(config, JSON.stringify({ dataDir, face: { enabled: true }, devices: [{ id: 'vendor-1', kind: 'vendor-lib', library: vendorLib.library, interface: 'read-card-bas', pollMs: 200 }] }));
     const child = spawn(process.execPath, ['--import', join(root, 'scripts', 'electron-stand-in', 'register.mjs'), join(appPath, 'dist', 'electron', 'main.mjs'), '--config', config], {
       cwd: work, // not the repository: nothing may be found by accident from the working directory
-      env: { ...process.env, FACE_MODEL_PACKAGES: '', SMOKE_APP_PATH: appPath, SMOKE_RESOURCES: resources, SMOKE_USER_DATA: join(work, 'user'), SMOKE_DATA_DIR: dataDir, SMOKE_NO_NODE_SM: '1' },
+      env: { ...process.env, FACE_MODEL_PACKAGES: '', SMOKE_APP_PATH: appPath, SMOKE_RESOURCES: resources, SMOKE_USER_DATA: join(work, 'user'), SMOKE_DATA_DIR: dataDir, SMOKE_NO_NODE_SM: '1', SMOKE_VENDOR_DEVICE: 'vendor-1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -51,6 +57,7 @@ describe('the built main process under a stand-in Electron, packaged layout, no 
     for (const line of out.split('\n')) if (line.startsWith('SMOKE ')) events.push(JSON.parse(line.slice(6)) as SmokeEvent);
   });
   after(() => {
+    vendorLib?.remove();
     rmSync(work, { recursive: true, force: true });
     rmSync(appPath, { recursive: true, force: true });
   });
@@ -72,6 +79,16 @@ describe('the built main process under a stand-in Electron, packaged layout, no 
     const face = find('face') as { line?: { msg: string; err?: unknown } } | undefined;
     assert.ok(face, `the log says how the face models fared (${stderr.slice(-2000)})`);
     assert.equal(face.line?.msg, 'face models loaded', JSON.stringify(face.line));
+  });
+
+  it('runs the vendor library in a utilityProcess from the bundled worker, and its calls answer', () => {
+    const started = events.filter((e) => e.event === 'utilityProcess');
+    assert.ok(started.length >= 1, `utilityProcess.fork was used (events: ${JSON.stringify(events)}; stderr: ${stderr.slice(-2000)})`);
+    assert.match(String(started[0]!.modulePath), /\/dist\/electron\/vendor-lib-worker\.cjs$/);
+    const vendor = find('vendor') as { health?: { state: string; lastDataAt: string | null; lastError: string | null } } | undefined;
+    // nocard: the library answered (non-zero, no card): the call went there and back.
+    assert.equal(vendor?.health?.state, 'ready', JSON.stringify(vendor));
+    assert.ok(vendor?.health?.lastDataAt, JSON.stringify(vendor));
   });
 
   it('quits cleanly after the core closed', () => {

@@ -10,6 +10,7 @@ import { DirectedSummary } from './DirectedSummary';
 import { PayLinkQr } from '../PayLinkQr';
 import { CredentialList } from './CredentialList';
 import { errorText } from '../error-text';
+import { useCameraFrames } from '../use-camera-frames';
 
 const scannerText: Record<DeviceHealth['state'] | 'missing', TextKey> = {
   ready: 'scannerReady',
@@ -26,6 +27,10 @@ function scannerState(status: TerminalStatus | null): DeviceHealth['state'] | 'm
 
 export function Identify({ session, status, t, lang, elderly, busy, run, submit }: ScreenProps) {
   const [showLink, setShowLink] = useState(false);
+  // A camera device in the config: the window's camera reads the code too (the core decodes the
+  // frames only on this step, and only for a camera with source push).
+  const cameraQr = status?.devices.some((d) => d.kind === 'camera') === true;
+  const camera = useCameraFrames(session.step === 'identify' && cameraQr, run);
   useEffect(() => {
     const capture = createWedgeCapture((text) => submit({ type: 'credential.text', text }));
     const onKey = (event: KeyboardEvent): void => {
@@ -51,6 +56,7 @@ export function Identify({ session, status, t, lang, elderly, busy, run, submit 
       <p>{errorText(lang, session.notice)}</p>
     </div>
   ) : null;
+  const preview = cameraQr ? <video ref={camera.video} className="scan-preview" data-testid="scan-camera" data-state={camera.state} muted playsInline aria-hidden="true" /> : null;
   const cancel = (
     <button type="button" className="secondary" data-testid="cancel" disabled={busy} onClick={() => run({ type: 'session.reset' })}>
       {t('cancel')}
@@ -66,6 +72,7 @@ export function Identify({ session, status, t, lang, elderly, busy, run, submit 
         <h2 className="prompt">{t('directedPrompt')}</h2>
         {hasCardReader && <p className="hint">{t('directedPromptCard')}</p>}
         {scannerLine}
+        {preview}
         <p className="hint">{t('directedHint')}</p>
         {directed.payLink !== null && showLink && (
           <div className="pay-link" data-testid="pay-link">
@@ -90,6 +97,7 @@ export function Identify({ session, status, t, lang, elderly, busy, run, submit 
       <h1>{t(session.history ? 'historyIdentifyTitle' : hasAnyCardReader ? 'identifyPromptAny' : 'identifyPrompt')}</h1>
       {notice}
       {!elderly && <div className="scan-target" aria-hidden="true" />}
+      {preview}
       {session.history ? <p className="hint">{t('historyIdentifyHint')}</p> : !elderly && <p className="hint">{t('identifyHint')}</p>}
       <CredentialList status={status} t={t} elderly={elderly} />
       <div className="actions">{cancel}</div>
