@@ -14,7 +14,7 @@ import { canTransition, isSettlementState, type SettlementState } from '../commo
 import { sendQueued } from '../outbox/outbox-send';
 import { retryDelayMs } from './backoff';
 import { undoCalls } from './undo-calls';
-import { cashUploadCall, refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
+import { refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
 import { onRefusedFor, stepOf, steps, type Next, type StepEnv, type StepSpec, type VisitEnv } from './steps';
 import type { CreditReservation } from '../journal/credit';
 
@@ -435,8 +435,10 @@ export function createSettlementEngine(options: EngineOptions) {
         const withChoice: SelfPayVisitContext = { ...ctx, selfPay };
         if (selfPay.method === 'pay-code') {
           // The cash is paid first: a declined code leaves nothing settled, and 2207 follows the payment.
-          const attempt = journal.callsOf(settlementId).filter((c) => c.step === 'cash-upload').length + 1;
-          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'cash-pending', note: 'patient confirmed; paying the cash part by code', context: withChoice, call: cashUploadCall(withChoice, attempt) });
+          // It is pre-settled again before the charge (2206 commits nothing): the split on screen may be
+          // stale, and a code charged for a cash part 2207 no longer makes is money nobody can place.
+          const charging: SelfPayVisitContext = { ...withChoice, selfPay: { ...selfPay, presettleBeforeCharge: true } };
+          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'presettle-pending', note: 'patient confirmed paying the cash part by code; pre-settling again before the charge', context: charging, call: preSettleCall(charging, mdtrtIdOf(settlementId)) });
         } else {
           // Credit is the hospital's own arrangement: no platform call, only the debt, checked against
           // the limits in the same write as the confirm (CreditLimitError refuses both).
