@@ -102,9 +102,23 @@ interface Pass extends PassFlow {
   offline: { service: ServiceKind; person: VisitPerson; bill: HisBill } | null;
 }
 
+/**
+ * A patient at the kiosk may retry a card that did not read true (card-mismatch) once. The retry
+ * goes through the attract screen (reset, begin), so the count is the kiosk's, not the pass's: it
+ * lasts until someone is identified or the kiosk has been quiet this long.
+ */
+const MISMATCH_VISIT_MS = 10 * 60_000;
+
 export function createKioskSession(options: KioskSessionOptions) {
   const now = options.now ?? (() => new Date());
   const failures = createFailureLog(now);
+  let mismatches = { count: 0, lastAt: 0 };
+  /** One more card/person mismatch in this patient's visit; how many there have been. */
+  const countMismatch = (): number => {
+    const at = now().getTime();
+    mismatches = { count: at - mismatches.lastAt > MISMATCH_VISIT_MS ? 1 : mismatches.count + 1, lastAt: at };
+    return mismatches.count;
+  };
   const face = createFaceFlow(options.face);
   const selfPayOpts = options.selfPay ?? noSelfPay;
   const contextOf = (settlementId: string) => options.journal.settlementContext<SelfPayVisitContext>(settlementId);
@@ -265,9 +279,15 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (!p.live()) return;
     if (identified.kind === 'unreachable') return p.fail('identify-refused', 'platform-unreachable', identified.detail);
     if (identified.kind === 'refused') {
-      if (identified.code === 'card-mismatch') options.alerts?.identityMismatch('card', subject);
-      return p.fail('identify-refused', identified.code, identified.detail);
+      if (identified.code !== 'card-mismatch') return p.fail('identify-refused', identified.code, identified.detail);
+      // Every mismatch is an alert row for staff; the second in one visit ends the retries: a worn
+      // card (or someone else's) must not be read until it happens to give a bill.
+      options.alerts?.identityMismatch('card', subject);
+      const count = countMismatch();
+      if (count >= 2) return p.fail('identify-refused', 'card-mismatch-staff', `${identified.detail}; mismatch ${count} in this visit: sent to staff`);
+      return p.fail('identify-refused', 'card-mismatch', identified.detail);
     }
+    mismatches = { count: 0, lastAt: 0 };
     const person = identified.person;
     if (forHistory) return showHistory(p, { journal: options.journal, his: options.his }, person, patientView(person));
     if (!service) throw new Error('a payment pass without a service');
