@@ -38,6 +38,7 @@ const messages = {
   'card-unreadable': '没有读出这张卡。请把卡拿起来擦一擦，再平放到读卡区；仍不行可改用医保码，或到人工窗口办理。',
   'printer-unavailable': '打印机暂时不能打印，没有打出凭证。请到人工窗口补打。',
   internal: '机器出了点问题，请到人工窗口办理。',
+  'journal-write-failed': '本机暂停缴费：缴费记录写不进去（存储已满或出了故障）。请到人工窗口缴费。',
   'admin-pin': '管理密码不正确。',
   'admin-locked': '管理密码错误次数过多，请5分钟后再试。',
   'amount-not-confirmed': '这笔金额较大，请先核对并确认扣款金额。没有扣费。',

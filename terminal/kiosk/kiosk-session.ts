@@ -10,7 +10,7 @@ import { areaName, samePool } from '../common/areas';
 import { ageOn, benefitFor, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import type { Journal } from '../journal/journal';
 import { openStates } from '../common/settlement-states';
-import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
+import { BillTakenError, JournalWriteFailedError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from '../common/user-errors';
 import { CreditLimitError } from '../journal/credit';
@@ -264,6 +264,11 @@ export function createKioskSession(options: KioskSessionOptions) {
       // 就医一卡通: a maternity or work-injury bill settles under that insutype, on the same card.
       return options.engine.open({ ...input, person: benefitFor(input.person, input.bill) });
     } catch (err) {
+      // The journal stopped writing since this pass began: nothing is opened, and the patient is told why.
+      if (err instanceof JournalWriteFailedError) {
+        p.fail('bill-refused', 'journal-write-failed', err);
+        return null;
+      }
       if (!(err instanceof BillTakenError)) throw err;
       p.fail('bill-refused', err.code, err);
       return null;
@@ -406,6 +411,8 @@ export function createKioskSession(options: KioskSessionOptions) {
     failures: failures.list,
 
     begin(service: ServiceKind): SessionResult {
+      // A journal that cannot write what the platform answers takes no payment (the status bar says so).
+      if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
       startPass('begin', { ...idleSession(), step: 'identify', service });
       options.onIdentifyStep?.();
       return accepted;
@@ -416,6 +423,7 @@ export function createKioskSession(options: KioskSessionOptions) {
      * identifies. Whatever the screen showed before is dropped, as a fresh begin would.
      */
     beginDirected(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult {
+      if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
       startPass('begin', { ...idleSession(), step: 'identify', service: serviceOfMedType(medType), directed }, certnoSha256 ?? null);
       options.onIdentifyStep?.();
       return accepted;

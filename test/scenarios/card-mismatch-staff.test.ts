@@ -42,7 +42,7 @@ describe('card/person mismatches in one visit', () => {
       identity: { journal, platform: client, ecBusinessType: '01301', ecDeviceType: 'SelfService', now },
       // A card read true reaches the HIS, which has nothing for this test to pay.
       his: { pendingBills: async () => [] } as never,
-      engine: {} as never,
+      engine: { journalHealth: () => ({ state: 'ok', error: null, since: null }) } as never,
       usePersonalAccount: true,
       areaCode: '330100',
       journal,
