@@ -162,6 +162,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       journal,
       platform,
       his: claims.paidNotice(his),
+      // An offline capture's bill is claimed again before its 2207: it may be paid elsewhere by now.
+      deferredSettleGuard: (billId) => claims.deferredSettle(billId),
       now: options.now,
       unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
       stepTimeoutMs: config.settlement.stepTimeoutMs,

@@ -62,7 +62,16 @@ export interface EngineOptions {
   onJournalHealth?: (health: JournalHealth) => void;
   /** Told when a settling answer fails its amount check (the visit goes to staff): the terminal logs and shows it. */
   onAlert?: (alert: EngineAlert) => void;
+  /**
+   * Asked before a deferred visit's (an offline capture's) settlement is first sent: its bill may
+   * have been paid at another kiosk or the cashier while it waited. 'hold': the bill is still this
+   * visit's; 'wait': the HIS cannot say now, ask again later; refused: the visit goes to staff
+   * unsettled. Without it (no HIS claims) the journal's own bill guard is all there is.
+   */
+  deferredSettleGuard?: (billId: string) => Promise<DeferredSettleVerdict>;
 }
+
+export type DeferredSettleVerdict = { kind: 'hold' } | { kind: 'wait'; why: string } | { kind: 'refused'; why: string };
 
 export interface EngineAlert {
   settlementId: string;
@@ -248,6 +257,10 @@ export function createSettlementEngine(options: EngineOptions) {
       });
       return true;
     }
+    if (row.step === 'settle' && row.attempts === 0 && options.deferredSettleGuard && context(id).deferred) {
+      const verdict = await checkDeferredBill(row, from);
+      if (verdict !== 'send') return verdict === 'moved';
+    }
     const outcome = await sendQueued(journal, platform, row);
     try {
       return recordAnswer(row, from, outcome);
@@ -259,6 +272,28 @@ export function createSettlementEngine(options: EngineOptions) {
       setJournalHealth({ state: 'journal-write-failed', error, since: now().toISOString() });
       throw new JournalWriteFailedError(error);
     }
+  }
+
+  /**
+   * A capture waited (hours, maybe) for the platform: its bill is claimed again at the HIS before the
+   * 2207 goes. A bill someone else holds or paid is not paid twice: the visit goes to staff with the
+   * 2207 unsent (a dead letter staff may retry once the HIS side is sorted out, or cancel).
+   */
+  async function checkDeferredBill(row: OutboxRow, from: SettlementState): Promise<'send' | 'wait' | 'moved'> {
+    const id = row.settlementId as string;
+    const billId = journal.settlement(id)?.billId;
+    const guard = options.deferredSettleGuard;
+    if (!billId || !guard) return 'send';
+    const verdict = await guard(billId);
+    if (verdict.kind === 'hold') return 'send';
+    if (verdict.kind === 'wait') {
+      journal.recordOutcome({ outboxId: row.id, status: 'pending', error: `not sent: ${verdict.why}`, nextAttemptAt: new Date(now().getTime() + retryDelayMs(0, random)).toISOString() });
+      return 'wait';
+    }
+    const note = `offline capture not settled: the HIS bill ${billId} is no longer this visit's (${verdict.why}); it may be paid elsewhere, staff to check before anything is paid`;
+    journal.recordOutcome({ outboxId: row.id, status: 'dead', error: note, then: transition(id, from, 'needs-staff', { note }) });
+    options.onChange?.(view(id));
+    return 'moved';
   }
 
   /** Writes what an answer means, as the step table says. */

@@ -387,7 +387,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     const raw = openJournal({ dataDir: dataDirs[k] as string, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid, msgidSlot: `0${k}`, now });
     const journal = guardJournal(raw, k);
     const claims = createBillClaims({ his: hisClaims, journal, terminalId: `KIOSK-${k}`, ttlSeconds: CLAIM_TTL_SECONDS, holdSeconds: 24 * 3600, now });
-    const engine = createSettlementEngine({ journal, platform, his: claims.paidNotice(his), now, random: engineRandom, maxAttempts: 8, onChange: (v) => claims.onVisit(v) });
+    const engine = createSettlementEngine({ journal, platform, his: claims.paidNotice(his), deferredSettleGuard: (billId) => claims.deferredSettle(billId), now, random: engineRandom, maxAttempts: 8, onChange: (v) => claims.onVisit(v) });
     const worker = createReplayWorker({ engine, online: () => platformUp, probe: async () => platformUp, concurrency: 2 });
     return { raw, journal, engine, worker, claims };
   };
