@@ -8,7 +8,7 @@ import type { CashMethod, DirectedPayment, PatientView, ServiceKind, SessionView
 import type { HisBill, HisClient } from '../his/client';
 import { areaName, samePool } from '../common/areas';
 import { ageOn, benefitFor, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
-import type { Journal } from '../journal/journal';
+import { StaleTransitionError, type Journal } from '../journal/journal';
 import { openStates } from '../common/settlement-states';
 import { BillTakenError, JournalWriteFailedError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
@@ -166,18 +166,29 @@ export function createKioskSession(options: KioskSessionOptions) {
     return self;
   }
 
-  /** A begin or a reset: the pass on the screen ends (its camera and waits stop) and a new one starts. */
-  function startPass(event: 'begin' | 'reset', next: SessionView, directedCertnoSha256: string | null = null): void {
+  /**
+   * A begin or a reset: the pass on the screen ends (its camera and waits stop) and a new one starts.
+   * Returns the release of a visit left at the confirm step, for a caller that waits for it.
+   */
+  function startPass(event: 'begin' | 'reset', next: SessionView, directedCertnoSha256: string | null = null): Promise<void> {
     if (!leadsTo(view.step, event, next.step)) throw new SessionTableError(view.step, event, next.step);
     // A patient left at the confirm step (a new begin, a bedside start, a reset): the visit is
-    // cancelled now rather than holding its bill until the step timeout (the engine refuses it if it moved on).
+    // cancelled now rather than holding its bill until the step timeout. It is released once, here:
+    // a second cancel was refused as stale and logged as a failure on every reset at the split.
+    let released = Promise.resolve();
     if (view.step === 'confirm' && view.settlementId) {
       const left = view.settlementId;
-      void options.engine.cancel(left, `patient left the confirm step (${event})`).catch(() => undefined);
+      const step = view.step;
+      released = options.engine
+        .cancel(left, `patient left the confirm step (${event})`)
+        .then(() => undefined)
+        // A visit that moved on meanwhile (confirmed elsewhere, expired) has nothing left to release here.
+        .catch((err: unknown) => void (err instanceof StaleTransitionError || failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err)));
     }
     pass.abort.abort();
     pass = openPass(directedCertnoSha256);
     publish(next);
+    return released;
   }
 
   /** Runs the flow a command started; what it throws is recorded with its cause and shown as 'internal'. */
@@ -413,7 +424,7 @@ export function createKioskSession(options: KioskSessionOptions) {
     begin(service: ServiceKind): SessionResult {
       // A journal that cannot write what the platform answers takes no payment (the status bar says so).
       if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
-      startPass('begin', { ...idleSession(), step: 'identify', service });
+      void startPass('begin', { ...idleSession(), step: 'identify', service });
       options.onIdentifyStep?.();
       return accepted;
     },
@@ -424,14 +435,14 @@ export function createKioskSession(options: KioskSessionOptions) {
      */
     beginDirected(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult {
       if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
-      startPass('begin', { ...idleSession(), step: 'identify', service: serviceOfMedType(medType), directed }, certnoSha256 ?? null);
+      void startPass('begin', { ...idleSession(), step: 'identify', service: serviceOfMedType(medType), directed }, certnoSha256 ?? null);
       options.onIdentifyStep?.();
       return accepted;
     },
 
     /** 查询: the patient identifies, then sees their past payments here and their reports. */
     beginHistory(): SessionResult {
-      startPass('begin', { ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });
+      void startPass('begin', { ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });
       options.onIdentifyStep?.();
       return accepted;
     },
@@ -558,14 +569,11 @@ export function createKioskSession(options: KioskSessionOptions) {
      * there that nothing was charged, and offers the same service again.
      */
     async reset(reason?: 'cancel' | 'request-cancelled'): Promise<SessionResult> {
-      const { settlementId, step, service } = view;
+      const { step, service } = view;
       const charged = step === 'settling' || step === 'receipt' || step === 'pending';
       const ended = reason && !charged && step !== 'idle' ? { reason: reason === 'cancel' ? ('cancelled' as const) : ('request-cancelled' as const), service } : null;
-      startPass('reset', { ...idleSession(), ended });
-      // A patient who walks away from the split has committed nothing: release the visit.
-      if (settlementId && step === 'confirm') {
-        await options.engine.cancel(settlementId).catch((err: unknown) => failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err));
-      }
+      // A patient who walks away from the split has committed nothing: the visit is released (startPass).
+      await startPass('reset', { ...idleSession(), ended });
       return accepted;
     },
   };
