@@ -14,7 +14,7 @@ const seeds = Number(value('seeds') ?? 10_000);
 const from = Number(value('from') ?? 1);
 const bug = value('bug') as InjectedBug | undefined;
 
-const totals = { visits: 0, closed: 0, crashes: 0, faults: 0, events: 0 };
+const totals = { visits: 0, closed: 0, crashes: 0, faults: 0, events: 0, garbled: 0, disk_full: 0, walked_away: 0, second_kiosk: 0 };
 const failed: number[] = [];
 const known: number[] = [];
 const started = performance.now();
@@ -25,6 +25,10 @@ for (let seed = from; seed < from + seeds; seed++) {
   totals.crashes += r.crashes;
   totals.faults += r.faults;
   totals.events += r.events;
+  totals.garbled += r.drawn.garbled;
+  totals.disk_full += r.drawn.diskFull;
+  totals.walked_away += r.drawn.walkedAway;
+  totals.second_kiosk += r.drawn.secondKiosk;
   if (r.known.length > 0) known.push(seed);
   if (r.failures.length > 0) {
     failed.push(seed);

@@ -173,6 +173,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       platform,
       his: claims.paidNotice(his),
       hisRegistersAdmissions: hisRegistersAdmissions(config),
+      // An offline capture's bill is claimed again before its 2207: it may be paid elsewhere by now.
+      deferredSettleGuard: (billId) => claims.deferredSettle(billId),
       now: options.now,
       unknownOutcomeDeadlineMs: config.settlement.unknownOutcomeDeadlineMs,
       stepTimeoutMs: config.settlement.stepTimeoutMs,

@@ -7,8 +7,10 @@ export const settlementTransitions = {
   'discharge-pending': ['presettle-pending', 'failed', 'cancelled', 'needs-staff'],
   // An offline capture skips the confirm screen: the patient agreed to the bill when it was taken.
   // Itself: a relative's account the platform refuses is dropped and the visit pre-settled again.
-  'presettle-pending': ['awaiting-confirm', 'settle-pending', 'failed', 'cancelled', 'needs-staff', 'presettle-pending'],
+  // Paying the cash part by code is pre-settled again first, and charged (cash-pending) only unchanged.
+  'presettle-pending': ['awaiting-confirm', 'settle-pending', 'failed', 'cancelled', 'needs-staff', 'presettle-pending', 'cash-pending'],
   // The patient changing how to pay the self-paid part pre-settles again; paying it by code comes first.
+  // (cash-pending: an older terminal charged the code straight from confirm.)
   'awaiting-confirm': ['settle-pending', 'cancelled', 'presettle-pending', 'cash-pending'],
   // 一码付: 6201 then 6202 for the cash part, before 2207. A declined code goes back to the patient.
   'cash-pending': ['cash-pending', 'cash-query-pending', 'settle-pending', 'awaiting-confirm', 'needs-staff'],

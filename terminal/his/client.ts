@@ -181,7 +181,7 @@ function toBill(b: z.infer<typeof WireBill>): HisBill {
 }
 
 /** A claim or renewal answer, checked: anything but a well-formed 200, 409, 404 or 410 is the HIS failing. */
-function claimAnswer(what: string, status: number, json: unknown): HisClaimAnswer {
+export function claimAnswer(what: string, status: number, json: unknown): HisClaimAnswer {
   if (status === 200) {
     const parsed = ClaimGranted.safeParse(json);
     if (!parsed.success) throw new HisError(`HIS ${what}: unexpected shape`, status);

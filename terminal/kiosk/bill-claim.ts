@@ -23,6 +23,7 @@ import type { Journal } from '../journal/journal';
 import type { UserErrorCode } from '../common/user-errors';
 import { reportError } from '../common/report-error';
 import type { PassFlow } from './session-pass';
+import type { DeferredSettleVerdict } from '../settlement/engine';
 
 const META_KEY = 'his-claims';
 
@@ -138,6 +139,33 @@ export function createBillClaims(options: BillClaimsOptions) {
     }
   }
 
+  /**
+   * Before the settlement is sent: the claim is extended to the long hold. Refused (the bill taken,
+   * or a HIS that cannot say) means nothing is settled.
+   */
+  async function holdForSettle(billId: string): Promise<{ ok: true; extended: boolean } | { ok: false; code: UserErrorCode }> {
+    const claim = held.get(billId);
+    if (!claim) {
+      const code = lost.get(billId) ?? 'bill-claimed-elsewhere';
+      lost.delete(billId);
+      return { ok: false, code };
+    }
+    const renewed = await renew(claim, Math.max(claim.ttlSeconds, options.holdSeconds));
+    if (renewed.ok) {
+      schedule(held.get(billId) as HeldClaim);
+      return { ok: true, extended: true };
+    }
+    if (!renewed.unreachable) {
+      forget(billId);
+      return { ok: false, code: renewed.code };
+    }
+    // The HIS did not answer: settle on the claim held now only while it has a safe margin left
+    // (it was renewed at half its life); the keeper renews it when the HIS is back.
+    const marginMs = Math.min(30_000, (claim.ttlSeconds * 1000) / 4);
+    if (Date.parse(claim.expiresAt) - now().getTime() >= marginMs) return { ok: true, extended: false };
+    return { ok: false, code: 'his-unreachable' };
+  }
+
   return {
     /** Claims a bill before its visit is opened; `offline`: for a capture that waits for the platform. */
     async take(billId: string, opts: { offline: boolean }): Promise<ClaimOutcome> {
@@ -167,34 +195,22 @@ export function createBillClaims(options: BillClaimsOptions) {
       save();
     },
 
-    /**
-     * Before the settlement is sent: the claim is extended to the long hold. Refused (the bill taken,
-     * or a HIS that cannot say) means nothing is settled.
-     */
-    async holdForSettle(billId: string): Promise<{ ok: true; extended: boolean } | { ok: false; code: UserErrorCode }> {
-      const claim = held.get(billId);
-      if (!claim) {
-        const code = lost.get(billId) ?? 'bill-claimed-elsewhere';
-        lost.delete(billId);
-        return { ok: false, code };
-      }
-      const renewed = await renew(claim, Math.max(claim.ttlSeconds, options.holdSeconds));
-      if (renewed.ok) {
-        schedule(held.get(billId) as HeldClaim);
-        return { ok: true, extended: true };
-      }
-      if (!renewed.unreachable) {
-        forget(billId);
-        return { ok: false, code: renewed.code };
-      }
-      // The HIS did not answer: settle on the claim held now only while it has a safe margin left
-      // (it was renewed at half its life); the keeper renews it when the HIS is back.
-      const marginMs = Math.min(30_000, (claim.ttlSeconds * 1000) / 4);
-      if (Date.parse(claim.expiresAt) - now().getTime() >= marginMs) return { ok: true, extended: false };
-      return { ok: false, code: 'his-unreachable' };
-    },
+    holdForSettle,
 
     release,
+
+    /**
+     * The engine's guard before an offline capture's 2207 (deferredSettleGuard): the capture waited
+     * for the platform, and its bill may have been paid at another kiosk or the cashier meanwhile.
+     * The claim is renewed to the long hold as at confirm; a HIS that does not answer is waited for
+     * unless the claim held now still has its margin.
+     */
+    async deferredSettle(billId: string): Promise<DeferredSettleVerdict> {
+      const held = await holdForSettle(billId);
+      if (held.ok) return { kind: 'hold' };
+      if (held.code === 'his-unreachable') return { kind: 'wait', why: 'the HIS did not answer the claim renewal' };
+      return { kind: 'refused', why: held.code };
+    },
 
     /** The claim a paid notice carries (none: the bill was claimed by no visit of this terminal). */
     claimIdFor(billId: string): string | undefined {

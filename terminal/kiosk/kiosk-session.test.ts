@@ -12,7 +12,7 @@ function sessionOn(overrides: Partial<KioskSessionOptions> = {}) {
     // A journal and platform that throw on any use: the identify call breaks.
     identity: { journal: {} as never, platform: {} as never, ecBusinessType: '01301', ecDeviceType: 'SelfService' },
     his: {} as never,
-    engine: {} as never,
+    engine: { journalHealth: () => ({ state: 'ok', error: null, since: null }) } as never,
     usePersonalAccount: true,
     areaCode: '330100',
     journal: {} as never,

@@ -8,9 +8,9 @@ import type { CashMethod, DirectedPayment, PatientView, ServiceKind, SessionView
 import type { HisBill, HisClient } from '../his/client';
 import { areaName, samePool } from '../common/areas';
 import { ageOn, benefitFor, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
-import type { Journal } from '../journal/journal';
+import { StaleTransitionError, type Journal } from '../journal/journal';
 import { openStates } from '../common/settlement-states';
-import { BillTakenError, type SettlementEngine, type SettlementView } from '../settlement/engine';
+import { BillTakenError, JournalWriteFailedError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from '../common/user-errors';
 import { CreditLimitError } from '../journal/credit';
@@ -103,9 +103,23 @@ interface Pass extends PassFlow {
   offline: { service: ServiceKind; person: VisitPerson; bill: HisBill } | null;
 }
 
+/**
+ * A patient at the kiosk may retry a card that did not read true (card-mismatch) once. The retry
+ * goes through the attract screen (reset, begin), so the count is the kiosk's, not the pass's: it
+ * lasts until someone is identified or the kiosk has been quiet this long.
+ */
+const MISMATCH_VISIT_MS = 10 * 60_000;
+
 export function createKioskSession(options: KioskSessionOptions) {
   const now = options.now ?? (() => new Date());
   const failures = createFailureLog(now);
+  let mismatches = { count: 0, lastAt: 0 };
+  /** One more card/person mismatch in this patient's visit; how many there have been. */
+  const countMismatch = (): number => {
+    const at = now().getTime();
+    mismatches = { count: at - mismatches.lastAt > MISMATCH_VISIT_MS ? 1 : mismatches.count + 1, lastAt: at };
+    return mismatches.count;
+  };
   const face = createFaceFlow(options.face);
   const selfPayOpts = options.selfPay ?? noSelfPay;
   const contextOf = (settlementId: string) => options.journal.settlementContext<SelfPayVisitContext>(settlementId);
@@ -153,22 +167,29 @@ export function createKioskSession(options: KioskSessionOptions) {
     return self;
   }
 
-  /** A begin or a reset: the pass on the screen ends (its camera and waits stop) and a new one starts. */
-  function startPass(event: 'begin' | 'reset', next: SessionView, directedCertnoSha256: string | null = null): void {
+  /**
+   * A begin or a reset: the pass on the screen ends (its camera and waits stop) and a new one starts.
+   * Returns the release of a visit left at the confirm step, for a caller that waits for it.
+   */
+  function startPass(event: 'begin' | 'reset', next: SessionView, directedCertnoSha256: string | null = null): Promise<void> {
     if (!leadsTo(view.step, event, next.step)) throw new SessionTableError(view.step, event, next.step);
     // A patient left at the confirm step (a new begin, a bedside start, a reset): the visit is
-    // cancelled now rather than holding its bill until the step timeout (the engine refuses it if it moved on).
-    // A reset cancels it itself and waits for the answer; cancelling here too logged a stale transition.
-    if (event !== 'reset' && view.step === 'confirm' && view.settlementId) {
+    // cancelled now rather than holding its bill until the step timeout. It is released once, here:
+    // a second cancel was refused as stale and logged as a failure on every reset at the split.
+    let released = Promise.resolve();
+    if (view.step === 'confirm' && view.settlementId) {
       const left = view.settlementId;
       const step = view.step;
-      void options.engine
+      released = options.engine
         .cancel(left, `patient left the confirm step (${event})`)
-        .catch((err: unknown) => failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err));
+        .then(() => undefined)
+        // A visit that moved on meanwhile (confirmed elsewhere, expired) has nothing left to release here.
+        .catch((err: unknown) => void (err instanceof StaleTransitionError || failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err)));
     }
     pass.abort.abort();
     pass = openPass(directedCertnoSha256);
     publish(next);
+    return released;
   }
 
   /** Runs the flow a command started; what it throws is recorded with its cause and shown as 'internal'. */
@@ -257,6 +278,11 @@ export function createKioskSession(options: KioskSessionOptions) {
       // 就医一卡通: a maternity or work-injury bill settles under that insutype, on the same card.
       return options.engine.open({ ...input, person: benefitFor(input.person, input.bill) });
     } catch (err) {
+      // The journal stopped writing since this pass began: nothing is opened, and the patient is told why.
+      if (err instanceof JournalWriteFailedError) {
+        p.fail('bill-refused', 'journal-write-failed', err);
+        return null;
+      }
       if (!(err instanceof BillTakenError)) throw err;
       p.fail('bill-refused', err.code, err);
       return null;
@@ -272,9 +298,15 @@ export function createKioskSession(options: KioskSessionOptions) {
     if (!p.live()) return;
     if (identified.kind === 'unreachable') return p.fail('identify-refused', 'platform-unreachable', identified.detail);
     if (identified.kind === 'refused') {
-      if (identified.code === 'card-mismatch') options.alerts?.identityMismatch('card', subject);
-      return p.fail('identify-refused', identified.code, identified.detail);
+      if (identified.code !== 'card-mismatch') return p.fail('identify-refused', identified.code, identified.detail);
+      // Every mismatch is an alert row for staff; the second in one visit ends the retries: a worn
+      // card (or someone else's) must not be read until it happens to give a bill.
+      options.alerts?.identityMismatch('card', subject);
+      const count = countMismatch();
+      if (count >= 2) return p.fail('identify-refused', 'card-mismatch-staff', `${identified.detail}; mismatch ${count} in this visit: sent to staff`);
+      return p.fail('identify-refused', 'card-mismatch', identified.detail);
     }
+    mismatches = { count: 0, lastAt: 0 };
     const person = identified.person;
     if (forHistory) return showHistory(p, { journal: options.journal, his: options.his }, person, patientView(person));
     if (!service) throw new Error('a payment pass without a service');
@@ -393,7 +425,9 @@ export function createKioskSession(options: KioskSessionOptions) {
     failures: failures.list,
 
     begin(service: ServiceKind): SessionResult {
-      startPass('begin', { ...idleSession(), step: 'identify', service });
+      // A journal that cannot write what the platform answers takes no payment (the status bar says so).
+      if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
+      void startPass('begin', { ...idleSession(), step: 'identify', service });
       options.onIdentifyStep?.();
       return accepted;
     },
@@ -403,7 +437,8 @@ export function createKioskSession(options: KioskSessionOptions) {
      * identifies. Whatever the screen showed before is dropped, as a fresh begin would.
      */
     beginDirected(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult {
-      startPass('begin', { ...idleSession(), step: 'identify', service: serviceOfMedType(medType), directed }, certnoSha256 ?? null);
+      if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
+      void startPass('begin', { ...idleSession(), step: 'identify', service: serviceOfMedType(medType), directed }, certnoSha256 ?? null);
       options.onIdentifyStep?.();
       return accepted;
     },
@@ -417,14 +452,14 @@ export function createKioskSession(options: KioskSessionOptions) {
     retryDirected(): SessionResult {
       const directed = view.directed;
       if (view.step !== 'error' || directed?.origin !== 'bedside' || view.settlementId) return refused('wrong-step');
-      startPass('begin', { ...idleSession(), step: 'identify', service: view.service, directed }, pass.directedCertnoSha256);
+      void startPass('begin', { ...idleSession(), step: 'identify', service: view.service, directed }, pass.directedCertnoSha256);
       options.onIdentifyStep?.();
       return accepted;
     },
 
     /** 查询: the patient identifies, then sees their past payments here and their reports. */
     beginHistory(): SessionResult {
-      startPass('begin', { ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });
+      void startPass('begin', { ...idleSession(), step: 'identify', history: { visits: [], reports: null, printedId: null } });
       options.onIdentifyStep?.();
       return accepted;
     },
@@ -551,14 +586,11 @@ export function createKioskSession(options: KioskSessionOptions) {
      * there that nothing was charged, and offers the same service again.
      */
     async reset(reason?: 'cancel' | 'request-cancelled'): Promise<SessionResult> {
-      const { settlementId, step, service } = view;
+      const { step, service } = view;
       const charged = step === 'settling' || step === 'receipt' || step === 'pending';
       const ended = reason && !charged && step !== 'idle' ? { reason: reason === 'cancel' ? ('cancelled' as const) : ('request-cancelled' as const), service } : null;
-      startPass('reset', { ...idleSession(), ended });
-      // A patient who walks away from the split has committed nothing: release the visit.
-      if (settlementId && step === 'confirm') {
-        await options.engine.cancel(settlementId).catch((err: unknown) => failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err));
-      }
+      // A patient who walks away from the split has committed nothing: the visit is released (startPass).
+      await startPass('reset', { ...idleSession(), ended });
       return accepted;
     },
   };

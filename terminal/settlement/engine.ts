@@ -14,7 +14,7 @@ import { canTransition, isSettlementState, type SettlementState } from '../commo
 import { sendQueued } from '../outbox/outbox-send';
 import { retryDelayMs } from './backoff';
 import { undoCallsFor } from './undo-calls';
-import { cashUploadCall, refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
+import { refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
 import { onRefusedFor, stepOf, steps, type Next, type StepEnv, type StepSpec, type VisitEnv } from './steps';
 import type { CreditReservation } from '../journal/credit';
 import { refundCancelCall, refundReasons, refundableStates, type RefundReason, type RefundVisitContext } from './refund';
@@ -68,7 +68,16 @@ export interface EngineOptions {
   onJournalHealth?: (health: JournalHealth) => void;
   /** Told when a settling answer fails its amount check (the visit goes to staff): the terminal logs and shows it. */
   onAlert?: (alert: EngineAlert) => void;
+  /**
+   * Asked before a deferred visit's (an offline capture's) settlement is first sent: its bill may
+   * have been paid at another kiosk or the cashier while it waited. 'hold': the bill is still this
+   * visit's; 'wait': the HIS cannot say now, ask again later; refused: the visit goes to staff
+   * unsettled. Without it (no HIS claims) the journal's own bill guard is all there is.
+   */
+  deferredSettleGuard?: (billId: string) => Promise<DeferredSettleVerdict>;
 }
+
+export type DeferredSettleVerdict = { kind: 'hold' } | { kind: 'wait'; why: string } | { kind: 'refused'; why: string };
 
 export interface EngineAlert {
   settlementId: string;
@@ -254,6 +263,10 @@ export function createSettlementEngine(options: EngineOptions) {
       });
       return true;
     }
+    if (row.step === 'settle' && row.attempts === 0 && options.deferredSettleGuard && context(id).deferred) {
+      const verdict = await checkDeferredBill(row, from);
+      if (verdict !== 'send') return verdict === 'moved';
+    }
     const outcome = await sendQueued(journal, platform, row);
     try {
       return recordAnswer(row, from, outcome);
@@ -265,6 +278,28 @@ export function createSettlementEngine(options: EngineOptions) {
       setJournalHealth({ state: 'journal-write-failed', error, since: now().toISOString() });
       throw new JournalWriteFailedError(error);
     }
+  }
+
+  /**
+   * A capture waited (hours, maybe) for the platform: its bill is claimed again at the HIS before the
+   * 2207 goes. A bill someone else holds or paid is not paid twice: the visit goes to staff with the
+   * 2207 unsent (a dead letter staff may retry once the HIS side is sorted out, or cancel).
+   */
+  async function checkDeferredBill(row: OutboxRow, from: SettlementState): Promise<'send' | 'wait' | 'moved'> {
+    const id = row.settlementId as string;
+    const billId = journal.settlement(id)?.billId;
+    const guard = options.deferredSettleGuard;
+    if (!billId || !guard) return 'send';
+    const verdict = await guard(billId);
+    if (verdict.kind === 'hold') return 'send';
+    if (verdict.kind === 'wait') {
+      journal.recordOutcome({ outboxId: row.id, status: 'pending', error: `not sent: ${verdict.why}`, nextAttemptAt: new Date(now().getTime() + retryDelayMs(0, random)).toISOString() });
+      return 'wait';
+    }
+    const note = `offline capture not settled: the HIS bill ${billId} is no longer this visit's (${verdict.why}); it may be paid elsewhere, staff to check before anything is paid`;
+    journal.recordOutcome({ outboxId: row.id, status: 'dead', error: note, then: transition(id, from, 'needs-staff', { note }) });
+    options.onChange?.(view(id));
+    return 'moved';
   }
 
   /** Writes what an answer means, as the step table says. */
@@ -444,8 +479,10 @@ export function createSettlementEngine(options: EngineOptions) {
         const withChoice: SelfPayVisitContext = { ...ctx, selfPay };
         if (selfPay.method === 'pay-code') {
           // The cash is paid first: a declined code leaves nothing settled, and 2207 follows the payment.
-          const attempt = journal.callsOf(settlementId).filter((c) => c.step === 'cash-upload').length + 1;
-          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'cash-pending', note: 'patient confirmed; paying the cash part by code', context: withChoice, call: cashUploadCall(withChoice, attempt) });
+          // It is pre-settled again before the charge (2206 commits nothing): the split on screen may be
+          // stale, and a code charged for a cash part 2207 no longer makes is money nobody can place.
+          const charging: SelfPayVisitContext = { ...withChoice, selfPay: { ...selfPay, presettleBeforeCharge: true } };
+          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'presettle-pending', note: 'patient confirmed paying the cash part by code; pre-settling again before the charge', context: charging, call: preSettleCall(charging, mdtrtIdOf(settlementId)) });
         } else {
           // Credit is the hospital's own arrangement: no platform call, only the debt, checked against
           // the limits in the same write as the confirm (CreditLimitError refuses both).

@@ -110,6 +110,30 @@ describe('self-paid part in the same step', () => {
     assert.equal(wallet(`psn:${EMPLOYEE_PSN}`), before - cash);
   });
 
+  it('a pay-code confirm is pre-settled again first: a split that moved since it was shown charges nothing and goes back to the patient', async () => {
+    // Two bills of one patient at the split; the first settles, which moves the year-to-date the
+    // second's split was made on (the elderly resident's 200.00 bills straddle the 300.00 起付线).
+    const elderly = await rig.person('elderly');
+    const first = await awaiting(elderly);
+    const second = await awaiting(elderly);
+    const shown = engine.view(second).split?.cashFen ?? 0;
+    assert.equal((await engine.confirm(first)).state, 'settled');
+    const payer = `psn:${rig.journal.settlementContext<{ person: VisitPerson }>(second)?.person.psnNo}`;
+    const walletBefore = wallet(payer) ?? 10_000_000;
+    const back = await engine.confirm(second, { method: 'pay-code', payAuthNo: null });
+    assert.equal(back.state, 'awaiting-confirm', `the patient sees the new split before anything is charged (was ${back.state}: ${back.lastError ?? ''})`);
+    const fresh = back.split?.cashFen ?? 0;
+    assert.notEqual(fresh, shown, 'the first settlement moved the second split');
+    assert.ok(!steps(second).some((s) => /^(6201|6202|2207)/.test(s)), 'nothing charged, nothing settled');
+    assert.match(rig.journal.events(second).at(-1)?.note ?? '', /not the \d+ confirmed/);
+    assert.equal(wallet(payer) ?? 10_000_000, walletBefore);
+    const settled = await engine.confirm(second, { method: 'pay-code', payAuthNo: null });
+    assert.equal(settled.state, 'settled');
+    assert.equal(settled.split?.cashFen, fresh);
+    assert.equal(wallet(payer), walletBefore - fresh, 'the code was charged exactly the cash part 2207 settled');
+    assert.deepEqual(steps(second).filter((s) => /^(2206|6201|6202|2207)/.test(s)).slice(-4), ['2206:done', '6201:done', '6202:done', '2207:done'], 'pre-settled again right before the charge');
+  });
+
   it('a declined payment code charges nothing, settles nothing, and leaves the patient to choose again', async () => {
     const id = await awaiting(employee);
     const poor = rig.platform.mintPayCode(1);

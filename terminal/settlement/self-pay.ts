@@ -26,6 +26,12 @@ export interface SelfPayContext {
   cashFen: number;
   /** A scanned payment code; absent when the 医保码's own token pays (一码付). */
   payAuthNo?: string | null;
+  /**
+   * Set at confirm, cleared by the pre-settlement it asks for: the code is charged only once a fresh
+   * 2206 shows the cash part the patient confirmed (another visit of the same person settled
+   * meanwhile, here or at another kiosk, moves the year-to-date and so the split 2207 will make).
+   */
+  presettleBeforeCharge?: boolean;
 }
 export type SelfPayVisitContext = VisitContext & { selfPay?: SelfPayContext };
 

@@ -41,6 +41,7 @@ const contexts: Record<string, SelfPayVisitContext> = {
   'offline capture': { ...baseCtx('11'), deferred: true },
   "relative's account": { ...baseCtx('11'), familyPayerPsnNo: 'P2' },
   'paid by code': { ...baseCtx('11'), selfPay: { method: 'pay-code', cashFen: 1_000 } },
+  'paid by code, pre-settled again before the charge': { ...baseCtx('11'), selfPay: { method: 'pay-code', cashFen: 1_000, presettleBeforeCharge: true } },
   'staff cancel reversal': { ...baseCtx('11'), reversalFor: 'staff-cancel' },
   'staff cancel reversal, paid by code': { ...baseCtx('11'), reversalFor: 'staff-cancel', selfPay: { method: 'pay-code', cashFen: 1_000 } },
   'failed visit asked about after its undo was refused as settled': { ...baseCtx('11'), queryFor: { endedAs: 'failed' } },
@@ -126,7 +127,8 @@ function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>
     case 'admit':
       return [{ result: { mdtrt_id: 'MDTRT1' } }];
     case 'pre-settle':
-      return [{ setlinfo: setlinfo() }];
+      // The split as confirmed (10.00 cash), and one whose cash part moved since (a pay-code confirm goes back to the patient).
+      return [{ setlinfo: setlinfo() }, { setlinfo: setlinfo({ psn_cash_pay: 20, acct_pay: 20 }) }];
     case 'settle':
       // Believed, and one that fails its amount check (to staff, or a refund first when paid by code).
       return [{ setlinfo: setlinfo() }, { setlinfo: setlinfo({ psn_cash_pay: -10, fund_pay_sumamt: 80, hifp_pay: 80 }) }];
@@ -226,8 +228,8 @@ function walk(): Made[] {
  * - a dead letter (no answer after maxAttempts, for a resent call) or an answer the terminal cannot
  *   use (a missing id, an unbalanced split) or an unknown outcome past its deadline: step state -> needs-staff;
  * - staff retry of a dead letter: needs-staff -> the state of its step;
- * - the patient at confirm: awaiting-confirm -> settle-pending / cash-pending (confirm),
- *   presettle-pending (changeSelfPay), cancelled (cancel);
+ * - the patient at confirm: awaiting-confirm -> settle-pending (confirm), presettle-pending
+ *   (changeSelfPay, and a pay-code confirm, which is pre-settled again before the charge), cancelled (cancel);
  * - staff cancel: needs-staff / awaiting-confirm -> cancelled, needs-staff -> reversal-pending
  *   (a reversible call's outcome unknown) or refund-pending (the code was charged);
  * - the HIS told the bill is paid: settled -> closed.
@@ -241,7 +243,6 @@ function actionEdges(): [SettlementState, SettlementState][] {
   }
   edges.push(
     ['awaiting-confirm', 'settle-pending'],
-    ['awaiting-confirm', 'cash-pending'],
     ['awaiting-confirm', 'presettle-pending'],
     ['awaiting-confirm', 'cancelled'],
     ['needs-staff', 'cancelled'],
@@ -270,6 +271,8 @@ const unmade: [SettlementState, SettlementState][] = [
   // A refused refund goes back to where it started: 'settled' when the HIS had not heard yet; the walk's
   // contexts carry no refund, so they read as started from 'closed'.
   ['refund-query-pending', 'settled'],
+  // A pay-code confirm charged the split on screen at once; it is pre-settled again first now.
+  ['awaiting-confirm', 'cash-pending'],
 ];
 
 describe('the step table', () => {

@@ -11,7 +11,7 @@ import type { SettlementState } from '../common/settlement-states';
 import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import { ORDER_PAID, ORDER_UNPAID } from '../insurance/mobile-pay';
 import { admissionCall, dischargeCall, feesCall, isInpatient, preSettleCall, registrationCall, reversalCall, settleCall, settlementQueryCall } from './calls';
-import { cashPayCall, cashQueryCall, chargedByCodeFen, orderOf, refundAfterRefusedSettle, revokeOrderCall, type SelfPayVisitContext } from './self-pay';
+import { cashPayCall, cashQueryCall, cashUploadCall, chargedByCodeFen, orderOf, refundAfterRefusedSettle, revokeOrderCall, type SelfPayVisitContext } from './self-pay';
 import { splitFromSetlinfo } from './split';
 import { checkSettlingAnswer, overchargeFen } from './answer-checks';
 import type { Split } from '../common/vocabulary';
@@ -132,8 +132,24 @@ const preSettled: OnOk = (env, output) => {
   if (env.ctx.deferred) {
     return env.to('settle-pending', { patch: { splitJson: JSON.stringify(split) }, note: 'offline capture: settling without a second confirmation', call: settleCall(env.ctx, env.mdtrtId()) });
   }
+  const pay = env.ctx.selfPay;
+  if (pay?.presettleBeforeCharge) return chargeIfUnchanged(env, split, { ...pay, presettleBeforeCharge: false });
   return env.to('awaiting-confirm', { patch: { splitJson: JSON.stringify(split) } });
 };
+
+/**
+ * The pre-settlement a pay-code confirm asked for: the code is charged only for the cash part the
+ * patient confirmed. A split that moved meanwhile goes back to the patient, nothing charged.
+ */
+function chargeIfUnchanged(env: StepEnv, split: Split, selfPay: NonNullable<SelfPayVisitContext['selfPay']>): TransitionRequest {
+  const ctx: SelfPayVisitContext = { ...env.ctx, selfPay };
+  const patch = { splitJson: JSON.stringify(split) };
+  if (split.cashFen !== selfPay.cashFen || split.cashFen === 0) {
+    return env.to('awaiting-confirm', { patch, context: ctx, note: `pre-settled again before the charge: the cash part is now ${split.cashFen} fen, not the ${selfPay.cashFen} confirmed; nothing charged, patient to confirm again` });
+  }
+  const attempt = env.calls().filter((c) => c.step === 'cash-upload').length + 1;
+  return env.to('cash-pending', { patch, context: ctx, note: 'pre-settled again: the cash part is as confirmed; paying it by code', call: cashUploadCall(ctx, attempt) });
+}
 
 /** A relative's account the platform will not draw on: the patient keeps the visit and pays otherwise. */
 const preSettleRefused: OnRefused = (env, r) => {

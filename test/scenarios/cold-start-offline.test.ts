@@ -1,6 +1,7 @@
 // A cold start while the platform is unreachable: the terminal starts on the journal a previous run
 // left (which knows the card holder from an online visit), identifies the card holder by ID card
-// from the sealed cache through the real ID card driver on a pty, gives a pending slip, and when the
+// from the sealed cache through the real ID card driver on a pty, shows the bill, takes it when the
+// patient confirms, gives a pending slip, and when the
 // platform answers again the replay worker settles the capture exactly once and tells the HIS.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,10 +18,9 @@ import { nextStep, presentIdCard } from '../../terminal/testing/terminal.testkit
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
 
-// TODO (open, issue 14 x 11): since the offline capture asks for a confirm (confirmOffline) and claims
-// its bill at the HIS, a cold start offline does not reach the pending slip within 15 s; the merge of
-// the two left this scenario to be brought in line. It runs, and its failure is reported as a todo.
-it('starts cold with the platform unreachable, takes an ID card capture from the cache, and settles it once when the platform is back', { timeout: 120_000, todo: 'cold start offline with the confirm and the claim: to bring in line' }, async () => {
+// Offline, the bill is shown first and taken only when the patient confirms it (session.confirmOffline),
+// claimed at the HIS with the long hold; the todo this scenario carried was the confirm it never sent.
+it('starts cold with the platform unreachable, takes an ID card capture from the cache, and settles it once when the platform is back', { timeout: 120_000 }, async () => {
   const pty = await createPtyPair();
   const dataDir = mkdtempSync(join(tmpdir(), 'cold-offline-'));
   let platform: PlatformSimulator = await startPlatformSimulator({ fixturesDir });
@@ -48,9 +48,15 @@ it('starts cold with the platform unreachable, takes an ID card capture from the
     await platform.close();
     platformUp = false;
     terminal = await startTerminal({ config, dataDir, fixturesDir });
-    const atPending = nextStep(terminal, ['pending', 'error']);
+    const atBill = nextStep(terminal, ['confirm', 'error']);
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
     await presentIdCard(pty.devicePath, fixturesDir);
+    // Offline the bill is shown first and taken only when the patient confirms it (claimed at the HIS then).
+    const bill = await atBill;
+    assert.equal(bill.step, 'confirm', JSON.stringify(bill.error));
+    assert.equal(bill.offlineCapture, true);
+    const atPending = nextStep(terminal, ['pending', 'error']);
+    await terminal.api.execute({ type: 'session.confirmOffline', billId: bill.bill!.billId! });
     const pending = await atPending;
     assert.equal(pending.step, 'pending', JSON.stringify(pending.error));
     assert.match(pending.pending?.slipNo ?? '', /^P\d{6}$/);

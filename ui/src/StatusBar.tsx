@@ -61,6 +61,12 @@ export function StatusBar(props: {
         <span className="dot" aria-hidden="true" />
         {connected ? t(online ? 'platformOnline' : 'platformOffline') : t('connecting')}
       </span>
+      {status?.journal?.state === 'journal-write-failed' && (
+        // The kiosk refuses every new payment meanwhile (the core's begin is refused with the same words).
+        <span className="journal-stopped" role="alert" data-testid="journal-status">
+          {t('journalStopped')}
+        </span>
+      )}
       {status && <span className="terminal-id">{status.terminalId}</span>}
       <div className="switches">
         {open && props.onBedside && (

@@ -48,6 +48,14 @@ const errorTexts = {
     zh: '没有读准这张证件，请把证件拿起来，重新平放到读卡区再读一次。',
     en: 'The card was not read correctly. Please lift it and lay it flat on the reader again.',
   },
+  'journal-write-failed': {
+    zh: '本机暂停缴费：缴费记录写不进去（存储已满或出了故障）。请到人工窗口缴费。',
+    en: 'This kiosk has stopped taking payments: it cannot write its payment records (storage full or failing). Please pay at the service desk.',
+  },
+  'card-mismatch-staff': {
+    zh: '这张证件两次都没有核对上，请不要再试了。请到人工窗口，工作人员会帮您核对身份。您没有被扣费。',
+    en: 'This card did not match twice, so please do not try again. Go to the service desk, where staff will check who you are. You have not been charged.',
+  },
   'person-not-found': {
     zh: '没有查到您的参保信息，请到人工窗口办理。',
     en: 'We could not find your insurance. Please go to the service desk.',

@@ -1,8 +1,11 @@
 // The seeded whole-terminal simulation (TigerBeetle's VOPR is the model). One seed drives everything
 // that can vary: the virtual clock, which patients come with which credential and bill, what they
 // tap, the platform's faults per call (lost request, answer lost after commit, HTTP error, timeout,
-// malformed answer, outage), the HIS's (a "paid" notice lost before or after the HIS heard), and
-// crashes: a crash drops every in-memory object (engine, worker, locks) and reopens the journal from
+// malformed answer, outage, an answer garbled by a gateway: an undocumented infcode on a call the
+// platform committed, amounts that do not add up, another person, a setl_id seen before), the HIS's
+// (a "paid" notice lost before or after the HIS heard), a disk that fills between a send and the
+// write of its answer, patients who walk away without a word, two kiosks paying one HIS bill (each
+// claims the bill at the HIS first, bill-claim.ts), and crashes: a crash drops every in-memory object (engine, worker, locks) and reopens the journal from
 // its SQLite file, then recovers what was in flight, as a restarted terminal does. The terminal's
 // own code runs unchanged (identity, engine, replay worker, journal); the platform and HIS are the
 // simulators' books called in-process (PlatformCore, HisBooks), so a run takes milliseconds.
@@ -21,9 +24,10 @@ import { RequestEnvelope } from '../../insurance/envelope';
 import { isMobilePayInfno, mobilePaySchemas, ORDER_PAID } from '../../insurance/mobile-pay';
 import { formatMsgid, formatWireTime } from '../../insurance/msgid';
 import { openJournal, type Journal, type TransitionRequest } from '../../journal/journal';
-import { HisError, type HisBill, type HisClient } from '../../his/client';
+import { claimAnswer, HisError, type HisBill, type HisClient } from '../../his/client';
+import { CLAIM_TTL_SECONDS, createBillClaims, type BillClaims } from '../../kiosk/bill-claim';
 import { identifyByEcQr, identifyByIdCard, type IdentifyResult } from '../../identity/resolve';
-import { BillTakenError, createSettlementEngine, type SettlementEngine } from '../../settlement/engine';
+import { BillTakenError, createSettlementEngine, JournalWriteFailedError, type SettlementEngine } from '../../settlement/engine';
 import { createReplayWorker, type ReplayWorker } from '../../settlement/replay-worker';
 import { PlatformCore } from '../../sim/platform/core';
 import { loadFixtures, type SimFixtures } from '../../sim/platform/fixtures';
@@ -32,6 +36,7 @@ import { HisBooks, HisOrdersFixture, type HisBillFixture } from '../../sim/his/s
 import { fenToYuan, yuanToFen } from '../../common/money';
 import { readFileSync } from 'node:fs';
 import { refusalReasonOf } from '../../insurance/refusal';
+import { garbleOutput } from '../../sim/platform/faults';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', '..', 'fixtures');
 
@@ -54,6 +59,8 @@ export interface SeedOptions {
 export interface SeedResult {
   seed: number;
   failures: string[];
+  /** How often each of issue 11's fault classes was drawn in this seed. */
+  drawn: { garbled: number; diskFull: number; walkedAway: number; secondKiosk: number };
   /** Failures that match a finding in KNOWN_FINDINGS: reported, not counted, until the engine is fixed. */
   known: string[];
   visits: number;
@@ -68,24 +75,7 @@ export interface SeedResult {
  * What the simulation found in code it may not change (terminal/settlement belongs to another
  * change): each is printed by sim:seed and counted by bench:sim, and stays here until fixed there.
  */
-export const KNOWN_FINDINGS: ReadonlyArray<{ pattern: RegExp; finding: string }> = [
-  {
-    pattern: /charged [\d.]+ yuan by code for a cash part of/,
-    finding:
-      'A pay-code visit is charged the cash part of its pre-settlement (6201/6202), but 2207 splits the bill again at settle time; when the same ' +
-      "patient's year-to-date moved in between (another bill of theirs settled first) the cash part differs and nothing refunds or collects the difference.",
-  },
-  {
-    // The same cause since the settling answer is checked (settlement/answer-checks.ts): the cash the
-    // 2207 answers differs from what the code was charged, so the visit goes to staff with an alert
-    // instead of settling on a wrong amount; the platform's settlement stands and the code's charge is
-    // kept for staff to put right. The fix (pre-settle again just before charging) is still open.
-    pattern: /which the journal has needs-staff with setl_id null|is needs-staff but its payment code kept/,
-    finding:
-      'A pay-code visit whose 2207 cash part differs from the pre-settled one charged by code is held for staff by the answer check: the settlement ' +
-      'stands on the platform and the charge is kept until staff resolve it (the engine should pre-settle again before charging).',
-  },
-];
+export const KNOWN_FINDINGS: ReadonlyArray<{ pattern: RegExp; finding: string }> = [];
 
 export const reproduceLine = (seed: number, bug?: InjectedBug): string => `reproduce: npm run sim:seed -- --seed ${seed}${bug ? ` --bug ${bug}` : ''}`;
 
@@ -113,7 +103,17 @@ class Crash extends Error {
 /** tmpfs where there is one: the journal fsyncs every write, and a crash here is in-process anyway. */
 const scratchRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'recordOutcome', 'requeue', 'recordHisNotice', 'cachePerson']);
+const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'recordOutcome', 'requeue', 'recordHisNotice', 'cachePerson', 'setMetaValue']);
+/** The calls that commit something on the platform's books: what a gateway's undocumented infcode leaves unknown. */
+const COMMITTING = new Set(['2201', '2204', '2207', '2401', '2301', '2304']);
+
+/** What SQLite throws when the disk is full (better-sqlite3's SqliteError carries the code). */
+class DiskFull extends Error {
+  readonly code = 'SQLITE_FULL';
+  constructor() {
+    super('database or disk is full');
+  }
+}
 
 export async function runSeed(seed: number, options: SeedOptions = {}): Promise<SeedResult> {
   const { fx, bills: fixtureBills } = sharedOnce();
@@ -131,7 +131,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
   const log = (line: string) => {
     if (options.trace) trace.push(`${new Date(clockMs).toISOString().slice(11, 19)} ${line}`);
   };
-  const result: SeedResult = { seed, failures: [], known: [], visits: 0, settled: 0, crashes: 0, faults: 0, events: 0, trace };
+  const result: SeedResult = { seed, failures: [], drawn: { garbled: 0, diskFull: 0, walkedAway: 0, secondKiosk: 0 }, known: [], visits: 0, settled: 0, crashes: 0, faults: 0, events: 0, trace };
 
   // The clock: virtual, moved by the simulation only (calls take time, patients dawdle, the worker waits).
   let clockMs = Date.UTC(2025, 2, 3, 1, 0, 0) + Math.floor(pick() * 8 * 3_600_000);
@@ -151,11 +151,29 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     crashAfterCommit: chance(0.7) ? pick() * 0.05 : 0,
     outage: pick() * 0.15,
   };
+  // Issue 11's faults draw from their own stream, so they leave a seed's older draws where they were.
+  const field = seededRandom(seed ^ 0x68e31da4);
+  const fieldChance = (p: number) => field() < p;
+  const fieldRates = {
+    garble: fieldChance(0.5) ? field() * 0.12 : 0,
+    diskFull: fieldChance(0.4) ? field() * 0.06 : 0,
+    walkAwaySilently: field() * 0.25,
+    twoKiosks: fieldChance(0.4),
+  };
+  /** The settling calls whose answer a gateway garbled: a visit held for staff over one is the checks working. */
+  const garbledMsgids = new Set<string>();
+  /** Per kiosk: until when its disk is full (virtual ms). */
+  const diskFullUntil = [0, 0];
+  /** Which kiosk the simulation is driving now (only kiosk 0 crashes; the other is a second machine on the same HIS). */
+  let acting = 0;
   let faultsOn = true;
   let platformUp = true;
   let crashesOn = true;
   let dead = false;
 
+  // The engine's own log lines (a journal write failed, writes work again) belong to the seed's trace.
+  const realConsoleError = console.error;
+  console.error = (...args: unknown[]) => log(`log: ${args.map(String).join(' ')}`);
   // Visit ids come from randomUUID inside the engine; seeded here so a run replays exactly.
   const realUuid = crypto.randomUUID;
   crypto.randomUUID = () => {
@@ -174,7 +192,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     const billId = `${base.billId}-${seed}-${i}`;
     visitBills.push({ ...base, billId, items: base.items.map((item, n) => ({ ...item, feedetlSn: `${billId}-${n}` })) });
   }
-  const hisBooks = new HisBooks(visitBills);
+  const hisBooks = new HisBooks(visitBills, () => clockMs);
 
   /** A fault for this call, or none; also moves the clock by the call's time on the wire. */
   function faultFor(infno: string): 'lost-request' | 'lost-answer' | 'http-error' | 'malformed' | null {
@@ -206,6 +224,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
   }
 
   function crashPoint(p: number, where: string): void {
+    if (acting !== 0) return;
     if (dead) throw new Crash();
     if (crashesOn && p > 0 && crashRandom() < p) {
       dead = true;
@@ -256,6 +275,13 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
         input: call.input,
       });
       text = core.callService(envelope, now());
+      if (!fault) text = garbled(call, text);
+      if (faultsOn && fieldChance(fieldRates.diskFull)) {
+        // The disk fills while the answer is on its way: the write of what it means fails.
+        diskFullUntil[acting] = clockMs + 1_000 + Math.floor(field() * 600_000);
+        result.drawn.diskFull++;
+        log(`DISK FULL on kiosk ${acting} after sending ${call.infno} ${call.msgid}`);
+      }
       crashPoint(rates.crashAfterCommit, `after the platform answered ${call.infno} ${call.msgid}`);
       if (fault === 'lost-answer') return { kind: 'unknown', reason: 'timeout', detail: 'answer lost after the platform committed', rawResponse: null };
       if (fault === 'http-error') {
@@ -276,6 +302,41 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     },
   };
 
+  /**
+   * A gateway between the terminal and the platform that garbles an answer the platform committed:
+   * an undocumented infcode on any committing call, or (on a settlement) amounts that are negative or
+   * do not add up, another person, a setl_id another visit holds.
+   */
+  function garbled(call: PlatformCall, text: string): string {
+    if (!faultsOn || !COMMITTING.has(call.infno) || !fieldChance(fieldRates.garble)) return text;
+    const answer = JSON.parse(text) as { infcode: number; err_msg?: string; output?: { setlinfo?: Record<string, unknown> } };
+    if (answer.infcode !== 0) return text;
+    const settling = call.infno === '2207' || call.infno === '2304';
+    const kinds = settling ? (['in-progress', 'negative-cash', 'unbalanced', 'other-person', 'seen-setl-id'] as const) : (['in-progress'] as const);
+    const kind = kinds[Math.floor(field() * kinds.length)] ?? 'in-progress';
+    result.faults++;
+    result.drawn.garbled++;
+    log(`GARBLED ${call.infno} ${call.msgid}: ${kind}`);
+    if (kind === 'in-progress') return JSON.stringify({ ...answer, infcode: 2, err_msg: '交易处理中，请稍后查询', output: null });
+    const info = answer.output?.setlinfo ?? {};
+    const cash = yuanToFen(info.psn_cash_pay ?? 0);
+    const fund = yuanToFen(info.fund_pay_sumamt ?? 0);
+    // A setl_id another visit of this kiosk holds (a kiosk cannot know another kiosk's).
+    const other = (terms[acting] as Terminal).raw.settlementsIn(['settled', 'closed']).find((v) => v.setlId && v.setlId !== info.setl_id)?.setlId;
+    const set: Record<string, unknown> =
+      kind === 'negative-cash'
+        ? { 'setlinfo.psn_cash_pay': fenToYuan(-5_000), 'setlinfo.fund_pay_sumamt': fenToYuan(fund + cash + 5_000) }
+        : kind === 'unbalanced'
+          ? { 'setlinfo.fund_pay_sumamt': fenToYuan(fund + 100) }
+          : kind === 'other-person'
+            ? { 'setlinfo.psn_no': '33000000000000009999' }
+            : other
+              ? { 'setlinfo.setl_id': other }
+              : { 'setlinfo.fund_pay_sumamt': fenToYuan(fund + 100) };
+    garbledMsgids.add(call.msgid);
+    return JSON.stringify({ ...answer, output: garbleOutput(answer.output, set) });
+  }
+
   let hisUp = true;
   const his: Pick<HisClient, 'markPaid'> = {
     async markPaid(billId, receipt) {
@@ -290,32 +351,60 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       if (answer.status !== 200) throw new HisError(`HIS mark paid: HTTP ${answer.status}`, answer.status);
     },
   };
+  /** The HIS's claim calls, answered by its books and read by the HIS client's own answer check. */
+  const hisClaims: Pick<HisClient, 'claim' | 'renewClaim' | 'releaseClaim'> = {
+    async claim(billId, req) {
+      await Promise.resolve();
+      if (!hisUp) throw new HisError('HIS unreachable: connection refused', null);
+      const a = hisBooks.claim(billId, req);
+      const answer = claimAnswer('claim', a.status, a.json);
+      if (answer.kind === 'lost') throw new HisError('HIS claim: HTTP 410', 410);
+      return answer;
+    },
+    async renewClaim(billId, req) {
+      await Promise.resolve();
+      if (!hisUp) throw new HisError('HIS unreachable: connection refused', null);
+      const a = hisBooks.renewClaim(billId, req);
+      return claimAnswer('renew', a.status, a.json);
+    },
+    async releaseClaim(billId, claimId) {
+      await Promise.resolve();
+      if (!hisUp) throw new HisError('HIS unreachable: connection refused', null);
+      hisBooks.releaseClaim(billId, claimId);
+    },
+  };
 
-  // The terminal: rebuilt from the journal file after every crash.
-  const dataDir = mkdtempSync(join(scratchRoot, 'vopr-'));
+  // The kiosks: rebuilt from the journal file after every crash (kiosk 0; kiosk 1 never crashes).
+  const dataDirs = [mkdtempSync(join(scratchRoot, 'vopr-')), mkdtempSync(join(scratchRoot, 'vopr-'))];
   interface Terminal {
     raw: Journal;
     journal: Journal;
     engine: SettlementEngine;
     worker: ReplayWorker;
+    claims: BillClaims;
   }
-  const boot = (): Terminal => {
-    const raw = openJournal({ dataDir, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid, msgidSlot: '00', now });
-    const journal = guardJournal(raw);
-    const engine = createSettlementEngine({ journal, platform, his, now, random: engineRandom, maxAttempts: 8 });
+  const boot = (k: number): Terminal => {
+    const raw = openJournal({ dataDir: dataDirs[k] as string, institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid, msgidSlot: `0${k}`, now });
+    const journal = guardJournal(raw, k);
+    const claims = createBillClaims({ his: hisClaims, journal, terminalId: `KIOSK-${k}`, ttlSeconds: CLAIM_TTL_SECONDS, holdSeconds: 24 * 3600, now });
+    const engine = createSettlementEngine({ journal, platform, his: claims.paidNotice(his), deferredSettleGuard: (billId) => claims.deferredSettle(billId), now, random: engineRandom, maxAttempts: 8, onChange: (v) => claims.onVisit(v) });
     const worker = createReplayWorker({ engine, online: () => platformUp, probe: async () => platformUp, concurrency: 2 });
-    return { raw, journal, engine, worker };
+    return { raw, journal, engine, worker, claims };
   };
 
-  /** The journal as the terminal sees it: each write may be the last thing before the power goes. */
-  function guardJournal(raw: Journal): Journal {
+  /** The journal as the terminal sees it: each write may be the last thing before the power goes, or meet a full disk. */
+  function guardJournal(raw: Journal, k: number): Journal {
     return new Proxy(raw, {
       get(target, key, receiver) {
         const value = Reflect.get(target, key, receiver) as unknown;
         if (typeof value !== 'function' || key === 'close') return value;
         return (...args: unknown[]) => {
-          if (dead) throw new Crash();
-          if (JOURNAL_WRITES.has(String(key))) crashPoint(rates.crashPerWrite, `before journal.${String(key)}`);
+          if (k === 0 && dead) throw new Crash();
+          if (JOURNAL_WRITES.has(String(key))) {
+            if (k === 0) crashPoint(rates.crashPerWrite, `before journal.${String(key)}`);
+            // A full disk refuses the write whole (SQLite rolls the transaction back).
+            if (diskFullUntil[k] as number > clockMs) throw new DiskFull();
+          }
           if (options.bug === 'resend-unknown' && key === 'recordOutcome') args[0] = resendBlind(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
           if (options.bug === 'fail-unknown' && key === 'recordOutcome') args[0] = failUnknown(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -324,29 +413,36 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     });
   }
 
-  let term = boot();
+  const terms: Terminal[] = [boot(0), boot(1)];
   const restart = () => {
-    term.raw.close();
+    const old = terms[0] as Terminal;
+    old.claims.close();
+    old.raw.close();
     dead = false;
-    term = boot();
+    terms[0] = boot(0);
     log('restarted from the journal file');
   };
-  /** Runs one piece of terminal work; a crash inside it restarts the terminal and recovers. */
-  async function work(fn: (t: Terminal) => Promise<unknown> | unknown): Promise<void> {
+  /** Runs one piece of a kiosk's work; a crash inside it restarts kiosk 0 and recovers. */
+  async function work(k: number, fn: (t: Terminal) => Promise<unknown> | unknown): Promise<void> {
     result.events++;
+    acting = k;
     try {
-      await fn(term);
+      await fn(terms[k] as Terminal);
     } catch (err) {
-      if (!(err instanceof Crash) && !dead) throw err;
+      // A full disk stops the work in hand; the terminal says so (journal health) and carries on.
+      if (err instanceof JournalWriteFailedError || err instanceof DiskFull) log(`kiosk ${k}: ${err.message}`);
+      else if (!(err instanceof Crash) && !dead) throw err;
     }
     // The worker swallows what a pump throws, so a crash inside it shows only as the flag.
     while (dead) {
       restart();
       try {
-        const n = term.engine.recoverInFlight();
+        const t = terms[0] as Terminal;
+        const n = t.engine.recoverInFlight();
         if (n > 0) log(`recovered ${n} call(s) in flight`);
+        await t.claims.resume();
       } catch (err) {
-        if (!(err instanceof Crash)) throw err;
+        if (!(err instanceof Crash) && !(err instanceof DiskFull)) throw err;
       }
     }
   }
@@ -354,52 +450,91 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
   // forceNow, not start(): a run that start() begins and a crash cuts short rejects a promise no
   // one holds (replay-worker.ts, `void run(false).finally(schedule)`), which would end the process.
   // The clock moves on instead, so backoffs fall due as they would.
-  const runWorker = () => work((t) => t.worker.forceNow());
+  const runWorker = async () => {
+    for (const k of [0, 1]) await work(k, (t) => t.worker.forceNow());
+  };
 
-  /** A patient at the kiosk: identifies, the bill is taken, the visit opened and pumped. */
+  /** How many times each bill was brought to a kiosk: with two kiosks, a second patient goes to the other one. */
+  const broughtTimes = new Map<string, number>();
+
+  /** A patient at a kiosk: identifies, the bill is claimed at the HIS and taken, the visit opened and pumped. */
   async function arrive(bill: HisBillFixture): Promise<void> {
     const person = peopleByCertno.get(bill.certno);
     if (!person) return;
     const byCard = chance(0.4);
-    await work(async (t) => {
+    const times = broughtTimes.get(bill.billId) ?? 0;
+    broughtTimes.set(bill.billId, times + 1);
+    const k = fieldRates.twoKiosks ? times % 2 : 0;
+    if (k === 1) result.drawn.secondKiosk++;
+    await work(k, async (t) => {
       const identity = { journal: t.journal, platform, ecBusinessType: '01301', ecDeviceType: 'SelfService', now };
       const found: IdentifyResult = byCard
         ? await identifyByIdCard({ ...identity, personCacheMaxAgeMs: 24 * 3_600_000 }, { idNo: person.certno, name: person.psn_name })
         : await identifyByEcQr(identity, core.mintEcQr(person.key, now()));
-      log(`patient ${person.key} by ${byCard ? 'ID card' : '医保码'}: ${found.kind}${found.kind === 'ok' && found.offline ? ' (offline, from the cache)' : ''}`);
+      log(`patient ${person.key} at kiosk ${k} by ${byCard ? 'ID card' : '医保码'}: ${found.kind}${found.kind === 'ok' && found.offline ? ' (offline, from the cache)' : ''}`);
       if (found.kind !== 'ok') return;
       const hisBill = toHisBill(bill);
+      // No claim, no visit (bill-claim.ts): the other kiosk's patient is refused here.
+      const taken = await t.claims.take(hisBill.billId, { offline: found.offline === true });
+      if (taken.kind === 'refused') {
+        log(`bill ${bill.billId} claim refused at kiosk ${k}: ${taken.code}`);
+        return;
+      }
+      let id: string | null = null;
       try {
-        const id = t.engine.open({ service: bill.medType === '21' ? 'discharge' : 'outpatient', person: found.person, bill: hisBill, usePersonalAccount: chance(0.6), deferred: found.offline === true });
-        result.visits++;
-        log(`visit ${id.slice(0, 8)} opened for ${bill.billId}${found.offline ? ' (offline capture)' : ''}`);
-        if (!found.offline) {
-          const v = await t.engine.pump(id);
-          log(`visit ${id.slice(0, 8)} -> ${v.state}`);
-        }
+        id = t.engine.open({ service: bill.medType === '21' ? 'discharge' : 'outpatient', person: found.person, bill: hisBill, usePersonalAccount: chance(0.6), deferred: found.offline === true });
       } catch (err) {
         if (err instanceof BillTakenError) log(`bill ${bill.billId} refused: ${err.code}`);
         else throw err;
+      } finally {
+        if (id) t.claims.attach(hisBill.billId, id);
+        else await t.claims.release(hisBill.billId);
+      }
+      if (!id) return;
+      result.visits++;
+      log(`visit ${id.slice(0, 8)} opened for ${bill.billId} at kiosk ${k}${found.offline ? ' (offline capture)' : ''}`);
+      if (!found.offline) {
+        const v = await t.engine.pump(id);
+        log(`visit ${id.slice(0, 8)} -> ${v.state}`);
       }
     });
   }
 
-  /** Patients in front of a split decide: confirm (how they pay the cash part) or walk away. */
+  /** Patients who left the split without a word: nobody taps for them, the step timeout cancels their visit. */
+  const gone = new Set<string>();
+
+  /** Patients in front of a split decide: confirm (how they pay the cash part), tap cancel, or just leave. */
   async function decide(walkAway: number): Promise<void> {
-    const waiting = term.journal.settlementsIn(['awaiting-confirm']);
-    for (const s of waiting) {
-      await work(async (t) => {
-        if (chance(walkAway)) {
-          log(`visit ${s.id.slice(0, 8)}: patient walks away`);
-          await t.engine.cancel(s.id);
-          return;
-        }
-        const split = t.engine.view(s.id).split;
-        const ctx = t.journal.settlementContext<{ person: { certType: string } }>(s.id);
-        const byCode = (split?.cashFen ?? 0) > 0 && ctx?.person.certType === '01' && chance(0.5);
-        const v = await t.engine.confirm(s.id, byCode ? { method: 'pay-code' } : undefined);
-        log(`visit ${s.id.slice(0, 8)} confirmed${byCode ? ' (cash by code)' : ''} -> ${v.state}`);
-      });
+    for (const k of [0, 1]) {
+      const waiting = (terms[k] as Terminal).journal.settlementsIn(['awaiting-confirm']).filter((s) => !gone.has(s.id));
+      for (const s of waiting) {
+        await work(k, async (t) => {
+          if (faultsOn && fieldChance(fieldRates.walkAwaySilently)) {
+            gone.add(s.id);
+            result.drawn.walkedAway++;
+            log(`visit ${s.id.slice(0, 8)}: patient leaves the split without a tap`);
+            return;
+          }
+          if (chance(walkAway)) {
+            log(`visit ${s.id.slice(0, 8)}: patient walks away`);
+            await t.engine.cancel(s.id);
+            return;
+          }
+          // The claim is extended to the long hold before anything is settled; a bill taken meanwhile is not settled.
+          const billId = t.engine.view(s.id).billId;
+          const hold = billId ? await t.claims.holdForSettle(billId) : { ok: true as const };
+          if (!hold.ok) {
+            log(`visit ${s.id.slice(0, 8)}: claim not held at confirm (${hold.code}); cancelled`);
+            await t.engine.cancel(s.id, `bill claim not held for the settlement: ${hold.code}`);
+            return;
+          }
+          const split = t.engine.view(s.id).split;
+          const ctx = t.journal.settlementContext<{ person: { certType: string } }>(s.id);
+          const byCode = (split?.cashFen ?? 0) > 0 && ctx?.person.certType === '01' && chance(0.5);
+          const v = await t.engine.confirm(s.id, byCode ? { method: 'pay-code' } : undefined);
+          log(`visit ${s.id.slice(0, 8)} confirmed${byCode ? ' (cash by code)' : ''} -> ${v.state}`);
+        });
+      }
     }
   }
 
@@ -431,42 +566,51 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     platformUp = true;
     hisUp = true;
     crashesOn = false;
+    diskFullUntil.fill(0);
+    const notOpen = settlementStates.filter((s) => s !== 'needs-staff' && !(finalStates as readonly string[]).includes(s));
     for (let round = 0; round < 40; round++) {
       await decide(0.3);
       await runWorker();
       advance(600_000);
-      const open = term.journal.settlementsIn(settlementStates.filter((s) => s !== 'needs-staff' && !(finalStates as readonly string[]).includes(s)));
-      if (open.length === 0 && term.journal.openOutboxCount() === openCallsOfStaffVisits(term.journal)) break;
+      if (terms.every((t) => t.journal.settlementsIn(notOpen).length === 0 && t.journal.openOutboxCount() === openCallsOfStaffVisits(t.journal))) break;
     }
-    for (const f of check(term.journal)) (KNOWN_FINDINGS.some((k) => k.pattern.test(f)) ? result.known : result.failures).push(f);
-    result.settled = term.journal.settlementsIn(['closed']).length;
+    for (const t of terms) if (t.engine.journalHealth().state !== 'ok') result.failures.push(`a kiosk's journal health is ${t.engine.journalHealth().state} after the disk has room again`);
+    for (const f of check(terms.map((t) => t.journal))) (KNOWN_FINDINGS.some((k) => k.pattern.test(f)) ? result.known : result.failures).push(f);
+    result.settled = terms.reduce((n, t) => n + t.journal.settlementsIn(['closed']).length, 0);
   } catch (err) {
     result.failures.push(`the run threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   } finally {
     crypto.randomUUID = realUuid;
     syncBuiltinESMExports();
-    try {
-      term.raw.close();
-    } catch {
-      // already closed by a restart that failed
+    console.error = realConsoleError;
+    for (const t of terms) {
+      t.claims.close();
+      try {
+        t.raw.close();
+      } catch {
+        // already closed by a restart that failed
+      }
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
   }
   return result;
 
-  /** After the drain: the platform's books, the mobile-payment centre's, the HIS's and the journal agree. */
-  function check(journal: Journal): string[] {
+  /** After the drain: the platform's books, the mobile-payment centre's, the HIS's and the kiosks' journals agree. */
+  function check(journals: Journal[]): string[] {
     const failures: string[] = [];
     const ledger = core.state.ledger();
     const orders = core.mobilePay.ledger().orders;
     const paidInHis = new Map(hisBooks.paidBills().map((p) => [p.billId, p]));
-    const visits = journal.settlementsIn(settlementStates);
+    const visits = journals.flatMap((journal) => journal.settlementsIn(settlementStates).map((v) => ({ v, journal })));
     const short = (id: string) => id.slice(0, 8);
     const standingByBill = new Map<string, string[]>();
     const visitOfMdtrt = new Map<string, string>();
 
-    for (const v of visits) {
+    for (const { v, journal } of visits) {
       const calls = journal.callsOf(v.id);
+      // A settling answer a gateway garbled fails its check and is held for staff with the platform's
+      // settlement standing and the code's charge kept: that is the check working, not money lost.
+      const heldOverGarble = v.state === 'needs-staff' && calls.some((c) => garbledMsgids.has(c.msgid));
       const openingMsgids = new Set(calls.filter((c) => c.infno === '2201' || c.infno === '2401').map((c) => c.msgid));
       const platformVisits = ledger.visits.filter((pv) => openingMsgids.has(pv.msgid));
       for (const pv of platformVisits) visitOfMdtrt.set(pv.mdtrtId, v.id);
@@ -476,7 +620,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
 
       // Nothing lost: the platform's settlement is the journal's, and the other way round.
       if (paid && !standing.some((s) => s.setlId === v.setlId)) failures.push(`visit ${short(v.id)} is ${v.state} with setl_id ${v.setlId} but the platform has no such settlement standing`);
-      for (const s of standing) if (!paid || s.setlId !== v.setlId) failures.push(`platform settlement ${s.setlId} (${fenToYuan(s.split.medfeeSumamtFen)} yuan) stands for visit ${short(v.id)}, which the journal has ${v.state} with setl_id ${v.setlId}`);
+      for (const s of standing) if (!heldOverGarble && (!paid || s.setlId !== v.setlId)) failures.push(`platform settlement ${s.setlId} (${fenToYuan(s.split.medfeeSumamtFen)} yuan) stands for visit ${short(v.id)}, which the journal has ${v.state} with setl_id ${v.setlId}`);
 
       // No visit stuck: final, or with staff and a reason.
       if (v.state === 'needs-staff') {
@@ -499,13 +643,13 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       const chargeBatch = v.chrgBchno ?? '';
       const charged = orders.filter((o) => o.medOrgOrd.startsWith(`${chargeBatch}-`) && (o.ordStas === ORDER_PAID || o.refundedFen > 0)).reduce((sum, o) => sum + o.feeSumFen - o.refundedFen, 0);
       const cashFen = v.splitJson ? (JSON.parse(v.splitJson) as Split).cashFen : 0;
-      if (charged > 0 && !paid) failures.push(`visit ${short(v.id)} is ${v.state} but its payment code kept ${fenToYuan(charged)} yuan`);
+      if (charged > 0 && !paid && !heldOverGarble) failures.push(`visit ${short(v.id)} is ${v.state} but its payment code kept ${fenToYuan(charged)} yuan`);
       if (charged > 0 && paid && charged !== cashFen) failures.push(`visit ${short(v.id)} charged ${fenToYuan(charged)} yuan by code for a cash part of ${fenToYuan(cashFen)}`);
     }
     // Nothing doubled: one standing settlement a bill at most, and the HIS paid only bills settled here.
     for (const [billId, setlIds] of standingByBill) if (setlIds.length > 1) failures.push(`bill ${billId} settled ${setlIds.length} times on the platform: ${setlIds.join(', ')}`);
     for (const [billId, p] of paidInHis) {
-      if (!visits.some((v) => v.billId === billId && (v.state === 'closed' || v.state === 'settled') && v.setlId === p.setlId)) failures.push(`the HIS has bill ${billId} paid by ${p.setlId}, which no settled visit here carries`);
+      if (!visits.some(({ v }) => v.billId === billId && (v.state === 'closed' || v.state === 'settled') && v.setlId === p.setlId)) failures.push(`the HIS has bill ${billId} paid by ${p.setlId}, which no settled visit here carries`);
     }
     // Every settlement on the platform came from a visit the journal knows.
     for (const s of ledger.settlements) if (s.status === 'settled' && !visitOfMdtrt.has(s.mdtrtId)) failures.push(`platform settlement ${s.setlId} belongs to no visit in the journal`);

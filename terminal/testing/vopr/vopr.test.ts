@@ -5,13 +5,13 @@
 // own: the platform refuses a second settlement of one stay and the engine queries what it cannot place.)
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { reproduceLine, runSeed } from './simulator';
+import { KNOWN_FINDINGS, reproduceLine, runSeed } from './simulator';
 
 const SEEDS = 300;
 
 it(`${SEEDS} seeds: nothing lost, nothing doubled, no patient charged for an unsettled bill, no visit stuck`, { timeout: 240_000 }, async () => {
   const failing: string[] = [];
-  const totals = { visits: 0, closed: 0, crashes: 0, faults: 0, known: 0 };
+  const totals = { visits: 0, closed: 0, crashes: 0, faults: 0, known: 0, garbled: 0, diskFull: 0, walkedAway: 0, secondKiosk: 0 };
   for (let seed = 1; seed <= SEEDS; seed++) {
     const r = await runSeed(seed);
     totals.visits += r.visits;
@@ -19,6 +19,10 @@ it(`${SEEDS} seeds: nothing lost, nothing doubled, no patient charged for an uns
     totals.crashes += r.crashes;
     totals.faults += r.faults;
     if (r.known.length > 0) totals.known++;
+    totals.garbled += r.drawn.garbled;
+    totals.diskFull += r.drawn.diskFull;
+    totals.walkedAway += r.drawn.walkedAway;
+    totals.secondKiosk += r.drawn.secondKiosk;
     if (r.failures.length > 0) failing.push(`seed ${seed}: ${r.failures.join('; ')}\n${reproduceLine(seed)}`);
   }
   console.log(JSON.stringify({ seeds: SEEDS, ...totals }));
@@ -27,6 +31,12 @@ it(`${SEEDS} seeds: nothing lost, nothing doubled, no patient charged for an uns
   assert.ok(totals.crashes > SEEDS / 3, `crashes (${totals.crashes})`);
   assert.ok(totals.faults > SEEDS, `faults (${totals.faults})`);
   assert.ok(totals.closed > SEEDS, `visits settled and closed (${totals.closed})`);
+  // Issue 11's fault classes were drawn: answers garbled by a gateway, a disk full between a send and
+  // its answer, patients who left the split without a word, a second kiosk with the same HIS bill.
+  for (const k of ['garbled', 'diskFull', 'walkedAway', 'secondKiosk'] as const) assert.ok(totals[k] > SEEDS / 20, `${k} (${totals[k]})`);
+  // Every finding is fixed where it lives: none is listed as known any more.
+  assert.equal(totals.known, 0, 'seeds that hit a known finding');
+  assert.deepEqual(KNOWN_FINDINGS, []);
 });
 
 it('replays a seed exactly', async () => {

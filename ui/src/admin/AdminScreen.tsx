@@ -78,6 +78,18 @@ export function AdminScreen(props: {
           </dd>
         </div>
         <div className="row">
+          <dt>{t('adminJournal')}</dt>
+          {status?.journal?.state === 'journal-write-failed' ? (
+            <dd className="bad" data-testid="admin-journal" data-state={status.journal.state}>
+              {fill(t('adminJournalFailed'), { since: time(status.journal.since), error: status.journal.error ?? '' })}
+            </dd>
+          ) : (
+            <dd className="ok" data-testid="admin-journal" data-state="ok">
+              {t('adminJournalOk')}
+            </dd>
+          )}
+        </div>
+        <div className="row">
           <dt>{t('adminQueuedVisits')}</dt>
           <dd data-testid="admin-queued">{replay.queuedVisits}</dd>
         </div>
