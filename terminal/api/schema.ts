@@ -194,6 +194,8 @@ export type SessionView = z.infer<typeof SessionView>;
 export const TerminalStatus = z.object({
   terminalId: z.string(),
   platformOnline: z.boolean(),
+  /** While the platform is away, a patient this terminal served before can have a bill taken by ID card (settlement.offline, an ID card reader). */
+  offlineCapture: z.boolean().optional(),
   outboxPending: z.number().int().nonnegative(),
   devices: z.array(DeviceHealth),
   /** 'journal-write-failed': an answer could not be written (disk full); new visits are stopped until writes work. */

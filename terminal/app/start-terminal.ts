@@ -17,6 +17,7 @@ import { createReplayWorker } from '../settlement/replay-worker';
 import { localDayRange } from '../settlement/reconcile';
 import { callThroughOutbox } from '../outbox/outbox-send';
 import { trackReachability } from './reachability';
+import { watchPlatform } from './platform-watch';
 import { signerFromConfig } from './platform-signer';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { startHisSimulator } from '../sim/his/server';
@@ -138,6 +139,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
       platformOnline: reachability.online(),
+      offlineCapture: config.settlement.offline.enabled && config.devices.some((d) => (d as { kind?: unknown }).kind === 'id-card'),
       outboxPending: journal.openOutboxCount(),
       devices: devices?.health() ?? ([] as DeviceHealth[]),
       journal: journalHealth,
@@ -199,6 +201,13 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     });
     replay.start();
     stops.push(() => replay.stop());
+    const watch = watchPlatform({
+      probe: () => callThroughOutbox(journal, platform, { step: 'probe', infno: '9001', input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } } }),
+      lastOutcomeAt: reachability.lastOutcomeAt,
+      intervalMs: config.settlement.replayIntervalMs,
+      onError: (err) => logger.warn('platform probe failed', errorFields(err)),
+    });
+    stops.push(() => watch.stop());
 
     let inRoomRequests: InRoomRequests | null = null;
     const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
