@@ -135,12 +135,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       }
     };
     let devices: RunningDevices | null = null;
+    let lastPrint: TerminalStatus['lastPrint'] = null;
     let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
       platformOnline: reachability.online(),
       offlineCapture: config.settlement.offline.enabled && config.devices.some((d) => (d as { kind?: unknown }).kind === 'id-card'),
       outboxPending: journal.openOutboxCount(),
+      lastPrint,
       devices: devices?.health() ?? ([] as DeviceHealth[]),
       journal: journalHealth,
     });
@@ -259,6 +261,10 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onEcVoucher: (voucher) => void session.ecVoucher(voucher),
       onEcError: (reason, detail) => session.ecVoucherFailed(reason, detail),
       onHealth: emitStatus,
+      onReceiptPrint: (settlementId, state) => {
+        lastPrint = { settlementId, state };
+        emitStatus();
+      },
     });
     stops.push(() => devices?.stop());
     listeners.add((event) => {
@@ -465,7 +471,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       }
       emitStatus();
       const alerts = { recent: alertWatch.recent(50), counts: alertWatch.alertCounts() };
-      return { ...ok(), admin: { ...admin.overview(), alerts, config: { ...configCheck(config, upkeep), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
+      return { ...ok(), admin: { ...admin.overview(), alerts, config: { ...configCheck(config, upkeep, devices?.health()), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
     }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {
