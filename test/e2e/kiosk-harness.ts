@@ -50,7 +50,14 @@ export interface KioskHarness {
 }
 
 export async function startKioskHarness(
-  opts: { config?: Record<string, unknown>; viewport?: { width: number; height: number }; idCard?: boolean; printer?: boolean } = {},
+  opts: {
+    config?: Record<string, unknown>;
+    viewport?: { width: number; height: number };
+    idCard?: boolean;
+    printer?: boolean;
+    /** The scanner entry's kind as hospital IT might type it ('qr-scaner' rehearses a misspelt one). */
+    qrKind?: string;
+  } = {},
 ): Promise<KioskHarness> {
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -84,7 +91,7 @@ export async function startKioskHarness(
     const config = parseConfig({
       ...opts.config,
       devices: [
-        { id: 'qr-1', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } },
+        { id: 'qr-1', kind: opts.qrKind ?? 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } },
         ...(idPty ? [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: idPty.hostPath } }] : []),
         ...(printerPty ? [{ id: 'prn-1', kind: 'printer', pollMs: 200, transport: { type: 'serial', path: printerPty.hostPath } }] : []),
       ],
