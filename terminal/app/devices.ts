@@ -44,6 +44,8 @@ export async function startDevices(opts: {
   /** The vendor library refused (code expired or used: its message), answered garbage or did not answer. */
   onEcError?: (reason: 'refused' | 'bad-data' | 'timeout', detail: string) => void;
   onHealth: () => void;
+  /** A device entry the manager could not use, said once at start (the log; stderr when absent). */
+  onConfigError?: (deviceId: string, error: string) => void;
   /** A receipt's slip: sent to the printer, then out or not (the receipt screen says which). */
   onReceiptPrint?: (settlementId: string, state: 'printing' | 'printed' | 'failed') => void;
   /** Every camera frame (a fixture camera or a pushed one): the face step's input. */
@@ -84,7 +86,11 @@ export async function startDevices(opts: {
   await manager.start();
   // A config entry the manager could not use is said at start, where whoever edited the file looks,
   // not only on the staff screen; the id and the field, nothing read from a device.
-  for (const h of manager.health()) if (h.state === 'error' && h.lastError?.startsWith('config:')) console.error(`device ${h.id}: ${h.lastError}`);
+  for (const h of manager.health()) {
+    if (h.state !== 'error' || !h.lastError?.startsWith('config:')) continue;
+    if (opts.onConfigError) opts.onConfigError(h.id, h.lastError);
+    else console.error(`device ${h.id}: ${h.lastError}`);
+  }
   // The receipt step publishes several revisions of one visit; only the last visit printed matters.
   let lastPrinted: string | null = null;
   const hasPrinter = opts.config.devices.some((d) => (d as { kind?: unknown }).kind === 'printer');

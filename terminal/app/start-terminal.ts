@@ -261,6 +261,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onEcVoucher: (voucher) => void session.ecVoucher(voucher),
       onEcError: (reason, detail) => session.ecVoucherFailed(reason, detail),
       onHealth: emitStatus,
+      onConfigError: (device, error) => logger.error('device entry in the config cannot be used', { device, error }),
       onReceiptPrint: (settlementId, state) => {
         lastPrint = { settlementId, state };
         emitStatus();
