@@ -184,17 +184,22 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();
+    // One probe for the replay worker (while visits wait) and the platform watch (while idle); the
+    // staff screen's "last probe" is whichever asked last.
+    let lastProbeOk: boolean | null = null;
+    const probePlatform = async (): Promise<boolean> => {
+      const outcome = await callThroughOutbox(journal, platform, {
+        step: 'probe',
+        infno: '9001',
+        input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } },
+      });
+      lastProbeOk = outcome.kind !== 'unknown';
+      return lastProbeOk;
+    };
     const replay = createReplayWorker({
       engine,
       online: reachability.online,
-      probe: async () => {
-        const outcome = await callThroughOutbox(journal, platform, {
-          step: 'probe',
-          infno: '9001',
-          input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } },
-        });
-        return outcome.kind !== 'unknown';
-      },
+      probe: probePlatform,
       intervalMs: config.settlement.replayIntervalMs,
       onState: (state) => {
         emitStatus();
@@ -204,7 +209,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     replay.start();
     stops.push(() => replay.stop());
     const watch = watchPlatform({
-      probe: () => callThroughOutbox(journal, platform, { step: 'probe', infno: '9001', input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } } }),
+      probe: probePlatform,
       lastOutcomeAt: reachability.lastOutcomeAt,
       intervalMs: config.settlement.replayIntervalMs,
       onError: (err) => logger.warn('platform probe failed', errorFields(err)),
@@ -358,7 +363,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     }
 
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
-    const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
+    const replayForStaff: typeof replay = { ...replay, state: () => ({ ...replay.state(), lastProbeOk }) };
+    const admin = createAdmin({ journal, engine, replay: replayForStaff, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
     // Each role's lockout is kept in the journal: a restart does not give five more tries.
     const staffPins = createStaffPins(
       { adminPinScrypt: config.admin.pinScrypt, nursePinScrypt: config.admin.nursePinScrypt },
