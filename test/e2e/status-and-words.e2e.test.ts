@@ -103,6 +103,8 @@ describe('a kiosk with a printer and an ID card reader (items 7, 10, 12)', () =>
     const items = page.getByTestId('config-items');
     assert.equal(await items.locator('[data-key="platform"] dt').innerText(), '医保平台');
     assert.equal(await items.locator('[data-key="offline"] dt').innerText(), '断网登记');
+    assert.equal(await items.locator('[data-key="platform"] dd').innerText(), '内置模拟器');
+    assert.match(await items.locator('[data-key="offline"] dd').innerText(), /^开启 · /);
     assert.match(await items.locator('[data-key="offline"] dd').innerText(), /¥2000\.00/);
     assert.doesNotMatch(await items.innerText(), /\bfen\b/);
     // A name that wrapped would be taller than one line of its own text.
@@ -114,6 +116,7 @@ describe('a kiosk with a printer and an ID card reader (items 7, 10, 12)', () =>
     await setLang(page, 'en');
     assert.match(await result.innerText(), /Nothing to forward/);
     assert.equal(await items.locator('[data-key="platform"] dt').innerText(), 'Insurance platform');
+    assert.equal(await items.locator('[data-key="platform"] dd').innerText(), 'embedded simulator');
     await setLang(page, 'zh');
     await page.getByTestId('admin-exit').click();
     await page.getByTestId('screen-idle').waitFor();

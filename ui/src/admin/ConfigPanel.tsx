@@ -39,6 +39,22 @@ const presetText: Record<SimFaultPreset, TextKey> = {
   'platform-errors': 'faultErrors',
 };
 
+/** The words the core's values are made of, in the staff's language; hosts, ids and numbers stay as they are. */
+const valueWord: Record<string, TextKey> = {
+  on: 'configValOn',
+  off: 'configValOff',
+  'embedded simulator': 'configValEmbedded',
+  'keep everything': 'configValKeepAll',
+  'none yet': 'configValNoneYet',
+};
+
+function valueText(value: string, t: (key: TextKey) => string): string {
+  return value
+    .split(' · ')
+    .map((part) => (valueWord[part] ? t(valueWord[part] as TextKey) : part))
+    .join(' · ');
+}
+
 export function ConfigPanel(props: { config: ConfigCheck; t: (key: TextKey) => string; busy: boolean; onFaults: (preset: SimFaultPreset) => void }) {
   const { config, t, busy } = props;
   return (
@@ -48,7 +64,7 @@ export function ConfigPanel(props: { config: ConfigCheck; t: (key: TextKey) => s
         {config.items.map((item) => (
           <div key={item.key} className="row" data-key={item.key}>
             <dt>{itemName[item.key] ? t(itemName[item.key] as TextKey) : item.key}</dt>
-            <dd className="config-value">{item.value}</dd>
+            <dd className="config-value">{valueText(item.value, t)}</dd>
           </div>
         ))}
       </dl>
