@@ -28,7 +28,8 @@ describe('platform watch', () => {
   let terminal: RunningTerminal | undefined;
   after(() => terminal?.close());
 
-  it('turns an idle terminal offline when the platform goes away and online when it is back', async () => {
+  // A generous ceiling only so a broken watch fails instead of hanging the suite.
+  it('turns an idle terminal offline when the platform goes away and online when it is back', { timeout: 120_000 }, async () => {
     const config = parseConfig({ settlement: { replayIntervalMs: 300 }, devices: [] });
     terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'platform-watch-')), fixturesDir });
     const platform = terminal.simulators.platform;
