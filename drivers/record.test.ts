@@ -18,6 +18,8 @@ import { createIdCardReader, type IdCardEvent } from './id-card/device';
 import { recordDevice } from './record';
 import { waitFor, sleep } from './testing/wait';
 import type { RecordedChunk } from './transport/types';
+import { createHidReplayOpener, createHidReplayTransport } from './transport/hid-replay';
+import { createQrScanner, type TimedScanEvent } from './qr-scanner/device';
 
 const fixture = (path: string) => new URL(`../fixtures/devices/${path}.jsonl`, import.meta.url).pathname;
 
@@ -106,4 +108,39 @@ describe('record', () => {
     const card = events.find((e) => e.type === 'card');
     assert.equal(card?.type === 'card' && card.info.idNumber, SYNTHETIC_CARD.idNumber);
   });
+});
+
+describe('record a HID scanner', () => {
+  // No HID device exists here: the recorded HID path (createHidReplayOpener) stands in for node-hid,
+  // below the same HID transport and decoder a real scanner's reports go through.
+  for (const [name, mode] of [['keyboard-ec-qr', 'keyboard'], ['pos-ec-qr', 'pos']] as const) {
+    it(`keeps a ${mode}-mode scanner's whole reports, which play back through the HID path to the same scan`, async () => {
+      const source = await readRecording(fixture(`qr-scanner-hid/${name}`));
+      const device = createHidReplayOpener({ chunks: source, mode, speed: 20 });
+      const counts: Array<Record<string, number>> = [];
+      const stop = new AbortController();
+      const recording = recordDevice({ device: 'qr-hid', hid: { target: { path: 'replay' }, mode, open: device }, seconds: 60, signal: stop.signal, onProgress: (c) => counts.push(c) });
+      // Until the scanner's decoded scan is counted, then stop: readiness, not the clock.
+      await waitFor('the scan counted', () => counts.some((c) => (c['scan:ec-qr'] ?? 0) >= 1), 30_000);
+      await device.finished();
+      stop.abort();
+      const recorded = await recording;
+      const hexes = (chunks: RecordedChunk[]) => chunks.filter((c): c is Extract<RecordedChunk, { hex: string }> => 'hex' in c && c.dir === 'in').map((c) => c.hex);
+      assert.deepEqual(hexes(recorded), hexes(source), 'every report, whole and in order');
+
+      // The file plays back as a qr-scanner-hid fixture: the HID transport and decoder, then the QR codec.
+      const scans: TimedScanEvent[] = [];
+      const replay = createHidReplayTransport({ chunks: recorded, mode, speed: 20 });
+      const scanner = createQrScanner({ id: 'qr-replayed', transport: replay, suffix: 'CRLF' });
+      scanner.onScan((e) => scans.push(e));
+      await scanner.start();
+      try {
+        await waitFor('the replayed scan', () => scans.length >= 1, 30_000);
+      } finally {
+        await scanner.stop();
+      }
+      assert.equal(scans[0]!.kind, 'ec-qr');
+      assert.match(scans[0]!.text, /^NHSAEC1\./);
+    });
+  }
 });

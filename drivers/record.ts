@@ -3,6 +3,12 @@
 // and replay it in tests and demos.
 //
 //   npm run record -- --device qr|id-card|card-reader --serial /dev/ttyUSB0 [--baud N] [--out file] [--seconds N]
+//   npm run record -- --device qr-hid (--hid /dev/hidraw0 | --vid 0x0c2e --pid 0x0b61) [--mode keyboard|pos] [--out file] [--seconds N]
+//
+// A HID scanner is recorded as whole HID reports, each an `in` chunk, below the HID transport and
+// its report decoder: the file is what fixtures/devices/qr-scanner-hid/ holds and plays through the
+// same transport and decoder (a `replay` transport with `hid`, or sim-devices), and while recording
+// the terminal's own decoder and QR codec count the scans, so a wrong --mode shows as no scans.
 //
 // A QR scanner is only listened to. Readers speak only when asked, so for them the terminal's own
 // driver runs over the port and polls as it would in service; both directions are written, and the
@@ -18,8 +24,9 @@ import { delay } from './transport/recording';
 import { createQrScanner } from './qr-scanner/device';
 import { createIdCardReader } from './id-card/device';
 import { createCardReader } from './card-reader/device';
+import { createHidTransport, openNodeHid, type HidOpener, type HidTarget } from './transport/hid';
 
-export type RecordableDevice = 'qr' | 'id-card' | 'card-reader';
+export type RecordableDevice = 'qr' | 'qr-hid' | 'id-card' | 'card-reader';
 
 type HexChunk = Extract<RecordedChunk, { hex: string }>;
 
@@ -50,9 +57,27 @@ export function createRecordingTransport(inner: ByteTransport, sink: (chunk: Hex
   };
 }
 
+/**
+ * Wraps a HID opener so every report the device sends is kept, whole, with its time since the first
+ * open; the transport and decoder above it see the same reports.
+ */
+export function createRecordingHidOpener(inner: HidOpener, sink: (chunk: HexChunk) => void, now: () => number = () => performance.now()): HidOpener {
+  let openedAt: number | null = null;
+  return async (target: HidTarget) => {
+    const handle = await inner(target);
+    openedAt ??= now();
+    const started = openedAt;
+    // Attached before the transport's own listener, so a report is kept before it is decoded.
+    handle.on('data', (report: Buffer) => sink({ t_ms: Math.max(0, Math.round(now() - started)), dir: 'in', hex: report.toString('hex') }));
+    return handle;
+  };
+}
+
 export interface RecordOptions {
   device: RecordableDevice;
-  transport: ByteTransport;
+  /** The serial (or other byte) transport; for 'qr-hid', the HID device instead (`hid`). */
+  transport?: ByteTransport;
+  hid?: { target: HidTarget; mode: 'keyboard' | 'pos'; reportId?: number; open?: HidOpener };
   seconds: number;
   signal?: AbortSignal;
   /** Counts only (scans, cards, errors), for a progress line. */
@@ -64,15 +89,26 @@ export interface RecordOptions {
 /** Records for `seconds` (or until the signal); returns the chunks in time order. */
 export async function recordDevice(opts: RecordOptions): Promise<HexChunk[]> {
   const chunks: HexChunk[] = [];
-  const transport = createRecordingTransport(opts.transport, (c) => chunks.push(c));
+  const keep = (c: HexChunk) => chunks.push(c);
+  let transport: ByteTransport;
+  if (opts.device === 'qr-hid') {
+    if (!opts.hid) throw new Error('recording a HID scanner needs its HID device');
+    const { target, mode, reportId } = opts.hid;
+    transport = createHidTransport({ ...target, mode, reportId, open: createRecordingHidOpener(opts.hid.open ?? openNodeHid, keep) });
+  } else {
+    if (!opts.transport) throw new Error(`recording ${opts.device} needs its transport`);
+    transport = createRecordingTransport(opts.transport, keep);
+  }
   const counts: Record<string, number> = {};
   const count = (what: string) => {
     counts[what] = (counts[what] ?? 0) + 1;
     opts.onProgress?.({ ...counts });
   };
   const id = `record-${opts.device}`;
+  // A HID keyboard scanner's Enter becomes CR LF (hid-reports.ts); a HID POS scanner sends its own
+  // suffix (CR LF in the fixtures). Only the counts depend on it: the reports are kept as they come.
   const device =
-    opts.device === 'qr'
+    opts.device === 'qr' || opts.device === 'qr-hid'
       ? createQrScanner({ id, transport, suffix: 'CRLF' })
       : opts.device === 'id-card'
         ? createIdCardReader({ id, transport })
@@ -105,15 +141,21 @@ async function main(): Promise<void> {
     options: {
       device: { type: 'string' },
       serial: { type: 'string' },
+      hid: { type: 'string' },
+      vid: { type: 'string' },
+      pid: { type: 'string' },
+      mode: { type: 'string', default: 'keyboard' },
       baud: { type: 'string' },
       out: { type: 'string' },
       seconds: { type: 'string', default: '10' },
     },
   });
   const device = values.device as RecordableDevice | undefined;
-  if (!device || !['qr', 'id-card', 'card-reader'].includes(device) || !values.serial) {
-    throw new Error('usage: record --device qr|id-card|card-reader --serial /dev/ttyUSB0 [--baud N] [--out file] [--seconds N]');
-  }
+  const usage =
+    'usage: record --device qr|id-card|card-reader --serial /dev/ttyUSB0 [--baud N] [--out file] [--seconds N]\n' +
+    '       record --device qr-hid (--hid /dev/hidraw0 | --vid 0xVVVV --pid 0xPPPP) [--mode keyboard|pos] [--out file] [--seconds N]';
+  if (device === 'qr-hid') return recordHid(values, usage);
+  if (!device || !['qr', 'id-card', 'card-reader'].includes(device) || !values.serial) throw new Error(usage);
   const baudRate = Number(values.baud ?? (device === 'qr' ? 9600 : 115200));
   const seconds = Number(values.seconds);
   if (!(baudRate > 0) || !(seconds > 0)) throw new Error('--baud and --seconds must be positive numbers');
@@ -130,6 +172,37 @@ async function main(): Promise<void> {
     onReady: () => console.error(JSON.stringify({ recording: values.serial, seconds })),
   });
   const text = formatRecording(chunks, `Recorded from ${device} on ${values.serial} at ${baudRate} baud, ${new Date().toISOString()}.`);
+  if (values.out) {
+    await writeFile(values.out, text);
+    console.error(JSON.stringify({ wrote: values.out, chunks: chunks.length }));
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+async function recordHid(values: { hid?: string; vid?: string; pid?: string; mode?: string; out?: string; seconds?: string }, usage: string): Promise<void> {
+  const id = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+  const vendorId = id(values.vid);
+  const productId = id(values.pid);
+  const mode = values.mode;
+  if (mode !== 'keyboard' && mode !== 'pos') throw new Error(`--mode must be keyboard or pos\n${usage}`);
+  if (!values.hid && (vendorId === undefined || productId === undefined || !Number.isInteger(vendorId) || !Number.isInteger(productId))) throw new Error(usage);
+  const target: HidTarget = values.hid ? { path: values.hid } : { vendorId: vendorId as number, productId: productId as number };
+  const seconds = Number(values.seconds);
+  if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
+  const where = values.hid ?? `${values.vid}:${values.pid}`;
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  const chunks = await recordDevice({
+    device: 'qr-hid',
+    hid: { target, mode },
+    seconds,
+    signal: stop.signal,
+    onProgress: (counts) => console.error(JSON.stringify(counts)),
+    onReady: () => console.error(JSON.stringify({ recording: where, mode, seconds })),
+  });
+  const text = formatRecording(chunks, `HID ${mode} mode reports recorded from ${where}, ${new Date().toISOString()}. Plays from fixtures/devices/qr-scanner-hid/.`);
   if (values.out) {
     await writeFile(values.out, text);
     console.error(JSON.stringify({ wrote: values.out, chunks: chunks.length }));

@@ -46,6 +46,7 @@ describe('sim-devices', () => {
       device.onScan((e) => scans.push(e));
       await device.start();
       assert.equal(device.health().state, 'ready');
+      assert.deepEqual(JSON.parse(String((await lines.next()).value)), { attached: 'qr-scanner', hostPath });
       assert.deepEqual(JSON.parse(String((await lines.next()).value)), { played: 'fresh-ec-qr.jsonl' });
       assert.deepEqual(JSON.parse(String((await lines.next()).value)), { played: 'pay-code.jsonl' });
       await sleep(50);
@@ -57,6 +58,34 @@ describe('sim-devices', () => {
     }
     assert.equal(child.exitCode, 0);
     assert.ok(hostPath && !existsSync(hostPath), 'the pty pair is gone after the CLI stops');
+  });
+
+  it("waits for a terminal to open the scanner's port before playing, however late it comes (README's example)", async () => {
+    const script = new URL('./sim-devices.ts', import.meta.url).pathname;
+    const fixture = new URL('../fixtures/devices/qr-scanner/fresh-ec-qr.jsonl', import.meta.url).pathname;
+    // README's command line: a short wait, which before played into a port nobody had open.
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--wait-ms', '100', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    const lines: Array<Record<string, string>> = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, string>));
+    const scans: TimedScanEvent[] = [];
+    let device: ReturnType<typeof createQrScanner> | null = null;
+    try {
+      const line = await waitFor('qr line', () => lines.find((l) => l['device'] === 'qr-scanner'), 30_000);
+      // The terminal is late (well past --wait-ms): the CLI holds the code instead of losing it.
+      await sleep(1_500);
+      assert.equal(lines.some((l) => 'played' in l), false, 'nothing played before a terminal attached');
+      device = createQrScanner({ id: 'qr-late', transport: createSerialTransport({ path: line['hostPath']!, baudRate: 9600 }), suffix: 'CRLF' });
+      device.onScan((e) => scans.push(e));
+      await device.start();
+      await waitFor('attached', () => lines.find((l) => l['attached'] === 'qr-scanner'), 20_000);
+      await waitFor('the scan arrives', () => scans.length === 1, 20_000);
+      assert.equal(scans[0]!.kind, 'ec-qr');
+    } finally {
+      await device?.stop();
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('tells fixtures apart by folder and HID mode by report size', async () => {

@@ -1,7 +1,7 @@
 // Simulated devices for development, demos and hospital IT: makes virtual serial cables (socat pty
 // pairs), prints the end the terminal should open, and plays recordings onto the other end.
 //
-//   tsx drivers/sim-devices.ts [--speed N] [--wait-ms N] [--gap-ms N] [--repeat]
+//   tsx drivers/sim-devices.ts [--speed N] [--wait-ms N] [--gap-ms N] [--repeat] [--no-wait-attach]
 //       [--platform-fixtures fixtures/platform/] fixtures/devices/<device>/*.jsonl ...
 //
 // By the recording's folder:
@@ -13,12 +13,15 @@
 //   (the path a USB HID scanner takes) and the decoded bytes out on a pair, so a terminal configured
 //   for a serial scanner sees what the HID path makes of them: {"device":"qr-scanner-hid",...}.
 //   Keyboard mode if every report is 8 bytes, else HID POS data mode.
+// A scanner's recording plays only once a terminal has opened its host end ({"attached": ...}), then
+// after --wait-ms (its open finishing): bytes sent before that are lost to it. --no-wait-attach
+// plays after --wait-ms alone (where /proc cannot tell who has a port open).
 // Template `ec-qr` chunks become fresh codes the platform simulator accepts (same fixtures dir).
 // The QR pair's line comes first. Ctrl-C ends.
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SerialPort } from 'serialport';
-import { createPtyPair, playRecordingToPort, type PtyPair } from './transport/pty';
+import { createPtyPair, playRecordingToPort, watchHostOpen, type PtyPair } from './transport/pty';
 import { readRecording } from './transport/replay';
 import { delay } from './transport/recording';
 import { serveConversationOnPort } from './transport/conversation';
@@ -55,11 +58,18 @@ async function serveReader(kind: 'id-card' | 'card-reader', file: string, chunks
   return { served };
 }
 
+/** Waits for a terminal to open the pair's host end (when asked to and /proc can tell), then for its open to finish. */
+async function untilAttached(attach: { opened(signal?: AbortSignal): Promise<boolean> } | null, device: string, pair: PtyPair, waitMs: number, signal: AbortSignal): Promise<void> {
+  if (attach && (await attach.opened(signal))) console.log(JSON.stringify({ attached: device, hostPath: pair.hostPath }));
+  await delay(waitMs, signal);
+}
+
 /** HID reports through the HID transport, the decoded bytes out on a pair. */
-async function serveHid(file: string, chunks: RecordedChunk[], opts: { resolve: TemplateResolver; speed: number; waitMs: number; signal: AbortSignal; pairs: PtyPair[] }) {
+async function serveHid(file: string, chunks: RecordedChunk[], opts: { resolve: TemplateResolver; speed: number; waitMs: number; waitAttach: boolean; signal: AbortSignal; pairs: PtyPair[] }) {
   const pair = await createPtyPair();
   opts.pairs.push(pair);
   const mode = hidModeOf(chunks);
+  const attach = opts.waitAttach ? await watchHostOpen(pair) : null;
   console.log(JSON.stringify({ device: 'qr-scanner-hid', mode, fixture: basename(file), hostPath: pair.hostPath }));
   const port = new SerialPort({ path: pair.devicePath, baudRate: 115200, autoOpen: false });
   port.on('error', () => {});
@@ -70,7 +80,7 @@ async function serveHid(file: string, chunks: RecordedChunk[], opts: { resolve: 
     if (reason) console.log(JSON.stringify({ unplugged: basename(file) }));
   });
   try {
-    await delay(opts.waitMs, opts.signal);
+    await untilAttached(attach, 'qr-scanner-hid', pair, opts.waitMs, opts.signal);
     // Each open is one plug-in: a recording with unplug events is opened again after each.
     const plugIns = chunks.filter((c) => 'event' in c).length + 1;
     for (let i = 0; i < plugIns && !opts.signal.aborted; i++) {
@@ -94,13 +104,16 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       speed: { type: 'string', default: '1' },
-      'wait-ms': { type: 'string', default: '2000' },
+      // After the terminal attached: its serial open (settings, flush) finishing.
+      'wait-ms': { type: 'string', default: '500' },
+      'no-wait-attach': { type: 'boolean', default: false },
       'gap-ms': { type: 'string', default: '1000' },
       repeat: { type: 'boolean', default: false },
       'platform-fixtures': { type: 'string' },
     },
   });
-  if (positionals.length === 0) throw new Error('usage: sim-devices [--speed N] [--wait-ms N] [--gap-ms N] [--repeat] recording.jsonl...');
+  if (positionals.length === 0) throw new Error('usage: sim-devices [--speed N] [--wait-ms N] [--gap-ms N] [--repeat] [--no-wait-attach] recording.jsonl...');
+  const waitAttach = !values['no-wait-attach'];
   const resolve = await createSimEcQrResolver({ platformFixturesDir: values['platform-fixtures'] });
   const recordings = await Promise.all(positionals.map(async (file) => ({ file, kind: simKindOf(file), chunks: await readRecording(file) })));
   const speed = Number(values.speed);
@@ -116,11 +129,12 @@ async function main(): Promise<void> {
     if (scanner.length > 0) {
       const pair = await createPtyPair();
       pairs.push(pair);
+      const attach = waitAttach ? await watchHostOpen(pair) : null;
       console.log(JSON.stringify({ device: 'qr-scanner', hostPath: pair.hostPath }));
       running.push(
         (async () => {
-          // Time for the terminal to open the host end: bytes written before that are lost to it.
-          await delay(waitMs, stop.signal);
+          // Not before a terminal has the host end open: bytes written before that are lost to it.
+          await untilAttached(attach, 'qr-scanner', pair, waitMs, stop.signal);
           do {
             for (const { file, chunks } of scanner) {
               if (stop.signal.aborted) break;
@@ -134,7 +148,7 @@ async function main(): Promise<void> {
     }
     for (const { file, kind, chunks } of recordings) {
       if (kind === 'id-card' || kind === 'card-reader') running.push((await serveReader(kind, file, chunks, resolve, stop.signal, pairs)).served);
-      else if (kind === 'qr-scanner-hid') running.push(serveHid(file, chunks, { resolve, speed, waitMs, signal: stop.signal, pairs }));
+      else if (kind === 'qr-scanner-hid') running.push(serveHid(file, chunks, { resolve, speed, waitMs, waitAttach, signal: stop.signal, pairs }));
     }
     await Promise.all(running);
     // Keep the cables plugged in until told to stop.

@@ -1,7 +1,7 @@
 // Virtual serial cables for tests, demos and hospital IT: a socat pty pair whose device end a
 // recording is played onto while the terminal reads the host end through the real serial driver.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, lstat } from 'node:fs/promises';
+import { mkdtemp, rm, lstat, readdir, readlink, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
@@ -55,6 +55,52 @@ export async function createPtyPair(): Promise<PtyPair> {
     await delay(10);
   }
   return { devicePath, hostPath, close };
+}
+
+/** The processes that hold the pty behind `path` open, by /proc (Linux); null where /proc cannot say. */
+async function holdersOf(path: string): Promise<Set<string> | null> {
+  let target: string;
+  let pids: string[];
+  try {
+    target = await realpath(path);
+    pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
+  } catch {
+    return null;
+  }
+  const holders = new Set<string>();
+  for (const pid of pids) {
+    // Another user's process, or one that ended while we looked: not a holder we can see.
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      if ((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) === target) {
+        holders.add(pid);
+        break;
+      }
+    }
+  }
+  return holders;
+}
+
+/**
+ * Notices when something opens the host end (a terminal attaching). Bytes a device sends before
+ * that are lost to the terminal (its serial open flushes them), so a player waits for this first.
+ * The holders at the call (socat itself) are the baseline: call it before the path is handed out.
+ * `opened` resolves true on a new holder, false where /proc cannot tell or when the signal aborts.
+ */
+export async function watchHostOpen(pair: PtyPair, pollMs = 100): Promise<{ opened(signal?: AbortSignal): Promise<boolean> }> {
+  const baseline = await holdersOf(pair.hostPath);
+  return {
+    async opened(signal) {
+      if (!baseline) return false;
+      while (!signal?.aborted) {
+        const now = await holdersOf(pair.hostPath);
+        if (!now) return false;
+        for (const pid of now) if (!baseline.has(pid)) return true;
+        await delay(pollMs, signal);
+      }
+      return false;
+    },
+  };
 }
 
 async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {

@@ -13,6 +13,8 @@ export const PatientView = z.object({
   gender: z.enum(['male', 'female', 'unknown']),
   age: z.number().int().nonnegative(),
   insuranceLabel: z.string(),
+  /** The insurance type's code (310, 390, ...), so the screen can name it in the patient's language. */
+  insutype: z.string().optional(),
   crossRegion: z.boolean(),
   /** 异地: the name of the area that insures the patient (参保地), shown beside the 异地 mark. */
   insuredAreaName: z.string().optional(),
@@ -212,7 +214,11 @@ export type SessionView = z.infer<typeof SessionView>;
 export const TerminalStatus = z.object({
   terminalId: z.string(),
   platformOnline: z.boolean(),
+  /** While the platform is away, a patient this terminal served before can have a bill taken by ID card (settlement.offline, an ID card reader). */
+  offlineCapture: z.boolean().optional(),
   outboxPending: z.number().int().nonnegative(),
+  /** The last receipt's slip: still printing, out, or not out (the receipt screen tells the patient). */
+  lastPrint: z.object({ settlementId: z.string(), state: z.enum(['printing', 'printed', 'failed']) }).nullable().optional(),
   devices: z.array(DeviceHealth),
   /** 'journal-write-failed': an answer could not be written (disk full); new visits are stopped until writes work. */
   journal: z.object({ state: z.enum(['ok', 'journal-write-failed']), error: z.string().nullable(), since: z.string().nullable() }).optional(),
@@ -242,7 +248,7 @@ export type SimFaultPreset = z.infer<typeof SimFaultPreset>;
 export const ConfigCheck = z.object({
   items: z.array(z.object({ key: z.string(), value: z.string() })),
   warnings: z.array(
-    z.enum(['demo-admin-pin', 'embedded-platform', 'embedded-his', 'unsigned-platform', 'no-msgid-slot', 'no-scanner', 'no-printer', 'in-room-loopback', 'in-room-no-workstation']),
+    z.enum(['demo-admin-pin', 'embedded-platform', 'embedded-his', 'unsigned-platform', 'no-msgid-slot', 'no-scanner', 'no-printer', 'in-room-loopback', 'in-room-no-workstation', 'device-config']),
   ),
   /** The embedded platform simulator's rehearsal faults; null when the platform is a real one. */
   simulatorFaults: SimFaultPreset.nullable(),

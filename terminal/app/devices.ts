@@ -58,6 +58,10 @@ export async function startDevices(opts: {
   onHealth: () => void;
   /** How vendor libraries' processes are started; child_process.fork when not given (system Node). */
   startVendorWorker?: StartWorker;
+  /** A device entry the manager could not use, said once at start (the log; stderr when absent). */
+  onConfigError?: (deviceId: string, error: string) => void;
+  /** A receipt's slip: sent to the printer, then out or not (the receipt screen says which). */
+  onReceiptPrint?: (settlementId: string, state: 'printing' | 'printed' | 'failed') => void;
   /** Every camera frame (a fixture camera or a pushed one): the face step's input. */
   onCameraFrame?: (frame: CameraFrame) => void;
 }): Promise<RunningDevices> {
@@ -94,6 +98,13 @@ export async function startDevices(opts: {
   });
   manager.onHealth(() => opts.onHealth());
   await manager.start();
+  // A config entry the manager could not use is said at start, where whoever edited the file looks,
+  // not only on the staff screen; the id and the field, nothing read from a device.
+  for (const h of manager.health()) {
+    if (h.state !== 'error' || !h.lastError?.startsWith('config:')) continue;
+    if (opts.onConfigError) opts.onConfigError(h.id, h.lastError);
+    else console.error(`device ${h.id}: ${h.lastError}`);
+  }
   // The receipt step publishes several revisions of one visit; only the last visit printed matters.
   let lastPrinted: string | null = null;
   const hasPrinter = opts.config.devices.some((d) => (d as { kind?: unknown }).kind === 'printer');
@@ -106,13 +117,19 @@ export async function startDevices(opts: {
       const receipt = session.receipt;
       if (!hasPrinter || session.step !== 'receipt' || !receipt || lastPrinted === receipt.settlementId) return;
       lastPrinted = receipt.settlementId;
+      const settlementId = receipt.settlementId;
+      opts.onReceiptPrint?.(settlementId, 'printing');
       // Not awaited: the receipt screen never waits for paper. A slip that did not come out shows
-      // in the printer's health; the line here says why without saying whose.
+      // in the printer's health and on the receipt screen; the line here says why without saying whose.
       void manager.print(receiptItems(receipt, { hospitalName: opts.config.terminal.institutionName })).then(
         (result) => {
           if (!result.ok) console.error(`receipt not printed: ${result.reason}`);
+          opts.onReceiptPrint?.(settlementId, result.ok ? 'printed' : 'failed');
         },
-        (error: unknown) => console.error(`receipt not printed: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) => {
+          console.error(`receipt not printed: ${error instanceof Error ? error.message : String(error)}`);
+          opts.onReceiptPrint?.(settlementId, 'failed');
+        },
       );
     },
     async printReceipt(receipt) {

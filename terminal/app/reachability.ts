@@ -10,13 +10,17 @@ export interface Reachability {
   client: PlatformClient;
   online(): boolean;
   onChange(listener: (online: boolean) => void): () => void;
+  /** performance.now() when the last call's outcome came back (null before the first): a fresh answer makes a probe needless. */
+  lastOutcomeAt(): number | null;
 }
 
 /** `onCall`: each call's transaction number, round trip and outcome kind (the metrics' histogram). */
 export function trackReachability(inner: PlatformClient, onCall?: (infno: string, seconds: number, outcome: string) => void): Reachability {
   let online = true;
+  let lastOutcomeAt: number | null = null;
   const listeners = new Set<(online: boolean) => void>();
   const note = (outcome: CallOutcome | EcDecodeOutcome) => {
+    lastOutcomeAt = performance.now();
     const up = outcome.kind !== 'unknown' || !DOWN_REASONS.has(outcome.reason);
     if (up === online) return;
     online = up;
@@ -38,6 +42,7 @@ export function trackReachability(inner: PlatformClient, onCall?: (infno: string
       },
     },
     online: () => online,
+    lastOutcomeAt: () => lastOutcomeAt,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -17,6 +17,7 @@ import { createReplayWorker } from '../settlement/replay-worker';
 import { localDayRange } from '../settlement/reconcile';
 import { callThroughOutbox } from '../outbox/outbox-send';
 import { trackReachability } from './reachability';
+import { watchPlatform } from './platform-watch';
 import { signerFromConfig } from './platform-signer';
 import { startPlatformSimulator, type PlatformSimulator } from '../sim/platform/server';
 import { startHisSimulator } from '../sim/his/server';
@@ -144,11 +145,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       const entry = d as { kind?: unknown; source?: { type?: unknown } };
       return entry.kind === 'camera' && entry.source?.type === 'push';
     });
+    let lastPrint: TerminalStatus['lastPrint'] = null;
     let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
       platformOnline: reachability.online(),
+      offlineCapture: config.settlement.offline.enabled && config.devices.some((d) => (d as { kind?: unknown }).kind === 'id-card'),
       outboxPending: journal.openOutboxCount(),
+      lastPrint,
       devices: devices?.health() ?? ([] as DeviceHealth[]),
       journal: journalHealth,
     });
@@ -193,17 +197,22 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     engine.recoverInFlight();
+    // One probe for the replay worker (while visits wait) and the platform watch (while idle); the
+    // staff screen's "last probe" is whichever asked last.
+    let lastProbeOk: boolean | null = null;
+    const probePlatform = async (): Promise<boolean> => {
+      const outcome = await callThroughOutbox(journal, platform, {
+        step: 'probe',
+        infno: '9001',
+        input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } },
+      });
+      lastProbeOk = outcome.kind !== 'unknown';
+      return lastProbeOk;
+    };
     const replay = createReplayWorker({
       engine,
       online: reachability.online,
-      probe: async () => {
-        const outcome = await callThroughOutbox(journal, platform, {
-          step: 'probe',
-          infno: '9001',
-          input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } },
-        });
-        return outcome.kind !== 'unknown';
-      },
+      probe: probePlatform,
       intervalMs: config.settlement.replayIntervalMs,
       onState: (state) => {
         emitStatus();
@@ -212,6 +221,13 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     });
     replay.start();
     stops.push(() => replay.stop());
+    const watch = watchPlatform({
+      probe: probePlatform,
+      lastOutcomeAt: reachability.lastOutcomeAt,
+      intervalMs: config.settlement.replayIntervalMs,
+      onError: (err) => logger.warn('platform probe failed', errorFields(err)),
+    });
+    stops.push(() => watch.stop());
 
     let inRoomRequests: InRoomRequests | null = null;
     const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
@@ -264,6 +280,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       onEcError: (reason, detail) => session.ecVoucherFailed(reason, detail),
       onHealth: emitStatus,
       startVendorWorker: options.startVendorWorker,
+      onConfigError: (device, error) => logger.error('device entry in the config cannot be used', { device, error }),
+      onReceiptPrint: (settlementId, state) => {
+        lastPrint = { settlementId, state };
+        emitStatus();
+      },
     });
     stops.push(() => devices?.stop());
     listeners.add((event) => {
@@ -365,7 +386,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     }
 
     const ok = (): Extract<CommandResult, { ok: true }> => ({ ok: true, session: session.current(), status: status() });
-    const admin = createAdmin({ journal, engine, replay, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
+    const replayForStaff: typeof replay = { ...replay, state: () => ({ ...replay.state(), lastProbeOk }) };
+    const admin = createAdmin({ journal, engine, replay: replayForStaff, platform, now: options.now ?? (() => new Date()), onReconciliation: queueEvents.reconciliation });
     // Each role's lockout is kept in the journal: a restart does not give five more tries.
     const staffPins = createStaffPins(
       { adminPinScrypt: config.admin.pinScrypt, nursePinScrypt: config.admin.nursePinScrypt },
@@ -493,7 +515,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       }
       emitStatus();
       const alerts = { recent: alertWatch.recent(50), counts: alertWatch.alertCounts() };
-      return { ...ok(), admin: { ...admin.overview(), alerts, config: { ...configCheck(config, upkeep), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
+      return { ...ok(), admin: { ...admin.overview(), alerts, config: { ...configCheck(config, upkeep, devices?.health()), simulatorFaults: platformSim ? simFaults : null } } } as CommandResult;
     }
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {

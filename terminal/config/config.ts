@@ -262,7 +262,7 @@ export const TerminalConfig = z.object({
        * reason. The spec wants a reversal within the business day; 6 h leaves room for an outage.
        */
       unknownOutcomeDeadlineMs: z.number().int().positive().default(6 * 3_600_000),
-      /** How often the replay worker looks at the queue (and probes the platform while it is down). */
+      /** How often the replay worker looks at the queue (and probes the platform while it is down); also how long the platform may go unasked before a probe keeps the status bar true. */
       replayIntervalMs: z.number().int().positive().default(5_000),
       /** Local time after which the day is reconciled with the platform (3201). */
       reconcileAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('23:30'),

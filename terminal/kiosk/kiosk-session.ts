@@ -210,6 +210,7 @@ export function createKioskSession(options: KioskSessionOptions) {
       gender: person.gender,
       age: ageOn(person.birthday, now()),
       insuranceLabel: insuranceLabels[person.insutype] ?? person.insutype,
+      insutype: person.insutype,
       crossRegion: !samePool(person.insuplcAdmdvs, options.areaCode),
       ...(samePool(person.insuplcAdmdvs, options.areaCode) ? {} : { insuredAreaName: areaName(person.insuplcAdmdvs) }),
     };

@@ -64,6 +64,8 @@ export async function startKioskHarness(
      * platform simulator runs (so it can show a code the simulator minted).
      */
     camera?: (platform: PlatformSimulator) => Promise<string>;
+    /** The scanner entry's kind as hospital IT might type it ('qr-scaner' rehearses a misspelt one). */
+    qrKind?: string;
   } = {},
 ): Promise<KioskHarness> {
   const cleanups: Array<() => Promise<void>> = [];
@@ -116,7 +118,7 @@ export async function startKioskHarness(
     const config = parseConfig({
       ...opts.config,
       devices: [
-        { id: 'qr-1', kind: 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } },
+        { id: 'qr-1', kind: opts.qrKind ?? 'qr-scanner', suffix: 'CRLF', transport: { type: 'serial', path: pty.hostPath, baudRate: 9600 } },
         ...(idPty ? [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: idPty.hostPath } }] : []),
         ...(ssPty ? [{ id: 'ss-1', kind: 'card-reader', pollMs: 50, transport: { type: 'serial', path: ssPty.hostPath } }] : []),
         ...(printerPty ? [{ id: 'prn-1', kind: 'printer', pollMs: 200, transport: { type: 'serial', path: printerPty.hostPath } }] : []),

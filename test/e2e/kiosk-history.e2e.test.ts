@@ -135,13 +135,15 @@ describe('past payments, card reads and offline on the real terminal core', () =
       await page.getByTestId('offline-confirm-note').waitFor({ timeout: 30_000 });
       await page.getByTestId('confirm-pay').click();
       await page.getByTestId('screen-pending').waitFor({ timeout: 30_000 });
-      await banner.waitFor();
+      // The slip explains the outage itself: no banner above it saying to try later (issue 14 item 7).
+      assert.equal(await banner.count(), 0);
       slip = await page.getByTestId('pending-settlement').innerText();
       assert.match(slip, /^P\d{6}$/);
       assert.match(await page.getByTestId('pending-body').innerText(), /不会重复扣费/);
       await captureVariants(page, 'offline-01-id-card-pending');
       await page.getByTestId('back-to-start').click();
       await page.getByTestId('screen-idle').waitFor();
+      await banner.waitFor();
       assert.ok(await banner.isVisible(), 'still offline');
       assert.equal(platform.ledger().settlements.filter((s) => s.psnNo === CARD_HOLDER_PSN && s.status === 'settled').length, 0);
 

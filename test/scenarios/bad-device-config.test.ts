@@ -2,7 +2,7 @@
 // in error (with the validator's words) on the admin screen, and the rest of the kiosk works.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../terminal/config/config';
@@ -42,6 +42,15 @@ describe('a config with a bad device entry', () => {
     const noId = byId.get('devices[2]');
     assert.equal(noId?.state, 'error');
     assert.match(noId?.lastError ?? '', /^config: /);
+
+    // Said at start, where whoever edited the file looks: the log (and stderr on a dev run), each entry once.
+    assert.ok(terminal.logger.file);
+    const logged = readFileSync(terminal.logger.file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('device entry in the config cannot be used'))
+      .map((l) => JSON.parse(l) as { device: string; error: string });
+    assert.deepEqual(logged.map((l) => l.device).sort(), ['devices[2]', 'id-1']);
+    assert.ok(logged.every((l) => l.error.startsWith('config: ')));
 
     const begun = await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
     assert.ok(begun.ok);

@@ -93,6 +93,9 @@ export function App({ client }: { client: TerminalClient }) {
 
   const Screen = session ? screens[session.step] : null;
   const offline = terminal.connected && status?.platformOnline === false;
+  // A screen that explains the outage itself (the offline bill to confirm, the slip just taken, a
+  // pending payment) has no banner above it saying something else.
+  const explainsOutage = step === 'pending' || (step === 'confirm' && session?.offlineCapture === true);
   return (
     <div className={prefs.elderly ? 'kiosk elderly' : 'kiosk'} lang={lang === 'zh' ? 'zh-CN' : 'en'} data-testid="kiosk" data-elderly={String(prefs.elderly)}>
       <StatusBar
@@ -107,7 +110,7 @@ export function App({ client }: { client: TerminalClient }) {
         onStaff={!staff && step === 'idle' ? () => enterStaff('admin') : undefined}
         onBedside={!staff && step === 'idle' ? () => enterStaff('bedside') : undefined}
       />
-      {offline && !staff && <OfflineBanner t={t} />}
+      {offline && !staff && !explainsOutage && <OfflineBanner t={t} capture={status?.offlineCapture === true} />}
       <main>
         {terminal.commandError && (
           <p className="command-error" role="alert" data-testid="command-error" data-code={terminal.commandError.code}>

@@ -31,6 +31,8 @@ export function AdminMode(props: {
   const [refusal, setRefusal] = useState<{ triesLeft?: number | undefined; lockedMinutes?: number | undefined } | null>(null);
   const [pin, setPin] = useState<string | null>(null);
   const [view, setView] = useState<{ overview: AdminOverview; at: string } | null>(null);
+  /** What the last 立即上传 did, so a tap on an empty queue is answered too: visits queued before and after. */
+  const [forwarded, setForwarded] = useState<{ before: number; after: number } | null>(null);
 
   const send = useCallback(
     async (request: AdminRequest, withPin: string) => {
@@ -39,6 +41,7 @@ export function AdminMode(props: {
         setPin(withPin);
         setRefusal(null);
         setView({ overview: result.admin, at: new Date().toISOString() });
+        if (request.type !== 'admin.forward') setForwarded(null);
       } else if (result && !result.ok && (result.error.code === 'admin-pin' || result.error.code === 'admin-locked')) {
         // A wrong PIN, or the right one no longer accepted: back to the pad with nothing kept.
         setPin(null);
@@ -53,7 +56,7 @@ export function AdminMode(props: {
   useStaffIdleExit(adminIdleMs, onExit);
 
   if (pin === null || view === null)
-    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void send({ type: 'admin.overview' }, digits)} onExit={onExit} busy={props.busy} role="admin" refusal={refusal} t={props.t} />;
+    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void send({ type: 'admin.overview' }, digits)} onExit={onExit} busy={props.busy} role="admin" refusal={refusal} t={props.t} lang={props.lang} />;
 
   return (
     <>
@@ -66,7 +69,20 @@ export function AdminMode(props: {
         lang={props.lang}
         busy={props.busy}
         onRefresh={() => void send({ type: 'admin.overview' }, pin)}
-        onForward={() => void send({ type: 'admin.forward' }, pin)}
+        forwarded={forwarded}
+        onForward={() => {
+          const before = view.overview.queue.length;
+          setForwarded(null);
+          void run({ type: 'admin.forward', pin }).then((result) => {
+            if (result?.ok && result.admin) {
+              setView({ overview: result.admin, at: new Date().toISOString() });
+              setForwarded({ before, after: result.admin.queue.length });
+            } else if (result && !result.ok && (result.error.code === 'admin-pin' || result.error.code === 'admin-locked')) {
+              setPin(null);
+              setView(null);
+            }
+          });
+        }}
         onReconcile={() => void send({ type: 'admin.reconcile' }, pin)}
         onStaffAction={(action: StaffAction) => void send(action, pin)}
         onFaults={(preset) => void send({ type: 'admin.simFaults', preset }, pin)}

@@ -6,6 +6,7 @@ import type { AdminOverview, QueueItem, SimFaultPreset, TerminalStatus } from '.
 import { ConfigPanel } from './ConfigPanel';
 import { fill, type Lang, type TextKey } from '../i18n';
 import { formatFen } from '../money';
+import { countText } from '../plural';
 import { formatLocalTime } from '../local-time';
 import { alertDetailText, alertRuleText, alertText, deviceKindText, deviceStateText, formatAge, serviceText, stateText, validReason } from './admin-text';
 
@@ -33,6 +34,8 @@ export function AdminScreen(props: {
   busy: boolean;
   onRefresh: () => void;
   onForward: () => void;
+  /** After 立即上传: how many visits waited before and after (null until it is tapped). */
+  forwarded?: { before: number; after: number } | null;
   onReconcile: () => void;
   onStaffAction: (action: StaffAction) => void;
   onFaults: (preset: SimFaultPreset) => void;
@@ -62,6 +65,15 @@ export function AdminScreen(props: {
           {t('adminExit')}
         </button>
       </div>
+      {props.forwarded && (
+        <p className="forward-result" role="status" data-testid="admin-forward-result" data-left={props.forwarded.after}>
+          {props.forwarded.before === 0 && props.forwarded.after === 0
+            ? t('adminForwardNothing')
+            : props.forwarded.after === 0
+              ? t('adminForwardDone')
+              : countText(lang, t, { one: 'adminForwardLeftOne', other: 'adminForwardLeft' }, props.forwarded.after)}
+        </p>
+      )}
 
       <h2>{t('adminStatus')}</h2>
       <dl className="split admin-facts">

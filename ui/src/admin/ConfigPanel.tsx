@@ -13,6 +13,22 @@ const warningText: Record<ConfigCheck['warnings'][number], TextKey> = {
   'no-printer': 'configWarnNoPrinter',
   'in-room-loopback': 'configWarnInRoomLoopback',
   'in-room-no-workstation': 'configWarnInRoomNoWorkstation',
+  'device-config': 'configWarnDeviceConfig',
+};
+
+/** Staff read a name, not the core's key; a key this screen does not know yet shows as it is. */
+const itemName: Record<string, TextKey> = {
+  terminal: 'configKeyTerminal',
+  platform: 'configKeyPlatform',
+  his: 'configKeyHis',
+  devices: 'configKeyDevices',
+  offline: 'configKeyOffline',
+  face: 'configKeyFace',
+  'in-room': 'configKeyInRoom',
+  'journal key': 'configKeyJournalKey',
+  'journal check': 'configKeyJournalCheck',
+  'journal backup': 'configKeyJournalBackup',
+  'journal retention': 'configKeyJournalRetention',
 };
 
 const presetText: Record<SimFaultPreset, TextKey> = {
@@ -23,6 +39,22 @@ const presetText: Record<SimFaultPreset, TextKey> = {
   'platform-errors': 'faultErrors',
 };
 
+/** The words the core's values are made of, in the staff's language; hosts, ids and numbers stay as they are. */
+const valueWord: Record<string, TextKey> = {
+  on: 'configValOn',
+  off: 'configValOff',
+  'embedded simulator': 'configValEmbedded',
+  'keep everything': 'configValKeepAll',
+  'none yet': 'configValNoneYet',
+};
+
+function valueText(value: string, t: (key: TextKey) => string): string {
+  return value
+    .split(' · ')
+    .map((part) => (valueWord[part] ? t(valueWord[part] as TextKey) : part))
+    .join(' · ');
+}
+
 export function ConfigPanel(props: { config: ConfigCheck; t: (key: TextKey) => string; busy: boolean; onFaults: (preset: SimFaultPreset) => void }) {
   const { config, t, busy } = props;
   return (
@@ -30,9 +62,9 @@ export function ConfigPanel(props: { config: ConfigCheck; t: (key: TextKey) => s
       <h2 id="admin-config-title">{t('configTitle')}</h2>
       <dl className="config-items" data-testid="config-items" aria-labelledby="admin-config-title">
         {config.items.map((item) => (
-          <div key={item.key} className="row">
-            <dt>{item.key}</dt>
-            <dd className="mono">{item.value}</dd>
+          <div key={item.key} className="row" data-key={item.key}>
+            <dt>{itemName[item.key] ? t(itemName[item.key] as TextKey) : item.key}</dt>
+            <dd className="config-value">{valueText(item.value, t)}</dd>
           </div>
         ))}
       </dl>

@@ -1,7 +1,8 @@
 // The staff PIN pad: large digits, the PIN masked as dots, a physical keyboard works too. The PIN
 // is only passed up on "sign in"; the core checks it, the screen never knows the right one.
 import { useEffect } from 'react';
-import { fill, type TextKey } from '../i18n';
+import { fill, type Lang, type TextKey } from '../i18n';
+import { countText } from '../plural';
 import { pinLength } from './admin-text';
 
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
@@ -13,12 +14,15 @@ export function PinPad(props: {
   onExit: () => void;
   busy: boolean;
   t: (key: TextKey) => string;
+  /** For counted words ("1 digit entered"); Chinese when not given. */
+  lang?: Lang;
   /** Which role's PIN this pad takes (each role has its own PIN and its own tries). */
   role?: 'admin' | 'nurse';
   /** After a wrong PIN: tries left before this role's pad locks; or minutes until it opens again. */
   refusal?: { triesLeft?: number | undefined; lockedMinutes?: number | undefined } | null;
 }) {
   const { digits, onDigits, onSubmit, onExit, busy, t, refusal } = props;
+  const lang = props.lang ?? 'zh';
   const canSubmit = !busy && digits.length >= pinLength.min;
   const press = (d: string) => {
     if (digits.length < pinLength.max) onDigits(digits + d);
@@ -48,7 +52,7 @@ export function PinPad(props: {
       )}
       <p className="pin-display" data-testid="pin-display" data-length={digits.length} aria-live="polite">
         <span aria-hidden="true">{digits.length > 0 ? '●'.repeat(digits.length) : '—'}</span>
-        <span className="sr-only">{fill(t('adminPinEntered'), { count: digits.length })}</span>
+        <span className="sr-only">{countText(lang, t, { one: 'adminPinEnteredOne', other: 'adminPinEntered' }, digits.length)}</span>
       </p>
       <div className="pin-keys">
         {keys.map((d) => (

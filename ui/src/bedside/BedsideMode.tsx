@@ -53,7 +53,7 @@ export function BedsideMode(props: {
   useStaffIdleExit(adminIdleMs, onExit);
 
   if (pin === null || inpatients === null)
-    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void list(digits)} onExit={onExit} busy={props.busy} role="nurse" refusal={refusal} t={t} />;
+    return <PinPad digits={digits} onDigits={setDigits} onSubmit={() => void list(digits)} onExit={onExit} busy={props.busy} role="nurse" refusal={refusal} t={t} lang={props.lang} />;
 
   return (
     <section className="screen bedside" data-testid="screen-bedside" aria-labelledby="bedside-title">

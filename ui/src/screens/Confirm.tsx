@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { formatFen } from '../money';
 import { fill } from '../i18n';
+import { countText } from '../plural';
 import { errorText } from '../error-text';
 import { splitLines } from '../split-lines';
 import type { ScreenProps } from './props';
@@ -106,7 +107,7 @@ export function Confirm({ session, t, lang, elderly, busy, run }: ScreenProps) {
       {elderly && !askingAmount && actions}
       {elderly && bill && (
         <button type="button" className="details-toggle" data-testid="toggle-items" aria-expanded={showItems} onClick={() => setShowItems((v) => !v)}>
-          {showItems ? t('hideItems') : t('showItems')} · {fill(t('itemCount'), { count: bill.items.length })}
+          {showItems ? t('hideItems') : t('showItems')} · {countText(lang, t, { one: 'itemCountOne', other: 'itemCount' }, bill.items.length)}
         </button>
       )}
       {bill && itemsVisible && (

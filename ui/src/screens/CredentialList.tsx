@@ -1,6 +1,7 @@
 // The ways a patient can identify on this kiosk, one line each: what to do with it and the live
 // state of its device (scanner ready, card reader ready or a card in it, camera), from the
-// terminal's device health. Elderly mode keeps the code and one card, the two most people use.
+// terminal's device health. What works comes first (a broken or missing scanner goes below the card
+// readers that work), and elderly mode keeps the first two.
 import type { DeviceHealth, TerminalStatus } from '../../../terminal/api/schema';
 import { fill, type TextKey } from '../i18n';
 
@@ -29,6 +30,13 @@ const stateText: Record<Exclude<LineState, 'missing'>, TextKey> = {
   'card-in': 'stateCardIn',
 };
 
+/** A device a patient can use now, or soon (still connecting); not one in error, closed or absent. */
+export function usable(state: LineState): boolean {
+  return state === 'ready' || state === 'card-in' || state === 'connecting';
+}
+
+const rank = (state: LineState) => (state === 'ready' || state === 'card-in' ? 0 : state === 'connecting' ? 1 : 2);
+
 function stateOf(device: DeviceHealth): LineState {
   return device.state === 'ready' && device.cardPresent === true ? 'card-in' : device.state;
 }
@@ -44,7 +52,9 @@ export function credentialLines(status: TerminalStatus | null, elderly: boolean)
   if (idCard) lines.push({ key: 'id-card', prompt: 'promptIdCard', device: 'deviceIdCard', state: stateOf(idCard) });
   const camera = first('camera');
   if (camera) lines.push({ key: 'face', prompt: 'promptFace', device: 'deviceCamera', state: camera.state });
-  return elderly ? lines.slice(0, 2) : lines;
+  // Stable: among equally working ways the usual order (code, social security card, ID card, face) stays.
+  const ordered = lines.map((line, i) => ({ line, i })).sort((a, b) => rank(a.line.state) - rank(b.line.state) || a.i - b.i).map((x) => x.line);
+  return elderly ? ordered.slice(0, 2) : ordered;
 }
 
 export function CredentialList({ status, t, elderly }: { status: TerminalStatus | null; t: (key: TextKey) => string; elderly: boolean }) {

@@ -4,6 +4,7 @@
 import type { HistoryVisit } from '../../../terminal/api/schema';
 import { fill, type TextKey } from '../i18n';
 import { formatFen } from '../money';
+import { countText } from '../plural';
 import { formatLocalTime } from '../local-time';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
@@ -42,7 +43,9 @@ function hisTime(text: string): string {
   return text.replace(/:\d\d$/, '');
 }
 
-export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
+export function History({ session, status, t, lang, elderly, busy, run }: ScreenProps) {
+  // 打印凭证 only where a printer is configured: a button that can only fail is no offer.
+  const hasPrinter = status?.devices.some((d) => d.kind === 'printer') === true;
   const history = session.history;
   const visits = history?.visits ?? [];
   const shownVisits = elderly ? visits.slice(0, ELDERLY_ROWS) : visits;
@@ -99,7 +102,7 @@ export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
                   </td>
                   <td data-testid="history-status" className={`status-${v.status}`}>{t(statusText[v.status])}</td>
                   <td>
-                    {v.printable && (
+                    {v.printable && hasPrinter && (
                       <button
                         type="button"
                         className="print"
@@ -123,7 +126,12 @@ export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
           </tbody>
         </table>
       )}
-      {visits.length > shownVisits.length && <p className="hint">{fill(t('historyMore'), { count: visits.length - shownVisits.length })}</p>}
+      {!hasPrinter && visits.some((v) => v.printable) && (
+        <p className="hint" data-testid="history-no-printer">
+          {t('historyNoPrinter')}
+        </p>
+      )}
+      {visits.length > shownVisits.length && <p className="hint">{countText(lang, t, { one: 'historyMoreOne', other: 'historyMore' }, visits.length - shownVisits.length)}</p>}
 
       <h2>{t('reportsTitle')}</h2>
       {reports === null ? (
@@ -146,11 +154,18 @@ export function History({ session, t, lang, elderly, busy, run }: ScreenProps) {
                 <td>{r.name}</td>
                 {!elderly && <td>{r.dept}</td>}
                 {!elderly && <td>{hisTime(r.issuedAt)}</td>}
-                <td className={`status-${r.status}`}>{t(r.status === 'ready' ? 'reportReady' : 'reportPending')}</td>
+                <td className={`status-${r.status}`} data-testid="report-status">
+                  {r.status === 'ready' ? fill(t('reportReadyWhere'), { dept: r.dept }) : t('reportPending')}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {reports !== null && reports.length > 0 && (
+        <p className="hint" data-testid="reports-where">
+          {t('reportsWhere')}
+        </p>
       )}
       {!elderly && done}
     </section>

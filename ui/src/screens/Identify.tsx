@@ -8,7 +8,7 @@ import { createWedgeCapture } from '../wedge';
 import type { ScreenProps } from './props';
 import { DirectedSummary } from './DirectedSummary';
 import { PayLinkQr } from '../PayLinkQr';
-import { CredentialList } from './CredentialList';
+import { CredentialList, credentialLines, usable } from './CredentialList';
 import { errorText } from '../error-text';
 import { useCameraFrames } from '../use-camera-frames';
 
@@ -92,13 +92,31 @@ export function Identify({ session, status, t, lang, elderly, busy, run, submit 
     );
   }
 
+  // Lead with what works: a scanner that is missing or broken does not ask for a code first.
+  const ways = credentialLines(status, false);
+  const scannerUsable = usable(scanner);
+  const cardUsable = ways.some((w) => (w.key === 'ss-card' || w.key === 'id-card') && usable(w.state));
+  const anyUsable = ways.some((w) => usable(w.state));
+  const lead: 'code' | 'card' | 'any' | 'none' = scannerUsable ? 'code' : cardUsable ? 'card' : anyUsable ? 'any' : 'none';
+  const title: TextKey = session.history
+    ? 'historyIdentifyTitle'
+    : lead === 'code'
+      ? hasAnyCardReader
+        ? 'identifyPromptAny'
+        : 'identifyPrompt'
+      : lead === 'card'
+        ? 'identifyPromptCard'
+        : lead === 'any'
+          ? 'identifyPromptAny'
+          : 'identifyPromptNone';
+  const hint: TextKey | null = session.history ? 'historyIdentifyHint' : elderly && lead === 'code' ? null : lead === 'code' ? 'identifyHint' : lead === 'none' ? 'identifyNoWayHint' : 'identifyScannerDownHint';
   return (
-    <section className="screen identify" data-testid="screen-identify" data-history={String(Boolean(session.history))}>
-      <h1>{t(session.history ? 'historyIdentifyTitle' : hasAnyCardReader ? 'identifyPromptAny' : 'identifyPrompt')}</h1>
+    <section className="screen identify" data-testid="screen-identify" data-history={String(Boolean(session.history))} data-lead={lead}>
+      <h1>{t(title)}</h1>
       {notice}
-      {!elderly && <div className="scan-target" aria-hidden="true" />}
+      {!elderly && lead === 'code' && <div className="scan-target" aria-hidden="true" />}
       {preview}
-      {session.history ? <p className="hint">{t('historyIdentifyHint')}</p> : !elderly && <p className="hint">{t('identifyHint')}</p>}
+      {hint && <p className="hint" data-testid="identify-hint">{t(hint)}</p>}
       <CredentialList status={status} t={t} elderly={elderly} />
       <div className="actions">{cancel}</div>
     </section>

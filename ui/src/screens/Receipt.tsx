@@ -34,7 +34,24 @@ function withAmount(text: string, amount: ReactNode): ReactNode {
 
 const wayText: Record<ReceiptSelfPay['method'], TextKey> = { 'pay-code': 'cashWayPayCode', cashier: 'cashWayCashier', credit: 'cashWayCredit' };
 
-export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
+/** What to do after paying, by what was paid: the next place to go, and where the invoice is. */
+const nextStepText: Record<string, TextKey> = { outpatient: 'receiptNextOutpatient', registration: 'receiptNextRegistration', discharge: 'receiptNextDischarge' };
+
+/** Whether this receipt's slip came out, from the printer's own answer (status.lastPrint); none without a printer. */
+function slipState(status: ScreenProps['status'], settlementId: string | undefined): 'printing' | 'printed' | 'failed' | 'none' {
+  if (!status?.devices.some((d) => d.kind === 'printer')) return 'none';
+  const last = status.lastPrint;
+  return last && last.settlementId === settlementId ? last.state : 'printing';
+}
+
+const slipText: Record<ReturnType<typeof slipState>, TextKey> = {
+  printing: 'receiptSlipPrinting',
+  printed: 'receiptSlipPrinted',
+  failed: 'receiptSlipFailed',
+  none: 'receiptSlipNone',
+};
+
+export function Receipt({ session, status, t, lang, elderly, busy, run }: ScreenProps) {
   const receipt = session.receipt;
   const split = receipt?.split;
   const selfPay = receipt?.selfPay;
@@ -118,6 +135,16 @@ export function Receipt({ session, t, lang, elderly, busy, run }: ScreenProps) {
       {split && split.fundFen === 0 && split.totalFen > 0 && (
         <p className="hint" data-testid="fund-zero-why">
           {t('fundZeroWhy')}
+        </p>
+      )}
+      {session.service && nextStepText[session.service] && (
+        <p className="next-step" data-testid="receipt-next-step" data-service={session.service}>
+          {t(nextStepText[session.service] as TextKey)}
+        </p>
+      )}
+      {receipt && (
+        <p className={`slip-state ${slipState(status, receipt.settlementId)}`} role="status" data-testid="receipt-slip" data-state={slipState(status, receipt.settlementId)}>
+          {t(slipText[slipState(status, receipt.settlementId)])}
         </p>
       )}
       <FaceOffer session={session} t={t} lang={lang} elderly={elderly} busy={busy} run={run} submit={run} status={null} />
