@@ -11,6 +11,8 @@ import { parseConfig } from '../config/config';
 import { startTerminal, type RunningTerminal } from './start-terminal';
 import { fixturesDir } from '../testing/platform.testkit';
 import { watchPlatform } from './platform-watch';
+import Database from 'better-sqlite3';
+import { journalFiles } from '../journal/storage';
 
 /** Resolves with the first status event that satisfies `pass` (readiness, not a sleep). */
 function statusWhere(terminal: RunningTerminal, pass: (s: TerminalStatus) => boolean): Promise<TerminalStatus> {
@@ -31,7 +33,8 @@ describe('platform watch', () => {
   // A generous ceiling only so a broken watch fails instead of hanging the suite.
   it('turns an idle terminal offline when the platform goes away and online when it is back', { timeout: 120_000 }, async () => {
     const config = parseConfig({ settlement: { replayIntervalMs: 300 }, devices: [] });
-    terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'platform-watch-')), fixturesDir });
+    const dataDir = mkdtempSync(join(tmpdir(), 'platform-watch-'));
+    terminal = await startTerminal({ config, dataDir, fixturesDir });
     const platform = terminal.simulators.platform;
     assert.ok(platform);
     const down = statusWhere(terminal, (s) => !s.platformOnline);
@@ -42,6 +45,20 @@ describe('platform watch', () => {
     const up = statusWhere(terminal, (s) => s.platformOnline);
     platform.setFaults({ rules: [] });
     assert.equal((await up).platformOnline, true);
+    // Every probe was journaled before it went out, but only the newest is kept: an idle kiosk probes
+    // all day, and its sign-ins are no visit's record.
+    const db = new Database(journalFiles(dataDir).db, { readonly: true });
+    try {
+      // Several more probes go out while idle (the outbox's id sequence counts rows made, kept or not).
+      const made = () => (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).get() as { seq: number } | undefined)?.seq ?? 0;
+      const enough = made() + 4;
+      while (made() < enough) await new Promise((r) => setTimeout(r, 100));
+      const probes = db.prepare(`SELECT count(*) AS n FROM outbox WHERE step = 'probe'`).get() as { n: number };
+      assert.ok(probes.n <= 2, `${probes.n} probe rows kept (one finished, at most one in flight)`);
+      assert.ok(probes.n >= 1);
+    } finally {
+      db.close();
+    }
   });
 
   it('does not probe while calls keep answering, and probes once the answers stop', async () => {

@@ -200,12 +200,16 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // One probe for the replay worker (while visits wait) and the platform watch (while idle); the
     // staff screen's "last probe" is whichever asked last.
     let lastProbeOk: boolean | null = null;
+    // Only the newest probe's row is kept (the staff screen can read it): a probe is no visit's record.
+    let lastProbeRow: number | null = null;
     const probePlatform = async (): Promise<boolean> => {
       const outcome = await callThroughOutbox(journal, platform, {
         step: 'probe',
         infno: '9001',
         input: { signIn: { opter_no: config.terminal.id, mac: '', ip: '' } },
       });
+      if (lastProbeRow !== null) journal.forgetFinishedCall(lastProbeRow);
+      lastProbeRow = outcome.outboxId;
       lastProbeOk = outcome.kind !== 'unknown';
       return lastProbeOk;
     };

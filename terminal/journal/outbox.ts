@@ -102,6 +102,8 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     ),
     resolve: db.prepare(`UPDATE outbox SET status = 'done', updated_at = ? WHERE id = ? AND settlement_id = ?`),
     // created_at restarts too: a staff retry opens a new window for the unknown-outcome deadline.
+    // Only a call of no visit that has its outcome: a visit's calls are its record, an open call still counts.
+    forgetFinished: db.prepare(`DELETE FROM outbox WHERE id = ? AND settlement_id IS NULL AND status IN ('done','rejected','dead')`),
     requeueDead: db.prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, created_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'`),
   };
 
@@ -151,6 +153,14 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     journal: {
       /** A call that belongs to no settlement (sign-in, person query, reconciliation). */
       enqueueCall: db.transaction((call: NewCall) => enqueue(null, call)),
+
+      /**
+       * Drops a finished call that belongs to no visit. The idle platform watch probes every few
+       * seconds: kept, its sign-ins alone would grow the journal by ~17,000 rows a day.
+       */
+      forgetFinishedCall(outboxId: number): boolean {
+        return sql.forgetFinished.run(outboxId).changes > 0;
+      },
 
       outboxRow(id: number): OutboxRow | null {
         const row = sql.get.get(id);

@@ -22,7 +22,8 @@ export async function sendQueued(journal: Journal, platform: PlatformClient, row
  * A call that belongs to no visit and commits nothing (person query, sign-in): queued, sent and
  * recorded like any other, so online and replayed calls share one path and one msgid sequence.
  */
-export async function callThroughOutbox(journal: Journal, platform: PlatformClient, call: NewCall): Promise<CallOutcome> {
+/** The outcome, and the row it was journaled as (a caller may forget a row that is no visit's record). */
+export async function callThroughOutbox(journal: Journal, platform: PlatformClient, call: NewCall): Promise<CallOutcome & { outboxId: number }> {
   const { outboxId } = journal.enqueueCall(call);
   const row = journal.outboxRow(outboxId);
   if (!row) throw new Error(`outbox row ${outboxId} vanished`);
@@ -35,5 +36,5 @@ export async function callThroughOutbox(journal: Journal, platform: PlatformClie
     error: outcome.kind === 'ok' ? null : outcome.kind === 'rejected' ? outcome.errMsg : `${outcome.reason}: ${outcome.detail}`,
     rawResponse: outcome.rawResponse,
   });
-  return outcome;
+  return { ...outcome, outboxId };
 }
