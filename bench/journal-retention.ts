@@ -7,7 +7,7 @@
 // compaction are the journal's own. Reported: the files' bytes per visit held at the end, and the
 // size at the end over the size one month after retention first bit (flat: about 1).
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMsgid } from '../terminal/insurance/msgid';
@@ -106,7 +106,8 @@ export function retentionYear(templateDir: string, options: { perDay: number; re
   const steadyDay = firstPurgeDay < 0 ? days - 1 : Math.min(days - 1, firstPurgeDay + 30);
   const archiveFiles = existsSync(join(dir, 'archive')) ? readdirSync(join(dir, 'archive')).length : 0;
   if (firstPurgeDay >= 0 && archiveFiles === 0) throw new Error('the purge removed visits but wrote no archive');
-  mkdirSync(dir, { recursive: true });
+  // The year's files (tens of MB, a year of archive) are not kept after the figures are taken.
+  rmSync(dir, { recursive: true, force: true });
   return {
     days,
     per_day: options.perDay,
@@ -175,6 +176,8 @@ export function yearOfData(templateDir: string, options: { visits: number; repea
     for (const journal of journals) journal.close();
   }
   const [empty, year] = samples.map((x): YearFigures => ({ open_ms: median(x.open), visit_journal_ms: median(x.visit), overview_ms: median(x.overview), query_ms: median(x.query) })) as [YearFigures, YearFigures];
+  // The year journal is over a gigabyte: gone once measured.
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   return { empty, year, visits: options.visits };
 }
 
