@@ -7,7 +7,7 @@
 // compaction are the journal's own. Reported: the files' bytes per visit held at the end, and the
 // size at the end over the size one month after retention first bit (flat: about 1).
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMsgid } from '../terminal/insurance/msgid';
@@ -106,7 +106,8 @@ export function retentionYear(templateDir: string, options: { perDay: number; re
   const steadyDay = firstPurgeDay < 0 ? days - 1 : Math.min(days - 1, firstPurgeDay + 30);
   const archiveFiles = existsSync(join(dir, 'archive')) ? readdirSync(join(dir, 'archive')).length : 0;
   if (firstPurgeDay >= 0 && archiveFiles === 0) throw new Error('the purge removed visits but wrote no archive');
-  mkdirSync(dir, { recursive: true });
+  // The year's files (tens of MB, a year of archive) are not kept after the figures are taken.
+  rmSync(dir, { recursive: true, force: true });
   return {
     days,
     per_day: options.perDay,
@@ -146,41 +147,37 @@ export function yearOfData(templateDir: string, options: { visits: number; repea
     writer.close();
     return dir;
   };
-  const measure = (dir: string): YearFigures => {
-    const open = () => openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00' });
-    const opens: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      open().close();
-      opens.push(performance.now() - t);
-    }
-    const journal = open();
-    try {
-      const visitMs: number[] = [];
-      for (let i = 0; i < options.repeats; i++) {
-        const t = performance.now();
-        oneVisit(journal, `M${i}`);
-        visitMs.push(performance.now() - t);
-      }
-      const today = new Date(Date.now() - 12 * 3_600_000).toISOString();
-      const tomorrow = new Date(Date.now() + DAY).toISOString();
-      const overview: number[] = [];
-      const query: number[] = [];
-      for (let i = 0; i < options.repeats; i++) {
-        let t = performance.now();
-        if (journal.settledBetween(today, tomorrow).length < options.repeats) throw new Error('the measured visits are not in the overview');
-        overview.push(performance.now() - t);
-        t = performance.now();
-        if (journal.settlementsOfPerson(REGULAR, 20).length === 0) throw new Error('the regular patient has no visits');
-        query.push(performance.now() - t);
-      }
-      return { open_ms: median(opens), visit_journal_ms: median(visitMs), overview_ms: median(overview), query_ms: median(query) };
-    } finally {
-      journal.close();
-    }
+  // Both journals are measured turn about, so a disk or CPU busy with other work weighs on both alike.
+  const dirs = [build(0), build(options.visits)] as const;
+  const open = (dir: string) => openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00' });
+  const samples = dirs.map(() => ({ open: [] as number[], visit: [] as number[], overview: [] as number[], query: [] as number[] }));
+  const timed = (into: number[], fn: () => unknown) => {
+    const t = performance.now();
+    fn();
+    into.push(performance.now() - t);
   };
-  const empty = measure(build(0));
-  const year = measure(build(options.visits));
+  for (let i = 0; i < 3; i++) dirs.forEach((dir, k) => timed(samples[k]!.open, () => open(dir).close()));
+  const journals = dirs.map(open);
+  try {
+    for (let i = 0; i < options.repeats; i++) journals.forEach((journal, k) => timed(samples[k]!.visit, () => oneVisit(journal, `M${i}`)));
+    const today = new Date(Date.now() - 12 * 3_600_000).toISOString();
+    const tomorrow = new Date(Date.now() + DAY).toISOString();
+    for (let i = 0; i < options.repeats; i++) {
+      journals.forEach((journal, k) => {
+        timed(samples[k]!.overview, () => {
+          if (journal.settledBetween(today, tomorrow).length < options.repeats) throw new Error('the measured visits are not in the overview');
+        });
+        timed(samples[k]!.query, () => {
+          if (journal.settlementsOfPerson(REGULAR, 20).length === 0) throw new Error('the regular patient has no visits');
+        });
+      });
+    }
+  } finally {
+    for (const journal of journals) journal.close();
+  }
+  const [empty, year] = samples.map((x): YearFigures => ({ open_ms: median(x.open), visit_journal_ms: median(x.visit), overview_ms: median(x.overview), query_ms: median(x.query) })) as [YearFigures, YearFigures];
+  // The year journal is over a gigabyte: gone once measured.
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   return { empty, year, visits: options.visits };
 }
 

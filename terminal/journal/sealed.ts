@@ -4,12 +4,16 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileDurably } from './durable-file';
+import { SEAL_DICTIONARY_V3 } from './seal-dictionary';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 // 2: deflated before sealing. Raw platform replies are kept as received and are most of the journal;
 // JSON deflates to about a third, and ciphertext would not compress at all afterwards.
-const VERSION = 2;
+// 3: deflated with a preset dictionary of field names (seal-dictionary.ts), what is written now.
+const VERSION = 3;
+const DEFLATED_VERSION = 2;
 const PLAIN_VERSION = 1;
+const dictionary = { dictionary: SEAL_DICTIONARY_V3 };
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -26,7 +30,7 @@ export function createSealer(key: Buffer): Sealer {
     seal(plain) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(plain, 'utf8'))), cipher.final()]);
+      const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(plain, 'utf8'), dictionary)), cipher.final()]);
       return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]);
     },
     tag(secret) {
@@ -34,13 +38,13 @@ export function createSealer(key: Buffer): Sealer {
     },
     open(sealed) {
       const version = sealed[0];
-      if (version !== VERSION && version !== PLAIN_VERSION) throw new Error(`unknown sealed-field version ${version}`);
+      if (version !== VERSION && version !== DEFLATED_VERSION && version !== PLAIN_VERSION) throw new Error(`unknown sealed-field version ${version}`);
       const iv = sealed.subarray(1, 1 + IV_BYTES);
       const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAuthTag(tag);
       const body = Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
-      return (version === VERSION ? inflateRawSync(body) : body).toString('utf8');
+      return (version === VERSION ? inflateRawSync(body, dictionary) : version === DEFLATED_VERSION ? inflateRawSync(body) : body).toString('utf8');
     },
   };
 }
