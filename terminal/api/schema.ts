@@ -265,8 +265,29 @@ export const AlertView = z.object({
 });
 export type AlertView = z.infer<typeof AlertView>;
 
+/**
+ * A visit settled today as the staff screen lists it, to refund (退费) from: its state now (closed,
+ * being refunded, refunded), the bill and the money. No patient data.
+ */
+export const SettledItem = z.object({
+  settlementId: z.string(),
+  service: z.string(),
+  state: z.string(),
+  billId: z.string().nullable(),
+  totalFen: Fen.nullable(),
+  cashFen: Fen.nullable(),
+  settledAt: z.string(),
+  /** The core would take a refund of it now (settled or closed). */
+  refundable: z.boolean(),
+  /** The last platform error on the visit (a refused cancel's err_msg), or null. */
+  lastError: z.string().nullable(),
+});
+export type SettledItem = z.infer<typeof SettledItem>;
+
 export const AdminOverview = z.object({
   queue: z.array(QueueItem),
+  /** Today's settled visits, newest first (at most 50): what staff may refund. */
+  settled: z.array(SettledItem).optional(),
   replay: z.object({ queuedVisits: z.number().int().nonnegative(), draining: z.boolean(), lastRunAt: z.string().nullable(), lastProbeOk: z.boolean().nullable() }),
   today: z.object({
     date: z.string(),

@@ -7,6 +7,7 @@ import type { Lang, TextKey } from '../i18n';
 import { PinPad } from './PinPad';
 import { AdminScreen, type StaffAction } from './AdminScreen';
 import { useStaffIdleExit } from './use-staff-idle-exit';
+import { outcomeOf, type MoneyAction, type MoneyOutcome } from './money-action';
 
 type AdminCommand = Extract<Command, { pin: string }>;
 type WithoutPin<T> = T extends unknown ? Omit<T, 'pin'> : never;
@@ -31,6 +32,7 @@ export function AdminMode(props: {
   const [refusal, setRefusal] = useState<{ triesLeft?: number | undefined; lockedMinutes?: number | undefined } | null>(null);
   const [pin, setPin] = useState<string | null>(null);
   const [view, setView] = useState<{ overview: AdminOverview; at: string } | null>(null);
+  const [moneyOutcome, setMoneyOutcome] = useState<MoneyOutcome | null>(null);
 
   const send = useCallback(
     async (request: AdminRequest, withPin: string) => {
@@ -46,6 +48,7 @@ export function AdminMode(props: {
         setRefusal({ triesLeft: result.triesLeft, lockedMinutes: result.lockedMinutes });
       }
       setDigits('');
+      return result;
     },
     [run],
   );
@@ -69,6 +72,11 @@ export function AdminMode(props: {
         onForward={() => void send({ type: 'admin.forward' }, pin)}
         onReconcile={() => void send({ type: 'admin.reconcile' }, pin)}
         onStaffAction={(action: StaffAction) => void send(action, pin)}
+        onMoneyAction={(action: MoneyAction) => {
+          setMoneyOutcome(null);
+          void send(action, pin).then((result) => setMoneyOutcome(outcomeOf(action, result)));
+        }}
+        moneyOutcome={moneyOutcome}
         onFaults={(preset) => void send({ type: 'admin.simFaults', preset }, pin)}
         onExit={onExit}
       />
