@@ -28,7 +28,7 @@ const texts = {
   back: { zh: '返回', en: 'Back' },
   confirmRefund: { zh: '确认退费', en: 'Refund' },
   confirmRepaid: { zh: '确认已还款', en: 'Mark repaid' },
-  refundDone: { zh: '退费完成：医保结算已撤销，退费凭证已打印。', en: 'Refunded: the settlement is cancelled and the refund slip printed.' },
+  refundDone: { zh: '退费完成：医保结算已撤销，自付部分按原支付方式退回。', en: 'Refunded: the settlement is cancelled and the self-paid part goes back the way it was paid.' },
   refundPending: {
     zh: '退费处理中：{state}。终端会继续处理，请稍后刷新。',
     en: 'Refund under way: {state}. The terminal carries on; refresh later.',
