@@ -145,8 +145,10 @@ export const HistoryVisit = z.object({
    * there), or on credit (owed, 待补缴); null while not known (not settled, or nothing in cash).
    */
   cashWay: z.enum(['pay-code', 'cashier', 'credit', 'repaid']).nullable().optional(),
-  /** refunded: settled, then taken back by staff (已退费). */
-  status: z.enum(['settled', 'pending', 'cancelled', 'refunded']),
+  /** refunded: settled, then taken back by staff (已退费); refunding: staff's refund under way (退费处理中). */
+  status: z.enum(['settled', 'pending', 'cancelled', 'refunded', 'refunding']),
+  /** 一单式: each payer's part as the platform split it (the receipt's lines); null while not known. */
+  split: Split.nullable().optional(),
   /** The platform's setl_id, or the pending slip's number. */
   reference: z.string().nullable(),
   /** A settled visit's receipt can be printed again. */
