@@ -4,6 +4,7 @@
 // while the payment moves, and its one form sends the patient's 医保码 text (or, at the split, a
 // payment code) or the confirm, which the terminal handles as if scanned or tapped on the device.
 import type { InRoomPatientView } from '../../kiosk/in-room-requests';
+import { fenToYuanString } from '../../common/money';
 
 const statusText: Record<InRoomPatientView['status'], string> = {
   waiting: '待支付：请出示医保码或在下方填入医保码',
@@ -22,7 +23,8 @@ const notices: Record<string, string> = {
 };
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+// Integer maths on fen: fen / 100 as a float already misreads amounts past 2^53 / 100 fen.
+const yuan = (fen: number) => `¥${fenToYuanString(fen)}`;
 
 /** Security headers for the page: nothing loads from anywhere, forms post back here only. */
 export const payPageHeaders = {
