@@ -108,8 +108,53 @@ describe('staff refund (退费) from the staff screen on the real core', () => {
     const visit = page.locator('[data-testid="history-visit"][data-status="refunded"]');
     assert.equal(await visit.count(), 1);
     assert.match(await visit.getByTestId('history-status').innerText(), /已退费/);
+    const payers = page.locator(`[data-testid="history-payers"][data-settlement-id="${await visit.getAttribute('data-settlement-id')}"] [data-testid="history-payer-line"]`);
+    // Each payer named as on the receipt (this employee's account paid it all), adding up to the bill.
+    const lines = (await payers.allInnerTexts()).map((l) => l.split('\n'));
+    assert.ok(lines.length >= 1 && lines.every(([name]) => /统筹基金|大病保险|医疗救助|个人账户|现金|共济/.test(name ?? '')), JSON.stringify(lines));
+    const fen = (text: string) => Number(text.replace(/[¥,.]/g, ''));
+    assert.equal(
+      lines.reduce((sum, [, amount]) => sum + fen(amount ?? ''), 0),
+      paid.split.medfeeSumamtFen,
+    );
     await screenshot(page, 'staff-refund-03-history-zh');
     await page.getByTestId('back-to-start').click();
+    await page.getByTestId('screen-idle').waitFor();
+  });
+
+  it('marks a credit debt repaid from the staff screen with a reason, and the debt reads repaid', async () => {
+    const { page } = kiosk;
+    // The refunded bill is payable again: the employee pays it, the cash part left on credit.
+    await page.getByTestId('service-outpatient').click();
+    await page.locator('[data-testid="scanner-status"][data-state="ready"]').waitFor();
+    await kiosk.scanFreshCode('employee');
+    await page.getByTestId('screen-confirm').waitFor({ timeout: 20_000 });
+    await page.getByTestId('self-pay-account').click();
+    await page.locator('[data-testid="self-pay-account"][aria-checked="false"]').waitFor({ timeout: 20_000 });
+    await page.getByTestId('method-credit').click();
+    await page.locator('[data-testid="method-credit"][aria-checked="true"]').waitFor();
+    await page.getByTestId('confirm-pay').click();
+    await page.getByTestId('screen-receipt').waitFor({ timeout: 20_000 });
+    await page.getByTestId('back-to-start').click();
+    await page.getByTestId('screen-idle').waitFor();
+
+    await openStaffDoor(page, 'staff-button');
+    await enterPin(page, '000000');
+    await page.getByTestId('screen-admin').waitFor();
+    const debt = page.locator('[data-testid="credit-debt"][data-status="owed"]');
+    assert.equal(await debt.count(), 1);
+    await debt.getByTestId('credit-repaid').click();
+    await page.getByTestId('money-dialog').waitFor();
+    assert.equal(await page.getByTestId('money-reason').count(), 3, "the core's three repaid reasons");
+    await page.locator('[data-testid="money-reason"][data-reason="paid-at-cashier"]').click();
+    await screenshot(page, 'staff-refund-04-credit-repaid-zh');
+    await page.getByTestId('money-confirm').click();
+    await page.locator('[data-testid="money-outcome"][data-kind="done"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="credit-debt"][data-status="repaid"]').waitFor();
+    assert.equal(await page.getByTestId('credit-repaid').count(), 0, 'a repaid debt offers no second mark');
+    assert.equal(await page.getByTestId('credit-outstanding').innerText(), `未收回合计: ${yuan(0)}`);
+    await captureBothLanguages(page, '05-credit-repaid');
+    await page.getByTestId('admin-exit').click();
     await page.getByTestId('screen-idle').waitFor();
   });
 
