@@ -21,8 +21,8 @@ const texts = {
   creditRepaid: { zh: '标记已还款', en: 'Mark repaid' },
   chooseReason: { zh: '请选择原因（将记入操作日志）', en: 'Choose a reason (kept in the audit log)' },
   refundWarn: {
-    zh: '将撤销该笔医保结算，自付部分按原支付方式退回，并打印退费凭证。',
-    en: 'The insurance settlement is cancelled, the self-paid part goes back the way it was paid, and a refund slip is printed.',
+    zh: '将撤销该笔医保结算，自付部分按原支付方式退回；接有打印机时打印退费凭证。',
+    en: 'The insurance settlement is cancelled and the self-paid part goes back the way it was paid; a refund slip is printed where a printer is fitted.',
   },
   repaidWarn: { zh: '患者已在其他渠道还清这笔信用就医欠款。', en: 'The patient has settled this credit debt elsewhere.' },
   back: { zh: '返回', en: 'Back' },
