@@ -41,5 +41,11 @@ it('shows the split the same way, and refuses an amount that is not whole fen', 
   const html = renderPayPage({ ...view(5_142_322, split), next: 'confirm' }, '/pay/x');
   assert.match(html, /data-k="fund">¥43466.89</);
   assert.match(html, /data-k="cash">¥7956.33</);
+  // 一单式: each fund by the name the receipt and the slip use, the 大病 line included; none that paid nothing.
+  const lines = [...html.matchAll(/<dt class="sub">([^<]+)<\/dt><dd data-k="fund-line" data-field="(\w+)">([^<]+)</g)].map((m) => [m[2], m[1], m[3]]);
+  assert.deepEqual(lines, [
+    ['basicFundFen', '统筹基金', '¥34550.22'],
+    ['criticalIllnessFen', '大病保险', '¥8916.67'],
+  ]);
   assert.throws(() => renderPayPage(view(12.5), '/pay/x'), /not a yuan amount/);
 });
