@@ -147,8 +147,10 @@ export const HistoryVisit = z.object({
    * there), or on credit (owed, 待补缴); null while not known (not settled, or nothing in cash).
    */
   cashWay: z.enum(['pay-code', 'cashier', 'credit', 'repaid']).nullable().optional(),
-  /** refunded: settled, then taken back by staff (已退费). */
-  status: z.enum(['settled', 'pending', 'cancelled', 'refunded']),
+  /** refunded: settled, then taken back by staff (已退费); refunding: staff's refund under way (退费处理中). */
+  status: z.enum(['settled', 'pending', 'cancelled', 'refunded', 'refunding']),
+  /** 一单式: each payer's part as the platform split it (the receipt's lines); null while not known. */
+  split: Split.nullable().optional(),
   /** The platform's setl_id, or the pending slip's number. */
   reference: z.string().nullable(),
   /** A settled visit's receipt can be printed again. */
@@ -271,8 +273,29 @@ export const AlertView = z.object({
 });
 export type AlertView = z.infer<typeof AlertView>;
 
+/**
+ * A visit settled today as the staff screen lists it, to refund (退费) from: its state now (closed,
+ * being refunded, refunded), the bill and the money. No patient data.
+ */
+export const SettledItem = z.object({
+  settlementId: z.string(),
+  service: z.string(),
+  state: z.string(),
+  billId: z.string().nullable(),
+  totalFen: Fen.nullable(),
+  cashFen: Fen.nullable(),
+  settledAt: z.string(),
+  /** The core would take a refund of it now (settled or closed). */
+  refundable: z.boolean(),
+  /** The last platform error on the visit (a refused cancel's err_msg), or null. */
+  lastError: z.string().nullable(),
+});
+export type SettledItem = z.infer<typeof SettledItem>;
+
 export const AdminOverview = z.object({
   queue: z.array(QueueItem),
+  /** Today's settled visits, newest first (at most 50): what staff may refund. */
+  settled: z.array(SettledItem).optional(),
   replay: z.object({ queuedVisits: z.number().int().nonnegative(), draining: z.boolean(), lastRunAt: z.string().nullable(), lastProbeOk: z.boolean().nullable() }),
   today: z.object({
     date: z.string(),

@@ -155,6 +155,15 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
            JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
            WHERE s.state IN ('settled', 'closed') AND e.at >= ? AND e.at < ? ORDER BY e.at`,
     ),
+    // Settled since a time, whatever became of them after (closed, being refunded, refunded): the
+    // staff screen's list to refund from. Newest first; a visit settled twice (a refund whose cancel
+    // was refused goes back to settled) is listed once by the caller.
+    settledSince: db.prepare<[string, number], SettlementRecord & { settled_at: string }>(
+      `SELECT s.*, e.at AS settled_at FROM settlements s
+           JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
+           WHERE s.state IN ('settled', 'closed', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending', 'refunded') AND e.at >= ?
+           ORDER BY e.at DESC LIMIT ?`,
+    ),
     // The unary + keeps the planner on the visit's own events (by settlement): with the index on
     // (to_state, at) it would otherwise walk every 'settled' event of the year for each visit listed.
     ofPerson: db.prepare<[string, number], SettlementRecord & { settled_at: string | null }>(
@@ -268,6 +277,15 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
       /** Settlements that reached 'settled' in [fromIso, toIso), with when: the terminal's side of a reconciliation. */
       settledBetween(fromIso: string, toIso: string): Array<SettlementRow & { settledAt: string }> {
         return sql.settledBetween.all(fromIso, toIso).map((r) => ({ ...rowToSettlement(r), settledAt: r.settled_at }));
+      },
+
+      /** Visits settled at or after fromIso, newest first, at most `limit`, in whatever state they are now. */
+      settledSince(fromIso: string, limit: number): Array<SettlementRow & { settledAt: string }> {
+        const seen = new Set<string>();
+        return sql.settledSince
+          .all(fromIso, limit)
+          .filter((r) => !seen.has(r.id) && seen.add(r.id))
+          .map((r) => ({ ...rowToSettlement(r), settledAt: r.settled_at }));
       },
 
       /**

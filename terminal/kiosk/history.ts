@@ -15,10 +15,13 @@ export const HISTORY_LIMIT = 20;
 
 const settledStates = new Set(['settled', 'closed']);
 const cancelledStates = new Set(['failed', 'cancelled']);
+const refundingStates = new Set(['refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending']);
 
 export function historyStatus(state: string): HistoryVisit['status'] {
   if (settledStates.has(state)) return 'settled';
   if (state === 'refunded') return 'refunded';
+  // A staff refund under way: paid still, and not back to the patient yet, but no longer just "settled".
+  if (refundingStates.has(state)) return 'refunding';
   if (cancelledStates.has(state)) return 'cancelled';
   // Anything else still has work left (queued for the platform, waiting for staff): not final yet.
   return 'pending';
@@ -46,6 +49,7 @@ export function historyVisit(row: SettlementRow & { settledAt: string | null }, 
     cashFen: split?.cashFen ?? null,
     cashWay: status === 'settled' && split && split.cashFen > 0 ? cashWay : null,
     status,
+    split,
     reference: row.setlId || row.slipNo || null,
     printable: status === 'settled' && split !== null,
   };

@@ -2,9 +2,9 @@
 // letters), today's totals, the last reconciliation; retry or cancel a visit with a reason, forward
 // everything now, reconcile a day. Every action goes through the engine, so it is journaled like any
 // other step, with the reason in the visit's history.
-import type { AdminOverview, QueueItem, Reconciliation, RefundSlip, Split } from '../api/schema';
+import type { AdminOverview, QueueItem, Reconciliation, RefundSlip, SettledItem, Split } from '../api/schema';
 import { creditRepaidReasons, refundReasons, type CreditRepaidReason, type RefundReason } from '../common/refund-reasons';
-import { cashRefundOf, type RefundVisitContext } from '../settlement/refund';
+import { cashRefundOf, refundableStates, type RefundVisitContext } from '../settlement/refund';
 import type { PlatformClient } from '../insurance/client';
 import type { Journal, SettlementRow } from '../journal/journal';
 import type { SettlementEngine } from '../settlement/engine';
@@ -80,6 +80,25 @@ export function createAdmin(deps: AdminDeps) {
     return items;
   }
 
+  /** Today's settled visits, newest first, in their state now: the list staff refund from. */
+  function settledToday(): SettledItem[] {
+    const { fromIso } = localDayRange(localDate(deps.now()));
+    return journal.settledSince(fromIso, 50).map((row) => {
+      const split = JSON.parse(row.splitJson ?? 'null') as Split | null;
+      return {
+        settlementId: row.id,
+        service: row.service,
+        state: row.state,
+        billId: row.billId,
+        totalFen: split?.totalFen ?? row.totalFen,
+        cashFen: split?.cashFen ?? null,
+        settledAt: row.settledAt,
+        refundable: (refundableStates as readonly string[]).includes(row.state),
+        lastError: journal.lastCallError(row.id),
+      };
+    });
+  }
+
   function today(): AdminOverview['today'] {
     const date = localDate(deps.now());
     const { fromIso, toIso } = localDayRange(date);
@@ -112,7 +131,7 @@ export function createAdmin(deps: AdminDeps) {
       const last = journal.metaValue('last_reconciliation');
       // The worker's own count is as of its last run; staff see the queue as it is now.
       const replayState = { ...replay.state(), queuedVisits: engine.visitsWithQueuedCalls().length };
-      return { queue: queue(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null, credit: credit() };
+      return { queue: queue(), settled: settledToday(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null, credit: credit() };
     },
     // A settled visit has nothing left on the platform: its retry is the HIS notice (of a refund, for a refunded one).
     retry: (settlementId: string, reason: string) => {

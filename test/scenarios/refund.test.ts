@@ -80,6 +80,8 @@ it('refunds a 医保码 visit paid by the fund and the personal account: balance
 
     const overview = await refund(terminal, id);
     assert.ok(overview.ok && !overview.admin?.queue.some((q) => q.settlementId === id), 'nothing left for staff: the HIS heard');
+    const listed = overview.ok ? overview.admin?.settled?.find((v) => v.settlementId === id) : undefined;
+    assert.deepEqual([listed?.state, listed?.refundable, listed?.totalFen], ['refunded', false, receipt.split.totalFen], "today's settled list shows it refunded, with no second refund offered");
     assert.deepEqual(books(terminal, EMPLOYEE.psnNo).account, before.account, 'account balance and year-to-date as before');
     const cancelled = terminal.simulators.platform!.ledger().settlements.filter((s) => s.psnNo === EMPLOYEE.psnNo);
     assert.deepEqual(cancelled.map((s) => s.status), ['cancelled']);

@@ -4,6 +4,8 @@
 // while the payment moves, and its one form sends the patient's 医保码 text (or, at the split, a
 // payment code) or the confirm, which the terminal handles as if scanned or tapped on the device.
 import type { InRoomPatientView } from '../../kiosk/in-room-requests';
+import { fenToYuanString } from '../../common/money';
+import { fundLines } from '../../common/vocabulary';
 
 const statusText: Record<InRoomPatientView['status'], string> = {
   waiting: '待支付：请出示医保码或在下方填入医保码',
@@ -22,7 +24,8 @@ const notices: Record<string, string> = {
 };
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+// Integer maths on fen: fen / 100 as a float already misreads amounts past 2^53 / 100 fen.
+const yuan = (fen: number) => `¥${fenToYuanString(fen)}`;
 
 /** Security headers for the page: nothing loads from anywhere, forms post back here only. */
 export const payPageHeaders = {
@@ -39,6 +42,9 @@ export function renderPayPage(view: InRoomPatientView, formAction: string, notic
     ? `<h2>医保结算</h2><dl id="split">
 <dt>总金额</dt><dd data-k="total">${yuan(view.split.totalFen)}</dd>
 <dt>医保基金支付</dt><dd data-k="fund">${yuan(view.split.fundFen)}</dd>
+${fundLines(view.split)
+  .map((l) => `<dt class="sub">${l.name}</dt><dd data-k="fund-line" data-field="${l.field}">${yuan(l.fen)}</dd>`)
+  .join('\n')}
 <dt>个人账户支付</dt><dd data-k="account">${yuan(view.split.personalAccountFen + view.split.familyAccountFen)}</dd>
 <dt>个人现金支付</dt><dd data-k="cash">${yuan(view.split.cashFen)}</dd></dl>`
     : '';
@@ -53,7 +59,7 @@ export function renderPayPage(view: InRoomPatientView, formAction: string, notic
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 ${live ? '<meta http-equiv="refresh" content="3">' : ''}<title>诊间支付</title>
-<style>body{font-family:sans-serif;margin:1rem;max-width:32rem}table{width:100%;border-collapse:collapse}td{padding:.25rem 0;border-bottom:1px solid #ddd}.n{text-align:right}dl{display:grid;grid-template-columns:1fr auto}dd{margin:0;text-align:right}input{width:100%;font-size:1rem;margin:.5rem 0}button{font-size:1.1rem;padding:.5rem 1rem}.notice{color:#a00}</style>
+<style>body{font-family:sans-serif;margin:1rem;max-width:32rem}table{width:100%;border-collapse:collapse}td{padding:.25rem 0;border-bottom:1px solid #ddd}.n{text-align:right}dl{display:grid;grid-template-columns:1fr auto}dd{margin:0;text-align:right}input{width:100%;font-size:1rem;margin:.5rem 0}button{font-size:1.1rem;padding:.5rem 1rem}.notice{color:#a00}.sub{padding-left:1.5em}</style>
 </head><body>
 <h1>诊间支付</h1>
 <p>${escape(view.deptName)} · ${escape(view.requester)}</p>

@@ -7,6 +7,7 @@ import type { Lang, TextKey } from '../i18n';
 import { PinPad } from './PinPad';
 import { AdminScreen, type StaffAction } from './AdminScreen';
 import { useStaffIdleExit } from './use-staff-idle-exit';
+import { outcomeOf, type MoneyAction, type MoneyOutcome } from './money-action';
 
 type AdminCommand = Extract<Command, { pin: string }>;
 type WithoutPin<T> = T extends unknown ? Omit<T, 'pin'> : never;
@@ -33,6 +34,7 @@ export function AdminMode(props: {
   const [view, setView] = useState<{ overview: AdminOverview; at: string } | null>(null);
   /** What the last 立即上传 did, so a tap on an empty queue is answered too: visits queued before and after. */
   const [forwarded, setForwarded] = useState<{ before: number; after: number } | null>(null);
+  const [moneyOutcome, setMoneyOutcome] = useState<MoneyOutcome | null>(null);
 
   const send = useCallback(
     async (request: AdminRequest, withPin: string) => {
@@ -49,6 +51,7 @@ export function AdminMode(props: {
         setRefusal({ triesLeft: result.triesLeft, lockedMinutes: result.lockedMinutes });
       }
       setDigits('');
+      return result;
     },
     [run],
   );
@@ -85,6 +88,11 @@ export function AdminMode(props: {
         }}
         onReconcile={() => void send({ type: 'admin.reconcile' }, pin)}
         onStaffAction={(action: StaffAction) => void send(action, pin)}
+        onMoneyAction={(action: MoneyAction) => {
+          setMoneyOutcome(null);
+          void send(action, pin).then((result) => setMoneyOutcome(outcomeOf(action, result)));
+        }}
+        moneyOutcome={moneyOutcome}
         onFaults={(preset) => void send({ type: 'admin.simFaults', preset }, pin)}
         onExit={onExit}
       />

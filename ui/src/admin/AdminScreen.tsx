@@ -8,6 +8,9 @@ import { fill, type Lang, type TextKey } from '../i18n';
 import { formatFen } from '../money';
 import { countText } from '../plural';
 import { formatLocalTime } from '../local-time';
+import { MoneyActionDialog, MoneyOutcomeLine, SettledVisits } from './MoneyActions';
+import type { MoneyAction, MoneyOutcome } from './money-action';
+import { refundText } from './refund-text';
 import { alertDetailText, alertRuleText, alertText, deviceKindText, deviceStateText, formatAge, serviceText, stateText, validReason } from './admin-text';
 
 const creditStatusText: Record<NonNullable<AdminOverview['credit']>['debts'][number]['status'], TextKey> = {
@@ -38,11 +41,15 @@ export function AdminScreen(props: {
   forwarded?: { before: number; after: number } | null;
   onReconcile: () => void;
   onStaffAction: (action: StaffAction) => void;
+  onMoneyAction: (action: MoneyAction) => void;
+  /** What came of the last refund or credit marked repaid. */
+  moneyOutcome: MoneyOutcome | null;
   onFaults: (preset: SimFaultPreset) => void;
   onExit: () => void;
 }) {
   const { overview, status, t, lang, busy } = props;
   const [asking, setAsking] = useState<{ type: StaffAction['type']; item: QueueItem } | null>(null);
+  const [askingMoney, setAskingMoney] = useState<{ type: MoneyAction['type']; settlementId: string; label: string } | null>(null);
   const time = (iso: string | null) => (iso ? formatLocalTime(iso, lang) : t('adminNever'));
   const online = props.connected && status?.platformOnline === true;
   const { replay, today, reconciliation: rec } = overview;
@@ -74,6 +81,8 @@ export function AdminScreen(props: {
               : countText(lang, t, { one: 'adminForwardLeftOne', other: 'adminForwardLeft' }, props.forwarded.after)}
         </p>
       )}
+
+      {props.moneyOutcome && <MoneyOutcomeLine outcome={props.moneyOutcome} lang={lang} />}
 
       <h2>{t('adminStatus')}</h2>
       <dl className="split admin-facts">
@@ -174,6 +183,7 @@ export function AdminScreen(props: {
                   <th scope="col">{t('adminCreditBill')}</th>
                   <th scope="col">{t('adminCreditStatus')}</th>
                   <th scope="col" className="num">{t('adminCreditAmount')}</th>
+                  <th scope="col">{refundText(lang, 'actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -182,6 +192,21 @@ export function AdminScreen(props: {
                     <td>{d.billId ?? d.settlementId.slice(0, 8)}</td>
                     <td>{t(creditStatusText[d.status])}</td>
                     <td className="num">{formatFen(d.amountFen)}</td>
+                    <td>
+                      {d.status === 'owed' && (
+                        <div className="row-actions">
+                          <button
+                            type="button"
+                            className="secondary"
+                            data-testid="credit-repaid"
+                            disabled={busy}
+                            onClick={() => setAskingMoney({ type: 'admin.creditRepaid', settlementId: d.settlementId, label: d.billId ?? d.settlementId.slice(0, 8) })}
+                          >
+                            {refundText(lang, 'creditRepaid')}
+                          </button>
+                        </div>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -221,6 +246,18 @@ export function AdminScreen(props: {
             </table>
           )}
         </>
+      )}
+
+      {overview.settled && (
+        <SettledVisits
+          visits={overview.settled}
+          lang={lang}
+          busy={busy}
+          onRefund={(settlementId) => {
+            const v = overview.settled?.find((s) => s.settlementId === settlementId);
+            setAskingMoney({ type: 'admin.refund', settlementId, label: v?.billId ?? settlementId.slice(0, 8) });
+          }}
+        />
       )}
 
       <h2 id="admin-queue-title">{t('adminQueue')}</h2>
@@ -390,6 +427,21 @@ export function AdminScreen(props: {
           onConfirm={(reason) => {
             props.onStaffAction({ type: asking.type, settlementId: asking.item.settlementId, reason });
             setAsking(null);
+          }}
+        />
+      )}
+      {askingMoney && (
+        <MoneyActionDialog
+          key={`${askingMoney.type}/${askingMoney.settlementId}`}
+          type={askingMoney.type}
+          settlementId={askingMoney.settlementId}
+          label={askingMoney.label}
+          lang={lang}
+          busy={busy}
+          onBack={() => setAskingMoney(null)}
+          onConfirm={(action) => {
+            props.onMoneyAction(action);
+            setAskingMoney(null);
           }}
         />
       )}

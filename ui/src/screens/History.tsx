@@ -1,6 +1,7 @@
 // 查询: the identified patient's past payments on this kiosk (when, what, the bill, what insurance
 // paid, what they paid, settled / pending / cancelled), a reprint of any settled receipt, and their
 // lab and exam reports from the hospital. Elderly mode: the way out first, fewer columns and rows.
+import { Fragment } from 'react';
 import type { HistoryVisit } from '../../../terminal/api/schema';
 import { fill, type TextKey } from '../i18n';
 import { formatFen } from '../money';
@@ -8,12 +9,15 @@ import { countText } from '../plural';
 import { formatLocalTime } from '../local-time';
 import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
+import { PayerLines } from './PayerLines';
+import { splitLines } from '../split-lines';
 
 const statusText: Record<HistoryVisit['status'], TextKey> = {
   settled: 'historySettled',
   pending: 'historyPending',
   cancelled: 'historyCancelled',
   refunded: 'historyRefunded',
+  refunding: 'historyRefunding',
 };
 
 const serviceText: Record<string, TextKey> = {
@@ -87,7 +91,8 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
               const shownDate = elderly ? date.replace(/,? \d\d:\d\d:\d\d$/, '') : date;
               const printed = history?.printedId === v.settlementId;
               return (
-                <tr key={v.settlementId} data-testid="history-visit" data-settlement-id={v.settlementId} data-status={v.status}>
+                <Fragment key={v.settlementId}>
+                <tr data-testid="history-visit" data-settlement-id={v.settlementId} data-status={v.status}>
                   <td data-testid="history-date">{shownDate}</td>
                   {!elderly && <td>{serviceText[v.service] ? t(serviceText[v.service] as TextKey) : v.service}</td>}
                   <td className="num" data-testid="history-total">{v.totalFen === null ? '—' : formatFen(v.totalFen)}</td>
@@ -121,6 +126,17 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
                     )}
                   </td>
                 </tr>
+                {/* 一单式: who paid what, by the receipt's names; a visit that was never paid has no split. */}
+                {v.split && v.status !== 'cancelled' && splitLines(v.split).length > 0 && (
+                  <tr className="history-payers" data-testid="history-payers" data-settlement-id={v.settlementId}>
+                    <td colSpan={elderly ? 5 : 7}>
+                      <dl className="split">
+                        <PayerLines split={v.split} fields={splitLines(v.split)} t={t} testId="history-payer-line" />
+                      </dl>
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               );
             })}
           </tbody>

@@ -11,6 +11,7 @@ import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
 import { FaceOffer } from './FaceOffer';
 import { splitLines } from '../split-lines';
+import { PayerLines } from './PayerLines';
 
 /** The funds' lines of a split (not the accounts or the cash, which have their own rows here). */
 const fundLines = (split: Parameters<typeof splitLines>[0]) => splitLines(split).filter((f) => f !== 'personalAccountFen' && f !== 'familyAccountFen' && f !== 'cashFen');
@@ -79,12 +80,7 @@ export function Receipt({ session, status, t, lang, elderly, busy, run }: Screen
             <dd data-testid="receipt-fund">{formatFen(split.fundFen)}</dd>
           </div>
           {/* 一单式: each fund that paid, by the name the confirm screen used (the 大病 line must not vanish after confirm). */}
-          {fundLines(split).map((field) => (
-            <div className="row sub" key={field} data-testid="receipt-fund-line" data-field={field}>
-              <dt>{t(field)}</dt>
-              <dd>{formatFen(split[field] ?? 0)}</dd>
-            </div>
-          ))}
+          <PayerLines split={split} fields={fundLines(split)} t={t} testId="receipt-fund-line" />
           {accountFen !== 0 && (
             <div className="row">
               <dt>{t('receiptAccount')}</dt>
