@@ -75,10 +75,13 @@ export function Receipt({ session, status, t, lang, elderly, busy, run }: Screen
       <PatientLine session={session} t={t} />
       {receipt && split && (
         <dl className="split">
-          <div className="row">
-            <dt>{t('receiptFund')}</dt>
-            <dd data-testid="receipt-fund">{formatFen(split.fundFen)}</dd>
-          </div>
+          {/* A ¥0.00 fund row says nothing the line below the list (fund-zero-why) does not say better. */}
+          {split.fundFen !== 0 && (
+            <div className="row">
+              <dt>{t('receiptFund')}</dt>
+              <dd data-testid="receipt-fund">{formatFen(split.fundFen)}</dd>
+            </div>
+          )}
           {/* 一单式: each fund that paid, by the name the confirm screen used (the 大病 line must not vanish after confirm). */}
           <PayerLines split={split} fields={fundLines(split)} t={t} testId="receipt-fund-line" />
           {accountFen !== 0 && (

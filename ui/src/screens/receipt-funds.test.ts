@@ -38,3 +38,20 @@ it('lists each fund that paid on the receipt, by the confirm screen’s names, a
     ['criticalIllnessFen', '大病保险', '¥8,916.67'],
   ]);
 });
+
+it('leaves out a fund total of ¥0.00 and says in one line why the funds paid nothing (issue 14, item 5)', () => {
+  const nothingFromFunds = { ...split, totalFen: 8_000, fundFen: 0, basicFundFen: 0, criticalIllnessFen: 0, cashFen: 8_000 };
+  const session = {
+    step: 'receipt',
+    patient: null,
+    receipt: { settlementId: 'S2', platformSettlementId: 'SETL2', settledAt: '2024-01-10T02:00:00.000Z', split: nothingFromFunds, balanceAfterFen: null },
+  } as unknown as SessionView;
+  for (const lang of ['zh', 'en'] as const) {
+    const html = renderToStaticMarkup(
+      createElement(Receipt, { session, status: null, t: (k) => translate(lang, k), lang, elderly: false, busy: false, run: () => {}, submit: () => {} }),
+    );
+    assert.ok(!html.includes('data-testid="receipt-fund"'), `no ¥0.00 fund row (${lang})`);
+    assert.ok(!html.includes('data-testid="receipt-fund-line"'), `no ¥0.00 fund lines (${lang})`);
+    assert.match(html, /data-testid="fund-zero-why"/, `the one line that says why (${lang})`);
+  }
+});
