@@ -1,5 +1,6 @@
 // Polling wait for device tests: real ports deliver bytes when they do, not on a fixed tick.
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 5000): Promise<T> {
+// The deadline only turns a hang into a failure: generous, since a loaded machine delays real ports.
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
