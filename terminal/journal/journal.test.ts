@@ -28,6 +28,26 @@ describe('settlement journal', () => {
     db.close();
   });
 
+  it('answers the reads made on every settlement from an index, not by walking every visit (a year is 200,000)', () => {
+    open().close();
+    const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+    try {
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+      const reads = {
+        'answer check: setl_id held by another visit': `SELECT id FROM settlements WHERE setl_id = 'X'`,
+        'repeat-visit rule: visits since': `SELECT id, psn_no, service, state, deferred, created_at FROM settlements WHERE created_at >= '2026' ORDER BY created_at`,
+        '查询: one person newest first': `SELECT id FROM settlements WHERE psn_no = 'P' ORDER BY created_at DESC`,
+      };
+      for (const [what, sql] of Object.entries(reads)) {
+        const detail = plan(sql);
+        assert.doesNotMatch(detail, /SCAN settlements(?! USING)/, `${what}: ${detail}`);
+        assert.doesNotMatch(detail, /TEMP B-TREE/, `${what}: ${detail}`);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('keeps face audit events across a restart, and refuses one that carries patient data', () => {
     const measured = { faceCount: 1, faceSize: 190, secondFaceSize: null, brightness: 120, sharpness: 300, yaw: 0.1, rollDegrees: 2, liveness: null, similarity: 0.97 };
     const event = auditEvent(measured, { outcome: 'verified', reasons: [] }, parseFaceConfig(), 21.5, { challengePassed: true }, new Date('2026-11-29T08:00:00Z'));
