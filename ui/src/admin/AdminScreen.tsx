@@ -239,7 +239,7 @@ export function AdminScreen(props: {
                       {a.hold && <strong className="badge">{alertText(lang, 'held')}</strong>}
                     </td>
                     <td className="mono">{a.subject ?? '—'}</td>
-                    <td>{alertDetailText(a.detail)}</td>
+                    <td>{alertDetailText(lang, a.detail)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,8 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deviceKindText, formatAge, serviceText, stateText, validReason } from './admin-text';
+import { alertDetailText, deviceKindText, formatAge, serviceText, stateText, validReason } from './admin-text';
 
 describe('admin texts', () => {
+  it('names an alert’s counts in the screen’s language, and shows a count it does not know as sent', () => {
+    const detail = { lines: 1, quantity: 3, threshold: 2, newCount: 7 };
+    assert.equal(alertDetailText('zh', detail), '超量项目 1 · 数量 3 · 阈值 2 · newCount 7');
+    assert.equal(alertDetailText('en', detail), 'lines 1 · quantity 3 · threshold 2 · newCount 7');
+  });
+
   it('says how long a visit has waited, in both languages', () => {
     assert.equal(formatAge('zh', 42), '42 秒');
     assert.equal(formatAge('en', 42), '42 s');

@@ -112,9 +112,24 @@ export function alertRuleText(lang: Lang, rule: string): string {
   return alertRuleTexts[rule]?.[lang] ?? rule;
 }
 
-/** An alert's detail as one line: its counts against the threshold, in the screen's order. */
-export function alertDetailText(detail: Record<string, string | number | boolean>): string {
+// The names the alert rules (terminal/staff/alerts.ts) give their counts; a key not here shows as sent.
+const alertDetailLabels: Record<string, Record<Lang, string>> = {
+  visits: { zh: '结算次数', en: 'visits' },
+  services: { zh: '业务', en: 'services' },
+  windowMinutes: { zh: '时间窗(分钟)', en: 'window (min)' },
+  windowHours: { zh: '时间窗(小时)', en: 'window (h)' },
+  threshold: { zh: '阈值', en: 'threshold' },
+  lines: { zh: '超量项目', en: 'lines' },
+  quantity: { zh: '数量', en: 'quantity' },
+  people: { zh: '受益人数', en: 'people' },
+  kind: { zh: '类型', en: 'kind' },
+  count: { zh: '次数', en: 'count' },
+  captures: { zh: '脱机记账笔数', en: 'offline captures' },
+};
+
+/** An alert's detail as one line in the screen's language: its counts against the threshold, in the rule's order. */
+export function alertDetailText(lang: Lang, detail: Record<string, string | number | boolean>): string {
   return Object.entries(detail)
-    .map(([k, v]) => `${k} ${String(v)}`)
+    .map(([k, v]) => `${alertDetailLabels[k]?.[lang] ?? k} ${String(v)}`)
     .join(' · ');
 }
