@@ -219,6 +219,8 @@ export const TerminalStatus = z.object({
   /** While the platform is away, a patient this terminal served before can have a bill taken by ID card (settlement.offline, an ID card reader). */
   offlineCapture: z.boolean().optional(),
   outboxPending: z.number().int().nonnegative(),
+  /** The identify step reads a code from the kiosk window's own camera (a camera device with source push). */
+  windowCameraQr: z.boolean().optional(),
   /** The last receipt's slip: still printing, out, or not out (the receipt screen tells the patient). */
   lastPrint: z.object({ settlementId: z.string(), state: z.enum(['printing', 'printed', 'failed']) }).nullable().optional(),
   devices: z.array(DeviceHealth),

@@ -152,6 +152,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       platformOnline: reachability.online(),
       offlineCapture: config.settlement.offline.enabled && config.devices.some((d) => (d as { kind?: unknown }).kind === 'id-card'),
       outboxPending: journal.openOutboxCount(),
+      windowCameraQr: hasHostCamera,
       lastPrint,
       devices: devices?.health() ?? ([] as DeviceHealth[]),
       journal: journalHealth,

@@ -29,7 +29,8 @@ export function Identify({ session, status, t, lang, elderly, busy, run, submit 
   const [showLink, setShowLink] = useState(false);
   // A camera device in the config: the window's camera reads the code too (the core decodes the
   // frames only on this step, and only for a camera with source push).
-  const cameraQr = status?.devices.some((d) => d.kind === 'camera') === true;
+  // Only a camera that reads codes from this window's stream: a fixture or face-only camera must not light up here.
+  const cameraQr = status?.windowCameraQr === true;
   const camera = useCameraFrames(session.step === 'identify' && cameraQr, run);
   useEffect(() => {
     const capture = createWedgeCapture((text) => submit({ type: 'credential.text', text }));
