@@ -5,7 +5,6 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +12,6 @@ import { createPlatformClient, type CallOutcome } from '../../insurance/client';
 import { formatMsgid } from '../../insurance/msgid';
 import { simEnvelopeContext } from './context';
 
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 const cliScript = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
 let seq = 0;
@@ -22,7 +20,9 @@ const msgid = () => formatMsgid(simEnvelopeContext.fixmedins_code, new Date(), +
 interface Run { child: ChildProcess; exit: Promise<{ code: number | null; stderr: string }> }
 
 function run(args: string[]): Run {
-  const child = spawn(process.execPath, [tsxCli, cliScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process, as `npm run sim:platform` runs it: tsx's CLI wrapper relays a SIGTERM with 30 ms waits
+  // for its child's report and SIGKILLs the child when a busy machine misses them (exit 143, not 0).
+  const child = spawn(process.execPath, ['--import', 'tsx', cliScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
