@@ -59,14 +59,20 @@ describe('paying by ID card and face', { skip }, () => {
 
   function standInFront(box: Box): () => void {
     const made = shots(box);
+    // Asked to turn, a person turns again and again until the screen asks for something else: a busy
+    // machine drops frames while the face worker is behind, and a turn played only once could go unseen.
     let turning: { frames: string[]; k: number } | null = null;
     const stopWatching = terminal.api.subscribe((event) => {
-      const prompt = event.type === 'session' ? event.session.face?.prompt : null;
-      if ((prompt === 'turn-left' || prompt === 'turn-right') && !turning) turning = { frames: prompt === 'turn-left' ? made.left : made.right, k: 0 };
+      if (event.type !== 'session') return;
+      const prompt = event.session.face?.prompt;
+      if (prompt === 'turn-left' || prompt === 'turn-right') {
+        const frames = prompt === 'turn-left' ? made.left : made.right;
+        if (turning?.frames !== frames) turning = { frames, k: 0 };
+      } else turning = null;
     });
     let n = 0;
     const timer = setInterval(() => {
-      const jpegBase64 = turning && turning.k < turning.frames.length ? turning.frames[turning.k++]! : made.front[n++ % made.front.length]!;
+      const jpegBase64 = turning ? turning.frames[turning.k++ % turning.frames.length]! : made.front[n++ % made.front.length]!;
       void terminal.api.execute({ type: 'camera.frame', jpegBase64 });
     }, 200);
     return () => {
