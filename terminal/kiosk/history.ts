@@ -13,7 +13,8 @@ import { receiptDetails } from './receipt-details';
 /** How many visits the screen lists: a patient looks for the last few, not a year of them. */
 export const HISTORY_LIMIT = 20;
 
-const settledStates = new Set(['settled', 'closed']);
+// A credit debt being repaid by code (repay-pending, credit-repay.ts) is a settled visit still.
+const settledStates = new Set(['settled', 'closed', 'repay-pending', 'repay-query-pending']);
 const cancelledStates = new Set(['failed', 'cancelled']);
 const refundingStates = new Set(['refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending']);
 
