@@ -472,6 +472,14 @@ export function createKioskSession(options: KioskSessionOptions) {
       return accepted;
     },
 
+    /** A credit repayment by code ended (or is being asked about): the list and its receipt line say so. */
+    historyRepaid(repay: NonNullable<NonNullable<SessionView['history']>['repay']>): SessionResult {
+      if (!accepts(view.step, 'history-repaid') || !view.history) return refused('wrong-step');
+      const visits = view.history.visits.map((v) => (v.settlementId === repay.settlementId && repay.outcome !== 'declined' ? { ...v, repayable: false, ...(repay.outcome === 'repaid' ? { cashWay: 'repaid' as const } : {}) } : v));
+      pass.move('history-repaid', { history: { ...view.history, visits, repay } });
+      return accepted;
+    },
+
     /** A card read failed on the reader: the identify screen says what to do, and the next read counts. */
     cardReadFailed(reason: 'card-removed' | 'bad-data' | 'timeout'): SessionResult {
       if (!accepts(view.step, 'card-read-failed')) return refused('wrong-step');

@@ -28,6 +28,7 @@ export const commandEvents = [
   'enrol-face',
   'staff-confirm',
   'history-printed',
+  'history-repaid',
 ] as const;
 
 /** What the session's own calls come back with: identity, the camera, the HIS, the settlement engine. */
@@ -133,7 +134,7 @@ export const sessionTable: Readonly<Record<SessionStep, Row>> = {
     'staff-confirmed': ['error'],
     'person-confirmed': ['loading-bill'],
   },
-  history: { ...anyStep, 'history-printed': ['history'] },
+  history: { ...anyStep, 'history-printed': ['history'], 'history-repaid': ['history'] },
 };
 
 /** The steps an event may lead to from a step; empty when the step refuses it. */
