@@ -181,6 +181,8 @@ export const HistoryView = z.object({
    * The last credit repayment by code in this pass: repaid (已还款), declined (the debt still owed,
    * with the centre's words), or pending (the outcome is being asked about: not to be paid again).
    */
+  /** The debt whose 还款 is open: a payment code scanned now repays it. */
+  repayFor: z.string().nullable().optional(),
   repay: z.object({ settlementId: z.string(), fen: Fen, outcome: z.enum(['repaid', 'declined', 'pending']), reason: z.string().nullable() }).nullable().optional(),
 });
 export type HistoryView = z.infer<typeof HistoryView>;
@@ -404,6 +406,8 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rehearsal.reset') }),
   z.object({ type: z.literal('history.print'), settlementId: z.string().min(1).max(64) }),
   /** 查询: a credit debt on the list repaid with a payment code (the scanner's credential text, or typed). */
+  /** 查询: 还款 opened for a debt on the list (null: closed); a payment code scanned meanwhile repays it. */
+  z.object({ type: z.literal('history.repayFor'), settlementId: z.string().min(1).max(64).nullable() }),
   z.object({ type: z.literal('history.repay'), settlementId: z.string().min(1).max(64), payCode: z.string().trim().min(1).max(64) }),
 ]);
 export type Command = z.infer<typeof Command>;

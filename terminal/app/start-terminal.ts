@@ -8,7 +8,7 @@ import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
 import { lockDataFolder } from '../journal/data-lock';
-import { createSettlementEngine, CreditNotOwedError, JournalWriteFailedError, StaffActionError, type JournalHealth } from '../settlement/engine';
+import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
 import { StaffActionRefused, StaleTransitionError } from '../journal/journal';
 import { createAdmin } from '../staff/admin';
 import { createStaffPins, type StaffRole } from '../staff/staff-pin';
@@ -35,7 +35,7 @@ import { createInRoomRequests, type InRoomRequests } from '../kiosk/in-room-requ
 import { startInRoomServer } from '../host/in-room/in-room-server';
 import { maskName } from '../identity/resolve';
 import { createQueueEvents } from '../staff/queue-events';
-import { repayCredit, reprintReceipt } from '../kiosk/history';
+import { reprintReceipt } from '../kiosk/history';
 import { withMobilePay } from '../insurance/mobile-pay';
 import { mobilePayFromConfig } from './mobile-pay-client';
 import { selfPayOptions } from './self-pay-options';
@@ -45,7 +45,7 @@ import { join } from 'node:path';
 import { createLogger, errorFields, type Logger } from './logger';
 import { createMetrics, startMetricsServer, type TerminalMetrics } from './metrics';
 import { trackHisReachability } from './reachability';
-import { reportError, setErrorSink } from '../common/report-error';
+import { setErrorSink } from '../common/report-error';
 import { openStates } from '../common/settlement-states';
 
 export interface StartOptions {
@@ -619,16 +619,13 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             );
             return refused ? { ok: false, error: userError(refused) } : ok();
           }
+          case 'history.repayFor': {
+            const result = session.historyRepayFor(command.settlementId);
+            return result.ok ? ok() : result;
+          }
           case 'history.repay': {
-            try {
-              const refused = await repayCredit({ current: session.current, repay: (id, code) => engine.repayCreditByCode(id, code), repaid: session.historyRepaid }, command.settlementId, command.payCode);
-              return refused ? { ok: false, error: userError(refused) } : ok();
-            } catch (err) {
-              // Nothing was queued (no debt owed any more, or the journal refused the write): the patient
-              // starts again; the cause goes to the log (no code, no patient data in it).
-              reportError('history.repay')(err);
-              return { ok: false, error: userError(err instanceof CreditNotOwedError ? 'wrong-step' : err instanceof JournalWriteFailedError ? 'journal-write-failed' : 'internal') };
-            }
+            const result = await session.repayCredit(command.settlementId, command.payCode);
+            return result.ok ? ok() : result;
           }
           default:
             return executeAdmin(command);

@@ -152,9 +152,17 @@ describe('history: past payments, reports and reprint', () => {
     assert.equal(declined.session.history?.repay?.outcome, 'declined');
     assert.equal(declined.session.history?.visits.find((v) => v.settlementId === id)?.repayable, true, 'still owed, still offered');
 
+    // The second code comes from the scanner, as credential text, while 还款 is open for this debt.
+    const stray = await terminal.api.execute({ type: 'history.repayFor', settlementId: 'not-on-the-list' });
+    assert.ok(!stray.ok, 'only a debt on the list can be repaid');
+    const opened = await terminal.api.execute({ type: 'history.repayFor', settlementId: id });
+    assert.ok(opened.ok);
+    assert.equal(opened.session.history?.repayFor, id);
     const good = platform.mintPayCode(fen + 300);
-    const repaid = await terminal.api.execute({ type: 'history.repay', settlementId: id, payCode: good });
+    await terminal.api.execute({ type: 'credential.text', text: good });
+    const repaid = await terminal.api.execute({ type: 'status.get' });
     assert.ok(repaid.ok, JSON.stringify(repaid));
+    assert.equal(repaid.session.history?.repayFor, null, 'the form closes with the outcome');
     assert.deepEqual(repaid.session.history?.repay, { settlementId: id, fen, outcome: 'repaid', reason: null });
     const line = repaid.session.history?.visits.find((v) => v.settlementId === id);
     assert.equal(line?.cashWay, 'repaid');

@@ -55,14 +55,14 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
   const visits = history?.visits ?? [];
   const shownVisits = elderly ? visits.slice(0, ELDERLY_ROWS) : visits;
   const reports = history?.reports ?? null;
-  // 还款: the visit whose debt the patient is repaying now, and the payment code as scanned or typed.
-  const [repaying, setRepaying] = useState<HistoryVisit | null>(null);
+  // 还款: the debt whose repayment is open is the core's (history.repayFor), so a payment code the
+  // scanner reads goes to it there; the digits typed under the code are kept here until sent.
+  const repaying = visits.find((v) => v.settlementId === history?.repayFor) ?? null;
   const [payCode, setPayCode] = useState('');
   const repay = history?.repay ?? null;
   const submitRepay = () => {
     if (!repaying || !payCode.trim()) return;
     run({ type: 'history.repay', settlementId: repaying.settlementId, payCode: payCode.trim() });
-    setRepaying(null);
     setPayCode('');
   };
   const amount = (fen: number | null, status: HistoryVisit['status']) => (status === 'cancelled' ? t('historyNotPaid') : fen === null ? '—' : formatFen(fen));
@@ -143,8 +143,8 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
                         aria-label={repayText(lang, 'repayLabel', { amount: formatFen(v.cashFen) })}
                         disabled={busy}
                         onClick={() => {
-                          setRepaying(v);
                           setPayCode('');
+                          run({ type: 'history.repayFor', settlementId: v.settlementId });
                         }}
                       >
                         {repayText(lang, 'repay')}
@@ -198,7 +198,7 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
             <button type="submit" className="primary" data-testid="history-repay-submit" disabled={busy || !payCode.trim()}>
               {repayText(lang, 'repayPay')}
             </button>
-            <button type="button" data-testid="history-repay-cancel" onClick={() => setRepaying(null)}>
+            <button type="button" data-testid="history-repay-cancel" disabled={busy} onClick={() => run({ type: 'history.repayFor', settlementId: null })}>
               {repayText(lang, 'repayCancel')}
             </button>
           </div>
