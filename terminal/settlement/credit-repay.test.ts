@@ -153,4 +153,15 @@ describe('credit debt repaid at the kiosk by payment code', () => {
     assert.deepEqual(mobileCalls(id), ['6201:done', '6202:done', '6301:done'], 'the 6202 in flight is known paid by the query, and was not sent again');
     assert.equal(wallet(code), 0, 'charged once');
   });
+
+  it('a staff refund of a visit whose debt was repaid by code gives the repayment back to that code (6203)', async () => {
+    const { id, fen } = await owing();
+    const code = rig.platform.mintPayCode(fen);
+    assert.equal((await engine.repayCreditByCode(id, code)).kind, 'repaid');
+    assert.equal(wallet(code), 0);
+    const refunded = await engine.refundByStaff(id, 'patient-request');
+    assert.equal(refunded.state, 'refunded', refunded.lastError ?? '');
+    assert.equal(wallet(code), fen, 'the repayment went back to the code that paid it');
+    assert.ok(rig.journal.callsOf(id).some((c) => c.infno === '6203' && c.status === 'done'));
+  });
 });
