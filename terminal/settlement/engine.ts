@@ -594,6 +594,8 @@ export function createSettlementEngine(options: EngineOptions) {
      */
     repayCreditByCode(settlementId: string, payAuthNo: string): Promise<CreditRepayResult> {
       if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
+      // As for a new visit: no payment is taken while the journal cannot write what the centre answers.
+      if (journalHealth.state !== 'ok') return Promise.reject(new JournalWriteFailedError(journalHealth.error ?? 'journal write failed'));
       return exclusive(settlementId, async () => {
         const state = stateOf(settlementId);
         const debt = journal.credit.debtOf(settlementId);
