@@ -155,6 +155,8 @@ export const HistoryVisit = z.object({
   reference: z.string().nullable(),
   /** A settled visit's receipt can be printed again. */
   printable: z.boolean(),
+  /** A credit (信用就医) debt owed on this visit that the patient can repay here by payment code (还款). */
+  repayable: z.boolean().optional(),
 });
 export type HistoryVisit = z.infer<typeof HistoryVisit>;
 
@@ -175,6 +177,13 @@ export const HistoryView = z.object({
   reports: z.array(HistoryReport).nullable(),
   /** The visit whose receipt was last sent to the printer in this pass. */
   printedId: z.string().nullable(),
+  /**
+   * The last credit repayment by code in this pass: repaid (已还款), declined (the debt still owed,
+   * with the centre's words), or pending (the outcome is being asked about: not to be paid again).
+   */
+  /** The debt whose 还款 is open: a payment code scanned now repays it. */
+  repayFor: z.string().nullable().optional(),
+  repay: z.object({ settlementId: z.string(), fen: Fen, outcome: z.enum(['repaid', 'declined', 'pending']), reason: z.string().nullable() }).nullable().optional(),
 });
 export type HistoryView = z.infer<typeof HistoryView>;
 
@@ -398,6 +407,10 @@ export const Command = z.discriminatedUnion('type', [
   /** Every demo person's fixture bill again (under new numbers), and the platform's faults off. */
   z.object({ type: z.literal('rehearsal.reset') }),
   z.object({ type: z.literal('history.print'), settlementId: z.string().min(1).max(64) }),
+  /** 查询: a credit debt on the list repaid with a payment code (the scanner's credential text, or typed). */
+  /** 查询: 还款 opened for a debt on the list (null: closed); a payment code scanned meanwhile repays it. */
+  z.object({ type: z.literal('history.repayFor'), settlementId: z.string().min(1).max(64).nullable() }),
+  z.object({ type: z.literal('history.repay'), settlementId: z.string().min(1).max(64), payCode: z.string().trim().min(1).max(64) }),
 ]);
 export type Command = z.infer<typeof Command>;
 

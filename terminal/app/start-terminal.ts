@@ -620,6 +620,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             );
             return refused ? { ok: false, error: userError(refused) } : ok();
           }
+          case 'history.repayFor': {
+            const result = session.historyRepayFor(command.settlementId);
+            return result.ok ? ok() : result;
+          }
+          case 'history.repay': {
+            const result = await session.repayCredit(command.settlementId, command.payCode);
+            return result.ok ? ok() : result;
+          }
           default:
             return executeAdmin(command);
         }

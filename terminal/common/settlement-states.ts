@@ -29,7 +29,12 @@ export const settlementTransitions = {
   'reversal-pending': ['register-pending', 'fees-pending', 'settle-pending', 'cancelled', 'needs-staff', 'refund-pending'],
   // A settled visit can be taken back by staff (refund): from settled (the HIS not told yet) or closed.
   settled: ['closed', 'refund-cancel-pending'],
-  closed: ['refund-cancel-pending'],
+  // A credit (信用就医) debt repaid at the kiosk by payment code (credit-repay.ts) runs on the visit
+  // that owes it: 6201 + 6202 for the debt (repay-pending), a lost 6202 asked about by 6301
+  // (repay-query-pending); paid or not, the visit goes back to closed (the debt repaid in that write).
+  closed: ['refund-cancel-pending', 'repay-pending'],
+  'repay-pending': ['repay-pending', 'repay-query-pending', 'closed', 'needs-staff'],
+  'repay-query-pending': ['repay-pending', 'closed', 'needs-staff'],
   // Refund (staff): 2208 / 2305 by the original setl_id. Refused: the settlement stands, the visit goes
   // back where it was; lost: asked about (5203) before anything is sent again; done: the cash part
   // goes back the way it was paid (6203 for a code), and the visit ends refunded.
@@ -42,7 +47,7 @@ export const settlementTransitions = {
   failed: ['query-pending'],
   cancelled: ['query-pending'],
   // Dead letters: staff retry the step that stalled, or cancel with a reason.
-  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending'],
+  'needs-staff': ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'cancelled', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending', 'repay-pending', 'repay-query-pending'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettlementState = keyof typeof settlementTransitions;
@@ -50,7 +55,7 @@ export type SettlementState = keyof typeof settlementTransitions;
 export const settlementStates = Object.keys(settlementTransitions) as SettlementState[];
 
 /** States with work left for the platform: the replay worker's concern, and the admin queue. */
-export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending'];
+export const openStates: readonly SettlementState[] = ['register-pending', 'fees-pending', 'discharge-pending', 'presettle-pending', 'settle-pending', 'query-pending', 'reversal-pending', 'needs-staff', 'cash-pending', 'cash-query-pending', 'refund-pending', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending', 'repay-pending', 'repay-query-pending'];
 
 /**
  * States a visit ends in ('closed' is left only by a staff refund). Only the platform's evidence that

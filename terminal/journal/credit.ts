@@ -36,9 +36,12 @@ export class CreditLimitError extends Error {
   }
 }
 
-const AMOUNT = `CASE WHEN s.state IN ('settled','closed') THEN coalesce(json_extract(s.split_json, '$.cashFen'), d.reserved_fen)
+// A repayment by code under way (repay-pending, repay-query-pending) leaves the debt owed until the
+// write that records the payment's success marks it repaid.
+const OWING = `('settled','closed','repay-pending','repay-query-pending')`;
+const AMOUNT = `CASE WHEN s.state IN ${OWING} THEN coalesce(json_extract(s.split_json, '$.cashFen'), d.reserved_fen)
                      WHEN s.state IN ('failed','cancelled','refunded') THEN 0 ELSE d.reserved_fen END`;
-const STATUS = `CASE WHEN d.repaid_at IS NOT NULL THEN 'repaid' WHEN s.state IN ('settled','closed') THEN 'owed'
+const STATUS = `CASE WHEN d.repaid_at IS NOT NULL THEN 'repaid' WHEN s.state IN ${OWING} THEN 'owed'
                      WHEN s.state IN ('failed','cancelled','refunded') THEN 'void' ELSE 'reserved' END`;
 
 /** A credit_debts row joined with its settlement, status and amount worked out in SQL. */
@@ -67,6 +70,7 @@ export function creditStore(db: Database.Database, nowIso: () => string) {
     `SELECT sum(CASE WHEN d.psn_no = ? THEN ${AMOUNT} ELSE 0 END) AS patient, sum(${AMOUNT}) AS terminal
      FROM credit_debts d JOIN settlements s ON s.id = d.settlement_id WHERE d.repaid_at IS NULL`,
   );
+  const repay = db.prepare('UPDATE credit_debts SET repaid_at = ?, repaid_note = ? WHERE settlement_id = ? AND repaid_at IS NULL');
   const insert = db.prepare('INSERT INTO credit_debts (settlement_id, psn_no, reserved_fen, created_at) VALUES (?, ?, ?, ?)');
   const list = db.prepare<[], CreditDebtRecord>(
     `SELECT d.settlement_id, d.psn_no, d.created_at, d.repaid_at, ${STATUS} AS status, ${AMOUNT} AS amount
@@ -88,6 +92,14 @@ export function creditStore(db: Database.Database, nowIso: () => string) {
       if (patientFen + r.fen > r.limitPerPatientFen) throw new CreditLimitError('patient', patientFen, r.limitPerPatientFen);
       if (terminalFen + r.fen > r.limitPerTerminalFen) throw new CreditLimitError('terminal', terminalFen, r.limitPerTerminalFen);
       insert.run(settlementId, r.psnNo, r.fen, nowIso());
+    },
+    /**
+     * Inside the transition that records a repayment's confirmed payment (credit-repay.ts): the debt
+     * repaid in the same write. False when it was repaid already (staff marked it meanwhile): the
+     * caller's note says so, and the money is not lost from view.
+     */
+    markRepaid(settlementId: string, note: string): boolean {
+      return repay.run(nowIso(), note, settlementId).changes === 1;
     },
     debts(): CreditDebt[] {
       return list.all().map(rowToCreditDebt);

@@ -50,6 +50,8 @@ export interface TransitionRequest {
   context?: unknown;
   /** Credit (信用就医) for the cash part: checked against the limits and recorded in the same write. */
   credit?: CreditReservation;
+  /** A credit debt repaid by code at the kiosk: marked repaid in the same write as the payment's confirmed success. */
+  creditRepaid?: { note: string };
 }
 
 export class StaleTransitionError extends Error {
@@ -153,7 +155,7 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     settledBetween: db.prepare<[string, string], SettlementRecord & { settled_at: string }>(
       `SELECT s.*, e.at AS settled_at FROM settlements s
            JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
-           WHERE s.state IN ('settled', 'closed') AND e.at >= ? AND e.at < ? ORDER BY e.at`,
+           WHERE s.state IN ('settled', 'closed', 'repay-pending', 'repay-query-pending') AND e.at >= ? AND e.at < ? ORDER BY e.at`,
     ),
     // Settled since a time, whatever became of them after (closed, being refunded, refunded): the
     // staff screen's list to refund from. Newest first; a visit settled twice (a refund whose cancel
@@ -161,7 +163,7 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     settledSince: db.prepare<[string, number], SettlementRecord & { settled_at: string }>(
       `SELECT s.*, e.at AS settled_at FROM settlements s
            JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
-           WHERE s.state IN ('settled', 'closed', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending', 'refunded') AND e.at >= ?
+           WHERE s.state IN ('settled', 'closed', 'refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending', 'refunded', 'repay-pending', 'repay-query-pending') AND e.at >= ?
            ORDER BY e.at DESC LIMIT ?`,
     ),
     // The unary + keeps the planner on the visit's own events (by settlement): with the index on
@@ -202,6 +204,12 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     sql.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ? redactPersonalData(req.note, personalValuesIn(contextOf(current))) : null);
     if (req.context !== undefined) sql.setContext.run(sealer.seal(JSON.stringify(req.context)), req.settlementId);
     if (req.credit) credit.reserve(req.settlementId, req.credit);
+    if (req.creditRepaid) {
+      // Already repaid (staff marked it while the code was charged): the charge still stands, so the
+      // event says so for staff to give it back, rather than the write failing with the money moved.
+      const marked = credit.markRepaid(req.settlementId, req.creditRepaid.note);
+      if (!marked) sql.insertEvent.run(req.settlementId, nowIso(), req.to, req.to, 'ALERT: the debt was already marked repaid; this payment by code is a second one, staff to refund it');
+    }
     if (req.resolvesOutboxId !== undefined) outbox.resolve(req.resolvesOutboxId, req.settlementId);
     const first = req.call ? outbox.enqueue(req.settlementId, req.call) : { outboxId: null, msgid: null };
     for (const more of req.calls ?? []) outbox.enqueue(req.settlementId, more);

@@ -13,7 +13,8 @@ import { receiptDetails } from './receipt-details';
 /** How many visits the screen lists: a patient looks for the last few, not a year of them. */
 export const HISTORY_LIMIT = 20;
 
-const settledStates = new Set(['settled', 'closed']);
+// A credit debt being repaid by code (repay-pending, credit-repay.ts) is a settled visit still.
+const settledStates = new Set(['settled', 'closed', 'repay-pending', 'repay-query-pending']);
 const cancelledStates = new Set(['failed', 'cancelled']);
 const refundingStates = new Set(['refund-cancel-pending', 'refund-query-pending', 'refund-cash-pending']);
 
@@ -52,6 +53,8 @@ export function historyVisit(row: SettlementRow & { settledAt: string | null }, 
     split,
     reference: row.setlId || row.slipNo || null,
     printable: status === 'settled' && split !== null,
+    // Only a closed visit's debt (the HIS heard of its settlement) is repaid here: engine.repayCreditByCode.
+    repayable: row.state === 'closed' && cashWay === 'credit' && split !== null && split.cashFen > 0,
   };
 }
 
@@ -128,5 +131,30 @@ export async function reprintReceipt(
     return 'printer-unavailable';
   }
   deps.printed(settlementId);
+  return null;
+}
+
+type RepayOutcome = NonNullable<HistoryView['repay']>;
+
+/**
+ * 还款: a credit debt on the list the identified patient is looking at (so nobody repays, or learns
+ * of, another person's debt by guessing an id) repaid with a payment code. The engine journals and
+ * sends the calls (engine.repayCreditByCode); this says how it ended on the list. Returns why not,
+ * or null when the repayment ran (repaid, declined or still being asked about: `repaid` is told).
+ */
+export async function repayCredit(
+  deps: {
+    current: () => SessionView;
+    repay: (settlementId: string, payCode: string) => Promise<{ kind: RepayOutcome['outcome']; fen: number; reason?: string }>;
+    repaid: (outcome: RepayOutcome) => void;
+  },
+  settlementId: string,
+  payCode: string,
+): Promise<UserErrorCode | null> {
+  const session = deps.current();
+  const listed = session.step === 'history' && session.history?.visits.some((v) => v.settlementId === settlementId && v.repayable);
+  if (!listed) return 'wrong-step';
+  const result = await deps.repay(settlementId, payCode);
+  deps.repaid({ settlementId, fen: result.fen, outcome: result.kind, reason: result.reason ?? null });
   return null;
 }

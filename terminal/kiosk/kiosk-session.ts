@@ -10,14 +10,14 @@ import { areaName, samePool } from '../common/areas';
 import { ageOn, benefitFor, identifyByEcQr, identifyByEcToken, identifyByIdCard, identifyBySsCard, maskName, type IdentifyResult, type IdentityOptions } from '../identity/resolve';
 import { StaleTransitionError, type Journal } from '../journal/journal';
 import { openStates } from '../common/settlement-states';
-import { BillTakenError, JournalWriteFailedError, type SettlementEngine, type SettlementView } from '../settlement/engine';
+import { BillTakenError, CreditNotOwedError, JournalWriteFailedError, type SettlementEngine, type SettlementView } from '../settlement/engine';
 import type { VisitPerson } from '../settlement/calls';
 import { userError, type UserErrorCode } from '../common/user-errors';
 import { CreditLimitError } from '../journal/credit';
 import type { SelfPayOptions, SelfPayVisitContext } from '../settlement/self-pay';
 import type { Frame } from '../face/frame';
 import { familyPayerAt, noSelfPay, receiptSelfPay, selfPayNotice, selfPayView } from './self-pay-session';
-import { showHistory } from './history';
+import { repayCredit, showHistory } from './history';
 import { receiptDetails } from './receipt-details';
 import { createFaceFlow, type IdentifiedBy, type KioskFaceOptions } from './face-flow';
 import { chooseBill, directedBill, serviceOfMedType } from './directed-payment';
@@ -190,6 +190,29 @@ export function createKioskSession(options: KioskSessionOptions) {
     pass = openPass(directedCertnoSha256);
     publish(next);
     return released;
+  }
+
+  /** A credit repayment by code ended (or is being asked about): the list and its receipt line say so. */
+  function historyRepaid(repay: NonNullable<NonNullable<SessionView['history']>['repay']>): void {
+    if (!accepts(view.step, 'history-repaid') || !view.history) return;
+    const visits = view.history.visits.map((v) => (v.settlementId === repay.settlementId && repay.outcome !== 'declined' ? { ...v, repayable: false, ...(repay.outcome === 'repaid' ? { cashWay: 'repaid' as const } : {}) } : v));
+    pass.move('history-repaid', { history: { ...view.history, visits, repay, repayFor: null } });
+  }
+
+  /**
+   * The engine journals and sends the repayment (engine.repayCreditByCode); a start it refuses (the
+   * debt no longer owed, the journal not writing) is recorded with its cause and told as a refusal.
+   */
+  async function repayOnList(settlementId: string, payCode: string): Promise<SessionResult> {
+    const p = pass;
+    try {
+      const why = await repayCredit({ current: () => view, repay: (id, code) => options.engine.repayCreditByCode(id, code), repaid: (r) => p.live() && historyRepaid(r) }, settlementId, payCode);
+      return why ? refused(why) : accepted;
+    } catch (err) {
+      const code = err instanceof CreditNotOwedError ? 'wrong-step' : err instanceof JournalWriteFailedError ? 'journal-write-failed' : 'internal';
+      failures.record({ context: 'credit repayment by code', step: view.step, code, shown: false }, err);
+      return refused(code);
+    }
   }
 
   /** Runs the flow a command started; what it throws is recorded with its cause and shown as 'internal'. */
@@ -472,6 +495,22 @@ export function createKioskSession(options: KioskSessionOptions) {
       return accepted;
     },
 
+    /**
+     * 还款: the patient opened (null: closed) the repayment of a debt on their list. While it is open a
+     * payment code scanned at the history step repays that debt (credential, below).
+     */
+    historyRepayFor(settlementId: string | null): SessionResult {
+      if (!accepts(view.step, 'history-repay-for') || !view.history) return refused('wrong-step');
+      if (settlementId !== null && !view.history.visits.some((v) => v.settlementId === settlementId && v.repayable)) return refused('wrong-step');
+      pass.move('history-repay-for', { history: { ...view.history, repayFor: settlementId } });
+      return accepted;
+    },
+
+    /** 还款 with a payment code, scanned or typed, for a debt on the list the patient is looking at. */
+    repayCredit(settlementId: string, payCode: string): Promise<SessionResult> {
+      return repayOnList(settlementId, payCode);
+    },
+
     /** A card read failed on the reader: the identify screen says what to do, and the next read counts. */
     cardReadFailed(reason: 'card-removed' | 'bad-data' | 'timeout'): SessionResult {
       if (!accepts(view.step, 'card-read-failed')) return refused('wrong-step');
@@ -484,6 +523,12 @@ export function createKioskSession(options: KioskSessionOptions) {
       const event = kind === 'pay-code' ? 'pay-code' : 'credential';
       if (!accepts(view.step, event)) return Promise.resolve(refused('wrong-step'));
       const p = pass;
+      // 还款 open on 查询: the scanned payment code repays that debt.
+      if (view.step === 'history') {
+        const debt = view.history?.repayFor;
+        if (!debt || kind !== 'pay-code') return Promise.resolve(refused('wrong-step'));
+        return repayOnList(debt, text);
+      }
       if (view.step === 'confirm') {
         const settlementId = view.settlementId;
         if (!settlementId || !view.selfPay?.methods.includes('pay-code')) return Promise.resolve(refused('wrong-step'));

@@ -28,6 +28,8 @@ export const commandEvents = [
   'enrol-face',
   'staff-confirm',
   'history-printed',
+  'history-repaid',
+  'history-repay-for',
 ] as const;
 
 /** What the session's own calls come back with: identity, the camera, the HIS, the settlement engine. */
@@ -133,7 +135,7 @@ export const sessionTable: Readonly<Record<SessionStep, Row>> = {
     'staff-confirmed': ['error'],
     'person-confirmed': ['loading-bill'],
   },
-  history: { ...anyStep, 'history-printed': ['history'] },
+  history: { ...anyStep, 'history-printed': ['history'], 'history-repaid': ['history'], 'history-repay-for': ['history'], 'pay-code': ['history'] },
 };
 
 /** The steps an event may lead to from a step; empty when the step refuses it. */

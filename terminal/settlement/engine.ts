@@ -17,6 +17,7 @@ import { undoCallsFor } from './undo-calls';
 import { refundAfterRefusedSettle, type SelfPayContext, type SelfPayVisitContext } from './self-pay';
 import { onRefusedFor, stepOf, steps, type Next, type StepEnv, type StepSpec, type VisitEnv } from './steps';
 import type { CreditReservation } from '../journal/credit';
+import { repayUploadCall, type CreditRepayVisitContext } from './credit-repay';
 import { refundCancelCall, refundReasons, refundableStates, type RefundReason, type RefundVisitContext } from './refund';
 
 export interface SettlementView {
@@ -542,6 +543,9 @@ export function createSettlementEngine(options: EngineOptions) {
       return exclusive(settlementId, async () => {
         const state = view(settlementId).state;
         if (state !== 'needs-staff' && state !== 'awaiting-confirm') throw new StaffActionError(`a ${state} visit cannot be cancelled`);
+        // A settled visit whose credit repayment went to staff: cancelling would void a debt of a
+        // settlement that stands. Staff retry the call or check the order with the centre.
+        if ((context(settlementId) as CreditRepayVisitContext).creditRepay?.payAuthNo) throw new StaffActionError('a settled visit whose credit repayment is in doubt cannot be cancelled');
         const unknownCommit = journal
           .callsOf(settlementId)
           .filter((c) => isReversible(c.step) && (c.status === 'unknown' || c.status === 'superseded' || c.status === 'dead' || c.status === 'in-flight'))
@@ -579,6 +583,38 @@ export function createSettlementEngine(options: EngineOptions) {
         );
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));
+    },
+
+    /**
+     * The patient repays a credit (信用就医) debt at the kiosk with a payment code: the 6201 for the
+     * debt is queued with the visit's move to repay-pending in one write, then sent; what each answer
+     * does is credit-repay.ts's. Only a closed visit (the HIS has heard of its settlement, so no HIS
+     * notice moves it meanwhile) with a debt owed can be repaid. Returns how it ended: repaid,
+     * declined (with the centre's words), or pending (an unknown outcome still being asked about).
+     */
+    repayCreditByCode(settlementId: string, payAuthNo: string): Promise<CreditRepayResult> {
+      if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
+      // As for a new visit: no payment is taken while the journal cannot write what the centre answers.
+      if (journalHealth.state !== 'ok') return Promise.reject(new JournalWriteFailedError(journalHealth.error ?? 'journal write failed'));
+      return exclusive(settlementId, async () => {
+        const state = stateOf(settlementId);
+        const debt = journal.credit.debtOf(settlementId);
+        if (state !== 'closed' || !debt || debt.status !== 'owed' || debt.amountFen <= 0) throw new CreditNotOwedError(debt?.status ?? 'none', state);
+        const repay = { payAuthNo, fen: debt.amountFen, requestedAt: now().toISOString(), outcome: null };
+        const ctx: CreditRepayVisitContext = { ...context(settlementId), creditRepay: repay };
+        const attempt = journal.callsOf(settlementId).filter((c) => c.step === 'repay-upload').length + 1;
+        journal.transition({ settlementId, from: ['closed'], to: 'repay-pending', note: `credit debt of ${debt.amountFen} fen: repaying by payment code`, context: ctx, call: repayUploadCall(ctx, repay, attempt) });
+        options.onChange?.(view(settlementId));
+      })
+        .then(() => pump(settlementId))
+        .then((after) => {
+          const owed = journal.credit.debtOf(settlementId);
+          const outcome = (context(settlementId) as CreditRepayVisitContext).creditRepay?.outcome ?? null;
+          if (owed?.status === 'repaid' && outcome?.kind === 'repaid') return { kind: 'repaid', fen: owed.amountFen, state: after.state };
+          if (after.state === 'closed' && outcome?.kind === 'declined') return { kind: 'declined', fen: owed?.amountFen ?? 0, reason: outcome.reason, state: after.state };
+          // Still being asked about (the centre unreachable), or with staff: not paid as far as anyone knows yet, and not to be paid again.
+          return { kind: 'pending', fen: owed?.amountFen ?? 0, state: after.state };
+        });
     },
 
     /**
@@ -677,6 +713,21 @@ function isReversible(name: string): boolean {
 }
 
 export class StaffActionError extends Error {}
+
+/** A repayment asked for a visit with no debt owed (none, still reserved, repaid already, void) or not closed. */
+export class CreditNotOwedError extends Error {
+  readonly code = 'credit-not-owed';
+  constructor(status: string, state: string) {
+    super(`no credit debt owed on this visit (debt ${status}, visit ${state})`);
+    this.name = 'CreditNotOwedError';
+  }
+}
+
+/** How a repayment by code ended, as the kiosk says it. */
+export type CreditRepayResult =
+  | { kind: 'repaid'; fen: number; state: SettlementState }
+  | { kind: 'declined'; fen: number; reason: string; state: SettlementState }
+  | { kind: 'pending'; fen: number; state: SettlementState };
 
 /** How the patient pays the cash part at confirm; absent: as before (at the cashier). */
 export interface ConfirmPayment {

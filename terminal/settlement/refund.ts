@@ -15,6 +15,7 @@ import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import { isInpatient } from './calls';
 import { orderOf, type SelfPayVisitContext } from './self-pay';
 import { undoCallsFor } from './undo-calls';
+import type { CreditRepayVisitContext } from './credit-repay';
 import type { Refusal, StepEnv, VisitEnv } from './steps';
 
 import { refundReasons, type RefundReason } from '../common/refund-reasons';
@@ -63,18 +64,31 @@ export function refundQueryCall(ctx: SelfPayVisitContext, mdtrtId: string, setlI
 export function cashRefundOf(ctx: SelfPayVisitContext, calls: OutboxRow[]): CashRefund {
   const fen = ctx.selfPay?.cashFen ?? 0;
   if (fen === 0) return { method: 'none', fen: 0, text: '无现金部分' };
+  // A credit debt the patient repaid at the kiosk by code: the money is on the code, not owed any more.
+  const repaid = repaidByCode(ctx, calls);
+  if (ctx.selfPay?.method === 'credit' && repaid) return { method: 'pay-code', fen: repaid.fen, text: `原路退回还款所用付款码 ${fenToYuanString(repaid.fen)} 元` };
   const paidByCode = calls.some((c) => (c.step === 'cash-pay' || c.step === 'cash-query') && c.status === 'done');
   if (ctx.selfPay?.method === 'pay-code' && paidByCode) return { method: 'pay-code', fen, text: `原路退回付款码 ${fenToYuanString(fen)} 元` };
   if (ctx.selfPay?.method === 'credit') return { method: 'credit', fen, text: `信用就医待补缴 ${fenToYuanString(fen)} 元已取消` };
   return { method: 'cashier', fen, text: `请到收费窗口领取现金退款 ${fenToYuanString(fen)} 元` };
 }
 
+/** A credit debt repaid by code (credit-repay.ts): its paid 6202 and the amount, or null. */
+function repaidByCode(ctx: SelfPayVisitContext, calls: OutboxRow[]): { pay: OutboxRow; fen: number } | null {
+  const r = (ctx as CreditRepayVisitContext).creditRepay;
+  if (r?.outcome?.kind !== 'repaid') return null;
+  const pay = calls.filter((c) => c.step === 'repay-pay' && c.status === 'done').pop();
+  return pay ? { pay, fen: r.fen } : null;
+}
+
 /** 6203 for the whole cash part paid by code, keyed by its own refund serial so a resend finds the same refund. */
 function cashRefundCall(env: Pick<VisitEnv, 'ctx' | 'calls' | 'now'>): NewCall | null {
-  const pay = env.calls().filter((c) => c.step === 'cash-pay').pop();
+  // A repaid credit debt is refunded to the order that repaid it, for what it repaid.
+  const repaid = env.ctx.selfPay?.method === 'credit' ? repaidByCode(env.ctx, env.calls()) : null;
+  const pay = repaid?.pay ?? env.calls().filter((c) => c.step === 'cash-pay').pop();
   if (!pay) return null;
   const order = orderOf(pay);
-  const fen = env.ctx.selfPay?.cashFen ?? 0;
+  const fen = repaid?.fen ?? env.ctx.selfPay?.cashFen ?? 0;
   const payer = env.ctx.selfPay?.payAuthNo ? { payAuthNo: env.ctx.selfPay.payAuthNo } : env.ctx.person.certType === '01' ? { ecToken: env.ctx.person.certNo } : {};
   return {
     step: 'refund-cash',

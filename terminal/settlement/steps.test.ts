@@ -17,6 +17,7 @@ import { admissionCall, feesCall, isInpatient, preSettleCall, registrationCall, 
 import { cashPayCall, cashQueryCall, cashUploadCall, revokeOrderCall, type SelfPayVisitContext } from './self-pay';
 import { inpatientUndoCalls, undoCalls } from './undo-calls';
 import { refundCancelCall, refundQueryCall } from './refund';
+import { repayUploadCall, type CreditRepayVisitContext } from './credit-repay';
 import { createSettlementEngine } from './engine';
 import { onRefusedFor, stepNames, stepOf, stepOfInfno, steps, type Step, type StepEnv } from './steps';
 
@@ -65,6 +66,8 @@ const rowOf = (call: NewCall, status: OutboxRow['status'] = 'in-flight'): Outbox
 });
 
 const at = new Date('2024-01-15T01:00:00Z');
+/** A credit repayment under way (credit-repay.ts): its steps read the debt from the context. */
+const repay = { payAuthNo: '1300000000000001', fen: 1000, requestedAt: at.toISOString(), outcome: null };
 const order = { payOrdId: 'O1', payToken: 'T1', medOrgOrd: 'B1-x-1' };
 /**
  * The call each step's row carries (for a reversal: one for each call it can undo, and one it cannot
@@ -115,6 +118,12 @@ function rowsOf(step: Step, ctx: SelfPayVisitContext): OutboxRow[] {
     }
     case 'revoke-order':
       return [rowOf(revokeOrderCall(order))];
+    case 'repay-upload':
+      return [rowOf(repayUploadCall(ctx, repay, 1))];
+    case 'repay-pay':
+      return [rowOf({ ...cashPayCall(ctx, order), step: 'repay-pay' })];
+    case 'repay-query':
+      return [rowOf({ ...cashQueryCall(order), step: 'repay-query' })];
   }
 }
 
@@ -148,6 +157,13 @@ function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>
       return [{ ordStas: '6' }, { ordStas: '0' }, { ordStas: '15' }];
     case 'refund-query':
       return [{ setlinfo: setlinfo({ refd_setl_flag: '1' }) }, { setlinfo: setlinfo({ refd_setl_flag: '0' }) }];
+    // The debt's amount, another amount (not believed), and not paid.
+    case 'repay-upload':
+      return [{ payOrdId: 'O1', payToken: 'T1', ownPayAmt: 10 }, { payOrdId: 'O1', payToken: 'T1', ownPayAmt: 9 }];
+    case 'repay-pay':
+      return [{ ordStas: '6', ownPayAmt: 10 }, { ordStas: '6', ownPayAmt: 11 }, { ordStas: '15', ownPayAmt: 10 }];
+    case 'repay-query':
+      return [{ ordStas: '6', ownPayAmt: 10 }, { ordStas: '6', ownPayAmt: 11 }, { ordStas: '0' }, { ordStas: '15' }];
     default:
       return [{}];
   }
@@ -157,11 +173,12 @@ function okAnswers(step: Step, lostSettleMsgid: string): Record<string, unknown>
 function histories(ctx: SelfPayVisitContext): OutboxRow[][] {
   const lostSettle = rowOf(settleCall(ctx, 'MDTRT1'), 'superseded');
   const lostPay = rowOf(cashPayCall(ctx, order), 'superseded');
+  const lostRepay = rowOf({ ...cashPayCall(ctx, order), step: 'repay-pay' }, 'superseded');
   const paid = rowOf(cashPayCall(ctx, order), 'done');
   // A refund's cancel refused (the query then tells "stands" from "cancelled already"), or lost.
   const refusedCancel = rowOf(refundCancelCall(ctx, 'MDTRT1', 'SET1'), 'rejected');
   const lostCancel = rowOf(refundCancelCall(ctx, 'MDTRT1', 'SET1'), 'superseded');
-  return [[], [lostSettle, lostPay], [paid], [paid, lostSettle], [refusedCancel], [paid, lostCancel]];
+  return [[], [lostSettle, lostPay], [paid], [paid, lostSettle], [refusedCancel], [paid, lostCancel], [lostRepay]];
 }
 
 interface Made {
@@ -186,7 +203,7 @@ function walk(): Made[] {
             id: 'S1',
             row,
             from,
-            ctx,
+            ctx: step.startsWith('repay-') ? ({ ...ctx, creditRepay: repay } as CreditRepayVisitContext) : ctx,
             mdtrtId: () => 'MDTRT1',
             calls: () => [...history, row],
             presettled: () => null,
@@ -252,6 +269,8 @@ function actionEdges(): [SettlementState, SettlementState][] {
     // Staff refund of a settled visit (engine.refundByStaff).
     ['settled', 'refund-cancel-pending'],
     ['closed', 'refund-cancel-pending'],
+    // A credit debt repaid at the kiosk by code (engine.repayCreditByCode).
+    ['closed', 'repay-pending'],
   );
   return edges;
 }

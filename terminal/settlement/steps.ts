@@ -15,6 +15,7 @@ import { cashPayCall, cashQueryCall, cashUploadCall, chargedByCodeFen, orderOf, 
 import { splitFromSetlinfo } from './split';
 import { checkSettlingAnswer, overchargeFen } from './answer-checks';
 import type { Split } from '../common/vocabulary';
+import { repayAskTheCentre, repayNoOrder, repayPaid, repayQueried, repayRefused, repayUploaded } from './credit-repay';
 import { refundCancelLost, refundCancelled, refundCancelRefused, refundCashDone, refundCashRefused, refundQueried, refundQueryRefused } from './refund';
 
 export const stepNames = [
@@ -42,6 +43,10 @@ export const stepNames = [
   'undo-admit',
   // A mobile order uploaded and not to be paid (self-pay.ts): revoked so it does not stay open.
   'revoke-order',
+  // A credit debt repaid at the kiosk by code (credit-repay.ts): the self-pay calls on the debt's visit.
+  'repay-upload',
+  'repay-pay',
+  'repay-query',
 ] as const;
 export type Step = (typeof stepNames)[number];
 
@@ -499,6 +504,11 @@ export const steps: Record<Step, StepSpec> = {
   'undo-admit': { state: null, infno: { outpatient: null, inpatient: '2404' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { 'already-settled': settledAfterAll, other: recordOnly }, onUnknown: resend },
   // Revoking twice is answered as once; a refusal (the order paid after all) is kept with the call for staff.
   'revoke-order': { state: null, infno: { outpatient: '6401', inpatient: '6401' }, effect: 'undo', reversible: false, onOk: recordOnly, onRefused: { other: recordOnly }, onUnknown: resend },
+  // A credit debt repaid by code (credit-repay.ts), with the answer rules of cash-upload/-pay/-query.
+  // 6201 is keyed by medOrgOrd (a resend finds the same order); a lost 6202 is asked about (6301).
+  'repay-upload': { state: 'repay-pending', infno: { outpatient: '6201', inpatient: '6201' }, effect: 'commit', reversible: false, onOk: repayUploaded, onRefused: { other: repayRefused }, onUnknown: resend },
+  'repay-pay': { state: 'repay-pending', infno: { outpatient: '6202', inpatient: '6202' }, effect: 'commit', reversible: false, onOk: repayPaid, onRefused: { other: repayRefused }, onUnknown: repayAskTheCentre },
+  'repay-query': { state: 'repay-query-pending', infno: { outpatient: '6301', inpatient: '6301' }, effect: 'resolve', reversible: false, onOk: repayQueried, onRefused: { other: repayNoOrder }, onUnknown: resend },
 };
 
 /** Names an older journal may hold in its outbox rows, read as today's step. */

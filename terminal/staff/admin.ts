@@ -6,7 +6,7 @@ import type { AdminOverview, QueueItem, Reconciliation, RefundSlip, SettledItem,
 import { creditRepaidReasons, refundReasons, type CreditRepaidReason, type RefundReason } from '../common/refund-reasons';
 import { cashRefundOf, refundableStates, type RefundVisitContext } from '../settlement/refund';
 import type { PlatformClient } from '../insurance/client';
-import type { Journal, SettlementRow } from '../journal/journal';
+import { StaffActionRefused, type Journal, type SettlementRow } from '../journal/journal';
 import type { SettlementEngine } from '../settlement/engine';
 import type { SelfPayVisitContext } from '../settlement/self-pay';
 import type { ReplayWorker } from '../settlement/replay-worker';
@@ -152,6 +152,10 @@ export function createAdmin(deps: AdminDeps) {
     refundSlip: (settlementId: string) => refundSlipOf(settlementId),
     /** A credit debt repaid outside the kiosk (at the cashier, online, written off), as staff saw it; audited. */
     creditRepaid(settlementId: string, reason: CreditRepaidReason): void {
+      // A repayment by code under way at the kiosk may be charging the code now: marking it repaid
+      // too would take the money twice. Staff wait for it to end (or resolve it from the queue).
+      const state = journal.settlement(settlementId)?.state;
+      if (state === 'repay-pending' || state === 'repay-query-pending') throw new StaffActionRefused('a repayment by payment code is under way for this debt; wait for it to end');
       journal.markCreditRepaid(settlementId, { by: 'staff', reason, detail: { label: creditRepaidReasons[reason] } });
     },
     cancel: (settlementId: string, reason: string) => engine.cancelByStaff(settlementId, reason),

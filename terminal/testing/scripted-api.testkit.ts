@@ -126,6 +126,8 @@ export function createScriptedApi(opts: { stepDelayMs?: number } = {}): Scripted
       case 'session.selfPay':
       case 'history.begin':
       case 'history.print':
+      case 'history.repay':
+      case 'history.repayFor':
       case 'session.confirmOffline':
         return fail('not-now', '本机演示不提供查询 / No past payments in this demo');
       case 'camera.frame':

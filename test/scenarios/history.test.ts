@@ -126,4 +126,52 @@ describe('history: past payments, reports and reprint', () => {
     const afterReset = await terminal.api.execute({ type: 'history.print', settlementId: settled.settlementId });
     assert.ok(!afterReset.ok, 'nothing prints once the patient has left the list');
   });
+
+  it('还款: a credit debt on the list is repaid with a payment code: declined first (still owed), then repaid once', async () => {
+    const atConfirm = nextStep(terminal, ['confirm', 'error']);
+    await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });
+    await terminal.api.execute({ type: 'credential.text', text: await code('resident') });
+    const confirm = await atConfirm;
+    assert.equal(confirm.step, 'confirm', JSON.stringify(confirm.error));
+    const paid = await terminal.api.execute({ type: 'session.confirm', settlementId: confirm.settlementId!, method: 'credit', confirmedFen: confirm.split?.cashFen });
+    assert.ok(paid.ok && paid.session.receipt, JSON.stringify(paid));
+    const id = confirm.settlementId!;
+    await terminal.api.execute({ type: 'session.reset' });
+
+    const view = await identifyForHistory('resident');
+    assert.equal(view.step, 'history', JSON.stringify(view.error));
+    const owed = view.history!.visits.find((v) => v.settlementId === id);
+    assert.equal(owed?.cashWay, 'credit');
+    assert.equal(owed?.repayable, true, 'the closed visit with a debt owed offers 还款');
+    const fen = owed!.cashFen!;
+    const platform = terminal.simulators.platform!;
+
+    const poor = platform.mintPayCode(1);
+    const declined = await terminal.api.execute({ type: 'history.repay', settlementId: id, payCode: poor });
+    assert.ok(declined.ok, JSON.stringify(declined));
+    assert.equal(declined.session.history?.repay?.outcome, 'declined');
+    assert.equal(declined.session.history?.visits.find((v) => v.settlementId === id)?.repayable, true, 'still owed, still offered');
+
+    // The second code comes from the scanner, as credential text, while 还款 is open for this debt.
+    const stray = await terminal.api.execute({ type: 'history.repayFor', settlementId: 'not-on-the-list' });
+    assert.ok(!stray.ok, 'only a debt on the list can be repaid');
+    const opened = await terminal.api.execute({ type: 'history.repayFor', settlementId: id });
+    assert.ok(opened.ok);
+    assert.equal(opened.session.history?.repayFor, id);
+    const good = platform.mintPayCode(fen + 300);
+    await terminal.api.execute({ type: 'credential.text', text: good });
+    const repaid = await terminal.api.execute({ type: 'status.get' });
+    assert.ok(repaid.ok, JSON.stringify(repaid));
+    assert.equal(repaid.session.history?.repayFor, null, 'the form closes with the outcome');
+    assert.deepEqual(repaid.session.history?.repay, { settlementId: id, fen, outcome: 'repaid', reason: null });
+    const line = repaid.session.history?.visits.find((v) => v.settlementId === id);
+    assert.equal(line?.cashWay, 'repaid');
+    assert.equal(line?.repayable, false);
+    assert.equal(platform.mobilePayLedger().wallets.find((w) => w.payer === `code:${good}`)?.balanceFen, 300, 'charged exactly the debt');
+    assert.doesNotMatch(JSON.stringify(repaid), new RegExp(good), 'the code is not echoed back');
+
+    const twice = await terminal.api.execute({ type: 'history.repay', settlementId: id, payCode: platform.mintPayCode(fen) });
+    assert.ok(!twice.ok, 'a repaid debt is not offered or paid again');
+    await terminal.api.execute({ type: 'session.reset' });
+  });
 });

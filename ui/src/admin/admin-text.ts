@@ -27,6 +27,9 @@ const stateTexts: Record<string, Texts> = {
   'refund-cancel-pending': { zh: '退费：待撤销医保结算', en: 'Refund: settlement cancel waiting' },
   'refund-query-pending': { zh: '退费：待查询撤销结果', en: 'Refund: cancel outcome being checked' },
   'refund-cash-pending': { zh: '退费：待退回付款码款项', en: 'Refund: payment code refund waiting' },
+  // A credit (信用就医) debt being repaid at the kiosk by payment code.
+  'repay-pending': { zh: '信用就医还款：待付款码支付', en: 'Credit repayment: payment code waiting' },
+  'repay-query-pending': { zh: '信用就医还款：待查询付款结果', en: 'Credit repayment: payment outcome being checked' },
   refunded: { zh: '已退费，待通知医院系统', en: 'Refunded; hospital system not told yet' },
 };
 

@@ -1,7 +1,7 @@
 // 查询: the identified patient's past payments on this kiosk (when, what, the bill, what insurance
 // paid, what they paid, settled / pending / cancelled), a reprint of any settled receipt, and their
 // lab and exam reports from the hospital. Elderly mode: the way out first, fewer columns and rows.
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import type { HistoryVisit } from '../../../terminal/api/schema';
 import { fill, type TextKey } from '../i18n';
 import { formatFen } from '../money';
@@ -11,6 +11,7 @@ import type { ScreenProps } from './props';
 import { PatientLine } from './PatientLine';
 import { PayerLines } from './PayerLines';
 import { splitLines } from '../split-lines';
+import { repayText } from './repay-text';
 
 const statusText: Record<HistoryVisit['status'], TextKey> = {
   settled: 'historySettled',
@@ -54,6 +55,16 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
   const visits = history?.visits ?? [];
   const shownVisits = elderly ? visits.slice(0, ELDERLY_ROWS) : visits;
   const reports = history?.reports ?? null;
+  // 还款: the debt whose repayment is open is the core's (history.repayFor), so a payment code the
+  // scanner reads goes to it there; the digits typed under the code are kept here until sent.
+  const repaying = visits.find((v) => v.settlementId === history?.repayFor) ?? null;
+  const [payCode, setPayCode] = useState('');
+  const repay = history?.repay ?? null;
+  const submitRepay = () => {
+    if (!repaying || !payCode.trim()) return;
+    run({ type: 'history.repay', settlementId: repaying.settlementId, payCode: payCode.trim() });
+    setPayCode('');
+  };
   const amount = (fen: number | null, status: HistoryVisit['status']) => (status === 'cancelled' ? t('historyNotPaid') : fen === null ? '—' : formatFen(fen));
 
   const done = (
@@ -124,6 +135,30 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
                         {t('historyPrinted')}
                       </p>
                     )}
+                    {v.repayable && v.cashFen !== null && (
+                      <button
+                        type="button"
+                        className="print"
+                        data-testid="history-repay"
+                        aria-label={repayText(lang, 'repayLabel', { amount: formatFen(v.cashFen) })}
+                        disabled={busy}
+                        onClick={() => {
+                          setPayCode('');
+                          run({ type: 'history.repayFor', settlementId: v.settlementId });
+                        }}
+                      >
+                        {repayText(lang, 'repay')}
+                      </button>
+                    )}
+                    {repay?.settlementId === v.settlementId && (
+                      <p className={repay.outcome === 'repaid' ? 'printed' : 'hint'} role="status" data-testid="history-repay-result" data-outcome={repay.outcome}>
+                        {repay.outcome === 'repaid'
+                          ? repayText(lang, 'repaid', { amount: formatFen(repay.fen) })
+                          : repay.outcome === 'declined'
+                            ? repayText(lang, 'repayDeclined', { reason: repay.reason ?? '' })
+                            : repayText(lang, 'repayPending')}
+                      </p>
+                    )}
                   </td>
                 </tr>
                 {/* 一单式: who paid what, by the receipt's names; a visit that was never paid has no split. */}
@@ -141,6 +176,33 @@ export function History({ session, status, t, lang, elderly, busy, run }: Screen
             })}
           </tbody>
         </table>
+      )}
+      {repaying && repaying.cashFen !== null && (
+        <form
+          className="repay"
+          data-testid="history-repay-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submitRepay();
+          }}
+        >
+          <h2>{repayText(lang, 'repayTitle')}</h2>
+          <p className="body" data-testid="history-repay-amount">{repayText(lang, 'repayAmount', { amount: formatFen(repaying.cashFen) })}</p>
+          <p className="hint">{repayText(lang, 'repayScan')}</p>
+          {/* A keyboard-wedge scanner types the code here and presses Enter, as a patient typing it would. */}
+          <label>
+            {repayText(lang, 'repayCode')}
+            <input data-testid="history-repay-code" inputMode="numeric" autoComplete="off" autoFocus value={payCode} onChange={(e) => setPayCode(e.target.value)} />
+          </label>
+          <div className="actions">
+            <button type="submit" className="primary" data-testid="history-repay-submit" disabled={busy || !payCode.trim()}>
+              {repayText(lang, 'repayPay')}
+            </button>
+            <button type="button" data-testid="history-repay-cancel" disabled={busy} onClick={() => run({ type: 'history.repayFor', settlementId: null })}>
+              {repayText(lang, 'repayCancel')}
+            </button>
+          </div>
+        </form>
       )}
       {!hasPrinter && visits.some((v) => v.printable) && (
         <p className="hint" data-testid="history-no-printer">
