@@ -74,6 +74,27 @@ export interface OpenThingsCheck {
 
 const keyOf = (o: OpenThing) => `${o.kind} ${o.id}`;
 
+/**
+ * What is wrong with what is open, given what this test stated and what earlier tests did
+ * (`allowed`, by key, kept up to date here: an allowance ends once its thing is closed). Empty when
+ * all is as stated.
+ */
+export function judgeOpenThings(open: OpenThing[], stated: ExpectedOpen[], allowed: Map<string, string>): string[] {
+  const openKeys = new Set(open.map(keyOf));
+  for (const k of [...allowed.keys()]) if (!openKeys.has(k)) allowed.delete(k);
+  let unexplained = open.filter((o) => !allowed.has(keyOf(o)));
+  const problems: string[] = [];
+  for (const e of stated) {
+    const want = e.count ?? 1;
+    const matched = unexplained.filter((o) => o.kind === e.kind && (e.psnNo === undefined || o.psnNo === e.psnNo));
+    if (matched.length !== want) problems.push(`  expected ${want} open ${e.kind}${e.psnNo ? ` of ${e.psnNo}` : ''} (${e.reason}), found ${matched.length}`);
+    for (const m of matched) allowed.set(keyOf(m), e.reason);
+    unexplained = unexplained.filter((o) => !matched.includes(o));
+  }
+  for (const o of unexplained) problems.push(`  ${o.kind} ${o.id}: ${o.detail}`);
+  return problems;
+}
+
 /** What the terminal's replay worker would send at its next run, sent now (staff's 立即转发). */
 async function sendQueued(terminal: RunningTerminal, pin: string): Promise<void> {
   const status = await terminal.api.execute({ type: 'status.get' });
@@ -100,18 +121,7 @@ export function nothingOpenAfterEach(): OpenThingsCheck {
     expected = [];
     for (const [terminal, pin] of running) await sendQueued(terminal, pin);
     const open = [...books].flatMap((b) => openThings(b.ledger(), b.mobilePayLedger?.()));
-    const openKeys = new Set(open.map(keyOf));
-    for (const k of [...allowed.keys()]) if (!openKeys.has(k)) allowed.delete(k);
-    let unexplained = open.filter((o) => !allowed.has(keyOf(o)));
-    const problems: string[] = [];
-    for (const e of stated) {
-      const want = e.count ?? 1;
-      const matched = unexplained.filter((o) => o.kind === e.kind && (e.psnNo === undefined || o.psnNo === e.psnNo));
-      if (matched.length !== want) problems.push(`  expected ${want} open ${e.kind}${e.psnNo ? ` of ${e.psnNo}` : ''} (${e.reason}), found ${matched.length}`);
-      for (const m of matched) allowed.set(keyOf(m), e.reason);
-      unexplained = unexplained.filter((o) => !matched.includes(o));
-    }
-    for (const o of unexplained) problems.push(`  ${o.kind} ${o.id}: ${o.detail}`);
+    const problems = judgeOpenThings(open, stated, allowed);
     if (problems.length > 0) assert.fail(`left open on the platform:\n${problems.join('\n')}`);
   });
   return {
