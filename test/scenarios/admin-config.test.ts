@@ -11,11 +11,13 @@ import { startTerminal, type RunningTerminal } from '../../terminal/app/start-te
 import { startPlatformSimulator, type PlatformSimulator } from '../../terminal/sim/platform/server';
 import { startHisSimulator } from '../../terminal/sim/his/server';
 import { nextStep } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const PIN = '000000';
 
 describe('configuration check and rehearsal faults', () => {
+  const open = nothingOpenAfterEach();
   const stops: Array<() => Promise<void>> = [];
   after(async () => {
     for (const stop of stops.reverse()) await stop();
@@ -23,6 +25,8 @@ describe('configuration check and rehearsal faults', () => {
   const start = async (raw: Record<string, unknown>): Promise<RunningTerminal> => {
     const terminal = await startTerminal({ config: parseConfig({ devices: [], ...raw }), dataDir: mkdtempSync(join(tmpdir(), 'admin-config-')), fixturesDir });
     stops.push(() => terminal.close());
+    // The remote set-up's simulator is tracked where the test starts it.
+    if (terminal.simulators.platform) open.track(terminal);
     return terminal;
   };
   const overview = async (terminal: RunningTerminal) => {
@@ -73,7 +77,7 @@ describe('configuration check and rehearsal faults', () => {
   });
 
   it('a remote set-up gets its own warnings, no secret in the answer, and no simulator faults', async () => {
-    const sim: PlatformSimulator = await startPlatformSimulator({ fixturesDir });
+    const sim: PlatformSimulator = open.track(await startPlatformSimulator({ fixturesDir }));
     stops.push(() => sim.close());
     const his = await startHisSimulator({ fixturesDir });
     stops.push(() => his.close());

@@ -11,11 +11,13 @@ import { startTerminal, type RunningTerminal } from '../../terminal/app/start-te
 import { hashPin } from '../../terminal/staff/staff-pin';
 import { createPlatformClient } from '../../terminal/insurance/client';
 import { simEnvelopeContext } from '../../terminal/sim/platform/context';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const PIN = '482915';
 
 describe('admin commands', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal;
   before(async () => {
     terminal = await startTerminal({
@@ -28,6 +30,7 @@ describe('admin commands', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'admin-')),
       fixturesDir,
     });
+    open.track(terminal, { pin: PIN });
   });
   after(() => terminal?.close());
 
@@ -73,6 +76,11 @@ describe('admin commands', () => {
     // Someone cancels the resident's settlement at the platform, behind the terminal's back.
     const platform = terminal.simulators.platform!;
     const victim = platform.ledger().settlements.find((s) => s.status === 'settled' && s.insutype === '390')!;
+    // A bare 2208 at another window takes back the settlement only: the registration and its fee
+    // lines stay open on the platform, that window's to undo, not this terminal's.
+    const elsewhere = 'the settlement was cancelled (2208) at another window behind the terminal';
+    open.expect({ kind: 'registration', psnNo: victim.psnNo, reason: elsewhere });
+    open.expect({ kind: 'fee-line', psnNo: victim.psnNo, count: 2, reason: elsewhere });
     const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: 2000 });
     const cancel = await client.call({ infno: '2208', msgid: `${simEnvelopeContext.fixmedins_code}202601010000009999`, input: { data: { setl_id: victim.setlId, mdtrt_id: victim.mdtrtId, psn_no: victim.psnNo } }, insuplcAdmdvs: '330100' });
     assert.equal(cancel.kind, 'ok', JSON.stringify(cancel));

@@ -10,10 +10,12 @@ import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal, type RunningTerminal } from '../../terminal/app/start-terminal';
 import { nextStep } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
 describe('suspicious-use alerts on the running terminal', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal;
   before(async () => {
     terminal = await startTerminal({
@@ -21,6 +23,7 @@ describe('suspicious-use alerts on the running terminal', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'alerts-scenario-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(() => terminal.close());
 

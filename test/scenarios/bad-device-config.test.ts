@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../terminal/config/config';
 import { startTerminal, type RunningTerminal } from '../../terminal/app/start-terminal';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
 describe('a config with a bad device entry', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal | undefined;
   after(() => terminal?.close());
 
@@ -28,6 +30,7 @@ describe('a config with a bad device entry', () => {
       }),
     );
     terminal = await startTerminal({ config: loadConfig(file), dataDir: join(dir, 'data'), fixturesDir });
+    open.track(terminal);
     const status = await terminal.api.execute({ type: 'status.get' });
     assert.ok(status.ok);
     const byId = new Map(status.status.devices.map((d) => [d.id, d]));

@@ -9,10 +9,12 @@ import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal, type RunningTerminal } from '../../terminal/app/start-terminal';
 import { hashPin } from '../../terminal/staff/staff-pin';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const PIN = '246810';
 
 describe('bedside discharge', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal;
   before(async () => {
     terminal = await startTerminal({
@@ -20,6 +22,7 @@ describe('bedside discharge', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'bedside-')),
       fixturesDir: resolve(import.meta.dirname, '..', '..', 'fixtures'),
     });
+    open.track(terminal, { pin: PIN });
   });
   after(() => terminal?.close());
 

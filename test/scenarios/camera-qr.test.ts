@@ -12,6 +12,7 @@ import { parseConfig } from '../../terminal/config/config';
 import { startTerminal, type RunningTerminal } from '../../terminal/app/start-terminal';
 import { nextStep } from '../../terminal/testing/terminal.testkit';
 import { qrSymbol, renderQrScene } from '../../drivers/testing/synth-qr';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
@@ -21,6 +22,7 @@ async function phoneShowing(text: string, seed: number): Promise<string> {
 }
 
 describe('the kiosk window\'s camera reads a 医保码 on the identify step', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal;
 
   before(async () => {
@@ -29,6 +31,7 @@ describe('the kiosk window\'s camera reads a 医保码 on the identify step', ()
       dataDir: mkdtempSync(join(tmpdir(), 'camera-qr-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(async () => {
     await terminal?.close();

@@ -17,16 +17,19 @@ import { createAlertWatch } from '../../terminal/staff/alerts';
 import { parseConfig } from '../../terminal/config/config';
 import type { PlatformSimulator } from '../../terminal/sim/platform/server';
 import type { PlatformClient } from '../../terminal/insurance/client';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const CARD = { idNo: '440305198001010013', name: '测试甲' };
 const WORN = { idNo: CARD.idNo, name: '测试乙' };
 
 describe('card/person mismatches in one visit', () => {
+  const open = nothingOpenAfterEach();
   let sim: PlatformSimulator;
   let client: PlatformClient;
   let journal: Journal;
   before(async () => {
     ({ sim, client } = await startSimAndClient());
+    open.track(sim);
     journal = openJournal({ dataDir: mkdtempSync(join(tmpdir(), 'mismatch-staff-')), institutionCode: simEnvelopeContext.fixmedins_code, formatMsgid });
   });
   after(async () => {

@@ -15,6 +15,7 @@ import { readRecording } from '../../drivers/transport/replay';
 import { serveConversationOnPort, type ConversationOptions, type RequestFramer } from '../../drivers/transport/conversation';
 import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 import { readerIdleAnswer, readerRequestFramer } from '../../drivers/card-reader/sim-reader';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
@@ -35,6 +36,7 @@ function waitForSession(terminal: RunningTerminal, ok: (s: SessionView) => boole
 }
 
 describe('failed card reads on the identify step', () => {
+  const open = nothingOpenAfterEach();
   let idPty: PtyPair;
   let ssPty: PtyPair;
   let terminal: RunningTerminal;
@@ -63,6 +65,7 @@ describe('failed card reads on the identify step', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'card-errors-')),
       fixturesDir,
     });
+    open.track(terminal);
     terminal.api.subscribe((event) => {
       if (event.type === 'status') statuses.push(event.status);
     });

@@ -12,6 +12,7 @@ import { startTerminal, type RunningTerminal } from '../../terminal/app/start-te
 import { receiptItems } from '../../terminal/app/receipt-print';
 import { createEscPosDecoder, encodeReceipt } from '../../drivers/printer/escpos';
 import type { Receipt, SessionView } from '../../terminal/api/schema';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
@@ -22,6 +23,7 @@ function slipText(receipt: Receipt): string[] {
 }
 
 describe('异地 and 就医一卡通 at the kiosk', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal;
   before(async () => {
     // The embedded defaults: terminal area and simulator area agree (330100).
@@ -30,6 +32,7 @@ describe('异地 and 就医一卡通 at the kiosk', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'cross-region-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(() => terminal.close());
 

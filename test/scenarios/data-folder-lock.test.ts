@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
+const open = nothingOpenAfterEach();
 
 test('a second terminal on the same data folder is refused, naming the folder and the holder', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'two-terminals-'));
   const config = parseConfig({ devices: [], settlement: { replayIntervalMs: 60_000 } });
-  const first = await startTerminal({ config, dataDir, fixturesDir });
+  const first = open.track(await startTerminal({ config, dataDir, fixturesDir }));
   try {
     const filesBefore = readdirSync(dataDir).sort();
     await assert.rejects(startTerminal({ config, dataDir, fixturesDir }), (err: Error) => err.message.includes(dataDir) && err.message.includes(`pid ${process.pid}`));
@@ -23,6 +25,6 @@ test('a second terminal on the same data folder is refused, naming the folder an
   } finally {
     await first.close();
   }
-  const again = await startTerminal({ config, dataDir, fixturesDir });
+  const again = open.track(await startTerminal({ config, dataDir, fixturesDir }));
   await again.close();
 });

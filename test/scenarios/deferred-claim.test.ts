@@ -11,8 +11,10 @@ import { createHisClient, type HisBill, type HisClient } from '../../terminal/hi
 import { startHisSimulator, type HisSimulator } from '../../terminal/sim/his/server';
 import { createBillClaims, type BillClaims } from '../../terminal/kiosk/bill-claim';
 import type { VisitPerson } from '../../terminal/settlement/calls';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 describe("an offline capture's bill is claimed again before its 2207", () => {
+  const open = nothingOpenAfterEach();
   let rig: SettlementRig;
   let hisSim: HisSimulator;
   let his: HisClient;
@@ -21,6 +23,7 @@ describe("an offline capture's bill is claimed again before its 2207", () => {
 
   before(async () => {
     rig = await startSettlementRig({ timeoutMs: 2_000 });
+    open.track(rig.platform);
     hisSim = await startHisSimulator({ fixturesDir });
     his = createHisClient({ baseUrl: hisSim.url, timeoutMs: 2_000 });
     claims = createBillClaims({ his, journal: rig.journal, terminalId: 'KIOSK-1', ttlSeconds: 120, holdSeconds: 86_400 });
@@ -46,7 +49,12 @@ describe("an offline capture's bill is claimed again before its 2207", () => {
   const sentSettlements = (id: string) => rig.journal.callsOf(id).filter((c) => c.infno === '2207' && c.status !== 'dead');
 
   it('a bill paid at the cashier while the capture waited: the visit goes to staff and no 2207 is sent', async () => {
-    const { id, bill } = await capture('employee');
+    const { id, bill, person } = await capture('employee');
+    // Sent to staff on purpose with the registration and its fee lines on the platform: staff give
+    // the visit up from the staff screen (2205, 2202), which this scenario does not go on to.
+    const toStaff = 'the capture went to staff, its bill paid at the cashier; staff cancel it';
+    open.expect({ kind: 'registration', psnNo: person.psnNo, reason: toStaff });
+    open.expect({ kind: 'fee-line', psnNo: person.psnNo, count: bill.items.length, reason: toStaff });
     // The cashier's HIS breaks the kiosk's claim and takes the money at the window.
     const ours = claims.held().find((c) => c.billId === bill.billId);
     assert.ok(ours);

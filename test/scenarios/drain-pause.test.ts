@@ -14,6 +14,7 @@ import { callThroughOutbox } from '../../terminal/outbox/outbox-send';
 import { fixturesDir, startSettlementRig, type SettlementRig } from '../../terminal/testing/settlement.testkit';
 import { createHisClient } from '../../terminal/his/client';
 import { startHisSimulator, type HisSimulator } from '../../terminal/sim/his/server';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const CARDS = {
   employee: { idNo: '33010219800101123X', name: '测试职工甲' },
@@ -22,6 +23,7 @@ const CARDS = {
 };
 
 describe('offline captures and the drain', () => {
+  const open = nothingOpenAfterEach();
   let rig: SettlementRig;
   let his: HisSimulator;
   let engine: SettlementEngine;
@@ -32,6 +34,7 @@ describe('offline captures and the drain', () => {
 
   before(async () => {
     rig = await startSettlementRig({ timeoutMs: 2_000 });
+    open.track(rig.platform);
     his = await startHisSimulator({ fixturesDir });
     const reachability = trackReachability(rig.client);
     engine = createSettlementEngine({ journal: rig.journal, platform: reachability.client, random: () => 0 });

@@ -8,13 +8,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
+const open = nothingOpenAfterEach();
 it('a payment taken while the queue starts draining, and every queued visit, settle exactly once', async () => {
   const terminal = await startTerminal({
     config: parseConfig({ devices: [], settlement: { replayIntervalMs: 50 } }),
     dataDir: mkdtempSync(join(tmpdir(), 'drain-race-')),
     fixturesDir: resolve(import.meta.dirname, '..', '..', 'fixtures'),
   });
+  open.track(terminal);
   const platform = terminal.simulators.platform!;
   const pay = async (person: string, platformDownAtConfirm: boolean) => {
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });

@@ -20,11 +20,13 @@ import { patientFrames, type PatientFrames } from '../../terminal/testing/face/p
 import { openJournal } from '../../terminal/journal/journal';
 import { formatMsgid } from '../../terminal/insurance/msgid';
 import { nextStep, presentIdCard } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const skip = modelMissing(parseFaceConfig().detector.model) ?? false;
 
 describe('paying by ID card and face', { skip }, () => {
+  const open = nothingOpenAfterEach();
   let pty: PtyPair;
   let terminal: RunningTerminal;
   let dataDir: string;
@@ -42,6 +44,7 @@ describe('paying by ID card and face', { skip }, () => {
       dataDir,
       fixturesDir,
     });
+    open.track(terminal);
     photo = loadSamplePhoto('sample6.jpg');
     const finder = await FacePipeline.open();
     boxes = await finder.detect(photo);

@@ -12,6 +12,7 @@ import { startTerminal, type RunningTerminal } from '../../terminal/app/start-te
 import { hashPin } from '../../terminal/staff/staff-pin';
 import { startHisSimulator, type HisSimulator } from '../../terminal/sim/his/server';
 import { createHisClient } from '../../terminal/his/client';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const PIN = '482915';
@@ -19,6 +20,7 @@ const EMPLOYEE_BILL = 'OP202401150001';
 const RESIDENT_BILL = 'OP202401150002';
 
 describe('telling the HIS, and one visit per bill', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal;
   let his: HisSimulator | null = null;
   let hisPort = 0;
@@ -46,6 +48,7 @@ describe('telling the HIS, and one visit per bill', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'his-notice-')),
       fixturesDir,
     });
+    open.track(terminal, { pin: PIN });
   });
   after(async () => {
     await terminal?.close();

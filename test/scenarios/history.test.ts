@@ -13,10 +13,12 @@ import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { serveSimPrinterOnPort, type SimPrinter } from '../../drivers/printer/sim-printer';
 import { historyStatus } from '../../terminal/kiosk/history';
 import { nextStep } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
 describe('history: past payments, reports and reprint', () => {
+  const open = nothingOpenAfterEach();
   let pty: PtyPair;
   let printer: SimPrinter;
   let terminal: RunningTerminal;
@@ -29,6 +31,7 @@ describe('history: past payments, reports and reprint', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'history-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(async () => {
     await terminal?.close();

@@ -14,10 +14,12 @@ import { createHisClient } from '../../terminal/his/client';
 import { startHisSimulator, type HisSimulator } from '../../terminal/sim/his/server';
 import { userError } from '../../terminal/common/user-errors';
 import { translate } from '../../ui/src/i18n';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const EMPLOYEE = { idNo: '33010219800101123X', name: '测试职工甲' };
 
 describe('a journal that cannot write stops the kiosk taking payments, and says so', () => {
+  const open = nothingOpenAfterEach();
   let rig: SettlementRig;
   let his: HisSimulator;
   let engine: SettlementEngine;
@@ -27,6 +29,7 @@ describe('a journal that cannot write stops the kiosk taking payments, and says 
 
   before(async () => {
     rig = await startSettlementRig({ timeoutMs: 2_000 });
+    open.track(rig.platform);
     his = await startHisSimulator({ fixturesDir });
     const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 2_000 });
     engine = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0, onJournalHealth: (h) => healths.push(h) });

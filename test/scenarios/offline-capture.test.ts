@@ -11,12 +11,14 @@ import { startTerminal, type RunningTerminal } from '../../terminal/app/start-te
 import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { createHisClient } from '../../terminal/his/client';
 import { nextStep, presentIdCard } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
 const CARD_HOLDER_BILL = 'OP202401150009';
 
 describe('offline capture by ID card', () => {
+  const open = nothingOpenAfterEach();
   let pty: PtyPair;
   let terminal: RunningTerminal;
 
@@ -30,6 +32,7 @@ describe('offline capture by ID card', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'offline-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(async () => {
     await terminal?.close();

@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
-const start = (settlement: Record<string, unknown> = {}) =>
-  startTerminal({ config: parseConfig({ devices: [], settlement }), dataDir: mkdtempSync(join(tmpdir(), 'owed-')), fixturesDir });
+const open = nothingOpenAfterEach();
+const start = async (settlement: Record<string, unknown> = {}) =>
+  open.track(await startTerminal({ config: parseConfig({ devices: [], settlement }), dataDir: mkdtempSync(join(tmpdir(), 'owed-')), fixturesDir }));
 
 it('offers no personal-account switch to a resident (城乡居民) and does not show it as on', async () => {
   const terminal = await start();
@@ -28,6 +30,7 @@ it('offers no personal-account switch to a resident (城乡居民) and does not 
     const employee = await terminal.api.execute({ type: 'credential.text', text: sim.mintEcQr('employee') });
     assert.ok(employee.ok && employee.session.step === 'confirm');
     assert.deepEqual(employee.session.selfPay?.personalAccount, { allowed: true, on: true }, 'an employee keeps the switch');
+    await terminal.api.execute({ type: 'session.reset' });
   } finally {
     await terminal.close();
   }

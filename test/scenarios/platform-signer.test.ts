@@ -11,10 +11,12 @@ import { startTerminal } from '../../terminal/app/start-terminal';
 import { startPlatformSimulator, type PlatformSimulator } from '../../terminal/sim/platform/server';
 import { startHisSimulator } from '../../terminal/sim/his/server';
 import { simEnvelopeContext } from '../../terminal/sim/platform/context';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
 describe('gateway signing from config', () => {
+  const open = nothingOpenAfterEach();
   const dir = mkdtempSync(join(tmpdir(), 'signer-'));
   const keys = generateKeyPairSync('ec', { namedCurve: 'SM2' });
   const other = generateKeyPairSync('ec', { namedCurve: 'SM2' });
@@ -25,6 +27,7 @@ describe('gateway signing from config', () => {
 
   before(async () => {
     platform = await startPlatformSimulator({ fixturesDir, signature: { type: 'sm2', publicKey: keys.publicKey } });
+    open.track(platform);
     his = await startHisSimulator({ fixturesDir });
   });
   after(async () => {
@@ -32,8 +35,8 @@ describe('gateway signing from config', () => {
     await his.close();
   });
 
-  const kioskWith = (keyFile: string) =>
-    startTerminal({
+  const kioskWith = async (keyFile: string) =>
+    open.track(await startTerminal({
       config: parseConfig({
         terminal: { institutionCode: simEnvelopeContext.fixmedins_code, areaCode: simEnvelopeContext.mdtrtarea_admvs },
         platform: { mode: 'remote', baseUrl: platform.url, signer: { type: 'sm2', privateKeyFile: keyFile } },
@@ -42,7 +45,7 @@ describe('gateway signing from config', () => {
       }),
       dataDir: mkdtempSync(join(tmpdir(), 'signer-kiosk-')),
       fixturesDir,
-    });
+    }), { books: platform });
 
   it('is accepted when signed with the registered key, refused with another', async () => {
     const good = await kioskWith(join(dir, 'good.pem'));
@@ -51,6 +54,7 @@ describe('gateway signing from config', () => {
       const result = await good.api.execute({ type: 'credential.text', text: platform.mintEcQr('employee') });
       assert.ok(result.ok);
       assert.equal(result.session.step, 'confirm', JSON.stringify(result.session.error));
+      await good.api.execute({ type: 'session.reset' });
     } finally {
       await good.close();
     }

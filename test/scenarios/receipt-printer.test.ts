@@ -14,6 +14,7 @@ import { createPtyPair, type PtyPair } from '../../drivers/transport/pty';
 import { serveSimPrinterOnPort, type SimPrinter } from '../../drivers/printer/sim-printer';
 import { fenToYuanString } from '../../terminal/common/money';
 import { nextStep } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const HOSPITAL = '测试市第一人民医院';
@@ -32,6 +33,7 @@ async function waitFor<T>(get: () => T | undefined | null | false | Promise<T | 
 }
 
 describe('receipt printer on a pty', () => {
+  const open = nothingOpenAfterEach();
   let pty: PtyPair;
   let printer: SimPrinter;
   let terminal: RunningTerminal;
@@ -51,6 +53,7 @@ describe('receipt printer on a pty', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'receipt-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   afterEach(async () => {
     await terminal?.close();

@@ -12,17 +12,18 @@ import { startTerminal, type RunningTerminal } from '../../terminal/app/start-te
 import { hashPin } from '../../terminal/staff/staff-pin';
 import { createHisClient } from '../../terminal/his/client';
 import type { CashMethod } from '../../terminal/api/schema';
-import { assertNothingOpen } from '../../terminal/testing/open-things.testkit';
+import { assertNothingOpen, nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const PIN = '482915';
 
-const start = (settlement: Record<string, unknown> = {}) =>
-  startTerminal({
+const open = nothingOpenAfterEach();
+const start = async (settlement: Record<string, unknown> = {}) =>
+  open.track(await startTerminal({
     config: parseConfig({ admin: { pinScrypt: hashPin(PIN) }, devices: [], settlement: { replayIntervalMs: 60_000, ...settlement } }),
     dataDir: mkdtempSync(join(tmpdir(), 'refund-')),
     fixturesDir,
-  });
+  }), { pin: PIN });
 
 /** The person's money and year-to-date on the platform's books, and their mobile wallet. */
 function books(terminal: RunningTerminal, psnNo: string) {
@@ -189,6 +190,11 @@ it('3201 with a refund in the day balances (refunds apart, cross-region by clear
 
     // Someone cancels the employee's settlement at another window: the platform's books now differ.
     const s = sim.ledger().settlements.find((x) => x.setlId === kept.receipt.platformSettlementId)!;
+    // The bare 2208 takes back the settlement only: the registration and its fee lines stay open on
+    // the platform, the other window's to undo, not this terminal's.
+    const elsewhere = 'the settlement was cancelled (2208) at another window behind the terminal';
+    open.expect({ kind: 'registration', psnNo: s.psnNo, reason: elsewhere });
+    open.expect({ kind: 'fee-line', psnNo: s.psnNo, count: 4, reason: elsewhere });
     const { createPlatformClient } = await import('../../terminal/insurance/client');
     const { simEnvelopeContext } = await import('../../terminal/sim/platform/context');
     const { nextMsgid } = await import('../../terminal/testing/platform.testkit');

@@ -15,9 +15,13 @@ import type { HisBill } from '../../terminal/his/client';
 import { restoreJournal, listBackups } from '../../terminal/journal/backup';
 import { JournalRefused } from '../../terminal/journal/journal';
 import { lockDataFolder } from '../../terminal/journal/data-lock';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
+
+const open = nothingOpenAfterEach();
 
 test('after a restore from backup, open settlements are queried, not resent', async () => {
   const rig = await startSettlementRig({ timeoutMs: 2_000 });
+  open.track(rig.platform);
   try {
     const sent: string[] = [];
     const counting: PlatformClient = {
@@ -98,6 +102,7 @@ test('after a restore from backup, open settlements are queried, not resent', as
 
 test('a restore is refused while a terminal holds the data folder, and a rolled-back journal is refused at open', async () => {
   const rig = await startSettlementRig();
+  open.track(rig.platform);
   try {
     const backups = mkdtempSync(join(tmpdir(), 'journal-backups-'));
     rig.journal.openSettlement({ id: 's1', service: 'outpatient', state: 'presettled', context: { a: 1 } });

@@ -14,11 +14,13 @@ import { classifyScan } from '../../drivers/qr-scanner/codec';
 import type { ManagedScan } from '../../drivers/manager';
 import { startDevices } from '../../terminal/app/devices';
 import { nextStep } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const VENDOR_CODE = 'VENDOREC:12345678';
 
 describe('scan patterns from the config', () => {
+  const open = nothingOpenAfterEach();
   let pty: PtyPair;
   let terminal: RunningTerminal;
 
@@ -32,6 +34,7 @@ describe('scan patterns from the config', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'patterns-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(async () => {
     await terminal?.close();

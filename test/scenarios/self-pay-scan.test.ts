@@ -11,11 +11,12 @@ import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
 import { hashPin } from '../../terminal/staff/staff-pin';
 import { ORDER_UNPAID } from '../../terminal/insurance/mobile-pay';
-import { assertNothingOpen } from '../../terminal/testing/open-things.testkit';
+import { assertNothingOpen, nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
-const start = (settlement: Record<string, unknown> = {}) =>
-  startTerminal({ config: parseConfig({ devices: [], settlement }), dataDir: mkdtempSync(join(tmpdir(), 'self-pay-')), fixturesDir });
+const open = nothingOpenAfterEach();
+const start = async (settlement: Record<string, unknown> = {}) =>
+  open.track(await startTerminal({ config: parseConfig({ devices: [], settlement }), dataDir: mkdtempSync(join(tmpdir(), 'self-pay-')), fixturesDir }));
 
 it('pays the cash part with a payment code scanned at the split, after a declined one charged nothing', async () => {
   const terminal = await start();
@@ -79,12 +80,12 @@ it("an order whose payment never got through is revoked (6401) when staff give t
   const PIN = '482915';
   // The terminal's clock is moved past the unknown-outcome deadline rather than waited for.
   let skewMs = 0;
-  const terminal = await startTerminal({
+  const terminal = open.track(await startTerminal({
     config: parseConfig({ admin: { pinScrypt: hashPin(PIN) }, devices: [], settlement: { usePersonalAccount: false, replayIntervalMs: 600_000, unknownOutcomeDeadlineMs: 3_600_000 } }),
     dataDir: mkdtempSync(join(tmpdir(), 'self-pay-')),
     fixturesDir,
     now: () => new Date(Date.now() + skewMs),
-  });
+  }), { pin: PIN });
   const sim = terminal.simulators.platform!;
   try {
     await terminal.api.execute({ type: 'session.begin', service: 'outpatient' });

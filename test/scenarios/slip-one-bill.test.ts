@@ -13,9 +13,10 @@ import { startTerminal } from '../../terminal/app/start-terminal';
 import { receiptItems } from '../../terminal/app/receipt-print';
 import { createEscPosDecoder, encodeReceipt } from '../../drivers/printer/escpos';
 import type { Receipt } from '../../terminal/api/schema';
-import { assertNothingOpen } from '../../terminal/testing/open-things.testkit';
+import { assertNothingOpen, nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
+const open = nothingOpenAfterEach();
 
 /** What a printer makes of the slip's bytes: its text lines and QR codes. */
 function printed(receipt: Receipt) {
@@ -29,6 +30,7 @@ it('prints the 51,423.22 discharge with its 大病 line, the balance the platfor
     dataDir: mkdtempSync(join(tmpdir(), 'slip-')),
     fixturesDir,
   });
+  open.track(terminal);
   try {
     await terminal.api.execute({ type: 'session.begin', service: 'discharge' });
     const atConfirm = await terminal.api.execute({ type: 'credential.text', text: terminal.simulators.platform!.mintEcQr('cross-province-inpatient') });

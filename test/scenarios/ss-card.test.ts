@@ -13,11 +13,13 @@ import { readRecording } from '../../drivers/transport/replay';
 import { serveConversationOnPort } from '../../drivers/transport/conversation';
 import { readerIdleAnswer, readerRequestFramer } from '../../drivers/card-reader/sim-reader';
 import { nextStep } from '../../terminal/testing/terminal.testkit';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 const CARD_HOLDER_PSN = '33000000000000000109';
 
 describe('identify by social security card through a pty', () => {
+  const open = nothingOpenAfterEach();
   let pty: PtyPair;
   let terminal: RunningTerminal;
 
@@ -28,6 +30,7 @@ describe('identify by social security card through a pty', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'ss-card-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(async () => {
     await terminal?.close();

@@ -7,15 +7,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal } from '../../terminal/app/start-terminal';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
+const open = nothingOpenAfterEach();
 
 // One design for both roles (terminal/staff/staff-pin.ts): four wrong PINs say how many tries are
 // left, the fifth is answered with the lock itself, the lock is kept in the journal and ends at its time.
 test('the staff PIN lockout survives a restart and ends at its time', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pin-lockout-'));
   const config = parseConfig({ devices: [], settlement: { replayIntervalMs: 60_000 } });
-  const first = await startTerminal({ config, dataDir, fixturesDir });
+  const first = open.track(await startTerminal({ config, dataDir, fixturesDir }));
   try {
     for (let i = 0; i < 4; i++) {
       const wrong = await first.api.execute({ type: 'admin.overview', pin: '123456' });
@@ -29,7 +31,7 @@ test('the staff PIN lockout survives a restart and ends at its time', async () =
   } finally {
     await first.close();
   }
-  const restarted = await startTerminal({ config, dataDir, fixturesDir });
+  const restarted = open.track(await startTerminal({ config, dataDir, fixturesDir }));
   try {
     const still = await restarted.api.execute({ type: 'admin.overview', pin: '000000' });
     assert.ok(!still.ok && still.error.code === 'admin-locked', `still locked after the restart: ${JSON.stringify(still)}`);
@@ -37,7 +39,7 @@ test('the staff PIN lockout survives a restart and ends at its time', async () =
     await restarted.close();
   }
   // A lockout that has run out lets the right PIN in after a restart, and the right PIN clears the count.
-  const later = await startTerminal({ config, dataDir, fixturesDir, now: () => new Date(Date.now() + 6 * 60_000) });
+  const later = open.track(await startTerminal({ config, dataDir, fixturesDir, now: () => new Date(Date.now() + 6 * 60_000) }));
   try {
     const ok = await later.api.execute({ type: 'admin.overview', pin: '000000' });
     assert.ok(ok.ok, JSON.stringify(ok));

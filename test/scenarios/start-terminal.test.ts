@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { SessionView, TerminalEvent } from '../../terminal/api/schema';
 import { parseConfig } from '../../terminal/config/config';
 import { startTerminal, type RunningTerminal } from '../../terminal/app/start-terminal';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 
@@ -30,6 +31,7 @@ function waitForStep(terminal: RunningTerminal, step: SessionView['step'], timeo
 }
 
 describe('terminal on embedded defaults', () => {
+  const open = nothingOpenAfterEach();
   let terminal: RunningTerminal;
   after(() => terminal?.close());
 
@@ -39,6 +41,7 @@ describe('terminal on embedded defaults', () => {
       devices: [{ id: 'qr-1', kind: 'qr-scanner', transport: { type: 'replay', fixture: 'devices/qr-scanner/fresh-ec-qr.jsonl', playOn: 'identify', delayMs: 50 } }],
     });
     terminal = await startTerminal({ config, dataDir: mkdtempSync(join(tmpdir(), 'embedded-')), fixturesDir });
+    open.track(terminal);
 
     const status = await terminal.api.execute({ type: 'status.get' });
     assert.ok(status.ok);

@@ -14,12 +14,14 @@ import { nextStep } from '../../terminal/testing/terminal.testkit';
 import { createPlatformClient } from '../../terminal/insurance/client';
 import { simEnvelopeContext } from '../../terminal/sim/platform/context';
 import { buildFakeVendorLibrary, type FakeVendorLibrary } from '../../drivers/testing/fake-vendor';
+import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
 
 const fixturesDir = resolve(import.meta.dirname, '..', '..', 'fixtures');
 // Library processes start under tsx on shared cores: generous waits, nothing timed.
 const WAIT = 30_000;
 
 describe('e-voucher through a certified vendor library', () => {
+  const open = nothingOpenAfterEach();
   let lib: FakeVendorLibrary;
   let terminal: RunningTerminal;
 
@@ -33,6 +35,7 @@ describe('e-voucher through a certified vendor library', () => {
       dataDir: mkdtempSync(join(tmpdir(), 'vendor-ec-')),
       fixturesDir,
     });
+    open.track(terminal);
   });
   after(async () => {
     await terminal.close();
