@@ -193,7 +193,8 @@ describe('what the screens promise is what happens (issue 14)', () => {
     for (let i = 0; i < 5; i++) {
       for (const d of '222222') await page.getByTestId(`pin-key-${d}`).click();
       await page.getByTestId('pin-submit').click();
-      await page.getByTestId('pin-refusal').waitFor();
+      // Wait for this try's answer, not the last try's line still on screen (a busy host answers late).
+      await page.getByTestId('pin-refusal').filter({ hasText: i < 4 ? `还可以再试 ${4 - i} 次` : '锁定' }).waitFor();
     }
     assert.match(await page.getByTestId('pin-refusal').innerText(), /锁定/);
     await captureVariants(page, 'issue14-08-pin-locked', [false]);
