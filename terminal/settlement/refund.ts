@@ -8,12 +8,11 @@
 // after a lost answer: the cancel did not arrive, so it is sent again under a fresh msgid. Standing
 // after a refusal: the refusal was the platform's answer, and the visit goes back to where it was.
 // What each answer does is here; the step table (steps.ts) names these handlers for its refund steps.
-import { fenToYuan, fenToYuanString } from '../common/money';
+import { fenToYuanString } from '../common/money';
 import type { SettlementState } from '../common/settlement-states';
-import { formatWireTime } from '../insurance/msgid';
 import type { NewCall, OutboxRow, TransitionRequest } from '../journal/journal';
 import { isInpatient } from './calls';
-import { orderOf, type SelfPayVisitContext } from './self-pay';
+import { cashRefundInput, orderOf, type SelfPayVisitContext } from './self-pay';
 import { undoCallsFor } from './undo-calls';
 import type { CreditRepayVisitContext } from './credit-repay';
 import type { Refusal, StepEnv, VisitEnv } from './steps';
@@ -89,21 +88,10 @@ function cashRefundCall(env: Pick<VisitEnv, 'ctx' | 'calls' | 'now'>): NewCall |
   if (!pay) return null;
   const order = orderOf(pay);
   const fen = repaid?.fen ?? env.ctx.selfPay?.cashFen ?? 0;
-  const payer = env.ctx.selfPay?.payAuthNo ? { payAuthNo: env.ctx.selfPay.payAuthNo } : env.ctx.person.certType === '01' ? { ecToken: env.ctx.person.certNo } : {};
   return {
     step: 'refund-cash',
     infno: '6203',
-    input: {
-      payOrdId: order.payOrdId,
-      appRefdSn: `${order.medOrgOrd}-REFD`,
-      appRefdTime: formatWireTime(env.now()),
-      totlRefdAmt: fenToYuan(fen),
-      psnAcctRefdAmt: 0,
-      fundRefdAmt: 0,
-      cashRefdAmt: fenToYuan(fen),
-      refdType: 'CASH',
-      ...payer,
-    },
+    input: cashRefundInput(env.ctx, order, `${order.medOrgOrd}-REFD`, fen, env.now()),
   };
 }
 

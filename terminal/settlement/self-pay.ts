@@ -60,6 +60,21 @@ function payer(ctx: SelfPayVisitContext): { payAuthNo?: string; ecToken?: string
   return ctx.person.certType === '01' ? { ecToken: ctx.person.certNo } : {};
 }
 
+/** A 6203 giving back `fen` of the cash an order took, to whoever paid it. */
+export function cashRefundInput(ctx: SelfPayVisitContext, order: { payOrdId: string }, appRefdSn: string, fen: number, at: Date): Record<string, unknown> {
+  return {
+    payOrdId: order.payOrdId,
+    appRefdSn,
+    appRefdTime: formatWireTime(at),
+    totlRefdAmt: fenToYuan(fen),
+    psnAcctRefdAmt: 0,
+    fundRefdAmt: 0,
+    cashRefdAmt: fenToYuan(fen),
+    refdType: 'CASH',
+    ...payer(ctx),
+  };
+}
+
 /** Whether the payment code can pay at all: a scanned code, or a 医保码's token. */
 export const canPayByCode = (ctx: VisitContext, payAuthNo: string | null | undefined): boolean => Boolean(payAuthNo) || ctx.person.certType === '01';
 
@@ -151,17 +166,7 @@ export function refundAfterRefusedSettle(env: Pick<VisitEnv, 'ctx' | 'calls' | '
     call: {
       step: 'cash-refund',
       infno: '6203',
-      input: {
-        payOrdId: order.payOrdId,
-        appRefdSn: `${order.medOrgOrd}-R`,
-        appRefdTime: formatWireTime(env.now()),
-        totlRefdAmt: fenToYuan(fen),
-        psnAcctRefdAmt: 0,
-        fundRefdAmt: 0,
-        cashRefdAmt: fenToYuan(fen),
-        refdType: 'CASH',
-        ...payer(env.ctx),
-      },
+      input: cashRefundInput(env.ctx, order, `${order.medOrgOrd}-R`, fen, env.now()),
     },
   });
 }
