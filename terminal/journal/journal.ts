@@ -53,6 +53,12 @@ export interface JournalOptions extends MsgidClockOptions {
   /** Folder for the database and its key file. */
   dataDir: string;
   now?: () => Date;
+  /**
+   * Whether the open walks every page (SQLite's quick_check) before the first write; true unless
+   * the caller runs that walk after the start and holds payments until it passes (start-terminal,
+   * on a journal large enough for the walk to hold the start up: page-check.ts).
+   */
+  checkPages?: boolean;
 }
 
 export type Journal = ReturnType<typeof openJournal>;
@@ -61,8 +67,9 @@ export function openJournal(options: JournalOptions) {
   mkdirSync(options.dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
   const files = journalFiles(options.dataDir);
-  // Everything that can refuse the start is decided before the first write.
-  const found = inspectJournal(files);
+  // Everything that can refuse the start is decided before the first write (the page walk too,
+  // unless the caller holds payments until its own walk after the start passes).
+  const found = inspectJournal(files, { walkPages: options.checkPages ?? true });
   const mark = readHighWater(files);
   let key = readKeyFile(files.key);
   refuseUnsafeStart(files, found, mark, key);

@@ -1,5 +1,7 @@
 // The journal under storage faults: a missing or wrong key, a damaged page, a truncated or lost WAL.
-// Each is refused at open with a message that says what to do, and the refused open writes nothing.
+// Each is refused at open with a message that says what to do, and the refused open writes nothing;
+// a damaged page, when the page walk runs after the start (a large journal, page-check.ts), is
+// reported by that walk instead, with the same restore command.
 import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -8,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openJournal, JournalRefused, type Journal } from './journal';
+import { checkPagesAfterStart } from './page-check';
+import { journalFiles } from './storage';
 import { formatMsgid } from '../insurance/msgid';
 
 const ID_NUMBER = '110101199003074518';
@@ -99,17 +103,60 @@ describe('journal storage checks', () => {
     again.close();
   });
 
-  it('refuses a database with a damaged page at start, and offers the restore command', () => {
+  it('refuses a database with a damaged page at start (the walk at open), and offers the restore command', () => {
+    journalWithDamagedPage();
+    assert.throws(() => open(), refusal('damaged', 'journal:restore', dataDir));
+  });
+
+  /**
+   * A journal of 40 visits with one page overwritten by random bytes: a page of the visits' event
+   * trail, which the checks at open do not read (they read the schema, meta, one sealed row and the
+   * sequence), so only a walk of every page can find it.
+   */
+  function journalWithDamagedPage(): void {
     const journal = open();
     for (let i = 0; i < 40; i++) visit(journal, `s${i}`);
     journal.close();
     const file = join(dataDir, 'journal.sqlite');
-    const pages = statSync(file).size / 4096;
-    assert.ok(pages >= 8, `enough pages to damage one in the middle (${pages})`);
+    const raw = new Database(file, { readonly: true });
+    const page = raw.prepare<[], { pageno: number }>(`SELECT pageno FROM dbstat WHERE name = 'settlement_events' ORDER BY pageno DESC LIMIT 1`).get()?.pageno;
+    raw.close();
+    assert.ok(page && page > 2, `a page of the event trail past the schema (${page})`);
     const fd = openSync(file, 'r+');
-    writeSync(fd, randomBytes(4096), 0, 4096, Math.floor(pages / 2) * 4096);
+    writeSync(fd, randomBytes(4096), 0, 4096, (page - 1) * 4096);
     closeSync(fd);
-    assert.throws(() => open(), refusal('damaged', 'journal:restore', dataDir));
+  }
+
+  it('with the page walk after the start, opens a journal with a damaged page and the walk reports it with the restore command', async () => {
+    journalWithDamagedPage();
+    openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, checkPages: false }).close();
+    const check = await checkPagesAfterStart(journalFiles(dataDir)).result;
+    assert.equal(check.ok, false, 'the walk finds the damaged page');
+    assert.ok(!check.ok && check.problems.length > 0);
+    assert.ok(!check.ok && check.message.includes('journal:restore') && check.message.includes(dataDir), !check.ok ? check.message : '');
+  });
+
+  it('the page walk after the start passes a sound journal, from a worker thread', async () => {
+    const journal = open();
+    for (let i = 0; i < 5; i++) visit(journal, `s${i}`);
+    // Walked while the journal is open and writing, as at a start.
+    const running = checkPagesAfterStart(journalFiles(dataDir));
+    visit(journal, 'during');
+    const check = await running.result;
+    journal.close();
+    assert.deepEqual({ ok: check.ok, where: check.ok ? check.where : null }, { ok: true, where: 'worker' });
+  });
+
+  it('without the page walk, still refuses a file SQLite cannot read at all, and writes nothing', () => {
+    const journal = open();
+    visit(journal, 's1');
+    journal.close();
+    const fd = openSync(join(dataDir, 'journal.sqlite'), 'r+');
+    writeSync(fd, randomBytes(100), 0, 100, 0);
+    closeSync(fd);
+    const before = snapshot(dataDir);
+    assert.throws(() => openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, checkPages: false }), refusal('damaged', 'journal:restore', dataDir));
+    assert.deepEqual(snapshot(dataDir), before, 'nothing was written');
   });
 
   /** A running journal's files copied mid-run (the WAL at `cut`), then its later mark: a WAL that lost its tail. */

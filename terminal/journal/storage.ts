@@ -79,8 +79,13 @@ const SEALED_COLUMNS: Array<[table: string, column: string]> = [
   ['face_enrolments', 'sealed'],
 ];
 
-/** Opens the database read-only (no checkpoint, nothing created but SQLite's shared-memory index) and checks it. */
-export function inspectJournal(files: JournalFiles): Found {
+/**
+ * Opens the database read-only (no checkpoint, nothing created but SQLite's shared-memory index) and
+ * checks it. `walkPages` adds SQLite's quick_check, which reads every page: milliseconds on a small
+ * journal, seconds on a year's (start-terminal runs it after the start instead, page-check.ts);
+ * without it a file SQLite cannot read at all (its header, its schema) is still refused here.
+ */
+export function inspectJournal(files: JournalFiles, options: { walkPages: boolean } = { walkPages: true }): Found {
   const empty: Found = { hasJournal: false, sequence: { settlementEvents: 0, outbox: 0 }, keyCheck: null, keyFingerprint: null, sampleSealed: null };
   if (!existsSync(files.db) || statSync(files.db).size === 0) return empty;
   let db: Database.Database | null = null;
@@ -90,8 +95,10 @@ export function inspectJournal(files: JournalFiles): Found {
   try {
     db = new Database(files.db, { readonly: true, fileMustExist: true });
     const tables = new Set(db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => r.name));
-    const problems = (db.pragma('quick_check', { simple: false }) as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((r) => r !== 'ok');
-    if (problems.length > 0) throw new JournalRefused('damaged', damagedMessage(files, problems.slice(0, 3).join('; ')));
+    if (options.walkPages) {
+      const problems = (db.pragma('quick_check', { simple: false }) as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) throw new JournalRefused('damaged', damagedMessage(files, problems.slice(0, 3).join('; ')));
+    }
     if (!tables.has('meta')) return empty;
     const meta = (key: string) => db!.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
     let sampleSealed: Buffer | null = null;
@@ -117,7 +124,7 @@ export function inspectJournal(files: JournalFiles): Found {
   }
 }
 
-function damagedMessage(files: JournalFiles, what: string): string {
+export function damagedMessage(files: JournalFiles, what: string): string {
   return `the journal ${files.db} is damaged (${what}). The terminal will not settle on a damaged journal. ${restoreHint(files.dataDir)}`;
 }
 
