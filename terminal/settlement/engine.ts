@@ -67,6 +67,8 @@ export interface EngineOptions {
   stepTimeoutMs?: number;
   /** Told when the journal's health changes (a write failed after a send; writes work again): for the status bar. */
   onJournalHealth?: (health: JournalHealth) => void;
+  /** The journal's page walk runs after the start: the engine begins in 'journal-checking' until journalChecked. */
+  journalChecking?: boolean;
   /** Told when a settling answer fails its amount check (the visit goes to staff): the terminal logs and shows it. */
   onAlert?: (alert: EngineAlert) => void;
   /**
@@ -92,22 +94,29 @@ export interface EngineAlert {
  * 'journal-write-failed': a call was sent and its answer could not be written (disk full, I/O error).
  * New visits are refused and nothing is sent until a write works again (probeJournal); the call is
  * then resolved by query, never resent.
+ * 'journal-checking': the journal's pages are still being walked after the start (a large journal,
+ * journal/page-check.ts): nothing new and nothing sent until the walk passes (journalChecked).
+ * 'journal-damaged': the walk found damage: nothing new and nothing sent until IT restores it.
  */
 export interface JournalHealth {
-  state: 'ok' | 'journal-write-failed';
-  /** The SQLite error, e.g. "SQLITE_FULL: database or disk is full". */
+  state: 'ok' | 'journal-write-failed' | 'journal-checking' | 'journal-damaged';
+  /** The SQLite error, e.g. "SQLITE_FULL: database or disk is full", or what the page walk found and the restore command. */
   error: string | null;
   since: string | null;
 }
 
-/** A new visit while the journal cannot write what the platform answers. */
+/** A new visit while the journal cannot write what the platform answers, or is not yet checked, or is damaged. */
 export class JournalWriteFailedError extends Error {
-  readonly code = 'journal-write-failed';
-  constructor(detail: string) {
-    super(`journal-write-failed: ${detail}`);
+  readonly code: 'journal-write-failed' | 'journal-checking' | 'journal-damaged';
+  constructor(detail: string, code: JournalWriteFailedError['code'] = 'journal-write-failed') {
+    super(`${code}: ${detail}`);
     this.name = 'JournalWriteFailedError';
+    this.code = code;
   }
 }
+
+/** The refusal a health other than 'ok' gives a new visit or a payment. */
+const heldBy = (health: JournalHealth) => new JournalWriteFailedError(health.error ?? health.state, health.state === 'ok' ? 'journal-write-failed' : health.state);
 
 /** A storage error from SQLite (better-sqlite3's SqliteError carries code SQLITE_*), not a refused transition. */
 const isStorageError = (err: unknown): err is Error & { code: string } => err instanceof Error && String((err as Error & { code?: unknown }).code ?? '').startsWith('SQLITE_');
@@ -129,7 +138,7 @@ export function createSettlementEngine(options: EngineOptions) {
   const unknownDeadlineMs = options.unknownOutcomeDeadlineMs ?? 6 * 3_600_000;
   const stepTimeoutMs = options.stepTimeoutMs ?? 120_000;
   const locks = new Map<string, Promise<unknown>>();
-  let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
+  let journalHealth: JournalHealth = options.journalChecking ? { state: 'journal-checking', error: null, since: now().toISOString() } : { state: 'ok', error: null, since: null };
   const setJournalHealth = (next: JournalHealth) => {
     journalHealth = next;
     options.onJournalHealth?.(next);
@@ -425,6 +434,8 @@ export function createSettlementEngine(options: EngineOptions) {
      */
     probeJournal(): boolean {
       if (journalHealth.state === 'ok') return true;
+      // A write that works says nothing of a journal not yet walked, or found damaged.
+      if (journalHealth.state !== 'journal-write-failed') return false;
       try {
         journal.setMetaValue('journal_write_probe', now().toISOString());
       } catch (err) {
@@ -436,9 +447,18 @@ export function createSettlementEngine(options: EngineOptions) {
       return true;
     },
 
+    /**
+     * The page walk after the start ended (journalChecking): passed, the engine takes visits and sends
+     * (after the caller's recoverInFlight); failed, it stays shut with what was found, for staff.
+     */
+    journalChecked(check: { ok: true } | { ok: false; message: string }): void {
+      if (journalHealth.state !== 'journal-checking') return;
+      setJournalHealth(check.ok ? { state: 'ok', error: null, since: null } : { state: 'journal-damaged', error: check.message, since: now().toISOString() });
+    },
+
     /** Opens a visit for a bill and queues its first call; `pump` sends it. */
     open(input: { service: string; person: VisitPerson; bill: HisBill; usePersonalAccount: boolean; deferred?: boolean }): string {
-      if (journalHealth.state !== 'ok') throw new JournalWriteFailedError(journalHealth.error ?? 'journal write failed');
+      if (journalHealth.state !== 'ok') throw heldBy(journalHealth);
       const id = randomUUID();
       const ctx: VisitContext = {
         person: input.person,
@@ -595,7 +615,7 @@ export function createSettlementEngine(options: EngineOptions) {
     repayCreditByCode(settlementId: string, payAuthNo: string): Promise<CreditRepayResult> {
       if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
       // As for a new visit: no payment is taken while the journal cannot write what the centre answers.
-      if (journalHealth.state !== 'ok') return Promise.reject(new JournalWriteFailedError(journalHealth.error ?? 'journal write failed'));
+      if (journalHealth.state !== 'ok') return Promise.reject(heldBy(journalHealth));
       return exclusive(settlementId, async () => {
         const state = stateOf(settlementId);
         const debt = journal.credit.debtOf(settlementId);
