@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMsgid } from '../terminal/insurance/msgid';
 import { openJournal } from '../terminal/journal/journal';
+import { journalFiles } from '../terminal/journal/storage';
+import { checkPagesAfterStart, walkPagesAtOpen } from '../terminal/journal/page-check';
 
 const DAY = 86_400_000;
 type Row = Record<string, unknown>;
@@ -122,7 +124,12 @@ export function retentionYear(templateDir: string, options: { perDay: number; re
 }
 
 export interface YearFigures {
+  /** openJournal as start-terminal calls it: the page walk at open for a journal up to 32 MB, after the start above. */
   open_ms: number;
+  /** The page walk after the start (worker thread) on its own, for the year; 0 for a journal walked at open. */
+  walk_ms: number;
+  /** From open until payments are taken: the open, and the walk after the start when there is one. */
+  ready_ms: number;
   visit_journal_ms: number;
   overview_ms: number;
   query_ms: number;
@@ -131,11 +138,12 @@ export interface YearFigures {
 /**
  * A year of data (issue 15): the journal's own part of what bench:terminal measures through the
  * API, on a journal of `visits` closed visits spread over 365 days beside an empty one made from the
- * same template: opening it (the checks at start), one visit's journal writes, the overview's
+ * same template: opening it (the checks at open; a large journal's page walk after the start, timed
+ * apart, and open to ready for payments), one visit's journal writes, the overview's
  * "settled today" (settledBetween) and a patient's 查询 (settlementsOfPerson, a patient with a visit
  * in every 2,000). Medians; the ratios are what to read.
  */
-export function yearOfData(templateDir: string, options: { visits: number; repeats: number; institutionCode: string }): { empty: YearFigures; year: YearFigures; visits: number } {
+export async function yearOfData(templateDir: string, options: { visits: number; repeats: number; institutionCode: string }): Promise<{ empty: YearFigures; year: YearFigures; visits: number; walked_after_start: [boolean, boolean] }> {
   const build = (visits: number) => {
     const { dir, dbFile, templates } = emptiedCopy(templateDir, 'bench-year-');
     const perDay = Math.ceil(visits / 365);
@@ -149,14 +157,30 @@ export function yearOfData(templateDir: string, options: { visits: number; repea
   };
   // Both journals are measured turn about, so a disk or CPU busy with other work weighs on both alike.
   const dirs = [build(0), build(options.visits)] as const;
-  const open = (dir: string) => openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00' });
-  const samples = dirs.map(() => ({ open: [] as number[], visit: [] as number[], overview: [] as number[], query: [] as number[] }));
+  // As start-terminal decides (page-check.ts): the walk at open for a small journal, after the start for a large one.
+  const walkAfter = dirs.map((dir) => !walkPagesAtOpen(journalFiles(dir))) as [boolean, boolean];
+  const open = (dir: string, k: number) => openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00', checkPages: !walkAfter[k] });
+  const samples = dirs.map(() => ({ open: [] as number[], walk: [] as number[], ready: [] as number[], visit: [] as number[], overview: [] as number[], query: [] as number[] }));
   const timed = (into: number[], fn: () => unknown) => {
     const t = performance.now();
     fn();
     into.push(performance.now() - t);
   };
-  for (let i = 0; i < 3; i++) dirs.forEach((dir, k) => timed(samples[k]!.open, () => open(dir).close()));
+  for (let i = 0; i < 3; i++) {
+    for (const [k, dir] of dirs.entries()) {
+      const s = samples[k]!;
+      const t = performance.now();
+      const journal = open(dir, k);
+      s.open.push(performance.now() - t);
+      if (walkAfter[k]) {
+        const check = await checkPagesAfterStart(journalFiles(dir)).result;
+        if (!check.ok) throw new Error(`the year journal failed its page walk: ${check.message}`);
+        s.walk.push(check.ms);
+      } else s.walk.push(0);
+      s.ready.push(performance.now() - t);
+      journal.close();
+    }
+  }
   const journals = dirs.map(open);
   try {
     for (let i = 0; i < options.repeats; i++) journals.forEach((journal, k) => timed(samples[k]!.visit, () => oneVisit(journal, `M${i}`)));
@@ -175,10 +199,10 @@ export function yearOfData(templateDir: string, options: { visits: number; repea
   } finally {
     for (const journal of journals) journal.close();
   }
-  const [empty, year] = samples.map((x): YearFigures => ({ open_ms: median(x.open), visit_journal_ms: median(x.visit), overview_ms: median(x.overview), query_ms: median(x.query) })) as [YearFigures, YearFigures];
+  const [empty, year] = samples.map((x): YearFigures => ({ open_ms: median(x.open), walk_ms: median(x.walk), ready_ms: median(x.ready), visit_journal_ms: median(x.visit), overview_ms: median(x.overview), query_ms: median(x.query) })) as [YearFigures, YearFigures];
   // The year journal is over a gigabyte: gone once measured.
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  return { empty, year, visits: options.visits };
+  return { empty, year, visits: options.visits, walked_after_start: walkAfter };
 }
 
 const REGULAR = '33000000000000000777';

@@ -11,7 +11,9 @@
 //  - the fault campaign (bench/fault-campaign.ts, issue 11): garbled answers (each infcode class and
 //    each amount check), walk-aways at every step, disk-full windows between send and answer.
 // --short (or BENCH_SHORT=1) runs a small version of everything; --fault-rounds=N repeats the fault
-// scenarios N times (3 by default, 1 when short).
+// scenarios N times (3 by default, 1 when short). --year-only: the replay (for the visits the year is
+// copied from: --queued=N, --baseline=N) and the year of data, without the append, the retention
+// year and the campaigns.
 // The last line is one JSON object with the figures. The run exits 1 when a visit was lost or
 // settled twice, so a script (or CI) cannot mistake a broken journal for a slow one.
 import { closeSync, fsyncSync, mkdtempSync, openSync, statSync, writeSync, existsSync } from 'node:fs';
@@ -41,6 +43,7 @@ const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
 const YEAR_PER_DAY = Number(args.get('year-per-day') ?? (SHORT ? 20 : 500));
 // A year of data (issue 15): about 200,000 closed visits, against an empty journal in the same run.
 const YEAR_VISITS = Number(args.get('year-visits') ?? (SHORT ? 5_000 : 200_000));
+const YEAR_ONLY = args.has('year-only');
 const RETENTION_DAYS = Number(args.get('retention-days') ?? parseConfig({}).journal.retentionDays ?? 180);
 
 const pct = (xs: number[], p: number) => {
@@ -129,14 +132,18 @@ async function replayVersusSimulator() {
     log(`replay: ${round(replayPerS, 1)} settlements/s over ${QUEUED}`);
     rig.journal.close();
     // A year of days like these with retention on, copied from this journal while it is closed.
-    log(`retention: ${YEAR_PER_DAY} settlements a day for 365 days, retention ${RETENTION_DAYS} days...`);
-    const year = retentionYear(rig.dataDir, { perDay: YEAR_PER_DAY, retentionDays: RETENTION_DAYS, institutionCode: 'H33010000001' });
-    log(`retention year: ${year.held_visits} visits held, ${year.bytes_per_settlement} bytes each; size by month ${year.size_mb_by_month.join(' ')} MB; end/steady ${year.size_end_over_steady}`);
+    let year: ReturnType<typeof retentionYear> | null = null;
+    if (!YEAR_ONLY) {
+      log(`retention: ${YEAR_PER_DAY} settlements a day for 365 days, retention ${RETENTION_DAYS} days...`);
+      year = retentionYear(rig.dataDir, { perDay: YEAR_PER_DAY, retentionDays: RETENTION_DAYS, institutionCode: 'H33010000001' });
+      log(`retention year: ${year.held_visits} visits held, ${year.bytes_per_settlement} bytes each; size by month ${year.size_mb_by_month.join(' ')} MB; end/steady ${year.size_end_over_steady}`);
+    }
     log(`year of data: ${YEAR_VISITS} closed visits beside an empty journal...`);
-    const yearData = yearOfData(rig.dataDir, { visits: YEAR_VISITS, repeats: 15, institutionCode: 'H33010000001' });
-    const over = (k: keyof typeof yearData.year) => round(yearData.year[k] / yearData.empty[k], 2);
-    const yearOverEmpty = { open: over('open_ms'), visit_journal: over('visit_journal_ms'), overview: over('overview_ms'), query: over('query_ms') };
-    log(`year of data over empty: ${JSON.stringify(yearOverEmpty)} (empty ${JSON.stringify(yearData.empty)}, year ${JSON.stringify(yearData.year)})`);
+    const yearData = await yearOfData(rig.dataDir, { visits: YEAR_VISITS, repeats: 15, institutionCode: 'H33010000001' });
+    const over = (k: keyof typeof yearData.year, of: keyof typeof yearData.empty = k) => round(yearData.year[k] / yearData.empty[of], 2);
+    // ready: the year's open to payments taken (its walk after the start included) over the empty one's.
+    const yearOverEmpty = { open: over('open_ms'), ready: over('ready_ms'), visit_journal: over('visit_journal_ms'), overview: over('overview_ms'), query: over('query_ms') };
+    log(`year of data over empty: ${JSON.stringify(yearOverEmpty)} (page walk after the start: empty ${yearData.walked_after_start[0]}, year ${yearData.walked_after_start[1]}; empty ${JSON.stringify(yearData.empty)}, year ${JSON.stringify(yearData.year)})`);
     rig.reopenJournal();
     const bytes = statSync(dbFile).size + (existsSync(`${dbFile}-wal`) ? statSync(`${dbFile}-wal`).size : 0);
     return {
@@ -145,8 +152,8 @@ async function replayVersusSimulator() {
       replay_vs_sim: round(replayPerS / simPerS),
       db_bytes_per_1000: Math.round((bytes / QUEUED) * 1000),
       retention_year: year,
-      retention_bytes_per_settlement: year.bytes_per_settlement,
-      retention_size_end_over_steady: year.size_end_over_steady,
+      retention_bytes_per_settlement: year?.bytes_per_settlement ?? null,
+      retention_size_end_over_steady: year?.size_end_over_steady ?? null,
       year_visits: YEAR_VISITS,
       year_empty: yearData.empty,
       year_full: yearData.year,
@@ -157,6 +164,11 @@ async function replayVersusSimulator() {
   }
 }
 
+if (YEAR_ONLY) {
+  const replay = await replayVersusSimulator();
+  console.log(JSON.stringify({ year_visits: replay.year_visits, year_empty: replay.year_empty, year_full: replay.year_full, year_over_empty: replay.year_over_empty }));
+  process.exit(0);
+}
 const append = await appendVersusFsync();
 log(`append p50 ${append.append_p50_ms} ms p99 ${append.append_p99_ms} ms; bare write+fsync p50 ${append.fsync_p50_ms} ms p99 ${append.fsync_p99_ms} ms`);
 const replay = await replayVersusSimulator();

@@ -7,9 +7,8 @@ import { createPlatformClient, type PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
-import { journalFiles, type JournalFiles } from '../journal/storage';
-import { checkPagesAfterStart } from '../journal/page-check';
-import { existsSync, statSync } from 'node:fs';
+import { journalFiles } from '../journal/storage';
+import { checkPagesAfterStart, walkPagesAtOpen } from '../journal/page-check';
 import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
 import { StaffActionRefused, StaleTransitionError } from '../journal/journal';
@@ -64,24 +63,14 @@ export interface StartOptions {
   startVendorWorker?: StartVendorWorker;
   /**
    * A journal up to this size (database and WAL) has its pages walked at open, as ever; a larger one
-   * after the start, with payments held until the walk passes. Tests give 0 to walk every journal after.
+   * after the start, with payments held until the walk passes (PAGE_WALK_AT_OPEN_MAX_BYTES, 32 MB,
+   * by default). Tests give 0 to walk every journal after.
    */
   pageWalkAtOpenMaxBytes?: number;
 }
 
-/**
- * Below this the walk (quick_check) is tens of milliseconds, less than starting the worker that would
- * run it, and a damaged journal is refused at open with nothing written. Above it (a few weeks of
- * visits) the walk grows with the file: 1.8 s on a year's 1.2 GB, 25 s on a loaded machine.
- */
-export const PAGE_WALK_AT_OPEN_MAX_BYTES = 32 * 1024 * 1024;
-
 /** Staff commands that send or write money: held while the journal is being checked or found damaged. */
 const MOVES_MONEY = new Set<Command['type']>(['admin.retry', 'admin.cancel', 'admin.forward', 'admin.reconcile', 'admin.refund', 'admin.creditRepaid']);
-
-function journalBytes(files: JournalFiles): number {
-  return [files.db, `${files.db}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-}
 
 export interface RunningTerminal {
   api: TerminalApi;
@@ -158,7 +147,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // nothing, and what waits on it (recovery of calls left in flight, HIS claims, the platform
     // watch, backups, retention, reconciliation) starts only then.
     const files = journalFiles(options.dataDir);
-    const walkAfterStart = journalBytes(files) > (options.pageWalkAtOpenMaxBytes ?? PAGE_WALK_AT_OPEN_MAX_BYTES);
+    const walkAfterStart = !walkPagesAtOpen(files, options.pageWalkAtOpenMaxBytes);
     const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now, checkPages: !walkAfterStart });
     stops.push(() => journal.close());
     const pageWalk = walkAfterStart ? checkPagesAfterStart(files) : null;
