@@ -11,6 +11,7 @@
 //   --visits=n        measured visits per journal (40)      --year=n   closed visits in the year (200000)
 //   --cold=n          cold starts per journal (3)           --no-cold  skip the Chromium figures
 //   --keep            leave the two data folders for a look afterwards
+//   --restarts=n      starts of the core on each existing journal, in turns (3): the start-time row
 //   --no-year         the empty journal only (for a profile of the visits: node --cpu-prof)
 //
 // Cold start is timed for the built web host (dist/web/cli.mjs, built here first, as `npm run
@@ -36,6 +37,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const VISITS = Number(args.get('visits') ?? 40);
 const YEAR = Number(args.get('year') ?? 200_000);
 const COLD_RUNS = args.has('no-cold') ? 0 : Number(args.get('cold') ?? 3);
+const RESTARTS = Number(args.get('restarts') ?? 3);
 const root = resolve(import.meta.dirname, '..');
 const fixturesDir = join(root, 'fixtures');
 const PIN = '482915';
@@ -257,6 +259,28 @@ async function measure(label: string, dataDir: string, hisUrl: string): Promise<
 }
 
 /**
+ * Starts of the core on journals that already exist (the first start of a process and of a brand-new
+ * folder carries work no later start does: the key, the schema, the JIT): each folder in turn, `runs`
+ * times, startTerminal to resolved and to payments taken (a large journal's page walk after the
+ * start, journal/page-check.ts), then closed. Medians.
+ */
+async function restarts(dirs: Record<string, string>, hisUrl: string, runs: number): Promise<Record<string, { start_ms: number; ready_ms: number }>> {
+  const seen = Object.fromEntries(Object.keys(dirs).map((k) => [k, { start: [] as number[], ready: [] as number[] }]));
+  for (let i = 0; i < runs; i++) {
+    for (const [k, dir] of Object.entries(dirs)) {
+      const t0 = performance.now();
+      const terminal = await startTerminal({ config: parseConfig(configFor(hisUrl)), dataDir: dir, fixturesDir });
+      seen[k]!.start.push(performance.now() - t0);
+      const checked = await terminal.journalChecked;
+      seen[k]!.ready.push(performance.now() - t0);
+      await terminal.close();
+      if (checked !== 'ok') throw new Error(`${k}: the journal failed its page walk after the start`);
+    }
+  }
+  return Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, { start_ms: round(percentile(v.start, 50)), ready_ms: round(percentile(v.ready, 50)) }]));
+}
+
+/**
  * A year of closed visits: every closed visit already in the journal is the template, copied with
  * new ids, msgids and dates spread over the last 365 days, its events, calls and HIS notice with it,
  * in one transaction. One patient in 2,000 copies is the benchmark's own (a regular patient's year:
@@ -459,6 +483,9 @@ async function main(): Promise<void> {
     for (const f of ['journal.key', 'journal.sqlite']) copyFileSync(join(emptyDir, f), join(yearDir, f));
     const filled = fillYear(yearDir, YEAR);
     log(`year: ${filled.rows} closed visits in the journal (${(filled.bytes / 1e6).toFixed(0)} MB), filled in ${round(filled.ms / 1000)} s`);
+    const restarted = await restarts({ empty: emptyDir, year: yearDir }, his.url, RESTARTS);
+    const restartOverEmpty = { start: round(restarted.year!.start_ms / restarted.empty!.start_ms, 2), ready: round(restarted.year!.ready_ms / restarted.empty!.ready_ms, 2) };
+    log(`restarts (medians of ${RESTARTS}, in turns): empty start ${restarted.empty!.start_ms} ms, payments open ${restarted.empty!.ready_ms} ms; year start ${restarted.year!.start_ms} ms, payments open ${restarted.year!.ready_ms} ms; year over empty ${JSON.stringify(restartOverEmpty)}`);
     const year = await measure('year of visits', yearDir, his.url);
     if (COLD_RUNS > 0) {
       const cold = await coldStart(yearDir, his.url, COLD_RUNS);
@@ -475,6 +502,8 @@ async function main(): Promise<void> {
       year_closed_visits: filled.rows,
       year_fill_s: round(filled.ms / 1000),
       year_journal_mb: round(filled.bytes / 1e6),
+      restarts: restarted,
+      restart_year_over_empty: restartOverEmpty,
       year_over_empty: {
         start: ratio('start_ms'),
         ready: ratio('ready_ms'),

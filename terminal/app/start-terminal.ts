@@ -503,12 +503,18 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             } catch (err) {
               // As a failure at start would have: the terminal stays shut, and the cause is on the staff screen and in the log.
               logger.error(`journal passed its page walk, then ${what} failed`, { component: 'journal', ...errorFields(err) });
+              journalPassed = false;
               engine.journalChecked({ ok: false, message: `${what} failed: ${(err as Error).message}` });
               return 'journal-damaged';
             }
           }
           engine.journalChecked({ ok: true });
           return 'ok';
+        })
+        .catch((err: unknown) => {
+          // Telling the screens failed (a status read on a damaged file): the engine's state stands.
+          logger.error('journal page walk: passing on its result failed', { component: 'journal', ...errorFields(err) });
+          return engine.journalHealth().state === 'ok' ? 'ok' : 'journal-damaged';
         });
 
     /** The nurse's bedside commands: the nurses' PIN (or the admin's), checked here, not by the screen. */
