@@ -16,6 +16,7 @@
 //   backup.ts        online backups, and the restore command's work
 //   storage.ts       the files, and the checks that refuse a missing or wrong key, a damaged
 //                    database, or one that went back in time, before anything is written
+//   page-check.ts    a large journal's page walk (quick_check) after the start, in a worker thread
 //   alerts.ts        电子哨兵 suspicious-use alerts (the person as an HMAC)
 //   staff-actions.ts staff actions on settled visits (refund, credit repaid) and refund HIS notices
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
