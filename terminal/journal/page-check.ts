@@ -57,7 +57,11 @@ try {
 
 export interface RunningPageCheck {
   result: Promise<PageCheck>;
-  /** Stops the walk (the terminal is closing); `result` then never settles. */
+  /**
+   * Stops the walk (the terminal is closing); `result` then never settles. A worker inside SQLite's
+   * walk ends only when the walk returns (better-sqlite3 has no interrupt), so a close mid-walk waits
+   * for it: measured 2.8 s on an 830 MB file. Process exit waits for it the same way.
+   */
   stop(): Promise<void>;
 }
 
