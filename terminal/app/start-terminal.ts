@@ -231,10 +231,10 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       // A settling answer that failed its check: the visit is in the staff queue; the log says why (no patient data).
       onAlert: (a) => console.error(`ALERT settlement ${a.settlementId}: settling answer not believed (${a.check}): ${a.detail}`),
     });
+    afterJournalPassed('renewing HIS claims', () => void claims.resume());
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
     afterJournalPassed('recovering calls left in flight', () => engine.recoverInFlight());
-    afterJournalPassed('renewing HIS claims', () => void claims.resume());
     // One probe for the replay worker (while visits wait) and the platform watch (while idle); the
     // staff screen's "last probe" is whichever asked last.
     let lastProbeOk: boolean | null = null;
