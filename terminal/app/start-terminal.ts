@@ -143,20 +143,15 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const folderLock = lockDataFolder(options.dataDir);
     stops.unshift(() => folderLock.release());
     // A large journal's page walk runs in a worker after the start (every other check at open
-    // still refuses before the first write); until it passes the engine takes no visit and sends
-    // nothing, and what waits on it (recovery of calls left in flight, HIS claims, the platform
-    // watch, backups, retention, reconciliation) starts only then.
+    // still refuses before the first write; the walk starts below, once the rest is up); until it
+    // passes the engine takes no visit and sends nothing, and what waits on it (recovery of calls
+    // left in flight, HIS claims, the platform watch, backups, retention, reconciliation) starts
+    // only then.
     const files = journalFiles(options.dataDir);
     const walkAfterStart = !walkPagesAtOpen(files, options.pageWalkAtOpenMaxBytes);
     const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now, checkPages: !walkAfterStart });
     stops.push(() => journal.close());
-    const pageWalk = walkAfterStart ? checkPagesAfterStart(files) : null;
-    if (pageWalk) stops.push(() => pageWalk.stop());
     let journalPassed = !walkAfterStart;
-    let closing = false;
-    stops.push(() => {
-      closing = true;
-    });
     const whenPassed: Array<[what: string, run: () => void]> = [];
     /** Runs `run` once the journal passed its page walk (now, for a journal walked at open). */
     const afterJournalPassed = (what: string, run: () => void) => {
@@ -483,6 +478,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       stops.push(() => daily.stop());
     });
 
+    // The walk starts once the rest is up: on two busy cores its worker would slow the start it is
+    // moved out of. A close stops it, and what its end would start is then not started.
+    const pageWalk = walkAfterStart ? checkPagesAfterStart(files) : null;
+    let closing = false;
+    if (pageWalk) stops.push(() => pageWalk.stop());
+    stops.push(() => {
+      closing = true;
+    });
     upkeep.quickCheck = pageWalk ? 'running after the start' : undefined;
     const journalChecked: RunningTerminal['journalChecked'] = !pageWalk
       ? Promise.resolve('ok')
