@@ -209,6 +209,28 @@ describe('settlement journal', () => {
     journal.close();
   });
 
+  it("writes a visit's row at the size it grows to, and drops the room once the visit's ids and split are in", () => {
+    const journal = open();
+    journal.openSettlement({ id: 's1', service: 'outpatient', state: 'register-pending', context: { a: 1 }, patch: { psnNo: 'P1', billId: 'B1', totalFen: 20000 }, deferred: true });
+    const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+    const size = () => db.prepare(`SELECT length(room) AS room, coalesce(length(mdtrt_id), 0) + coalesce(length(split_json), 0) + coalesce(length(setl_id), 0) AS grown FROM settlements WHERE id = 's1'`).get() as { room: number | null; grown: number };
+    const atOpen = size();
+    assert.ok(atOpen.room! > 200, `room at open: ${atOpen.room}`);
+    journal.transition({ settlementId: 's1', from: ['register-pending'], to: 'fees-pending', patch: { mdtrtId: 'M'.repeat(28) } });
+    const split = JSON.stringify({ totalFen: 20000, fundFen: 12640, cashFen: 7360, detail: 'x'.repeat(150) });
+    journal.transition({ settlementId: 's1', from: ['fees-pending'], to: 'awaiting-confirm', patch: { splitJson: split } });
+    const midway = size();
+    assert.equal(midway.room! + midway.grown, atOpen.room! + atOpen.grown, 'what the row gained, the room gave up');
+    journal.transition({ settlementId: 's1', from: ['awaiting-confirm'], to: 'settled', patch: { splitJson: split, setlId: 'S'.repeat(29) } });
+    assert.equal(size().room, null);
+    assert.deepEqual(
+      (({ psnNo, billId, totalFen, mdtrtId, splitJson, setlId, slipNo }) => ({ psnNo, billId, totalFen, mdtrtId, splitJson, setlId, slipNo }))(journal.settlement('s1')!),
+      { psnNo: 'P1', billId: 'B1', totalFen: 20000, mdtrtId: 'M'.repeat(28), splitJson: split, setlId: 'S'.repeat(29), slipNo: 'P000001' },
+    );
+    db.close();
+    journal.close();
+  });
+
   it("keeps a reply beside its call, and reads one an older terminal left in the call's own row", () => {
     const journal = open();
     const { outboxId } = journal.openSettlement({ id: 's1', service: 'outpatient', state: 'settle-pending', context: {}, call: { step: 'settle', infno: '2207', input: { data: { psn_no: 'P1' } } } });

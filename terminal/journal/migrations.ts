@@ -191,9 +191,13 @@ export const migrations: readonly string[] = [
   //   row it grew the row after insert, and the pages the rows had filled split, leaving ~13 % of the
   //   outbox unused. Replies an older terminal wrote stay in outbox.sealed_response and are read
   //   from there (outbox.ts reads the new table first); nothing is moved.
+  // - A visit's row grows the same way (mdtrt_id, the split, setl_id come later): it is written with
+  //   room for them, given up as they come (settlements.ts).
   `
   DROP INDEX settlement_events_by_state;
   CREATE INDEX settlement_events_settled ON settlement_events(to_state, at) WHERE to_state = 'settled';
+  -- Zero bytes held in a new visit's row for what the visit writes later (settlements.ts).
+  ALTER TABLE settlements ADD COLUMN room BLOB;
   CREATE TABLE outbox_replies (
     outbox_id  INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE,
     sealed     BLOB NOT NULL

@@ -18,6 +18,9 @@ type Row = Record<string, unknown>;
 /** Buffers (sealed values) as base64 strings, so the line is JSON and still sealed. */
 const plain = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? { sealed: v.toString('base64') } : v]));
 
+/** A visit's row without its room (zero bytes held for growth, settlements.ts): nothing to archive. */
+const withoutRoom = ({ room: _room, ...row }: Row): Row => row;
+
 export function retentionStore(ctx: JournalContext, dataDir: string) {
   const { db } = ctx;
   const sql = {
@@ -58,7 +61,7 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
       const byDay = new Map<string, string[]>();
       for (const v of due) {
         const line = JSON.stringify({
-          settlement: plain(sql.settlement.get(v.id) as Row),
+          settlement: plain(withoutRoom(sql.settlement.get(v.id) as Row)),
           events: sql.events.all(v.id).map(plain),
           calls: sql.calls.all(v.id).map(plain),
           hisNotices: sql.his.all(v.id).map(plain),
