@@ -248,7 +248,14 @@ describe('settlement journal', () => {
     const again = open();
     assert.equal(again.rawResponse(outboxId!), '{"infcode":0}');
     assert.equal(again.rawResponse(older.outboxId), '{"infcode":7}');
+    // A call of no visit, forgotten once answered (the platform watch's probes), takes its reply along.
+    const probe = again.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+    again.recordOutcome({ outboxId: probe.outboxId, status: 'done', rawResponse: '{"infcode":0}' });
+    assert.equal(again.forgetFinishedCall(probe.outboxId), true);
     again.close();
+    const check = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+    assert.equal((check.prepare('SELECT count(*) AS n FROM outbox_replies WHERE outbox_id = ?').get(probe.outboxId) as { n: number }).n, 0);
+    check.close();
   });
 
   it('opens a journal a terminal before migration 11 wrote, its replies and settled visits as they were', () => {
