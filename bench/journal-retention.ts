@@ -46,9 +46,11 @@ function emptiedCopy(templateDir: string, prefix: string) {
     settlement: raw.prepare('SELECT * FROM settlements WHERE id = ?').get(id) as Row,
     events: byVisit('settlement_events', 'id').all(id) as Row[],
     calls: byVisit('outbox', 'id').all(id) as Row[],
+    // Each call's reply, kept beside the call since migration 11, in the calls' order.
+    replies: (raw.prepare(`SELECT r.sealed FROM outbox o LEFT JOIN outbox_replies r ON r.outbox_id = o.id WHERE o.settlement_id = ? ORDER BY o.id`).all(id) as Array<{ sealed: Buffer | null }>).map((r) => r.sealed),
   }));
   raw.transaction(() => {
-    for (const t of ['face_audits', 'credit_debts', 'his_notices', 'outbox', 'settlement_events', 'settlements']) raw.exec(`DELETE FROM ${t}`);
+    for (const t of ['face_audits', 'credit_debts', 'his_notices', 'outbox_replies', 'outbox', 'settlement_events', 'settlements']) raw.exec(`DELETE FROM ${t}`);
   })();
   raw.exec('VACUUM');
   raw.close();
@@ -66,7 +68,12 @@ function dayWriter(dbFile: string, templates: ReturnType<typeof emptiedCopy>['te
   const first = templates[0]!;
   const { id: _eid, ...eventShape } = first.events[0]!;
   const { id: _oid, ...callShape } = first.calls[0]!;
-  const stmt = { settlement: insert('settlements', first.settlement), event: insert('settlement_events', eventShape), call: insert('outbox', callShape) };
+  const stmt = {
+    settlement: insert('settlements', first.settlement),
+    event: insert('settlement_events', eventShape),
+    call: insert('outbox', callShape),
+    reply: writer.prepare('INSERT INTO outbox_replies (outbox_id, sealed) VALUES (?, ?)'),
+  };
   const writeDay = writer.transaction((day: number, dayStart: number, count: number, psnNo: (v: number) => unknown) => {
     for (let v = 0; v < count; v++) {
       const t = templates[v % templates.length]!;
@@ -75,7 +82,11 @@ function dayWriter(dbFile: string, templates: ReturnType<typeof emptiedCopy>['te
       stmt.settlement.run({ ...t.settlement, id, state: 'closed', psn_no: psnNo(v) ?? t.settlement.psn_no, bill_id: `YB${day}-${v}`, setl_id: `YS${day}-${v}`, mdtrt_id: `YM${day}-${v}`, slip_no: null, created_at: at(0), updated_at: at(9) });
       t.events.forEach(({ id: _id, ...e }, k) => stmt.event.run({ ...e, settlement_id: id, at: at(k) }));
       stmt.event.run({ ...eventShape, settlement_id: id, at: at(9), from_state: 'settled', to_state: 'closed', note: null });
-      t.calls.forEach(({ id: _id, ...c }, k) => stmt.call.run({ ...c, settlement_id: id, msgid: `Y${day}-${v}-${k}`, created_at: at(k), updated_at: at(k) }));
+      t.calls.forEach(({ id: _id, ...c }, k) => {
+        const call = stmt.call.run({ ...c, settlement_id: id, msgid: `Y${day}-${v}-${k}`, created_at: at(k), updated_at: at(k) });
+        const reply = t.replies[k];
+        if (reply) stmt.reply.run(call.lastInsertRowid, reply);
+      });
     }
   });
   return { writeDay, close: () => writer.close() };

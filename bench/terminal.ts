@@ -312,7 +312,7 @@ function fillYear(dataDir: string, count: number): { rows: number; ms: number; b
       SELECT 'Y' || seq.i, ${at('e.at')}, e.from_state, e.to_state, e.note
       FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN settlement_events e ON e.settlement_id = tpl.id ORDER BY seq.i, e.id;
       INSERT INTO outbox (settlement_id, step, infno, msgid, insuplc_admdvs, sealed_input, status, attempts, next_attempt_at, last_error, sealed_response, created_at, updated_at)
-      SELECT 'Y' || seq.i, o.step, o.infno, 'Y' || seq.i || '-' || o.id, o.insuplc_admdvs, o.sealed_input, o.status, o.attempts, NULL, o.last_error, o.sealed_response, ${at('o.created_at')}, ${at('o.updated_at')}
+      SELECT 'Y' || seq.i, o.step, o.infno, 'Y' || seq.i || '-' || o.id, o.insuplc_admdvs, o.sealed_input, o.status, o.attempts, NULL, o.last_error, coalesce((SELECT r.sealed FROM outbox_replies r WHERE r.outbox_id = o.id), o.sealed_response), ${at('o.created_at')}, ${at('o.updated_at')}
       FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN outbox o ON o.settlement_id = tpl.id ORDER BY seq.i, o.id;
       INSERT INTO his_notices (settlement_id, status, attempts, next_attempt_at, last_error, updated_at)
       SELECT 'Y' || seq.i, h.status, h.attempts, NULL, h.last_error, ${at('h.updated_at')}

@@ -1,6 +1,7 @@
 // The outbox: every platform call, queued in the same transaction as the settlement change that
 // implies it, with its msgid fixed there; the sender and the replay worker read it back from here.
-// Inputs and raw responses carry patient data, so both are sealed at rest.
+// Inputs and raw responses carry patient data, so both are sealed at rest; a reply is kept in
+// outbox_replies beside its call (older journals' replies in the call's own row).
 import type { JournalContext } from './context';
 import type { MsgidClock } from './msgid-clock';
 import type { Sealer } from './sealed';
@@ -97,8 +98,15 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     countOpen: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE ${OPEN} AND settlement_id IS NOT NULL`),
     setStatus: db.prepare(
       `UPDATE outbox SET status = @status, attempts = attempts + @attempt, last_error = @lastError,
-         next_attempt_at = @nextAttemptAt, sealed_response = coalesce(@sealedResponse, sealed_response), updated_at = @at
+         next_attempt_at = @nextAttemptAt, updated_at = @at
        WHERE id = @id`,
+    ),
+    // The reply in its own table (migration 11), so the call's row keeps the size it was written at;
+    // a later reply to the same call (a retry) replaces it, as the column's coalesce did.
+    saveReply: db.prepare(`INSERT INTO outbox_replies (outbox_id, sealed) VALUES (?, ?) ON CONFLICT(outbox_id) DO UPDATE SET sealed = excluded.sealed`),
+    // Replies written before migration 11 are still in the call's row.
+    reply: db.prepare<[number], { sealed: Buffer | null }>(
+      `SELECT coalesce(r.sealed, o.sealed_response) AS sealed FROM outbox o LEFT JOIN outbox_replies r ON r.outbox_id = o.id WHERE o.id = ?`,
     ),
     resolve: db.prepare(`UPDATE outbox SET status = 'done', updated_at = ? WHERE id = ? AND settlement_id = ?`),
     // created_at restarts too: a staff retry opens a new window for the unknown-outcome deadline.
@@ -133,15 +141,8 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
 
     /** Records one attempt's outcome, inside the transaction that also moves the visit. */
     recordOutcome(outcome: CallOutcome): void {
-      sql.setStatus.run({
-        id: outcome.outboxId,
-        status: outcome.status,
-        attempt: 0,
-        lastError: outcome.error ?? null,
-        nextAttemptAt: outcome.nextAttemptAt ?? null,
-        sealedResponse: outcome.rawResponse != null ? sealer.seal(outcome.rawResponse) : null,
-        at: nowIso(),
-      });
+      sql.setStatus.run({ id: outcome.outboxId, status: outcome.status, attempt: 0, lastError: outcome.error ?? null, nextAttemptAt: outcome.nextAttemptAt ?? null, at: nowIso() });
+      if (outcome.rawResponse != null) sql.saveReply.run(outcome.outboxId, sealer.seal(outcome.rawResponse));
     },
 
     /** A dead letter back to pending from attempt zero; anything not dead is left alone. */
@@ -203,12 +204,12 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
 
       /** Written and synced before the request is sent: after a crash, an in-flight row means "outcome unknown". */
       markInFlight(outboxId: number): void {
-        sql.setStatus.run({ id: outboxId, status: 'in-flight', attempt: 1, lastError: null, nextAttemptAt: null, sealedResponse: null, at: nowIso() });
+        sql.setStatus.run({ id: outboxId, status: 'in-flight', attempt: 1, lastError: null, nextAttemptAt: null, at: nowIso() });
       },
 
       rawResponse(outboxId: number): string | null {
-        const row = sql.get.get(outboxId);
-        return row?.sealed_response ? sealer.open(row.sealed_response) : null;
+        const row = sql.reply.get(outboxId);
+        return row?.sealed ? sealer.open(row.sealed) : null;
       },
     },
   };
