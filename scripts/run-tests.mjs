@@ -12,8 +12,8 @@ const args = process.argv.slice(2);
 const withE2e = !args.includes('--no-e2e');
 const only = args.filter((a) => !a.startsWith('--'));
 // Three files at a time on a 2-core box: the browser tests spend much of their time waiting on
-// Chromium's own processes and on fsync, and six of them took 101 s at 3 against 129 s at 2 in
-// back-to-back runs (2026-12-02, load ~10-16 from other work). TEST_CONCURRENCY=n to compare.
+// Chromium's own processes and on fsync: all of them took 0.91x the wall time at 3 as at 2, six
+// of them 0.78x back to back (2026-12-02, load ~10-16 from other work). TEST_CONCURRENCY=n to compare.
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3);
 
 function collect(dir, out) {
