@@ -18,7 +18,7 @@ describe('issue 11 item 7: a journal write that fails after a send', () => {
   let billNo = 0;
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 1_500 });
+    rig = await startSettlementRig();
     engine = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0 });
     person = await rig.person('employee');
     const bills = await rig.hisBills(person.idNo);
