@@ -137,11 +137,14 @@ export function openJournal(options: JournalOptions) {
     ...staffActionStore(ctx).journal,
 
     /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
-    recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {
+    recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest; armNext?: (step: string) => boolean }): Queued & { armed: number | null } => {
       // The platform's error text is stored unsealed and shown to staff: no name, ID number or phone in it.
       if (outcome.error) outcome = { ...outcome, error: redactPersonalData(outcome.error, personalValuesOfCall(outcome.outboxId)) };
       outbox.recordOutcome(outcome);
-      return outcome.then ? settlements.applyTransition(outcome.then) : { outboxId: null, msgid: null };
+      const queued = outcome.then ? settlements.applyTransition(outcome.then) : { outboxId: null, msgid: null };
+      // One commit for the answer, the step it leads to and the next call's in-flight mark.
+      const armed = outcome.then && outcome.armNext ? outbox.armNext(outcome.then.settlementId, outcome.armNext) : null;
+      return { ...queued, armed };
     }),
 
     /** Staff retry of a dead letter: the same call, same msgid, from attempt zero, and the visit back in its step. */
@@ -176,6 +179,13 @@ export function openJournal(options: JournalOptions) {
       return backupDatabase(db, dir, keep, now());
     },
 
+    /** Resolves once the high-water mark on disk covers every commit so far: a platform call waits on it. */
+    async highWaterSynced(): Promise<void> {
+      await highWater.synced();
+      // A journal closed meanwhile (shutdown) would not hear the answer: nothing may leave after it.
+      if (!db.open) throw new Error('the journal is closed: no call is sent from a closed journal');
+    },
+
     close(): void {
       if (!db.open) return;
       raiseMark();
@@ -188,7 +198,7 @@ export function openJournal(options: JournalOptions) {
 /** Every journal function raises the high-water mark after it returns (cheap: one indexed read). */
 function followedByMark<T extends Record<string, unknown>>(after: () => void, journal: T): T {
   for (const [name, member] of Object.entries(journal)) {
-    if (typeof member !== 'function' || name === 'close') continue;
+    if (typeof member !== 'function' || name === 'close' || name === 'highWaterSynced') continue;
     const fn = member as (...args: unknown[]) => unknown;
     (journal as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const result = fn(...args);

@@ -252,9 +252,11 @@ export function createSettlementEngine(options: EngineOptions) {
     const id = row.settlementId as string;
     // The state this call was sent from: the only one its answer may move the visit out of.
     const from = stateOf(id);
+    // A row this process marked in flight with the answer before it, and has not sent yet, goes now.
+    const wasArmed = armed.delete(row.id);
     // A row already in flight was sent and its answer never written (a journal write failed after
     // the send): its outcome is unknown, resolved as the table says (a settlement by query), never resent.
-    if (journal.outboxRow(row.id)?.status === 'in-flight') {
+    if (!wasArmed && journal.outboxRow(row.id)?.status === 'in-flight') {
       const next = onUnknown(row, from);
       journal.recordOutcome({
         outboxId: row.id,
@@ -268,7 +270,7 @@ export function createSettlementEngine(options: EngineOptions) {
       const verdict = await checkDeferredBill(row, from);
       if (verdict !== 'send') return verdict === 'moved';
     }
-    const outcome = await sendQueued(journal, platform, row);
+    const outcome = await sendQueued(journal, platform, row, { armed: wasArmed });
     try {
       return recordAnswer(row, from, outcome);
     } catch (err) {
@@ -303,6 +305,21 @@ export function createSettlementEngine(options: EngineOptions) {
     return 'moved';
   }
 
+  /**
+   * The calls marked in flight with the answer that queued them, not yet sent: the pump sends each
+   * next without a commit of its own. Held in memory only, so after a crash they are in flight like
+   * any call whose answer was lost, and resolved by query.
+   */
+  const armed = new Set<number>();
+  /** A call that may be armed: not a deferred capture's settle, whose HIS bill is claimed again before it goes. */
+  const mayArm = (id: string) => (step: string) => !(step === 'settle' && options.deferredSettleGuard && context(id).deferred);
+  /** Records an answer that moves the visit on, arming the call it queues when the pump goes on to send it. */
+  const recordAndArm = (outcome: Parameters<Journal['recordOutcome']>[0]): void => {
+    const id = outcome.then?.settlementId;
+    const { armed: next } = journal.recordOutcome(id ? { ...outcome, armNext: mayArm(id) } : outcome);
+    if (next !== null) armed.add(next);
+  };
+
   /** Writes what an answer means, as the step table says. */
   function recordAnswer(row: OutboxRow, from: SettlementState, outcome: Awaited<ReturnType<typeof sendQueued>>): boolean {
     const id = row.settlementId as string;
@@ -317,20 +334,20 @@ export function createSettlementEngine(options: EngineOptions) {
         journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: transition(id, from, 'needs-staff', { note: (err as Error).message }) });
         return false;
       }
-      journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
+      recordAndArm({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
       const reason = (then?.context as SelfPayVisitContext | undefined)?.staffReason;
       if (reason && then && then.to !== 'settled') options.onAlert?.({ settlementId: id, ...reason });
       return true;
     }
     if (outcome.kind === 'rejected') {
       const then = onRefusedFor(spec, outcome.reason)(env, { reason: outcome.reason, errMsg: outcome.errMsg });
-      journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: then ?? undefined });
+      recordAndArm({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: then ?? undefined });
       return true;
     }
     const error = `${outcome.reason}: ${outcome.detail}`;
     const next = spec.onUnknown(env);
     if (next !== 'resend') {
-      journal.recordOutcome({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next ?? undefined });
+      recordAndArm({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next ?? undefined });
       return true;
     }
     const attempts = journal.outboxRow(row.id)?.attempts ?? 0;
