@@ -103,7 +103,7 @@ class Crash extends Error {
 /** tmpfs where there is one: the journal fsyncs every write, and a crash here is in-process anyway. */
 const scratchRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'recordOutcome', 'requeue', 'recordHisNotice', 'cachePerson', 'setMetaValue']);
+const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'recordOutcome', 'recordOutcomeGrouped', 'requeue', 'recordHisNotice', 'cachePerson', 'setMetaValue']);
 /** The calls that commit something on the platform's books: what a gateway's undocumented infcode leaves unknown. */
 const COMMITTING = new Set(['2201', '2204', '2207', '2401', '2301', '2304']);
 
@@ -405,8 +405,8 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
             // A full disk refuses the write whole (SQLite rolls the transaction back).
             if (diskFullUntil[k] as number > clockMs) throw new DiskFull();
           }
-          if (options.bug === 'resend-unknown' && key === 'recordOutcome') args[0] = resendBlind(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
-          if (options.bug === 'fail-unknown' && key === 'recordOutcome') args[0] = failUnknown(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
+          if (options.bug === 'resend-unknown' && (key === 'recordOutcome' || key === 'recordOutcomeGrouped')) args[0] = resendBlind(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
+          if (options.bug === 'fail-unknown' && (key === 'recordOutcome' || key === 'recordOutcomeGrouped')) args[0] = failUnknown(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
       },
