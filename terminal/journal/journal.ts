@@ -160,6 +160,11 @@ export function openJournal(options: JournalOptions) {
       return grouped.run(() => journal.recordOutcome(outcome));
     },
 
+    /** markInFlight, committed with whatever else is written this turn (the replay's first calls). */
+    markInFlightGrouped(outboxId: number): Promise<void> {
+      return grouped.run(() => journal.markInFlight(outboxId));
+    },
+
     /** Staff retry of a dead letter: the same call, same msgid, from attempt zero, and the visit back in its step. */
     requeue: db.transaction((outboxId: number, then: TransitionRequest) => {
       outbox.requeueDead(outboxId);
@@ -212,7 +217,7 @@ export function openJournal(options: JournalOptions) {
 /** Every journal function raises the high-water mark after it returns (cheap: one indexed read). */
 function followedByMark<T extends Record<string, unknown>>(after: () => void, journal: T): T {
   for (const [name, member] of Object.entries(journal)) {
-    if (typeof member !== 'function' || name === 'close' || name === 'highWaterSynced' || name === 'recordOutcomeGrouped') continue;
+    if (typeof member !== 'function' || name === 'close' || name === 'highWaterSynced' || name === 'recordOutcomeGrouped' || name === 'markInFlightGrouped') continue;
     const fn = member as (...args: unknown[]) => unknown;
     (journal as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const result = fn(...args);

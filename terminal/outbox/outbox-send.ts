@@ -20,7 +20,8 @@ export class AlreadyInFlightError extends Error {
 export async function sendQueued(journal: Journal, platform: PlatformClient, row: OutboxRow, opts: { armed?: boolean } = {}): Promise<CallOutcome> {
   if (!opts.armed) {
     if (row.status === 'in-flight' || journal.outboxRow(row.id)?.status === 'in-flight') throw new AlreadyInFlightError(row);
-    journal.markInFlight(row.id);
+    // Committed with the other visits' writes of this turn (group commit), and on disk before the send.
+    await journal.markInFlightGrouped(row.id);
   }
   await journal.highWaterSynced();
   return platform.call({ infno: row.infno, msgid: row.msgid, input: row.input, insuplcAdmdvs: row.insuplcAdmdvs ?? undefined });

@@ -103,7 +103,7 @@ class Crash extends Error {
 /** tmpfs where there is one: the journal fsyncs every write, and a crash here is in-process anyway. */
 const scratchRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'recordOutcome', 'recordOutcomeGrouped', 'requeue', 'recordHisNotice', 'cachePerson', 'setMetaValue']);
+const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'markInFlightGrouped', 'recordOutcome', 'recordOutcomeGrouped', 'requeue', 'recordHisNotice', 'cachePerson', 'setMetaValue']);
 /** The calls that commit something on the platform's books: what a gateway's undocumented infcode leaves unknown. */
 const COMMITTING = new Set(['2201', '2204', '2207', '2401', '2301', '2304']);
 
