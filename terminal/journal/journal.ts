@@ -40,6 +40,7 @@ import { faceAuditStore } from './audits';
 import { staffActionStore } from './staff-actions';
 import { personalValuesIn, redactPersonalData } from '../common/redact';
 import { alertStore } from './alerts';
+import { groupCommit } from './group-commit';
 
 // The types callers have always imported from here.
 export type { OutboxStatus, NewCall, OutboxRow } from './outbox';
@@ -132,7 +133,19 @@ export function openJournal(options: JournalOptions) {
     return values;
   }
 
-  return followedByMark(raiseMark, {
+  /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
+  const recordOutcome = db.transaction((outcome: CallOutcome & { then?: TransitionRequest; armNext?: (step: string) => boolean }): Queued & { armed: number | null } => {
+    // The platform's error text is stored unsealed and shown to staff: no name, ID number or phone in it.
+    if (outcome.error) outcome = { ...outcome, error: redactPersonalData(outcome.error, personalValuesOfCall(outcome.outboxId)) };
+    outbox.recordOutcome(outcome);
+    const queued = outcome.then ? settlements.applyTransition(outcome.then) : { outboxId: null, msgid: null };
+    // One commit for the answer, the step it leads to and the next call's in-flight mark.
+    const armed = outcome.then && outcome.armNext ? outbox.armNext(outcome.then.settlementId, outcome.armNext) : null;
+    return { ...queued, armed };
+  });
+  const grouped = groupCommit(db, raiseMark);
+
+  const journal = followedByMark(raiseMark, {
     ...settlements.journal,
     ...outbox.journal,
     ...hisNotices.journal,
@@ -144,13 +157,21 @@ export function openJournal(options: JournalOptions) {
     ...alertStore(ctx).journal,
     ...staffActionStore(ctx).journal,
 
-    /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
-    recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {
-      // The platform's error text is stored unsealed and shown to staff: no name, ID number or phone in it.
-      if (outcome.error) outcome = { ...outcome, error: redactPersonalData(outcome.error, personalValuesOfCall(outcome.outboxId)) };
-      outbox.recordOutcome(outcome);
-      return outcome.then ? settlements.applyTransition(outcome.then) : { outboxId: null, msgid: null };
-    }),
+    recordOutcome,
+
+    /**
+     * The same, committed with whatever else is written this turn of the event loop (group
+     * commit); resolves once on disk. The replay's concurrent visits share one WAL sync this way.
+     */
+    recordOutcomeGrouped(outcome: Parameters<typeof recordOutcome>[0]): Promise<ReturnType<typeof recordOutcome>> {
+      // Through the journal's own member, so whatever wraps recordOutcome (a test's full disk) applies.
+      return grouped.run(() => journal.recordOutcome(outcome));
+    },
+
+    /** markInFlight, committed with whatever else is written this turn (the replay's first calls). */
+    markInFlightGrouped(outboxId: number): Promise<void> {
+      return grouped.run(() => journal.markInFlight(outboxId));
+    },
 
     /** Staff retry of a dead letter: the same call, same msgid, from attempt zero, and the visit back in its step. */
     requeue: db.transaction((outboxId: number, then: TransitionRequest) => {
@@ -184,6 +205,13 @@ export function openJournal(options: JournalOptions) {
       return backupDatabase(db, dir, keep, now());
     },
 
+    /** Resolves once the high-water mark on disk covers every commit so far: a platform call waits on it. */
+    async highWaterSynced(): Promise<void> {
+      await highWater.synced();
+      // A journal closed meanwhile (shutdown) would not hear the answer: nothing may leave after it.
+      if (!db.open) throw new Error('the journal is closed: no call is sent from a closed journal');
+    },
+
     close(): void {
       if (!db.open) return;
       raiseMark();
@@ -191,12 +219,13 @@ export function openJournal(options: JournalOptions) {
       db.close();
     },
   });
+  return journal;
 }
 
 /** Every journal function raises the high-water mark after it returns (cheap: one indexed read). */
 function followedByMark<T extends Record<string, unknown>>(after: () => void, journal: T): T {
   for (const [name, member] of Object.entries(journal)) {
-    if (typeof member !== 'function' || name === 'close') continue;
+    if (typeof member !== 'function' || name === 'close' || name === 'highWaterSynced' || name === 'recordOutcomeGrouped' || name === 'markInFlightGrouped') continue;
     const fn = member as (...args: unknown[]) => unknown;
     (journal as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const result = fn(...args);

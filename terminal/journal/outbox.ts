@@ -131,8 +131,26 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     return { outboxId: Number(info.lastInsertRowid), msgid };
   }
 
+  /** One more attempt, in flight: written before the request leaves. */
+  const markInFlightRow = (outboxId: number): void => {
+    sql.setStatus.run({ id: outboxId, status: 'in-flight', attempt: 1, lastError: null, nextAttemptAt: null, at: nowIso() });
+  };
+
+  /**
+   * Marks the visit's next call in flight inside the caller's transaction (the answer that queued
+   * it), so the send that follows needs no commit of its own. Only a fresh call the caller is about
+   * to send: after a crash before the send it is in flight like any other, and resolved by query.
+   */
+  function armNext(settlementId: string, mayArm: (step: string) => boolean): number | null {
+    const next = sql.nextOpenCall.get(settlementId);
+    if (!next || next.status !== 'pending' || next.attempts !== 0 || next.next_attempt_at !== null || !mayArm(next.step)) return null;
+    markInFlightRow(next.id);
+    return next.id;
+  }
+
   return {
     enqueue,
+    armNext,
 
     /** An earlier call whose outcome was unknown is now known to have succeeded; its last error stays. */
     resolve(outboxId: number, settlementId: string): void {
@@ -153,7 +171,12 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     /** What this module adds to the Journal. */
     journal: {
       /** A call that belongs to no settlement (sign-in, person query, reconciliation). */
-      enqueueCall: db.transaction((call: NewCall) => enqueue(null, call)),
+      /** With `inFlight`, the call is marked in flight in the same commit: its sender sends it at once. */
+      enqueueCall: db.transaction((call: NewCall, opts: { inFlight?: boolean } = {}) => {
+        const queued = enqueue(null, call);
+        if (opts.inFlight) markInFlightRow(queued.outboxId);
+        return queued;
+      }),
 
       /**
        * Drops a finished call that belongs to no visit. The idle platform watch probes every few
@@ -204,7 +227,7 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
 
       /** Written and synced before the request is sent: after a crash, an in-flight row means "outcome unknown". */
       markInFlight(outboxId: number): void {
-        sql.setStatus.run({ id: outboxId, status: 'in-flight', attempt: 1, lastError: null, nextAttemptAt: null, at: nowIso() });
+        markInFlightRow(outboxId);
       },
 
       rawResponse(outboxId: number): string | null {

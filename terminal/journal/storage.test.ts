@@ -160,7 +160,7 @@ describe('journal storage checks', () => {
   });
 
   /** A running journal's files copied mid-run (the WAL at `cut`), then its later mark: a WAL that lost its tail. */
-  function journalWithWalCut(): { wal: Buffer; full: string } {
+  async function journalWithWalCut(): Promise<{ wal: Buffer; full: string }> {
     const journal = open();
     for (let i = 0; i < 5; i++) visit(journal, `early${i}`);
     journal.openSettlement({ id: 'late', service: 'outpatient', state: 'presettled', context: { certno: ID_NUMBER } });
@@ -169,6 +169,8 @@ describe('journal storage checks', () => {
     journal.transition({ settlementId: 'late', from: ['presettled'], to: 'settle-pending', call: { step: 'settle', infno: '2207', input: {} } });
     journal.transition({ settlementId: 'late', from: ['settle-pending'], to: 'closed' });
     for (let i = 0; i < 3; i++) visit(journal, `after${i}`);
+    // The mark is written off the event loop; a platform call waits for it the same way.
+    await journal.highWaterSynced();
     // The files as a power cut leaves them: the database (never checkpointed yet), key and mark.
     const full = mkdtempSync(join(tmpdir(), 'journal-crashed-'));
     for (const f of ['journal.sqlite', 'journal.key', 'journal.hwm']) copyFileSync(join(dataDir, f), join(full, f));
@@ -176,8 +178,8 @@ describe('journal storage checks', () => {
     return { wal, full };
   }
 
-  it('refuses a truncated WAL that would bring a closed visit back open', () => {
-    const { wal, full } = journalWithWalCut();
+  it('refuses a truncated WAL that would bring a closed visit back open', async () => {
+    const { wal, full } = await journalWithWalCut();
     writeFileSync(join(full, 'journal.sqlite-wal'), wal);
     // What the truncated files hold: the late visit open again.
     const copy = mkdtempSync(join(tmpdir(), 'journal-peek-'));
@@ -190,8 +192,8 @@ describe('journal storage checks', () => {
     assert.deepEqual(snapshot(full), before, 'the damaged files are left as found');
   });
 
-  it('refuses a lost WAL rather than start empty over a folder that held a journal', () => {
-    const { full } = journalWithWalCut();
+  it('refuses a lost WAL rather than start empty over a folder that held a journal', async () => {
+    const { full } = await journalWithWalCut();
     assert.throws(() => open(full), refusal('lost', 'will not start empty', 'journal:restore'));
   });
 

@@ -261,9 +261,11 @@ export function createSettlementEngine(options: EngineOptions) {
     const id = row.settlementId as string;
     // The state this call was sent from: the only one its answer may move the visit out of.
     const from = stateOf(id);
+    // A row this process marked in flight with the answer before it, and has not sent yet, goes now.
+    const wasArmed = armed.delete(row.id);
     // A row already in flight was sent and its answer never written (a journal write failed after
     // the send): its outcome is unknown, resolved as the table says (a settlement by query), never resent.
-    if (journal.outboxRow(row.id)?.status === 'in-flight') {
+    if (!wasArmed && journal.outboxRow(row.id)?.status === 'in-flight') {
       const next = onUnknown(row, from);
       journal.recordOutcome({
         outboxId: row.id,
@@ -277,9 +279,9 @@ export function createSettlementEngine(options: EngineOptions) {
       const verdict = await checkDeferredBill(row, from);
       if (verdict !== 'send') return verdict === 'moved';
     }
-    const outcome = await sendQueued(journal, platform, row);
+    const outcome = await sendQueued(journal, platform, row, { armed: wasArmed });
     try {
-      return recordAnswer(row, from, outcome);
+      return await recordAnswer(row, from, outcome);
     } catch (err) {
       if (!isStorageError(err)) throw err;
       // The platform may have done it and the journal does not know: stop new visits until writes work.
@@ -312,8 +314,26 @@ export function createSettlementEngine(options: EngineOptions) {
     return 'moved';
   }
 
-  /** Writes what an answer means, as the step table says. */
-  function recordAnswer(row: OutboxRow, from: SettlementState, outcome: Awaited<ReturnType<typeof sendQueued>>): boolean {
+  /**
+   * The calls marked in flight with the answer that queued them, not yet sent: the pump sends each
+   * next without a commit of its own. Held in memory only, so after a crash they are in flight like
+   * any call whose answer was lost, and resolved by query.
+   */
+  const armed = new Set<number>();
+  /** A call that may be armed: not a deferred capture's settle, whose HIS bill is claimed again before it goes. */
+  const mayArm = (id: string) => (step: string) => !(step === 'settle' && options.deferredSettleGuard && context(id).deferred);
+  /** Records an answer that moves the visit on, arming the call it queues when the pump goes on to send it. */
+  const recordAndArm = async (outcome: Parameters<Journal['recordOutcome']>[0]): Promise<void> => {
+    const id = outcome.then?.settlementId;
+    const { armed: next } = await journal.recordOutcomeGrouped(id ? { ...outcome, armNext: mayArm(id) } : outcome);
+    if (next !== null) armed.add(next);
+  };
+
+  /**
+   * Writes what an answer means, as the step table says: committed with the other visits' answers
+   * of the same turn (group commit), and acted on only once on disk.
+   */
+  async function recordAnswer(row: OutboxRow, from: SettlementState, outcome: Awaited<ReturnType<typeof sendQueued>>): Promise<boolean> {
     const id = row.settlementId as string;
     const spec = specOf(row);
     const env = stepEnv(row, from);
@@ -323,32 +343,32 @@ export function createSettlementEngine(options: EngineOptions) {
         then = spec.onOk(env, (outcome.output ?? {}) as Record<string, unknown>);
       } catch (err) {
         // An answer we cannot use (unbalanced split, missing id) is kept and handed to staff.
-        journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: transition(id, from, 'needs-staff', { note: (err as Error).message }) });
+        await journal.recordOutcomeGrouped({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: transition(id, from, 'needs-staff', { note: (err as Error).message }) });
         return false;
       }
-      journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
+      await recordAndArm({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
       const reason = (then?.context as SelfPayVisitContext | undefined)?.staffReason;
       if (reason && then && then.to !== 'settled') options.onAlert?.({ settlementId: id, ...reason });
       return true;
     }
     if (outcome.kind === 'rejected') {
       const then = onRefusedFor(spec, outcome.reason)(env, { reason: outcome.reason, errMsg: outcome.errMsg });
-      journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: then ?? undefined });
+      await recordAndArm({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: then ?? undefined });
       return true;
     }
     const error = `${outcome.reason}: ${outcome.detail}`;
     const next = spec.onUnknown(env);
     if (next !== 'resend') {
-      journal.recordOutcome({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next ?? undefined });
+      await recordAndArm({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next ?? undefined });
       return true;
     }
     const attempts = journal.outboxRow(row.id)?.attempts ?? 0;
     if (spec.effect !== 'undo' && attempts >= maxAttempts) {
-      journal.recordOutcome({ outboxId: row.id, status: 'dead', error, rawResponse: outcome.rawResponse, then: transition(id, from, 'needs-staff', { note: `no answer after ${attempts} attempts` }) });
+      await journal.recordOutcomeGrouped({ outboxId: row.id, status: 'dead', error, rawResponse: outcome.rawResponse, then: transition(id, from, 'needs-staff', { note: `no answer after ${attempts} attempts` }) });
       return false;
     }
     const nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts, random)).toISOString();
-    journal.recordOutcome({ outboxId: row.id, status: 'unknown', error, rawResponse: outcome.rawResponse, nextAttemptAt });
+    await journal.recordOutcomeGrouped({ outboxId: row.id, status: 'unknown', error, rawResponse: outcome.rawResponse, nextAttemptAt });
     return false;
   }
 
