@@ -213,6 +213,8 @@ export function highWaterKeeper(files: JournalFiles, start: Sequence, nowIso: ()
           closeSync(fd);
           fd = null;
         }
+        // A raise that came while this write was settling found it still running: it goes now.
+        else if (!closed && grows(wanted, onDisk)) void startFlush();
       });
     flushing = run;
     run.catch(() => undefined);
