@@ -3,6 +3,11 @@
 // TypeScript tree at every start (most of a cold start, see README's benchmark section); the bundle
 // is one file, whitespace and syntax minified (names kept, so stack traces still read) to cut what
 // V8 must parse before the first screen. Native modules stay external, loaded from node_modules.
+// Code split: what the host imports dynamically (each device kind's modules, with @zxing/library,
+// iconv-lite, pngjs, jpeg-js and serialport under them) is in chunks beside cli.mjs, read only when
+// a configured device or a camera step needs it; a terminal without them never parses them. The
+// chunks sit in the same folder as cli.mjs, so paths made from import.meta.url stay the same.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { NATIVE_EXTERNALS } from './build-electron.mjs';
 
@@ -25,7 +30,16 @@ export async function buildWeb(outdir = 'dist/web') {
     banner: { js: requireShim },
     metafile: true,
   };
-  const cli = await build({ ...options, entryPoints: ['terminal/host/web/cli.ts'], outfile: `${outdir}/cli.mjs` });
+  // Chunks of an earlier build would pile up under new hashes.
+  rmSync(new URL(outdir, `file://${root}/`), { recursive: true, force: true });
+  const cli = await build({
+    ...options,
+    entryPoints: { cli: 'terminal/host/web/cli.ts' },
+    outdir,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: '[name]-[hash]',
+  });
   // The verifier opens `new URL('./face-worker.js', import.meta.url)`: the worker sits beside cli.mjs.
   const worker = await build({ ...options, entryPoints: ['terminal/face/face-worker.ts'], outfile: `${outdir}/face-worker.js` });
   return { cli: `${outdir}/cli.mjs`, worker: `${outdir}/face-worker.js`, metafiles: { cli: cli.metafile, worker: worker.metafile } };

@@ -28,7 +28,6 @@ import { configCheck, type JournalUpkeep } from '../staff/config-check';
 import { simFaultPlans } from './sim-faults';
 import { executeRehearsal } from './rehearsal-commands';
 import { createRehearsal } from '../sim/rehearsal';
-import { decodeImage } from '../../drivers/camera/frame';
 import { startDevices, type RunningDevices, type StartVendorWorker } from './devices';
 import { userError } from '../common/user-errors';
 import { createInRoomRequests, type InRoomRequests } from '../kiosk/in-room-requests';
@@ -551,6 +550,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             const step = session.current().step;
             const forQr = step === 'identify' && hasHostCamera;
             if (step !== 'face' && !forQr) return ok();
+            // Imported here, not at start: the image decoders (pngjs, jpeg-js) serve only a camera step.
+            const { decodeImage } = await import('../../drivers/camera/frame');
             let frame;
             try {
               frame = decodeImage(Buffer.from(command.jpegBase64, 'base64'));
