@@ -15,6 +15,23 @@ const root = new URL('..', import.meta.url).pathname;
 // Bundled CommonJS packages call require() for Node's built-ins; in an ES module that needs one.
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+// zod's `z.locales` namespace holds every language's error messages (~300 KB of the start bundle:
+// `export * as locales` cannot be tree-shaken off a namespace the code imports whole). The terminal
+// never switches zod's language, so in the bundle that namespace holds English, the default, only.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales-en', namespace: 'zod-english-only', pluginData: args.resolveDir } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from '../locales/en.js';",
+      resolveDir: args.pluginData,
+      loader: 'js',
+    }));
+  },
+};
+
 export async function buildWeb(outdir = 'dist/web') {
   const options = {
     bundle: true,
@@ -29,6 +46,7 @@ export async function buildWeb(outdir = 'dist/web') {
     external: NATIVE_EXTERNALS,
     banner: { js: requireShim },
     metafile: true,
+    plugins: [zodEnglishOnly],
   };
   // Chunks of an earlier build would pile up under new hashes.
   rmSync(new URL(outdir, `file://${root}/`), { recursive: true, force: true });

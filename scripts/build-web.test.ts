@@ -55,6 +55,8 @@ describe('npm run build:web', () => {
     assert.deepEqual(externalAtStart.filter((p) => /serialport|node-hid/.test(p)), [], 'a native device binding loads at start');
     assert.ok(atStart.some((f) => f.endsWith('terminal/host/web/cli.ts')), `the start graph should hold the entry: ${atStart.length} inputs`);
     assert.deepEqual(atStart.filter((f) => /@zxing|zxing-wasm|iconv-lite|pngjs|jpeg-js|node_modules\/serialport|@serialport/.test(f)), []);
+    // zod's messages in English only (the terminal never switches its language); the others are ~300 KB.
+    assert.deepEqual(atStart.filter((f) => /zod\/v4\/locales\/(?!en\.js)/.test(f)), []);
     // Still in the build, as chunks beside cli.mjs.
     assert.ok(inputsOf(built.metafiles.cli).some((f) => f.includes('@zxing/library')));
   });
