@@ -42,7 +42,7 @@ import { createPayLinkPush } from './pay-link-push';
 import { createAlertWatch, type AlertRule } from '../staff/alerts';
 import { join } from 'node:path';
 import { createLogger, errorFields, type Logger } from './logger';
-import { createMetrics, startMetricsServer, type TerminalMetrics } from './metrics';
+import type { TerminalMetrics } from './metrics';
 import { trackHisReachability } from './reachability';
 import { setErrorSink } from '../common/report-error';
 import { openStates } from '../common/settlement-states';
@@ -368,6 +368,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     }
     let metricsServer: { url: string } | null = null;
     if (config.metrics.port !== null) {
+      // prom-client (with @opentelemetry/api under it) loads only where metrics are configured.
+      const { createMetrics, startMetricsServer } = await import('./metrics');
       const m = createMetrics({
         terminalId: config.terminal.id,
         version: options.version ?? 'dev',
