@@ -4,8 +4,8 @@
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { loadConfig, ConfigError } from '../../config/config';
+import { startTerminal } from '../../app/start-terminal';
 import { startWebHost } from './server';
-import type { TerminalApi } from '../../api/schema';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -18,19 +18,15 @@ const root = import.meta.url.endsWith('.ts') ? resolve(import.meta.dirname, '..'
 async function main(): Promise<void> {
   const config = loadConfig(arg('--config') ?? process.env.TERMINAL_CONFIG);
   const dataDir = arg('--data') ?? config.dataDir ?? join(homedir(), '.settlement-terminal');
-  // The UI is served while the core loads and starts: a browser loads the page and its script and
-  // lays out its connecting screen in that time, instead of after it (a cold start was the two
-  // added up); the WebSocket is answered once the core is up. So the core's modules are imported
-  // only once the web host listens (built, they are a chunk of their own).
-  let coreUp!: (api: TerminalApi) => void;
-  let coreFailed!: (err: unknown) => void;
-  const api = new Promise<TerminalApi>((resolve, reject) => ((coreUp = resolve), (coreFailed = reject)));
-  // Its failure is reported below, where the start is awaited; the web host only closes sockets on it.
+  // The UI is served while the core starts: a browser loads the page and its script and lays out
+  // its connecting screen in the time the core takes, instead of after it (a cold start was the
+  // two added up); the WebSocket is answered once the core is up.
+  const starting = startTerminal({ config, dataDir, fixturesDir: config.fixturesDir ?? join(root, 'fixtures') });
+  const api = starting.then((t) => t.api);
+  // Its failure is reported below, where `starting` is awaited; the web host only closes sockets on it.
   api.catch(() => undefined);
   const host = await startWebHost({ api, uiDir: join(root, 'dist', 'ui'), port: Number(arg('--port') ?? 0) });
   console.log(`terminal web host: ${host.url}`);
-  const starting = import('../../app/start-terminal').then(({ startTerminal }) => startTerminal({ config, dataDir, fixturesDir: config.fixturesDir ?? join(root, 'fixtures') }));
-  starting.then((t) => coreUp(t.api), coreFailed);
   const terminal = await starting;
   // Printed once the core is up (tools wait on this line for the journal and the simulators).
   console.log(`journal: ${dataDir}`);
