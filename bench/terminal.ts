@@ -328,11 +328,11 @@ type ColdByKind = Record<Exclude<HostKind, 'against'>, ColdFigures> & { against?
 interface ColdFigures {
   /** Process spawned to the attract screen in Chromium. */
   total: number;
-  /** Process spawned to the host's core being up ("journal:", printed once it serves the API). */
+  /** Process spawned to the host's "listening" line. */
   hostReady: number;
   /** CPU the host process had used when it listened (load moves this little; wall time a lot). */
   hostCpu: number | null;
-  /** The core up to the attract screen: what the browser adds after it (the page loads meanwhile where the host serves it early). */
+  /** Listening to the attract screen: the browser's part (the page, its script, the first round trips). */
   page: number;
 }
 
@@ -352,23 +352,6 @@ async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise
         child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
         const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.on('exit', () => r())));
         try {
-          // The UI's address comes as soon as the host serves it; "journal:" once its core is up
-          // (the same moment in builds that served nothing before the core was up). The browser
-          // goes at the first; the host's start is timed, with its CPU, at the second.
-          let ready = 0;
-          const coreUp = new Promise<void>((done) => {
-            let out = '';
-            child.stdout.on('data', (c: Buffer) => {
-              out += c.toString();
-              if (ready === 0 && (/^journal: /m.test(out) || (kind === 'bare' && /terminal web host/.test(out)))) {
-                ready = performance.now() - t0;
-                const cpu = child.pid === undefined ? null : cpuMsOf(child.pid);
-                if (cpu !== null) seen[kind].cpu.push(cpu);
-                done();
-              }
-            });
-            child.on('exit', () => done());
-          });
           const url = await new Promise<string>((done, fail) => {
             let out = '';
             child.stdout.on('data', (c: Buffer) => {
@@ -378,16 +361,14 @@ async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise
             });
             child.on('exit', (code) => fail(new Error(`web host exited ${code}: ${errors.slice(0, 500)}`)));
           });
-          if (kind === 'bare') {
-            await coreUp;
-            seen[kind].ready.push(ready);
-            continue; // nothing to show: the floor is the process start alone
-          }
+          const ready = performance.now() - t0;
+          seen[kind].ready.push(ready);
+          const cpu = child.pid === undefined ? null : cpuMsOf(child.pid);
+          if (cpu !== null) seen[kind].cpu.push(cpu);
+          if (kind === 'bare') continue; // nothing to show: the floor is the process start alone
           await page.goto(url);
           await page.getByTestId('screen-idle').waitFor({ timeout: 120_000 });
           seen[kind].total.push(performance.now() - t0);
-          await coreUp;
-          seen[kind].ready.push(ready);
           seen[kind].page.push(performance.now() - t0 - ready);
         } finally {
           child.kill('SIGTERM');
@@ -437,15 +418,15 @@ function coldFields(cold: ColdByKind): Partial<Figures> {
 function logCold(label: string, cold: ColdByKind): void {
   log(
     `${label}: cold start (spawn to the attract screen) ${cold.bundle.total} ms built, ${cold.source.total} ms from source (tsx) = ${round(cold.bundle.total / cold.source.total, 2)}x; ` +
-      `core up at ${cold.bundle.hostReady} / ${cold.source.hostReady} ms (CPU ${cold.bundle.hostCpu} / ${cold.source.hostCpu} ms); a bare node process ${cold.bare.hostReady} ms; ` +
-      `core up to the attract screen ${cold.bundle.page} ms`,
+      `listening at ${cold.bundle.hostReady} / ${cold.source.hostReady} ms (CPU ${cold.bundle.hostCpu} / ${cold.source.hostCpu} ms); a bare node process ${cold.bare.hostReady} ms; ` +
+      `listening to the attract screen ${cold.bundle.page} ms`,
   );
   const a = cold.against;
   if (a)
     log(
       `${label}: against ${COLD_AGAINST}: cold start ${cold.bundle.total} ms here, ${a.total} ms there = ${round(cold.bundle.total / a.total, 2)}x; ` +
-        `core up at ${cold.bundle.hostReady} / ${a.hostReady} ms = ${round(cold.bundle.hostReady / a.hostReady, 2)}x (CPU ${cold.bundle.hostCpu} / ${a.hostCpu} ms = ${cold.bundle.hostCpu && a.hostCpu ? round(cold.bundle.hostCpu / a.hostCpu, 2) : '?'}x); ` +
-        `core up to the attract screen ${cold.bundle.page} / ${a.page} ms`,
+        `listening at ${cold.bundle.hostReady} / ${a.hostReady} ms = ${round(cold.bundle.hostReady / a.hostReady, 2)}x (CPU ${cold.bundle.hostCpu} / ${a.hostCpu} ms = ${cold.bundle.hostCpu && a.hostCpu ? round(cold.bundle.hostCpu / a.hostCpu, 2) : '?'}x); ` +
+        `listening to the attract screen ${cold.bundle.page} / ${a.page} ms`,
     );
 }
 

@@ -18,17 +18,9 @@ const root = import.meta.url.endsWith('.ts') ? resolve(import.meta.dirname, '..'
 async function main(): Promise<void> {
   const config = loadConfig(arg('--config') ?? process.env.TERMINAL_CONFIG);
   const dataDir = arg('--data') ?? config.dataDir ?? join(homedir(), '.settlement-terminal');
-  // The UI is served while the core starts: a browser loads the page and its script and lays out
-  // its connecting screen in the time the core takes, instead of after it (a cold start was the
-  // two added up); the WebSocket is answered once the core is up.
-  const starting = startTerminal({ config, dataDir, fixturesDir: config.fixturesDir ?? join(root, 'fixtures') });
-  const api = starting.then((t) => t.api);
-  // Its failure is reported below, where `starting` is awaited; the web host only closes sockets on it.
-  api.catch(() => undefined);
-  const host = await startWebHost({ api, uiDir: join(root, 'dist', 'ui'), port: Number(arg('--port') ?? 0) });
+  const terminal = await startTerminal({ config, dataDir, fixturesDir: config.fixturesDir ?? join(root, 'fixtures') });
+  const host = await startWebHost({ api: terminal.api, uiDir: join(root, 'dist', 'ui'), port: Number(arg('--port') ?? 0) });
   console.log(`terminal web host: ${host.url}`);
-  const terminal = await starting;
-  // Printed once the core is up (tools wait on this line for the journal and the simulators).
   console.log(`journal: ${dataDir}`);
   // On the embedded simulators hospital IT rehearses from this page (demo people, new bills, reset).
   if (terminal.simulators.platform && terminal.simulators.hisUrl) console.log(`rehearsal panel: ${host.url}?rehearsal`);

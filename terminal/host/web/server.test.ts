@@ -217,40 +217,4 @@ describe('web host', () => {
       await throwing.close();
     }
   });
-
-  it('serves the UI while the core starts, and answers the WebSocket once the core is up', async () => {
-    let coreUp!: (api: ScriptedApi) => void;
-    const starting = new Promise<ScriptedApi>((resolve) => (coreUp = resolve));
-    const early = await startWebHost({ api: starting, uiDir });
-    try {
-      const page = await rawGet(early.url, '/', { host: new URL(early.url).host });
-      assert.equal(page.status, 200, 'the page is served before the core is up');
-      let opened = false;
-      const connecting = connect(early.url, early.url.replace(/\/$/, '')).then((c) => {
-        opened = true;
-        return c;
-      });
-      // Served and answered in turn: the page first, and no socket can open before the core is up.
-      await rawGet(early.url, '/assets/app.js', { host: new URL(early.url).host });
-      assert.equal(opened, false, 'the WebSocket opened before the core was up');
-      coreUp(api);
-      const client = await connecting;
-      client.ws.send(JSON.stringify({ id: 3, command: { type: 'status.get' } }));
-      assert.equal(((await client.next((m) => m.id === 3)).result as { ok: boolean }).ok, true);
-      client.ws.terminate();
-    } finally {
-      await early.close();
-    }
-  });
-
-  it('closes the sockets of a core that failed to start', async () => {
-    const failed = Promise.reject(new Error('journal locked'));
-    failed.catch(() => undefined);
-    const early = await startWebHost({ api: failed, uiDir });
-    try {
-      await assert.rejects(connect(early.url, early.url.replace(/\/$/, '')));
-    } finally {
-      await early.close();
-    }
-  });
 });

@@ -12,9 +12,7 @@ import { Command, CommandResult, type TerminalApi, type TerminalEvent } from '..
 import { guardConnections, serverTimeoutOptions, type ConnectionLimits } from '../http/connection-guard';
 
 export interface WebHostOptions {
-  /** The core's API, or the promise of it while the core starts: the UI is served at once, and a
-   * WebSocket's upgrade is answered once the core is up (the page shows its connecting screen). */
-  api: TerminalApi | Promise<TerminalApi>;
+  api: TerminalApi;
   /** The built UI (dist/ui). */
   uiDir: string;
   /** Loopback only; anything else is refused so the API is never reachable from the network. */
@@ -111,14 +109,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       socket.destroy();
       return;
     }
-    Promise.resolve(opts.api).then(
-      (api) => {
-        if (!socket.destroyed) wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, api));
-      },
-      // A core that failed to start is reported, with its cause, by whoever started it (cli.ts
-      // exits on it); this socket only needs closing.
-      () => socket.destroy(),
-    );
+    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, opts.api));
   });
 
   await new Promise<void>((resolve, reject) => {
