@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMsgid } from '../terminal/insurance/msgid';
 import { openJournal } from '../terminal/journal/journal';
+import { journalFiles } from '../terminal/journal/storage';
+import { checkPagesAfterStart, walkPagesAtOpen } from '../terminal/journal/page-check';
 
 const DAY = 86_400_000;
 type Row = Record<string, unknown>;
@@ -44,9 +46,11 @@ function emptiedCopy(templateDir: string, prefix: string) {
     settlement: raw.prepare('SELECT * FROM settlements WHERE id = ?').get(id) as Row,
     events: byVisit('settlement_events', 'id').all(id) as Row[],
     calls: byVisit('outbox', 'id').all(id) as Row[],
+    // Each call's reply, kept beside the call since migration 11, in the calls' order.
+    replies: (raw.prepare(`SELECT r.sealed FROM outbox o LEFT JOIN outbox_replies r ON r.outbox_id = o.id WHERE o.settlement_id = ? ORDER BY o.id`).all(id) as Array<{ sealed: Buffer | null }>).map((r) => r.sealed),
   }));
   raw.transaction(() => {
-    for (const t of ['face_audits', 'credit_debts', 'his_notices', 'outbox', 'settlement_events', 'settlements']) raw.exec(`DELETE FROM ${t}`);
+    for (const t of ['face_audits', 'credit_debts', 'his_notices', 'outbox_replies', 'outbox', 'settlement_events', 'settlements']) raw.exec(`DELETE FROM ${t}`);
   })();
   raw.exec('VACUUM');
   raw.close();
@@ -64,7 +68,12 @@ function dayWriter(dbFile: string, templates: ReturnType<typeof emptiedCopy>['te
   const first = templates[0]!;
   const { id: _eid, ...eventShape } = first.events[0]!;
   const { id: _oid, ...callShape } = first.calls[0]!;
-  const stmt = { settlement: insert('settlements', first.settlement), event: insert('settlement_events', eventShape), call: insert('outbox', callShape) };
+  const stmt = {
+    settlement: insert('settlements', first.settlement),
+    event: insert('settlement_events', eventShape),
+    call: insert('outbox', callShape),
+    reply: writer.prepare('INSERT INTO outbox_replies (outbox_id, sealed) VALUES (?, ?)'),
+  };
   const writeDay = writer.transaction((day: number, dayStart: number, count: number, psnNo: (v: number) => unknown) => {
     for (let v = 0; v < count; v++) {
       const t = templates[v % templates.length]!;
@@ -73,7 +82,11 @@ function dayWriter(dbFile: string, templates: ReturnType<typeof emptiedCopy>['te
       stmt.settlement.run({ ...t.settlement, id, state: 'closed', psn_no: psnNo(v) ?? t.settlement.psn_no, bill_id: `YB${day}-${v}`, setl_id: `YS${day}-${v}`, mdtrt_id: `YM${day}-${v}`, slip_no: null, created_at: at(0), updated_at: at(9) });
       t.events.forEach(({ id: _id, ...e }, k) => stmt.event.run({ ...e, settlement_id: id, at: at(k) }));
       stmt.event.run({ ...eventShape, settlement_id: id, at: at(9), from_state: 'settled', to_state: 'closed', note: null });
-      t.calls.forEach(({ id: _id, ...c }, k) => stmt.call.run({ ...c, settlement_id: id, msgid: `Y${day}-${v}-${k}`, created_at: at(k), updated_at: at(k) }));
+      t.calls.forEach(({ id: _id, ...c }, k) => {
+        const call = stmt.call.run({ ...c, settlement_id: id, msgid: `Y${day}-${v}-${k}`, created_at: at(k), updated_at: at(k) });
+        const reply = t.replies[k];
+        if (reply) stmt.reply.run(call.lastInsertRowid, reply);
+      });
     }
   });
   return { writeDay, close: () => writer.close() };
@@ -122,7 +135,12 @@ export function retentionYear(templateDir: string, options: { perDay: number; re
 }
 
 export interface YearFigures {
+  /** openJournal as start-terminal calls it: the page walk at open for a journal up to 32 MB, after the start above. */
   open_ms: number;
+  /** The page walk after the start (worker thread) on its own, for the year; 0 for a journal walked at open. */
+  walk_ms: number;
+  /** From open until payments are taken: the open, and the walk after the start when there is one. */
+  ready_ms: number;
   visit_journal_ms: number;
   overview_ms: number;
   query_ms: number;
@@ -131,11 +149,12 @@ export interface YearFigures {
 /**
  * A year of data (issue 15): the journal's own part of what bench:terminal measures through the
  * API, on a journal of `visits` closed visits spread over 365 days beside an empty one made from the
- * same template: opening it (the checks at start), one visit's journal writes, the overview's
+ * same template: opening it (the checks at open; a large journal's page walk after the start, timed
+ * apart, and open to ready for payments), one visit's journal writes, the overview's
  * "settled today" (settledBetween) and a patient's 查询 (settlementsOfPerson, a patient with a visit
  * in every 2,000). Medians; the ratios are what to read.
  */
-export function yearOfData(templateDir: string, options: { visits: number; repeats: number; institutionCode: string }): { empty: YearFigures; year: YearFigures; visits: number } {
+export async function yearOfData(templateDir: string, options: { visits: number; repeats: number; institutionCode: string }): Promise<{ empty: YearFigures; year: YearFigures; visits: number; walked_after_start: [boolean, boolean] }> {
   const build = (visits: number) => {
     const { dir, dbFile, templates } = emptiedCopy(templateDir, 'bench-year-');
     const perDay = Math.ceil(visits / 365);
@@ -149,14 +168,32 @@ export function yearOfData(templateDir: string, options: { visits: number; repea
   };
   // Both journals are measured turn about, so a disk or CPU busy with other work weighs on both alike.
   const dirs = [build(0), build(options.visits)] as const;
-  const open = (dir: string) => openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00' });
-  const samples = dirs.map(() => ({ open: [] as number[], visit: [] as number[], overview: [] as number[], query: [] as number[] }));
+  // As start-terminal decides (page-check.ts): the walk at open for a small journal, after the start for a large one.
+  const walkAfter = dirs.map((dir) => !walkPagesAtOpen(journalFiles(dir))) as [boolean, boolean];
+  const open = (dir: string, k: number) => openJournal({ dataDir: dir, institutionCode: options.institutionCode, formatMsgid, msgidSlot: '00', checkPages: !walkAfter[k] });
+  const samples = dirs.map(() => ({ open: [] as number[], walk: [] as number[], ready: [] as number[], visit: [] as number[], overview: [] as number[], query: [] as number[] }));
   const timed = (into: number[], fn: () => unknown) => {
     const t = performance.now();
     fn();
     into.push(performance.now() - t);
   };
-  for (let i = 0; i < 3; i++) dirs.forEach((dir, k) => timed(samples[k]!.open, () => open(dir).close()));
+  // Opens are cheap and noisy: nine each, in turns. The walk (seconds on a year) twice, the journal
+  // open beside it as at a start; ready is the median open and the median walk.
+  for (let i = 0; i < 9; i++) dirs.forEach((dir, k) => timed(samples[k]!.open, () => open(dir, k).close()));
+  for (let i = 0; i < 2; i++) {
+    for (const [k, dir] of dirs.entries()) {
+      if (!walkAfter[k]) {
+        samples[k]!.walk.push(0);
+        continue;
+      }
+      const journal = open(dir, k);
+      const check = await checkPagesAfterStart(journalFiles(dir)).result;
+      journal.close();
+      if (!check.ok) throw new Error(`the year journal failed its page walk: ${check.message}`);
+      samples[k]!.walk.push(check.ms);
+    }
+  }
+  for (const s of samples) s.ready.push(median(s.open) + median(s.walk));
   const journals = dirs.map(open);
   try {
     for (let i = 0; i < options.repeats; i++) journals.forEach((journal, k) => timed(samples[k]!.visit, () => oneVisit(journal, `M${i}`)));
@@ -175,10 +212,10 @@ export function yearOfData(templateDir: string, options: { visits: number; repea
   } finally {
     for (const journal of journals) journal.close();
   }
-  const [empty, year] = samples.map((x): YearFigures => ({ open_ms: median(x.open), visit_journal_ms: median(x.visit), overview_ms: median(x.overview), query_ms: median(x.query) })) as [YearFigures, YearFigures];
+  const [empty, year] = samples.map((x): YearFigures => ({ open_ms: median(x.open), walk_ms: median(x.walk), ready_ms: median(x.ready), visit_journal_ms: median(x.visit), overview_ms: median(x.overview), query_ms: median(x.query) })) as [YearFigures, YearFigures];
   // The year journal is over a gigabyte: gone once measured.
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  return { empty, year, visits: options.visits };
+  return { empty, year, visits: options.visits, walked_after_start: walkAfter };
 }
 
 const REGULAR = '33000000000000000777';

@@ -11,7 +11,9 @@
 //  - the fault campaign (bench/fault-campaign.ts, issue 11): garbled answers (each infcode class and
 //    each amount check), walk-aways at every step, disk-full windows between send and answer.
 // --short (or BENCH_SHORT=1) runs a small version of everything; --fault-rounds=N repeats the fault
-// scenarios N times (3 by default, 1 when short).
+// scenarios N times (3 by default, 1 when short). --year-only: the replay (for the visits the year is
+// copied from: --queued=N, --baseline=N) and the year of data, without the append, the retention
+// year and the campaigns.
 // The last line is one JSON object with the figures. The run exits 1 when a visit was lost or
 // settled twice, so a script (or CI) cannot mistake a broken journal for a slow one.
 import { closeSync, fsyncSync, mkdtempSync, openSync, statSync, writeSync, existsSync } from 'node:fs';
@@ -34,6 +36,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const SHORT = args.has('short') || process.env.BENCH_SHORT === '1';
 const APPENDS = Number(args.get('appends') ?? (SHORT ? 200 : 2_000));
 const QUEUED = Number(args.get('queued') ?? (SHORT ? 500 : 10_000));
+const ROUNDS = Number(args.get('rounds') ?? (SHORT ? 2 : 5));
 const BASELINE_VISITS = Number(args.get('baseline') ?? (SHORT ? 200 : 2_000));
 const KILLS = Number(args.get('kills') ?? (SHORT ? 20 : 1_000));
 const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
@@ -41,6 +44,10 @@ const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
 const YEAR_PER_DAY = Number(args.get('year-per-day') ?? (SHORT ? 20 : 500));
 // A year of data (issue 15): about 200,000 closed visits, against an empty journal in the same run.
 const YEAR_VISITS = Number(args.get('year-visits') ?? (SHORT ? 5_000 : 200_000));
+// `--only=append,replay` runs those parts alone (append, replay, retention, year, crash, faults);
+// `--year-only` is `--only=year` (after a small replay: `--queued=N --baseline=N`).
+const ONLY = args.has('year-only') ? ['year'] : (args.get('only')?.split(',') ?? null);
+const want = (part: string) => ONLY === null || ONLY.includes(part);
 const RETENTION_DAYS = Number(args.get('retention-days') ?? parseConfig({}).journal.retentionDays ?? 180);
 
 const pct = (xs: number[], p: number) => {
@@ -92,8 +99,9 @@ async function replayVersusSimulator() {
       let n = 0;
       return () => `B${String(Date.now()).slice(-13)}${String(n++).padStart(16, '0')}`.slice(0, 30);
     })();
-    const t0 = performance.now();
-    for (let i = 0; i < BASELINE_VISITS; i++) {
+    // The two are measured in turns (ROUNDS of each), so load that comes and goes on a shared
+    // machine falls on both alike: the ratio is the figure, not the absolute rates.
+    const baselineVisit = async (i: number) => {
       const ctx: VisitContext = { person, bill: billFor(template, i, 'BASE'), chargeBatchNo: `BASE-${i}`, usePersonalAccount: true, operator: { deptCode: '', deptName: '', drCode: '', drName: '' } };
       const send = async (call: { infno: string; input: unknown; insuplcAdmdvs?: string | null }) => {
         const outcome = await rig.client.call({ infno: call.infno, msgid: uniqueMsgid(), input: call.input, insuplcAdmdvs: call.insuplcAdmdvs ?? undefined });
@@ -105,38 +113,57 @@ async function replayVersusSimulator() {
       await send(feeUploadCall(ctx, mdtrtId));
       await send(preSettleCall(ctx, mdtrtId));
       await send(settleCall(ctx, mdtrtId));
-    }
-    const simPerS = BASELINE_VISITS / ((performance.now() - t0) / 1000);
-    log(`simulator alone: ${round(simPerS, 1)} settlements/s over ${BASELINE_VISITS}`);
-
-    // Offline capture: QUEUED visits journaled while the platform is unreachable...
+    };
     const engine = createSettlementEngine({ journal: rig.journal, platform: rig.client });
-    for (let i = 0; i < QUEUED; i++) {
-      engine.open({ service: 'outpatient', person, bill: billFor(template, i, 'Q'), usePersonalAccount: true, deferred: true });
-    }
     const dbFile = join(rig.dataDir, 'journal.sqlite');
-    // ...then the platform is back and the replay worker drains them.
-    const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: 4 });
-    const t1 = performance.now();
-    worker.start();
-    const drained = await worker.waitForDrain(30 * 60_000);
-    const seconds = (performance.now() - t1) / 1000;
-    await worker.stop();
-    if (!drained) throw new Error('replay did not drain');
+    let baselineSeconds = 0;
+    let seconds = 0;
+    let queuedSoFar = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const baselineFrom = Math.floor((BASELINE_VISITS * round) / ROUNDS);
+      const baselineTo = Math.floor((BASELINE_VISITS * (round + 1)) / ROUNDS);
+      const t0 = performance.now();
+      for (let i = baselineFrom; i < baselineTo; i++) await baselineVisit(i);
+      baselineSeconds += (performance.now() - t0) / 1000;
+
+      // Offline capture: visits journaled while the platform is unreachable...
+      const queuedTo = Math.floor((QUEUED * (round + 1)) / ROUNDS);
+      for (; queuedSoFar < queuedTo; queuedSoFar++) {
+        engine.open({ service: 'outpatient', person, bill: billFor(template, queuedSoFar, 'Q'), usePersonalAccount: true, deferred: true });
+      }
+      // ...then the platform is back and the replay worker drains them.
+      const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: 4 });
+      const t1 = performance.now();
+      worker.start();
+      const drained = await worker.waitForDrain(30 * 60_000);
+      seconds += (performance.now() - t1) / 1000;
+      await worker.stop();
+      if (!drained) throw new Error('replay did not drain');
+    }
+    const simPerS = BASELINE_VISITS / baselineSeconds;
+    log(`simulator alone: ${round(simPerS, 1)} settlements/s over ${BASELINE_VISITS} (in ${ROUNDS} turns with the replay)`);
     const settled = rig.journal.settlementsIn(['settled']).length;
     if (settled !== QUEUED) throw new Error(`replayed ${settled} of ${QUEUED}`);
     const replayPerS = QUEUED / seconds;
     log(`replay: ${round(replayPerS, 1)} settlements/s over ${QUEUED}`);
     rig.journal.close();
-    // A year of days like these with retention on, copied from this journal while it is closed.
-    log(`retention: ${YEAR_PER_DAY} settlements a day for 365 days, retention ${RETENTION_DAYS} days...`);
-    const year = retentionYear(rig.dataDir, { perDay: YEAR_PER_DAY, retentionDays: RETENTION_DAYS, institutionCode: 'H33010000001' });
-    log(`retention year: ${year.held_visits} visits held, ${year.bytes_per_settlement} bytes each; size by month ${year.size_mb_by_month.join(' ')} MB; end/steady ${year.size_end_over_steady}`);
-    log(`year of data: ${YEAR_VISITS} closed visits beside an empty journal...`);
-    const yearData = yearOfData(rig.dataDir, { visits: YEAR_VISITS, repeats: 15, institutionCode: 'H33010000001' });
-    const over = (k: keyof typeof yearData.year) => round(yearData.year[k] / yearData.empty[k], 2);
-    const yearOverEmpty = { open: over('open_ms'), visit_journal: over('visit_journal_ms'), overview: over('overview_ms'), query: over('query_ms') };
-    log(`year of data over empty: ${JSON.stringify(yearOverEmpty)} (empty ${JSON.stringify(yearData.empty)}, year ${JSON.stringify(yearData.year)})`);
+    let year: ReturnType<typeof retentionYear> | null = null;
+    if (want('retention')) {
+      // A year of days like these with retention on, copied from this journal while it is closed.
+      log(`retention: ${YEAR_PER_DAY} settlements a day for 365 days, retention ${RETENTION_DAYS} days...`);
+      year = retentionYear(rig.dataDir, { perDay: YEAR_PER_DAY, retentionDays: RETENTION_DAYS, institutionCode: 'H33010000001' });
+      log(`retention year: ${year.held_visits} visits held, ${year.bytes_per_settlement} bytes each; size by month ${year.size_mb_by_month.join(' ')} MB; end/steady ${year.size_end_over_steady}`);
+    }
+    let yearData: Awaited<ReturnType<typeof yearOfData>> | null = null;
+    let yearOverEmpty: Record<string, number> | null = null;
+    if (want('year')) {
+      log(`year of data: ${YEAR_VISITS} closed visits beside an empty journal...`);
+      const data = (yearData = await yearOfData(rig.dataDir, { visits: YEAR_VISITS, repeats: 15, institutionCode: 'H33010000001' }));
+      const over = (k: keyof typeof data.year, of: keyof typeof data.empty = k) => round(data.year[k] / data.empty[of], 2);
+      // ready: the year's open to payments taken (its walk after the start included) over the empty one's.
+      yearOverEmpty = { open: over('open_ms'), ready: over('ready_ms'), visit_journal: over('visit_journal_ms'), overview: over('overview_ms'), query: over('query_ms') };
+      log(`year of data over empty: ${JSON.stringify(yearOverEmpty)} (page walk after the start: empty ${data.walked_after_start[0]}, year ${data.walked_after_start[1]}; empty ${JSON.stringify(data.empty)}, year ${JSON.stringify(data.year)})`);
+    }
     rig.reopenJournal();
     const bytes = statSync(dbFile).size + (existsSync(`${dbFile}-wal`) ? statSync(`${dbFile}-wal`).size : 0);
     return {
@@ -145,11 +172,11 @@ async function replayVersusSimulator() {
       replay_vs_sim: round(replayPerS / simPerS),
       db_bytes_per_1000: Math.round((bytes / QUEUED) * 1000),
       retention_year: year,
-      retention_bytes_per_settlement: year.bytes_per_settlement,
-      retention_size_end_over_steady: year.size_end_over_steady,
+      retention_bytes_per_settlement: year?.bytes_per_settlement ?? null,
+      retention_size_end_over_steady: year?.size_end_over_steady ?? null,
       year_visits: YEAR_VISITS,
-      year_empty: yearData.empty,
-      year_full: yearData.year,
+      year_empty: yearData?.empty ?? null,
+      year_full: yearData?.year ?? null,
       year_over_empty: yearOverEmpty,
     };
   } finally {
@@ -157,38 +184,45 @@ async function replayVersusSimulator() {
   }
 }
 
-const append = await appendVersusFsync();
-log(`append p50 ${append.append_p50_ms} ms p99 ${append.append_p99_ms} ms; bare write+fsync p50 ${append.fsync_p50_ms} ms p99 ${append.fsync_p99_ms} ms`);
-const replay = await replayVersusSimulator();
-log(`crash campaign: ${KILLS} kills...`);
-const crash = await runCrashCampaign({ killsMidWork: KILLS, visits: KILLS, seed: 1123, killWindowMs: 150, maxKillSeconds: Number(args.get('max-kill-seconds') ?? 3_600), log });
-log(JSON.stringify(crash));
-log(`fault campaign: ${FAULT_ROUNDS} round(s)...`);
-const faults = await runFaultCampaign({ rounds: FAULT_ROUNDS, log });
+const append = want('append') ? await appendVersusFsync() : null;
+if (append) log(`append p50 ${append.append_p50_ms} ms p99 ${append.append_p99_ms} ms; bare write+fsync p50 ${append.fsync_p50_ms} ms p99 ${append.fsync_p99_ms} ms`);
+// The retention year and the year of data start from the replay's journal.
+const replay = want('replay') || want('retention') || want('year') ? await replayVersusSimulator() : null;
+let crash: Awaited<ReturnType<typeof runCrashCampaign>> | null = null;
+if (want('crash')) {
+  log(`crash campaign: ${KILLS} kills...`);
+  crash = await runCrashCampaign({ killsMidWork: KILLS, visits: KILLS, seed: 1123, killWindowMs: 150, maxKillSeconds: Number(args.get('max-kill-seconds') ?? 3_600), log });
+  log(JSON.stringify(crash));
+}
+let faults: Awaited<ReturnType<typeof runFaultCampaign>> | null = null;
+if (want('faults')) {
+  log(`fault campaign: ${FAULT_ROUNDS} round(s)...`);
+  faults = await runFaultCampaign({ rounds: FAULT_ROUNDS, log });
+}
 console.log(
   JSON.stringify({
-    kills: crash.kills,
-    visits: crash.visits,
-    fault_visits: faults.fault_visits,
-    fault_by_class: faults.by_class,
-    fault_end_states: faults.end_states,
+    kills: crash?.kills ?? null,
+    visits: crash?.visits ?? null,
+    fault_visits: faults?.fault_visits ?? null,
+    fault_by_class: faults?.by_class ?? null,
+    fault_end_states: faults?.end_states ?? null,
     // Over both campaigns: the kills' and the faults'.
-    lost: crash.lost + faults.lost,
-    duplicated: crash.duplicated + faults.duplicated,
-    charged_not_settled: faults.charged_not_settled,
-    orphaned: faults.orphaned,
-    mismatched_fen: crash.mismatchedFen,
-    left_queued: crash.leftQueued,
+    lost: (crash?.lost ?? 0) + (faults?.lost ?? 0),
+    duplicated: (crash?.duplicated ?? 0) + (faults?.duplicated ?? 0),
+    charged_not_settled: faults?.charged_not_settled ?? null,
+    orphaned: faults?.orphaned ?? null,
+    mismatched_fen: crash?.mismatchedFen ?? null,
+    left_queued: crash?.leftQueued ?? null,
     ...append,
-    append_vs_fsync_p99: round(append.append_p99_ms / append.fsync_p99_ms),
+    append_vs_fsync_p99: append ? round(append.append_p99_ms / append.fsync_p99_ms) : null,
     ...replay,
   }),
 );
-if (faults.lost + faults.duplicated + faults.charged_not_settled + faults.orphaned > 0) {
+if (faults && faults.lost + faults.duplicated + faults.charged_not_settled + faults.orphaned > 0) {
   console.error(`bench:journal fault campaign: ${faults.lost} lost, ${faults.duplicated} duplicated, ${faults.charged_not_settled} charged not settled, ${faults.orphaned} orphaned`);
   process.exitCode = 1;
 }
-if (crash.lost > 0 || crash.duplicated > 0 || crash.timedOut) {
+if (crash && (crash.lost > 0 || crash.duplicated > 0 || crash.timedOut)) {
   console.error(`bench:journal: ${crash.lost} lost, ${crash.duplicated} duplicated${crash.timedOut ? `, only ${crash.killsMidWork} kills landed mid-work in time` : ''}`);
   process.exitCode = 1;
 }

@@ -2,7 +2,8 @@
 // (session.begin -> credential.text with a fresh 医保码 -> confirm -> receipt -> reset) against the
 // embedded platform simulator, the terminal's own time per visit beside the platform's (every HTTP
 // round trip to the simulator, timed at the fetch the terminal's client makes, summed per visit);
-// the admin overview and 查询 (history: identify, list past payments); start of the core; and cold
+// the admin overview and 查询 (history: identify, list past payments); start of the core (and to
+// payments taken: a large journal's page walk runs after the start, journal/page-check.ts); and cold
 // start (the web host spawned, to the attract screen in headless Chromium). Then
 // the same on a journal holding a year of visits (~200,000 closed ones, copied in one transaction
 // from the visits just made, so the rows are the terminal's own). Last line: one JSON object.
@@ -10,6 +11,7 @@
 //   --visits=n        measured visits per journal (40)      --year=n   closed visits in the year (200000)
 //   --cold=n          cold starts per journal (3)           --no-cold  skip the Chromium figures
 //   --keep            leave the two data folders for a look afterwards
+//   --restarts=n      starts of the core on each existing journal, in turns (3): the start-time row
 //   --no-year         the empty journal only (for a profile of the visits: node --cpu-prof)
 //   --cold-against=DIR  also cold-start another checkout's built web host (DIR/dist/web/cli.mjs, with
 //                     DIR's UI and fixtures; built there first) in the same turns: before/after in one run
@@ -38,6 +40,7 @@ const VISITS = Number(args.get('visits') ?? 40);
 const YEAR = Number(args.get('year') ?? 200_000);
 const COLD_RUNS = args.has('no-cold') ? 0 : Number(args.get('cold') ?? 3);
 const COLD_AGAINST = args.get('cold-against') ? resolve(args.get('cold-against')!) : null;
+const RESTARTS = Number(args.get('restarts') ?? 3);
 const root = resolve(import.meta.dirname, '..');
 const fixturesDir = join(root, 'fixtures');
 const PIN = '482915';
@@ -185,7 +188,10 @@ async function timeOrError(fn: () => Promise<unknown>, reps: number): Promise<{ 
 }
 
 interface Figures {
+  /** startTerminal to resolved: the core up, its screens served. */
   start_ms: number;
+  /** startTerminal to payments taken: with a large journal, its page walk after the start too. */
+  ready_ms: number;
   visit_ms_p50: number;
   visit_ms_p95: number;
   platform_ms_p50: number;
@@ -217,6 +223,10 @@ async function measure(label: string, dataDir: string, hisUrl: string): Promise<
   const start = performance.now() - t0;
   platformBase = terminal.simulators.platform!.url;
   try {
+    // A large journal's page walk runs after the start (journal/page-check.ts); payments wait for it.
+    const checked = await terminal.journalChecked;
+    if (checked !== 'ok') throw new Error(`${label}: the journal failed its page walk after the start`);
+    const ready = performance.now() - t0;
     for (let i = 0; i < 3; i++) await visit(terminal); // warm-up: JIT, the simulator's first answers
     const visits: VisitTiming[] = [];
     for (let i = 0; i < VISITS; i++) visits.push(await visit(terminal));
@@ -235,6 +245,7 @@ async function measure(label: string, dataDir: string, hisUrl: string): Promise<
     const pick = (k: keyof VisitTiming, p: number) => round(percentile(visits.map((v) => v[k]), p));
     const figures: Figures = {
       start_ms: round(start),
+      ready_ms: round(ready),
       visit_ms_p50: pick('total', 50),
       visit_ms_p95: pick('total', 95),
       platform_ms_p50: pick('platform', 50),
@@ -248,11 +259,33 @@ async function measure(label: string, dataDir: string, hisUrl: string): Promise<
       errors: [...overview.errors.map((e) => `overview ${e}`), ...history.errors.map((e) => `查询 ${e}`)],
     };
     if (figures.errors.length > 0) log(`${label}: failures:`, figures.errors);
-    log(`${label}: start ${figures.start_ms} ms; visit p50/p95 ${figures.visit_ms_p50}/${figures.visit_ms_p95} ms = platform ${figures.platform_ms_p50}/${figures.platform_ms_p95} (${figures.platform_calls_per_visit} calls) + terminal ${figures.terminal_ms_p50}/${figures.terminal_ms_p95} (+ HIS ${figures.his_ms_p50}); overview ${figures.overview_ms_p50} ms; 查询 ${figures.history_ms_p50} ms`);
+    log(`${label}: start ${figures.start_ms} ms, payments open at ${figures.ready_ms} ms; visit p50/p95 ${figures.visit_ms_p50}/${figures.visit_ms_p95} ms = platform ${figures.platform_ms_p50}/${figures.platform_ms_p95} (${figures.platform_calls_per_visit} calls) + terminal ${figures.terminal_ms_p50}/${figures.terminal_ms_p95} (+ HIS ${figures.his_ms_p50}); overview ${figures.overview_ms_p50} ms; 查询 ${figures.history_ms_p50} ms`);
     return figures;
   } finally {
     await terminal.close();
   }
+}
+
+/**
+ * Starts of the core on journals that already exist (the first start of a process and of a brand-new
+ * folder carries work no later start does: the key, the schema, the JIT): each folder in turn, `runs`
+ * times, startTerminal to resolved and to payments taken (a large journal's page walk after the
+ * start, journal/page-check.ts), then closed. Medians.
+ */
+async function restarts(dirs: Record<string, string>, hisUrl: string, runs: number): Promise<Record<string, { start_ms: number; ready_ms: number }>> {
+  const seen = Object.fromEntries(Object.keys(dirs).map((k) => [k, { start: [] as number[], ready: [] as number[] }]));
+  for (let i = 0; i < runs; i++) {
+    for (const [k, dir] of Object.entries(dirs)) {
+      const t0 = performance.now();
+      const terminal = await startTerminal({ config: parseConfig(configFor(hisUrl)), dataDir: dir, fixturesDir });
+      seen[k]!.start.push(performance.now() - t0);
+      const checked = await terminal.journalChecked;
+      seen[k]!.ready.push(performance.now() - t0);
+      await terminal.close();
+      if (checked !== 'ok') throw new Error(`${k}: the journal failed its page walk after the start`);
+    }
+  }
+  return Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, { start_ms: round(percentile(v.start, 50)), ready_ms: round(percentile(v.ready, 50)) }]));
 }
 
 /**
@@ -287,7 +320,7 @@ function fillYear(dataDir: string, count: number): { rows: number; ms: number; b
       SELECT 'Y' || seq.i, ${at('e.at')}, e.from_state, e.to_state, e.note
       FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN settlement_events e ON e.settlement_id = tpl.id ORDER BY seq.i, e.id;
       INSERT INTO outbox (settlement_id, step, infno, msgid, insuplc_admdvs, sealed_input, status, attempts, next_attempt_at, last_error, sealed_response, created_at, updated_at)
-      SELECT 'Y' || seq.i, o.step, o.infno, 'Y' || seq.i || '-' || o.id, o.insuplc_admdvs, o.sealed_input, o.status, o.attempts, NULL, o.last_error, o.sealed_response, ${at('o.created_at')}, ${at('o.updated_at')}
+      SELECT 'Y' || seq.i, o.step, o.infno, 'Y' || seq.i || '-' || o.id, o.insuplc_admdvs, o.sealed_input, o.status, o.attempts, NULL, o.last_error, coalesce((SELECT r.sealed FROM outbox_replies r WHERE r.outbox_id = o.id), o.sealed_response), ${at('o.created_at')}, ${at('o.updated_at')}
       FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN outbox o ON o.settlement_id = tpl.id ORDER BY seq.i, o.id;
       INSERT INTO his_notices (settlement_id, status, attempts, next_attempt_at, last_error, updated_at)
       SELECT 'Y' || seq.i, h.status, h.attempts, NULL, h.last_error, ${at('h.updated_at')}
@@ -482,6 +515,9 @@ async function main(): Promise<void> {
     for (const f of ['journal.key', 'journal.sqlite']) copyFileSync(join(emptyDir, f), join(yearDir, f));
     const filled = fillYear(yearDir, YEAR);
     log(`year: ${filled.rows} closed visits in the journal (${(filled.bytes / 1e6).toFixed(0)} MB), filled in ${round(filled.ms / 1000)} s`);
+    const restarted = await restarts({ empty: emptyDir, year: yearDir }, his.url, RESTARTS);
+    const restartOverEmpty = { start: round(restarted.year!.start_ms / restarted.empty!.start_ms, 2), ready: round(restarted.year!.ready_ms / restarted.empty!.ready_ms, 2) };
+    log(`restarts (medians of ${RESTARTS}, in turns): empty start ${restarted.empty!.start_ms} ms, payments open ${restarted.empty!.ready_ms} ms; year start ${restarted.year!.start_ms} ms, payments open ${restarted.year!.ready_ms} ms; year over empty ${JSON.stringify(restartOverEmpty)}`);
     const year = await measure('year of visits', yearDir, his.url);
     if (COLD_RUNS > 0) {
       const cold = await coldStart(yearDir, his.url, COLD_RUNS);
@@ -498,8 +534,11 @@ async function main(): Promise<void> {
       year_closed_visits: filled.rows,
       year_fill_s: round(filled.ms / 1000),
       year_journal_mb: round(filled.bytes / 1e6),
+      restarts: restarted,
+      restart_year_over_empty: restartOverEmpty,
       year_over_empty: {
         start: ratio('start_ms'),
+        ready: ratio('ready_ms'),
         cold_start: ratio('cold_start_ms_p50'),
         visit_p50: ratio('visit_ms_p50'),
         terminal_p50: ratio('terminal_ms_p50'),

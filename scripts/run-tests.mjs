@@ -1,5 +1,6 @@
 // Runs every *.test.ts under the source folders with node's test runner (node 20's --test does not
-// expand globs, so the files are listed here). `--no-e2e` skips browser tests (*.e2e.test.ts).
+// expand globs, so the files are listed here). `--no-e2e` skips browser tests (*.e2e.test.ts);
+// other arguments filter by path; `--list` prints the files in their starting order and exits.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,6 +11,10 @@ const skipDirs = new Set(['node_modules', 'dist', 'test-output']);
 const args = process.argv.slice(2);
 const withE2e = !args.includes('--no-e2e');
 const only = args.filter((a) => !a.startsWith('--'));
+// Three files at a time on a 2-core box: the browser tests spend much of their time waiting on
+// Chromium's own processes and on fsync: all of them took 0.91x the wall time at 3 as at 2, six
+// of them 0.78x back to back (2026-12-02, load ~10-16 from other work). TEST_CONCURRENCY=n to compare.
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? 3);
 
 function collect(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -32,14 +37,34 @@ let files = sourceFolders.flatMap((f) => {
 });
 if (!withE2e) files = files.filter((f) => !f.endsWith('.e2e.test.ts'));
 if (only.length > 0) files = files.filter((f) => only.some((o) => f.includes(o)));
-files.sort();
+// Longest first: node's runner starts files in the order given, as slots free, so a long file
+// started last keeps one slot busy while the other has nothing left (alphabetically the crash
+// campaign and the vopr seeds came near the end). The list is the slowest files measured (see
+// README's Tests section); the browser tests follow, then everything else by name.
+const longFirst = [
+  'terminal/testing/crash/crash.test.ts',
+  'terminal/testing/vopr/vopr.test.ts',
+  'test/e2e/face.e2e.test.ts',
+  'scripts/dist.test.ts',
+];
+const weight = (f) => {
+  const i = longFirst.indexOf(f);
+  if (i >= 0) return i;
+  return f.endsWith('.e2e.test.ts') ? longFirst.length : longFirst.length + 1;
+};
+files.sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
+// `--list`: the files in the order they would start, without running them.
+if (args.includes('--list')) {
+  console.log(files.join('\n'));
+  process.exit(0);
+}
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

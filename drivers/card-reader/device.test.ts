@@ -25,7 +25,9 @@ async function overPty<T>(name: string, run: (reader: CardReader, events: CardRe
     id: 'ss-1',
     transport: createSerialTransport({ path: pair.hostPath, baudRate: 115200 }),
     pollMs: 30,
-    readTimeoutMs: 300,
+    // Every read in these recordings is answered (a pulled card by its status): the deadline only
+    // turns a hang into an error, so it is generous for a loaded machine.
+    readTimeoutMs: 5_000,
     reconnect: { initialMs: 20, maxMs: 100 },
   });
   const events: CardReaderEvent[] = [];

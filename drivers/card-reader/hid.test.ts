@@ -45,7 +45,7 @@ describe('card reader over HID', () => {
       framer: readerRequestFramer,
       idle: readerIdleAnswer,
     });
-    const reader = createCardReader({ id: 'ss-hid', transport, pollMs: 30, readTimeoutMs: 300 });
+    const reader = createCardReader({ id: 'ss-hid', transport, pollMs: 30, readTimeoutMs: 5_000 });
     const events: CardReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));
     await reader.start();

@@ -4,7 +4,7 @@
 // garbage. The terminal process (this one) must come through every one of them.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { buildFakeVendorLibrary, type FakeVendorLibrary } from '../testing/fake-vendor';
@@ -17,14 +17,33 @@ import { ecInData } from './interfaces';
 const WAIT = 30_000;
 const request = { orgId: 'H44030000001', businessType: '01301', operatorId: 'K1', operatorName: '自助机', officeId: '', officeName: '', deviceType: '7', transType: 'ec.query' };
 
+/** Bundles the worker as CommonJS, as the packaged app ships it, into a folder under node_modules (so it finds koffi). */
+async function bundleWorker(dir: string): Promise<string> {
+  const workerPath = join(dir, 'vendor-lib-worker.cjs');
+  await build({ entryPoints: [new URL('./worker.ts', import.meta.url).pathname], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', external: ['koffi'], logLevel: 'silent' });
+  return workerPath;
+}
+
 let lib: FakeVendorLibrary;
-before(() => {
+// The devices below start their worker from a bundle, as the packaged app does: a start from source
+// loads TypeScript through tsx each time (seconds on shared cores), and these tests start a fresh
+// worker after every hang and crash. The injected-starter test starts it from source (worker.ts).
+let bundleDir: string;
+let bundledWorker: string;
+before(async () => {
   lib = buildFakeVendorLibrary();
+  const cacheDir = new URL('../../node_modules/.cache/', import.meta.url).pathname;
+  mkdirSync(cacheDir, { recursive: true });
+  bundleDir = mkdtempSync(join(cacheDir, 'vendor-lib-worker-'));
+  bundledWorker = await bundleWorker(bundleDir);
 });
-after(() => lib.remove());
+after(() => {
+  lib.remove();
+  rmSync(bundleDir, { recursive: true, force: true });
+});
 
 async function withDevice(options: Partial<VendorLibOptions>, run: (device: VendorLibDevice, events: VendorLibEvent[]) => Promise<void>): Promise<void> {
-  const device = createVendorLibDevice({ id: 'vendor-1', library: lib.library, interface: 'read-card-bas', timeoutMs: 5000, pollMs: 40, reconnect: { initialMs: 50, maxMs: 200 }, ...options });
+  const device = createVendorLibDevice({ id: 'vendor-1', library: lib.library, interface: 'read-card-bas', timeoutMs: 5000, pollMs: 40, reconnect: { initialMs: 50, maxMs: 200 }, workerPath: bundledWorker, ...options });
   const events: VendorLibEvent[] = [];
   device.onEvent((e) => events.push(e));
   try {
@@ -177,7 +196,7 @@ describe('vendor library: e-voucher (EcQuery, NationEcTrans)', () => {
 describe('vendor library process host', () => {
   it('kills the hung process and starts a fresh one for the next call', async () => {
     lib.setMode('hang');
-    const host = createLibraryHost({ setup: { library: lib.library, iface: 'ec-query', symbol: 'EcQuery' } });
+    const host = createLibraryHost({ workerPath: bundledWorker, setup: { library: lib.library, iface: 'ec-query', symbol: 'EcQuery' } });
     const inData = new Uint8Array(Buffer.from(`${ecInData(request)}\0`));
     try {
       await host.open();
@@ -185,7 +204,7 @@ describe('vendor library process host', () => {
       await assert.rejects(host.call({ iface: 'ec-query', inData }, 1000), (e: unknown) => e instanceof VendorCallError && e.code === 'timeout');
       await waitFor('hung process gone', () => !alive(hung), WAIT);
       lib.setMode('ok');
-      const answer = await host.call({ iface: 'ec-query', inData }, 5000);
+      const answer = await host.call({ iface: 'ec-query', inData }, WAIT);
       assert.equal(answer.rc, 0);
       assert.notEqual(host.pid(), hung);
     } finally {

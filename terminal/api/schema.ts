@@ -233,8 +233,12 @@ export const TerminalStatus = z.object({
   /** The last receipt's slip: still printing, out, or not out (the receipt screen tells the patient). */
   lastPrint: z.object({ settlementId: z.string(), state: z.enum(['printing', 'printed', 'failed']) }).nullable().optional(),
   devices: z.array(DeviceHealth),
-  /** 'journal-write-failed': an answer could not be written (disk full); new visits are stopped until writes work. */
-  journal: z.object({ state: z.enum(['ok', 'journal-write-failed']), error: z.string().nullable(), since: z.string().nullable() }).optional(),
+  /**
+   * 'journal-write-failed': an answer could not be written (disk full); new visits are stopped until writes work.
+   * 'journal-checking': the journal's pages are being checked after the start; no payment until it passes.
+   * 'journal-damaged': that check found damage; no payment, and `error` says what and the restore command.
+   */
+  journal: z.object({ state: z.enum(['ok', 'journal-write-failed', 'journal-checking', 'journal-damaged']), error: z.string().nullable(), since: z.string().nullable() }).optional(),
 });
 export type TerminalStatus = z.infer<typeof TerminalStatus>;
 

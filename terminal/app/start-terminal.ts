@@ -7,6 +7,8 @@ import { createPlatformClient, type PlatformClient } from '../insurance/client';
 import { formatMsgid } from '../insurance/msgid';
 import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
+import { journalFiles } from '../journal/storage';
+import { checkPagesAfterStart, walkPagesAtOpen } from '../journal/page-check';
 import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
 import { StaffActionRefused, StaleTransitionError } from '../journal/journal';
@@ -58,7 +60,16 @@ export interface StartOptions {
   version?: string;
   /** How vendor libraries' processes start: the Electron host gives utilityProcess (its RunAsNode fuse is off). */
   startVendorWorker?: StartVendorWorker;
+  /**
+   * A journal up to this size (database and WAL) has its pages walked at open, as ever; a larger one
+   * after the start, with payments held until the walk passes (PAGE_WALK_AT_OPEN_MAX_BYTES, 32 MB,
+   * by default). Tests give 0 to walk every journal after.
+   */
+  pageWalkAtOpenMaxBytes?: number;
 }
+
+/** Staff commands that send or write money: held while the journal is being checked or found damaged. */
+const MOVES_MONEY = new Set<Command['type']>(['admin.retry', 'admin.cancel', 'admin.forward', 'admin.reconcile', 'admin.refund', 'admin.creditRepaid']);
 
 export interface RunningTerminal {
   api: TerminalApi;
@@ -70,6 +81,12 @@ export interface RunningTerminal {
   alertCounts(): Record<AlertRule, number>;
   /** The Prometheus endpoint when config.metrics.port is set. */
   metrics: { url: string } | null;
+  /**
+   * Settles when the journal takes payments: 'ok' at once for a journal walked at open, else when the
+   * walk after the start passed; 'journal-damaged' when it found damage (the status says what). Never
+   * settles when the terminal is closed first.
+   */
+  journalChecked: Promise<'ok' | 'journal-damaged'>;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -124,8 +141,22 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // One process per data folder, taken before the journal is opened; released last on close.
     const folderLock = lockDataFolder(options.dataDir);
     stops.unshift(() => folderLock.release());
-    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now });
+    // A large journal's page walk runs in a worker after the start (every other check at open
+    // still refuses before the first write; the walk starts below, once the rest is up); until it
+    // passes the engine takes no visit and sends nothing, and what waits on it (recovery of calls
+    // left in flight, HIS claims, the platform watch, backups, retention, reconciliation) starts
+    // only then.
+    const files = journalFiles(options.dataDir);
+    const walkAfterStart = !walkPagesAtOpen(files, options.pageWalkAtOpenMaxBytes);
+    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now, checkPages: !walkAfterStart });
     stops.push(() => journal.close());
+    let journalPassed = !walkAfterStart;
+    const whenPassed: Array<[what: string, run: () => void]> = [];
+    /** Runs `run` once the journal passed its page walk (now, for a journal walked at open). */
+    const afterJournalPassed = (what: string, run: () => void) => {
+      if (journalPassed) run();
+      else whenPassed.push([what, run]);
+    };
 
     const listeners = new Set<(event: TerminalEvent) => void>();
     const emit = (event: TerminalEvent) => {
@@ -145,7 +176,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       return entry.kind === 'camera' && entry.source?.type === 'push';
     });
     let lastPrint: TerminalStatus['lastPrint'] = null;
-    let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
+    let journalHealth: JournalHealth = walkAfterStart ? { state: 'journal-checking', error: null, since: (options.now?.() ?? new Date()).toISOString() } : { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
       platformOnline: reachability.online(),
@@ -190,13 +221,14 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         journalHealth = health;
         emitStatus();
       },
+      journalChecking: walkAfterStart,
       // A settling answer that failed its check: the visit is in the staff queue; the log says why (no patient data).
       onAlert: (a) => console.error(`ALERT settlement ${a.settlementId}: settling answer not believed (${a.check}): ${a.detail}`),
     });
-    void claims.resume();
+    afterJournalPassed('renewing HIS claims', () => void claims.resume());
     // A call a previous run left in flight has an unknown outcome; the worker then finishes every
     // queued visit in the background, so a cold start while offline is as quick as any other.
-    engine.recoverInFlight();
+    afterJournalPassed('recovering calls left in flight', () => engine.recoverInFlight());
     // One probe for the replay worker (while visits wait) and the platform watch (while idle); the
     // staff screen's "last probe" is whichever asked last.
     let lastProbeOk: boolean | null = null;
@@ -225,13 +257,16 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     });
     replay.start();
     stops.push(() => replay.stop());
-    const watch = watchPlatform({
-      probe: probePlatform,
-      lastOutcomeAt: reachability.lastOutcomeAt,
-      intervalMs: config.settlement.replayIntervalMs,
-      onError: (err) => logger.warn('platform probe failed', errorFields(err)),
+    // The watch's probe is a journaled call: not sent from a journal not yet walked.
+    afterJournalPassed('watching the platform', () => {
+      const watch = watchPlatform({
+        probe: probePlatform,
+        lastOutcomeAt: reachability.lastOutcomeAt,
+        intervalMs: config.settlement.replayIntervalMs,
+        onError: (err) => logger.warn('platform probe failed', errorFields(err)),
+      });
+      stops.push(() => watch.stop());
     });
-    stops.push(() => watch.stop());
 
     let inRoomRequests: InRoomRequests | null = null;
     const faceService = config.face.enabled ? createFaceService({ journal, frameTimeoutMs: config.face.frameTimeoutMs }) : null;
@@ -343,7 +378,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       const dir = backupConfig.dir;
       let running: Promise<void> | null = null;
       const backupNow = () => {
-        if (running) return;
+        // A damaged journal's copy must not push the good backups out of the `keep` newest.
+        if (running || !journalPassed) return;
         running = journal
           .backup(dir, backupConfig.keep)
           .then((done) => {
@@ -358,7 +394,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             running = null;
           });
       };
-      backupNow();
+      afterJournalPassed('the first backup', backupNow);
       const timer = setInterval(backupNow, backupConfig.intervalMinutes * 60_000);
       timer.unref();
       stops.push(async () => {
@@ -412,6 +448,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const retentionDays = config.journal.retentionDays;
     if (retentionDays !== null) {
       const purge = () => {
+        if (!journalPassed) return;
         const last = journal.metaValue('last_reconciliation');
         const reconciled = last ? (JSON.parse(last) as { date?: string; balanced?: boolean }) : null;
         if (!reconciled?.date || !reconciled.balanced) return;
@@ -432,13 +469,57 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
         clearInterval(timer);
       });
     }
-    const daily = scheduleDailyReconciliation({
-      at: config.settlement.reconcileAt,
-      now: options.now ?? (() => new Date()),
-      last: () => admin.overview().reconciliation,
-      run: (date) => admin.reconcile(date),
+    afterJournalPassed('the daily reconciliation', () => {
+      const daily = scheduleDailyReconciliation({
+        at: config.settlement.reconcileAt,
+        now: options.now ?? (() => new Date()),
+        last: () => admin.overview().reconciliation,
+        run: (date) => admin.reconcile(date),
+      });
+      stops.push(() => daily.stop());
     });
-    stops.push(() => daily.stop());
+
+    // The walk starts once the rest is up: on two busy cores its worker would slow the start it is
+    // moved out of. A close stops it, and what its end would start is then not started.
+    const pageWalk = walkAfterStart ? checkPagesAfterStart(files) : null;
+    let closing = false;
+    if (pageWalk) stops.push(() => pageWalk.stop());
+    stops.push(() => {
+      closing = true;
+    });
+    upkeep.quickCheck = pageWalk ? 'running after the start' : undefined;
+    const journalChecked: RunningTerminal['journalChecked'] = !pageWalk
+      ? Promise.resolve('ok')
+      : pageWalk.result.then((check) => {
+          if (closing) return new Promise<never>(() => {});
+          if (!check.ok) {
+            upkeep.quickCheck = `DAMAGED: ${check.problems.slice(0, 3).join('; ')}`;
+            logger.error('journal damaged: found by the page walk after the start; no payment is taken and nothing is sent', { component: 'journal', ms: check.ms, problems: check.problems.slice(0, 5), hint: check.message });
+            engine.journalChecked({ ok: false, message: check.message });
+            return 'journal-damaged';
+          }
+          logger.info('journal pages checked after the start; payments open', { component: 'journal', ms: check.ms, where: check.where });
+          upkeep.quickCheck = `ok after ${check.ms} ms`;
+          journalPassed = true;
+          for (const [what, run] of whenPassed.splice(0)) {
+            try {
+              run();
+            } catch (err) {
+              // As a failure at start would have: the terminal stays shut, and the cause is on the staff screen and in the log.
+              logger.error(`journal passed its page walk, then ${what} failed`, { component: 'journal', ...errorFields(err) });
+              journalPassed = false;
+              engine.journalChecked({ ok: false, message: `${what} failed: ${(err as Error).message}` });
+              return 'journal-damaged';
+            }
+          }
+          engine.journalChecked({ ok: true });
+          return 'ok';
+        })
+        .catch((err: unknown) => {
+          // Telling the screens failed (a status read on a damaged file): the engine's state stands.
+          logger.error('journal page walk: passing on its result failed', { component: 'journal', ...errorFields(err) });
+          return engine.journalHealth().state === 'ok' ? 'ok' : 'journal-damaged';
+        });
 
     /** The nurse's bedside commands: the nurses' PIN (or the admin's), checked here, not by the screen. */
     async function executeBedside(command: Extract<Command, { type: 'bedside.list' | 'bedside.begin' }>): Promise<CommandResult> {
@@ -477,6 +558,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     async function executeAdmin(command: Extract<Command, { pin: string }>): Promise<CommandResult> {
       const refused = pinRefusal(command.pin);
       if (refused) return refused;
+      // Staff may look (overview, full check) but not move money on a journal not yet walked or found damaged.
+      const held = engine.journalHealth();
+      if ((held.state === 'journal-checking' || held.state === 'journal-damaged') && MOVES_MONEY.has(command.type)) {
+        return { ok: false, error: { code: 'admin-refused', message: held.state === 'journal-checking' ? 'the journal is still being checked after the start; try again when it has passed' : `the journal is damaged: ${held.error ?? ''}` } };
+      }
       try {
         switch (command.type) {
           case 'admin.retry':
@@ -526,9 +612,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     const api: TerminalApi = {
       async execute(command: Command): Promise<CommandResult> {
         switch (command.type) {
-          case 'session.begin':
-            session.begin(command.service);
-            return ok();
+          case 'session.begin': {
+            // Refused while the journal holds payments (not writing, being checked, damaged): the screen says why.
+            const begun = session.begin(command.service);
+            return begun.ok ? ok() : begun;
+          }
           case 'credential.text':
             // Text typed on a screen that does not listen for it is dropped, as a stray scan is: not an error to show.
             await session.credential(command.text, devices?.classify(command.text) ?? 'unknown');
@@ -647,6 +735,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       inRoom,
       alertCounts: () => alertWatch.alertCounts(),
       metrics: metricsServer,
+      journalChecked,
       logger,
       async close() {
         for (const stop of stops.reverse()) await stop();

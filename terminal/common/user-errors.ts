@@ -40,6 +40,8 @@ const messages = {
   'printer-unavailable': '打印机暂时不能打印，没有打出凭证。请到人工窗口补打。',
   internal: '机器出了点问题，请到人工窗口办理。',
   'journal-write-failed': '本机暂停缴费：缴费记录写不进去（存储已满或出了故障）。请到人工窗口缴费。',
+  'journal-checking': '本机刚刚启动，正在检查缴费记录，请稍候一两分钟再缴费，或到人工窗口缴费。',
+  'journal-damaged': '本机暂停缴费：缴费记录检查没有通过，已通知工作人员。请到人工窗口缴费。',
   'admin-pin': '管理密码不正确。',
   'admin-locked': '管理密码错误次数过多，请5分钟后再试。',
   'amount-not-confirmed': '这笔金额较大，请先核对并确认扣款金额。没有扣费。',

@@ -17,7 +17,7 @@ describe('HIS client against the HIS simulator', () => {
   after(() => sim.close());
 
   it('reads the employee outpatient bill in fen with classes 01/02/03', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     const bills = await his.pendingBills(EMPLOYEE);
     assert.equal(bills.length, 1);
     const bill = bills[0]!;
@@ -29,7 +29,7 @@ describe('HIS client against the HIS simulator', () => {
   });
 
   it('reads the inpatient bills to the fen, the discharge case of INSURANCE-API.md included', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     const [aid] = await his.pendingBills(MEDICAL_AID);
     assert.equal(aid?.medType, '21');
     assert.equal(aid?.totalFen, 5_200_000);
@@ -39,7 +39,7 @@ describe('HIS client against the HIS simulator', () => {
   });
 
   it('a paid bill is no longer pending; the notice is idempotent; another settlement conflicts', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     await his.markPaid('OP202401150002', { setlId: 'S1', msgid: 'M1' });
     await his.markPaid('OP202401150002', { setlId: 'S1', msgid: 'M1' });
     assert.deepEqual(await his.pendingBills('330106199203152348'), []);
@@ -49,7 +49,7 @@ describe('HIS client against the HIS simulator', () => {
   });
 
   it('an unknown person has no bills; an unreachable HIS is a HisError', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     assert.deepEqual(await his.pendingBills('110101199001010000'), []);
     const dead = createHisClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 500 });
     await assert.rejects(dead.pendingBills(EMPLOYEE), (e: unknown) => e instanceof HisError && e.status === null);
@@ -64,7 +64,7 @@ describe('HIS client: a bill by id and the discharge list', () => {
   after(() => sim.close());
 
   it('finds one bill by id with its doctor and total, and says when the HIS has none', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     const found = await his.bill('OP202401150001');
     assert.equal(found?.paid, false);
     assert.equal(found?.bill.totalFen, 20_000);
@@ -74,7 +74,7 @@ describe('HIS client: a bill by id and the discharge list', () => {
   });
 
   it('lists the inpatients awaiting discharge by ward, and drops a bill once it is paid', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     const all = await his.dischargeList();
     assert.deepEqual(all.map((p) => p.billId).sort(), ['IP202401100004', 'IP202401100006']);
     const aid = all.find((p) => p.billId === 'IP202401100004');
@@ -98,7 +98,7 @@ describe('HIS client: claims (one bill, one payment across terminals)', () => {
   const BILL = 'OP202401150001';
 
   it('grants one claim; refuses another visit with who holds it; the same visit asking again gets the same claim', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     const first = await his.claim(BILL, { terminalId: 'K1', visitId: 'v1', ttlSeconds: 120 });
     assert.equal(first.kind, 'claimed');
     assert.ok(first.kind === 'claimed' && first.expiresAt === '2024-03-01T08:02:00.000Z');
@@ -120,7 +120,7 @@ describe('HIS client: claims (one bill, one payment across terminals)', () => {
   });
 
   it('renews; lapses at its expiry; the lapsed holder gets it back only if nobody took it; the paid notice ends it', async () => {
-    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 2000 });
+    const his = createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 });
     const a = await his.claim(BILL, { terminalId: 'K1', visitId: 'v3', ttlSeconds: 60 });
     assert.ok(a.kind === 'claimed');
     offsetMs += 50_000;

@@ -22,7 +22,7 @@ describe('HIS reports', () => {
     const body = await res.text();
     assert.doesNotMatch(body, new RegExp(EMPLOYEE));
     assert.ok(Array.isArray(JSON.parse(body)), 'a bare array');
-    const reports = await createHisClient({ baseUrl: sim.url, timeoutMs: 2000 }).reports(EMPLOYEE);
+    const reports = await createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 }).reports(EMPLOYEE);
     assert.deepEqual(
       reports.map((r) => [r.reportId, r.status]),
       [
@@ -35,7 +35,7 @@ describe('HIS reports', () => {
   });
 
   it('has none for someone without reports and refuses a request without a certno', async () => {
-    assert.deepEqual(await createHisClient({ baseUrl: sim.url, timeoutMs: 2000 }).reports('110101199001011234'), []);
+    assert.deepEqual(await createHisClient({ baseUrl: sim.url, timeoutMs: 10_000 }).reports('110101199001011234'), []);
     const res = await fetch(`${sim.url}/his/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(res.status, 400);
   });

@@ -20,7 +20,7 @@ describe('client classification of untrustworthy answers', () => {
   const sockets = trackSockets(server);
   let client: PlatformClient;
   before(async () => {
-    client = createPlatformClient({ baseUrl: await listen(server, 0, '127.0.0.1'), context: simEnvelopeContext, timeoutMs: 2000 });
+    client = createPlatformClient({ baseUrl: await listen(server, 0, '127.0.0.1'), context: simEnvelopeContext, timeoutMs: 5_000 });
   });
   after(() => closeServer(server, sockets));
   beforeEach(() => {

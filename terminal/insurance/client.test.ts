@@ -50,7 +50,7 @@ describe('platform client against the simulator', () => {
   let client: PlatformClient;
   before(async () => {
     sim = await startPlatformSimulator({ fixturesDir, seed: 1 });
-    client = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 2000 });
+    client = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 5_000 });
   });
   after(() => sim.close());
 

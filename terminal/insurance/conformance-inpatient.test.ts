@@ -48,7 +48,7 @@ describe('inpatient conformance', () => {
     const his = await startHisSimulator({ fixturesDir });
     let lines: Line[];
     try {
-      const [bill] = await createHisClient({ baseUrl: his.url, timeoutMs: 2000 }).pendingBills(p.certno);
+      const [bill] = await createHisClient({ baseUrl: his.url, timeoutMs: 10_000 }).pendingBills(p.certno);
       assert.ok(bill);
       lines = bill.items.map((i) => ({ sn: i.feedetlSn, codg: i.medListCodg, fen: i.amountFen }));
     } finally {

@@ -34,7 +34,7 @@ describe('outpatient conformance', () => {
     const sockets = trackSockets(capture);
     const url = await listen(capture, 0, '127.0.0.1');
     try {
-      const c = createPlatformClient({ baseUrl: url, context: simEnvelopeContext, timeoutMs: 2000 });
+      const c = createPlatformClient({ baseUrl: url, context: simEnvelopeContext, timeoutMs: 5_000 });
       const id = nextMsgid();
       await c.call({ infno: '2202', msgid: id, input: { data: { psn_no: 'P', mdtrt_id: 'M', ipt_otp_no: '' } }, insuplcAdmdvs: '510100', signNo: 'SIGN1', infTime: new Date(2024, 0, 15, 9, 5, 7) });
       const env = RequestEnvelope.parse(JSON.parse(received));

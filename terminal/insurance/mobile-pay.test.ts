@@ -40,7 +40,7 @@ const upload = (payAuthNo: string, fen: number, medOrgOrd = `OP-T-${++serial}`) 
 
 before(async () => {
   sim = await startPlatformSimulator({ fixturesDir, seed: 1, mobilePay: { terminalPublicKey: terminalKeys.pub } });
-  client = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 1500, ...SIM_MOBILE_PAY, signKeys: terminalKeys, peerPublic: sm2KeysOf(sim.mobilePayPublicKey).pub });
+  client = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 5_000, ...SIM_MOBILE_PAY, signKeys: terminalKeys, peerPublic: sm2KeysOf(sim.mobilePayPublicKey).pub });
 });
 after(() => sim.close());
 
@@ -88,9 +88,9 @@ describe('mobile payment (6201-6401) against the simulator', () => {
   });
 
   it('is refused by the centre when the signature is not the terminal\'s, or the appSecret is wrong', async () => {
-    const forger = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 1500, ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
+    const forger = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 5_000, ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
     assert.equal(refusalOf(await uploadMobileFees(forger, { orgCodg: 'H', medOrgOrd: 'F1', feeSumamt: 1, payAuthNo: sim.mintPayCode(), feedetailList: [{ feedetlSn: '1', medListCodg: 'X', detItemFeeSumamt: 1, cnt: 1, pric: 1 }] })), '签名校验失败');
-    const wrongSecret = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 1500, appId: SIM_MOBILE_PAY.appId, appSecret: 'not-the-secret', signKeys: terminalKeys });
+    const wrongSecret = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 5_000, appId: SIM_MOBILE_PAY.appId, appSecret: 'not-the-secret', signKeys: terminalKeys });
     assert.equal(refusalOf(await uploadMobileFees(wrongSecret, { orgCodg: 'H', medOrgOrd: 'F2', feeSumamt: 1, payAuthNo: sim.mintPayCode(), feedetailList: [{ feedetlSn: '1', medListCodg: 'X', detItemFeeSumamt: 1, cnt: 1, pric: 1 }] })), '报文解密失败');
   });
 
@@ -101,7 +101,7 @@ describe('mobile payment (6201-6401) against the simulator', () => {
     });
     await new Promise<void>((r) => imposter.listen(0, '127.0.0.1', () => r()));
     const port = (imposter.address() as { port: number }).port;
-    const c = createMobilePayClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1500, ...SIM_MOBILE_PAY, signKeys: terminalKeys, peerPublic: sm2KeysOf(sim.mobilePayPublicKey).pub });
+    const c = createMobilePayClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5_000, ...SIM_MOBILE_PAY, signKeys: terminalKeys, peerPublic: sm2KeysOf(sim.mobilePayPublicKey).pub });
     const o = await queryMobileOrder(c, { orgCodg: 'H', payOrdId: 'X', payToken: 'Y' });
     imposter.close();
     assert.equal(o.kind, 'unknown');
@@ -112,7 +112,10 @@ describe('mobile payment (6201-6401) against the simulator', () => {
     const code = sim.mintPayCode(3_000);
     const order = okOf(await upload(code, 2_000));
     sim.setFaults({ rules: [{ kind: 'timeout', afterCommit: true, infnos: ['6202'], count: 1 }] });
-    const lost = await payMobileOrder(client, { orgCodg: 'H33010000001', payOrdId: order.payOrdId, payToken: order.payToken, orgBizSer: 'B5', payAuthNo: code });
+    // The simulator holds this one call until the client gives up: a short deadline for it alone, so
+    // the test does not wait out the ordinary calls' generous one.
+    const held = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 1_000, ...SIM_MOBILE_PAY, signKeys: terminalKeys, peerPublic: sm2KeysOf(sim.mobilePayPublicKey).pub });
+    const lost = await payMobileOrder(held, { orgCodg: 'H33010000001', payOrdId: order.payOrdId, payToken: order.payToken, orgBizSer: 'B5', payAuthNo: code });
     sim.setFaults({ rules: [] });
     assert.equal(lost.kind, 'unknown');
     assert.equal(okOf(await queryMobileOrder(client, { orgCodg: 'H33010000001', payOrdId: order.payOrdId, payToken: order.payToken })).ordStas, '6');

@@ -64,7 +64,7 @@ describe('a simulator that checks signatures', () => {
     it(`${c.name}: accepts the right signature, refuses a wrong one and none`, async () => {
       const sim = await startPlatformSimulator({ fixturesDir, signature: c.check });
       try {
-        const call = (signer?: EnvelopeSigner) => createPlatformClient({ baseUrl: sim.url, context: simEnvelopeContext, timeoutMs: 2000, signer })
+        const call = (signer?: EnvelopeSigner) => createPlatformClient({ baseUrl: sim.url, context: simEnvelopeContext, timeoutMs: 5_000, signer })
           .call({ infno: '9001', msgid: nextMsgid(), input: { signIn: { opter_no: 'K1', mac: '', ip: '' } } });
         assert.equal((await call(c.good)).kind, 'ok');
         for (const o of [await call(c.bad), await call()]) assert.ok(o.kind === 'rejected' && o.errMsg === '签名校验失败');

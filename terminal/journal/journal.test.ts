@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openJournal, StaleTransitionError } from './journal';
 import { migrations } from './migrations';
+import { createKeyFile, createSealer, readKeyFile } from './sealed';
 import { auditEvent } from '../face/decision';
 import { parseFaceConfig } from '../face/face-config';
 
@@ -37,10 +38,15 @@ describe('settlement journal', () => {
         'answer check: setl_id held by another visit': `SELECT id FROM settlements WHERE setl_id = 'X'`,
         'repeat-visit rule: visits since': `SELECT id, psn_no, service, state, deferred, created_at FROM settlements WHERE created_at >= '2026' ORDER BY created_at`,
         '查询: one person newest first': `SELECT id FROM settlements WHERE psn_no = 'P' ORDER BY created_at DESC`,
+        // The overview's totals and the staff refund list: settled events in a window, from the partial index of migration 11.
+        "overview: visits settled in a window": `SELECT s.id, e.at FROM settlements s JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
+          WHERE s.state IN ('settled', 'closed') AND e.at >= '2026' AND e.at < '2027' ORDER BY e.at`,
+        'staff: settled since, newest first': `SELECT s.id, e.at FROM settlements s JOIN settlement_events e ON e.settlement_id = s.id AND e.to_state = 'settled'
+          WHERE s.state IN ('settled', 'refunded') AND e.at >= '2026' ORDER BY e.at DESC LIMIT 50`,
       };
       for (const [what, sql] of Object.entries(reads)) {
         const detail = plan(sql);
-        assert.doesNotMatch(detail, /SCAN settlements(?! USING)/, `${what}: ${detail}`);
+        assert.doesNotMatch(detail, /SCAN (settlements|s|settlement_events|e)(?! USING)/, `${what}: ${detail}`);
         assert.doesNotMatch(detail, /TEMP B-TREE/, `${what}: ${detail}`);
       }
     } finally {
@@ -200,6 +206,74 @@ describe('settlement journal', () => {
     assert.equal(journal.settlement('s1')?.setlId, 'S1');
     assert.equal(journal.rawResponse(outboxId!), '{"infcode":0}');
     assert.equal(journal.openOutboxCount(), 0);
+    journal.close();
+  });
+
+  it("writes a visit's row at the size it grows to, and drops the room once the visit's ids and split are in", () => {
+    const journal = open();
+    journal.openSettlement({ id: 's1', service: 'outpatient', state: 'register-pending', context: { a: 1 }, patch: { psnNo: 'P1', billId: 'B1', totalFen: 20000 }, deferred: true });
+    const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+    const size = () => db.prepare(`SELECT length(room) AS room, coalesce(length(mdtrt_id), 0) + coalesce(length(split_json), 0) + coalesce(length(setl_id), 0) AS grown FROM settlements WHERE id = 's1'`).get() as { room: number | null; grown: number };
+    const atOpen = size();
+    assert.ok(atOpen.room! > 200, `room at open: ${atOpen.room}`);
+    journal.transition({ settlementId: 's1', from: ['register-pending'], to: 'fees-pending', patch: { mdtrtId: 'M'.repeat(28) } });
+    const split = JSON.stringify({ totalFen: 20000, fundFen: 12640, cashFen: 7360, detail: 'x'.repeat(150) });
+    journal.transition({ settlementId: 's1', from: ['fees-pending'], to: 'awaiting-confirm', patch: { splitJson: split } });
+    const midway = size();
+    assert.equal(midway.room! + midway.grown, atOpen.room! + atOpen.grown, 'what the row gained, the room gave up');
+    journal.transition({ settlementId: 's1', from: ['awaiting-confirm'], to: 'settled', patch: { splitJson: split, setlId: 'S'.repeat(29) } });
+    assert.equal(size().room, null);
+    assert.deepEqual(
+      (({ psnNo, billId, totalFen, mdtrtId, splitJson, setlId, slipNo }) => ({ psnNo, billId, totalFen, mdtrtId, splitJson, setlId, slipNo }))(journal.settlement('s1')!),
+      { psnNo: 'P1', billId: 'B1', totalFen: 20000, mdtrtId: 'M'.repeat(28), splitJson: split, setlId: 'S'.repeat(29), slipNo: 'P000001' },
+    );
+    db.close();
+    journal.close();
+  });
+
+  it("keeps a reply beside its call, and reads one an older terminal left in the call's own row", () => {
+    const journal = open();
+    const { outboxId } = journal.openSettlement({ id: 's1', service: 'outpatient', state: 'settle-pending', context: {}, call: { step: 'settle', infno: '2207', input: { data: { psn_no: 'P1' } } } });
+    const older = journal.enqueueCall({ step: 'query', infno: '1101', input: { data: {} } });
+    journal.markInFlight(outboxId!);
+    journal.recordOutcome({ outboxId: outboxId!, status: 'unknown', rawResponse: '{"infcode":-1}' });
+    journal.recordOutcome({ outboxId: outboxId!, status: 'done', rawResponse: '{"infcode":0}' });
+    journal.close();
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    const row = db.prepare('SELECT length(sealed_response) AS inRow, (SELECT count(*) FROM outbox_replies WHERE outbox_id = ?) AS beside FROM outbox WHERE id = ?').get(outboxId, outboxId) as { inRow: number | null; beside: number };
+    assert.deepEqual(row, { inRow: null, beside: 1 }, 'the latest reply only, in outbox_replies');
+    // A reply as a terminal before migration 11 wrote it: sealed in the call's row.
+    db.prepare('UPDATE outbox SET sealed_response = ? WHERE id = ?').run(createSealer(readKeyFile(join(dataDir, 'journal.key'))!).seal('{"infcode":7}'), older.outboxId);
+    db.close();
+    const again = open();
+    assert.equal(again.rawResponse(outboxId!), '{"infcode":0}');
+    assert.equal(again.rawResponse(older.outboxId), '{"infcode":7}');
+    // A call of no visit, forgotten once answered (the platform watch's probes), takes its reply along.
+    const probe = again.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+    again.recordOutcome({ outboxId: probe.outboxId, status: 'done', rawResponse: '{"infcode":0}' });
+    assert.equal(again.forgetFinishedCall(probe.outboxId), true);
+    again.close();
+    const check = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+    assert.equal((check.prepare('SELECT count(*) AS n FROM outbox_replies WHERE outbox_id = ?').get(probe.outboxId) as { n: number }).n, 0);
+    check.close();
+  });
+
+  it('opens a journal a terminal before migration 11 wrote, its replies and settled visits as they were', () => {
+    const sealer = createSealer(createKeyFile(join(dataDir, 'journal.key')));
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    for (const m of migrations.slice(0, 10)) db.exec(m);
+    db.pragma('user_version = 10');
+    const at = '2026-11-30T08:00:00.000Z';
+    db.prepare(`INSERT INTO settlements (id, service, state, sealed_context, created_at, updated_at) VALUES ('v1', 'outpatient', 'closed', ?, ?, ?)`).run(sealer.seal('{}'), at, at);
+    db.prepare(`INSERT INTO settlement_events (settlement_id, at, from_state, to_state) VALUES ('v1', ?, 'settle-pending', 'settled')`).run(at);
+    db.prepare(`INSERT INTO outbox (settlement_id, step, infno, msgid, sealed_input, status, sealed_response, created_at, updated_at) VALUES ('v1', 'settle', '2207', 'M1', ?, 'done', ?, ?, ?)`).run(
+      sealer.seal('{}'), sealer.seal('{"infcode":0,"output":{}}'), at, at,
+    );
+    db.close();
+    const journal = open();
+    const [call] = journal.callsOf('v1');
+    assert.equal(journal.rawResponse(call!.id), '{"infcode":0,"output":{}}');
+    assert.deepEqual(journal.settledBetween('2026-11-30', '2026-12-01').map((v) => [v.id, v.settledAt]), [['v1', at]]);
     journal.close();
   });
 });

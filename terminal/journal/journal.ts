@@ -16,6 +16,7 @@
 //   backup.ts        online backups, and the restore command's work
 //   storage.ts       the files, and the checks that refuse a missing or wrong key, a damaged
 //                    database, or one that went back in time, before anything is written
+//   page-check.ts    a large journal's page walk (quick_check) after the start, in a worker thread
 //   alerts.ts        电子哨兵 suspicious-use alerts (the person as an HMAC)
 //   staff-actions.ts staff actions on settled visits (refund, credit repaid) and refund HIS notices
 // The writes that cross two of them (an outcome and the transition it causes) are composed here.
@@ -39,6 +40,7 @@ import { faceAuditStore } from './audits';
 import { staffActionStore } from './staff-actions';
 import { personalValuesIn, redactPersonalData } from '../common/redact';
 import { alertStore } from './alerts';
+import { groupCommit } from './group-commit';
 
 // The types callers have always imported from here.
 export type { OutboxStatus, NewCall, OutboxRow } from './outbox';
@@ -53,6 +55,12 @@ export interface JournalOptions extends MsgidClockOptions {
   /** Folder for the database and its key file. */
   dataDir: string;
   now?: () => Date;
+  /**
+   * Whether the open walks every page (SQLite's quick_check) before the first write; true unless
+   * the caller runs that walk after the start and holds payments until it passes (start-terminal,
+   * on a journal large enough for the walk to hold the start up: page-check.ts).
+   */
+  checkPages?: boolean;
 }
 
 export type Journal = ReturnType<typeof openJournal>;
@@ -61,8 +69,9 @@ export function openJournal(options: JournalOptions) {
   mkdirSync(options.dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
   const files = journalFiles(options.dataDir);
-  // Everything that can refuse the start is decided before the first write.
-  const found = inspectJournal(files);
+  // Everything that can refuse the start is decided before the first write (the page walk too,
+  // unless the caller holds payments until its own walk after the start passes).
+  const found = inspectJournal(files, { walkPages: options.checkPages ?? true });
   const mark = readHighWater(files);
   let key = readKeyFile(files.key);
   refuseUnsafeStart(files, found, mark, key);
@@ -124,7 +133,19 @@ export function openJournal(options: JournalOptions) {
     return values;
   }
 
-  return followedByMark(raiseMark, {
+  /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
+  const recordOutcome = db.transaction((outcome: CallOutcome & { then?: TransitionRequest; armNext?: (step: string) => boolean }): Queued & { armed: number | null } => {
+    // The platform's error text is stored unsealed and shown to staff: no name, ID number or phone in it.
+    if (outcome.error) outcome = { ...outcome, error: redactPersonalData(outcome.error, personalValuesOfCall(outcome.outboxId)) };
+    outbox.recordOutcome(outcome);
+    const queued = outcome.then ? settlements.applyTransition(outcome.then) : { outboxId: null, msgid: null };
+    // One commit for the answer, the step it leads to and the next call's in-flight mark.
+    const armed = outcome.then && outcome.armNext ? outbox.armNext(outcome.then.settlementId, outcome.armNext) : null;
+    return { ...queued, armed };
+  });
+  const grouped = groupCommit(db, raiseMark);
+
+  const journal = followedByMark(raiseMark, {
     ...settlements.journal,
     ...outbox.journal,
     ...hisNotices.journal,
@@ -136,13 +157,21 @@ export function openJournal(options: JournalOptions) {
     ...alertStore(ctx).journal,
     ...staffActionStore(ctx).journal,
 
-    /** Records a call's outcome and, in the same transaction, the settlement transition it causes. */
-    recordOutcome: db.transaction((outcome: CallOutcome & { then?: TransitionRequest }): Queued => {
-      // The platform's error text is stored unsealed and shown to staff: no name, ID number or phone in it.
-      if (outcome.error) outcome = { ...outcome, error: redactPersonalData(outcome.error, personalValuesOfCall(outcome.outboxId)) };
-      outbox.recordOutcome(outcome);
-      return outcome.then ? settlements.applyTransition(outcome.then) : { outboxId: null, msgid: null };
-    }),
+    recordOutcome,
+
+    /**
+     * The same, committed with whatever else is written this turn of the event loop (group
+     * commit); resolves once on disk. The replay's concurrent visits share one WAL sync this way.
+     */
+    recordOutcomeGrouped(outcome: Parameters<typeof recordOutcome>[0]): Promise<ReturnType<typeof recordOutcome>> {
+      // Through the journal's own member, so whatever wraps recordOutcome (a test's full disk) applies.
+      return grouped.run(() => journal.recordOutcome(outcome));
+    },
+
+    /** markInFlight, committed with whatever else is written this turn (the replay's first calls). */
+    markInFlightGrouped(outboxId: number): Promise<void> {
+      return grouped.run(() => journal.markInFlight(outboxId));
+    },
 
     /** Staff retry of a dead letter: the same call, same msgid, from attempt zero, and the visit back in its step. */
     requeue: db.transaction((outboxId: number, then: TransitionRequest) => {
@@ -176,6 +205,13 @@ export function openJournal(options: JournalOptions) {
       return backupDatabase(db, dir, keep, now());
     },
 
+    /** Resolves once the high-water mark on disk covers every commit so far: a platform call waits on it. */
+    async highWaterSynced(): Promise<void> {
+      await highWater.synced();
+      // A journal closed meanwhile (shutdown) would not hear the answer: nothing may leave after it.
+      if (!db.open) throw new Error('the journal is closed: no call is sent from a closed journal');
+    },
+
     close(): void {
       if (!db.open) return;
       raiseMark();
@@ -183,12 +219,13 @@ export function openJournal(options: JournalOptions) {
       db.close();
     },
   });
+  return journal;
 }
 
 /** Every journal function raises the high-water mark after it returns (cheap: one indexed read). */
 function followedByMark<T extends Record<string, unknown>>(after: () => void, journal: T): T {
   for (const [name, member] of Object.entries(journal)) {
-    if (typeof member !== 'function' || name === 'close') continue;
+    if (typeof member !== 'function' || name === 'close' || name === 'highWaterSynced' || name === 'recordOutcomeGrouped' || name === 'markInFlightGrouped') continue;
     const fn = member as (...args: unknown[]) => unknown;
     (journal as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const result = fn(...args);

@@ -1,6 +1,7 @@
 // The outbox: every platform call, queued in the same transaction as the settlement change that
 // implies it, with its msgid fixed there; the sender and the replay worker read it back from here.
-// Inputs and raw responses carry patient data, so both are sealed at rest.
+// Inputs and raw responses carry patient data, so both are sealed at rest; a reply is kept in
+// outbox_replies beside its call (older journals' replies in the call's own row).
 import type { JournalContext } from './context';
 import type { MsgidClock } from './msgid-clock';
 import type { Sealer } from './sealed';
@@ -97,8 +98,15 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     countOpen: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE ${OPEN} AND settlement_id IS NOT NULL`),
     setStatus: db.prepare(
       `UPDATE outbox SET status = @status, attempts = attempts + @attempt, last_error = @lastError,
-         next_attempt_at = @nextAttemptAt, sealed_response = coalesce(@sealedResponse, sealed_response), updated_at = @at
+         next_attempt_at = @nextAttemptAt, updated_at = @at
        WHERE id = @id`,
+    ),
+    // The reply in its own table (migration 11), so the call's row keeps the size it was written at;
+    // a later reply to the same call (a retry) replaces it, as the column's coalesce did.
+    saveReply: db.prepare(`INSERT INTO outbox_replies (outbox_id, sealed) VALUES (?, ?) ON CONFLICT(outbox_id) DO UPDATE SET sealed = excluded.sealed`),
+    // Replies written before migration 11 are still in the call's row.
+    reply: db.prepare<[number], { sealed: Buffer | null }>(
+      `SELECT coalesce(r.sealed, o.sealed_response) AS sealed FROM outbox o LEFT JOIN outbox_replies r ON r.outbox_id = o.id WHERE o.id = ?`,
     ),
     resolve: db.prepare(`UPDATE outbox SET status = 'done', updated_at = ? WHERE id = ? AND settlement_id = ?`),
     // created_at restarts too: a staff retry opens a new window for the unknown-outcome deadline.
@@ -123,8 +131,26 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     return { outboxId: Number(info.lastInsertRowid), msgid };
   }
 
+  /** One more attempt, in flight: written before the request leaves. */
+  const markInFlightRow = (outboxId: number): void => {
+    sql.setStatus.run({ id: outboxId, status: 'in-flight', attempt: 1, lastError: null, nextAttemptAt: null, at: nowIso() });
+  };
+
+  /**
+   * Marks the visit's next call in flight inside the caller's transaction (the answer that queued
+   * it), so the send that follows needs no commit of its own. Only a fresh call the caller is about
+   * to send: after a crash before the send it is in flight like any other, and resolved by query.
+   */
+  function armNext(settlementId: string, mayArm: (step: string) => boolean): number | null {
+    const next = sql.nextOpenCall.get(settlementId);
+    if (!next || next.status !== 'pending' || next.attempts !== 0 || next.next_attempt_at !== null || !mayArm(next.step)) return null;
+    markInFlightRow(next.id);
+    return next.id;
+  }
+
   return {
     enqueue,
+    armNext,
 
     /** An earlier call whose outcome was unknown is now known to have succeeded; its last error stays. */
     resolve(outboxId: number, settlementId: string): void {
@@ -133,15 +159,8 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
 
     /** Records one attempt's outcome, inside the transaction that also moves the visit. */
     recordOutcome(outcome: CallOutcome): void {
-      sql.setStatus.run({
-        id: outcome.outboxId,
-        status: outcome.status,
-        attempt: 0,
-        lastError: outcome.error ?? null,
-        nextAttemptAt: outcome.nextAttemptAt ?? null,
-        sealedResponse: outcome.rawResponse != null ? sealer.seal(outcome.rawResponse) : null,
-        at: nowIso(),
-      });
+      sql.setStatus.run({ id: outcome.outboxId, status: outcome.status, attempt: 0, lastError: outcome.error ?? null, nextAttemptAt: outcome.nextAttemptAt ?? null, at: nowIso() });
+      if (outcome.rawResponse != null) sql.saveReply.run(outcome.outboxId, sealer.seal(outcome.rawResponse));
     },
 
     /** A dead letter back to pending from attempt zero; anything not dead is left alone. */
@@ -152,7 +171,12 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
     /** What this module adds to the Journal. */
     journal: {
       /** A call that belongs to no settlement (sign-in, person query, reconciliation). */
-      enqueueCall: db.transaction((call: NewCall) => enqueue(null, call)),
+      /** With `inFlight`, the call is marked in flight in the same commit: its sender sends it at once. */
+      enqueueCall: db.transaction((call: NewCall, opts: { inFlight?: boolean } = {}) => {
+        const queued = enqueue(null, call);
+        if (opts.inFlight) markInFlightRow(queued.outboxId);
+        return queued;
+      }),
 
       /**
        * Drops a finished call that belongs to no visit. The idle platform watch probes every few
@@ -203,12 +227,12 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
 
       /** Written and synced before the request is sent: after a crash, an in-flight row means "outcome unknown". */
       markInFlight(outboxId: number): void {
-        sql.setStatus.run({ id: outboxId, status: 'in-flight', attempt: 1, lastError: null, nextAttemptAt: null, sealedResponse: null, at: nowIso() });
+        markInFlightRow(outboxId);
       },
 
       rawResponse(outboxId: number): string | null {
-        const row = sql.get.get(outboxId);
-        return row?.sealed_response ? sealer.open(row.sealed_response) : null;
+        const row = sql.reply.get(outboxId);
+        return row?.sealed ? sealer.open(row.sealed) : null;
       },
     },
   };

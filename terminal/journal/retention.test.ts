@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openJournal } from './journal';
 import { formatMsgid } from '../insurance/msgid';
 
@@ -47,12 +48,18 @@ it('keeps the file size flat over simulated days with retention on, and archives
   assert.equal(files.length, 20 - retentionDays);
   const lines = readFileSync(join(dataDir, 'archive', files[0]!), 'utf8').trim().split('\n');
   assert.equal(lines.length, perDay - 1);
-  const first = JSON.parse(lines[0]!) as { settlement: { id: string; sealed_context: { sealed: string } }; events: unknown[]; calls: unknown[] };
+  const first = JSON.parse(lines[0]!) as { settlement: { id: string; sealed_context: { sealed: string } }; events: unknown[]; calls: Array<{ sealed_response: { sealed: string } | null }> };
   assert.equal(first.settlement.id, 'd0v1');
   assert.equal(first.events.length, 4);
   assert.equal(first.calls.length, 2);
+  // Each call's reply (kept in outbox_replies since migration 11) leaves with it, in the call's line.
+  assert.ok(first.calls.every((c) => typeof c.sealed_response?.sealed === 'string'), 'replies archived with their calls');
   assert.equal(readFileSync(join(dataDir, 'archive', files[0]!)).includes(Buffer.from(ID_NUMBER)), false, 'sealed fields stay sealed');
   journal.close();
+  const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+  const orphans = db.prepare('SELECT count(*) AS n FROM outbox_replies WHERE outbox_id NOT IN (SELECT id FROM outbox)').get() as { n: number };
+  db.close();
+  assert.equal(orphans.n, 0, 'an archived call takes its reply out of the database too');
   // The high-water mark is about sequence numbers, which a purge does not lower: the journal reopens.
   openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, now: () => new Date(clock) }).close();
 });

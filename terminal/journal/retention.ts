@@ -18,6 +18,9 @@ type Row = Record<string, unknown>;
 /** Buffers (sealed values) as base64 strings, so the line is JSON and still sealed. */
 const plain = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? { sealed: v.toString('base64') } : v]));
 
+/** A visit's row without its room (zero bytes held for growth, settlements.ts): nothing to archive. */
+const withoutRoom = ({ room: _room, ...row }: Row): Row => row;
+
 export function retentionStore(ctx: JournalContext, dataDir: string) {
   const { db } = ctx;
   const sql = {
@@ -32,12 +35,17 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
     ),
     settlement: db.prepare<[string], Row>('SELECT * FROM settlements WHERE id = ?'),
     events: db.prepare<[string], Row>('SELECT * FROM settlement_events WHERE settlement_id = ? ORDER BY id'),
-    calls: db.prepare<[string], Row>('SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id'),
+    // The reply where it is kept now (outbox_replies) or was before migration 11: the line's shape is unchanged.
+    calls: db.prepare<[string], Row>(
+      `SELECT o.*, coalesce(r.sealed, o.sealed_response) AS sealed_response FROM outbox o LEFT JOIN outbox_replies r ON r.outbox_id = o.id
+        WHERE o.settlement_id = ? ORDER BY o.id`,
+    ),
     his: db.prepare<[string], Row>('SELECT * FROM his_notices WHERE settlement_id = ?'),
     credit: db.prepare<[string], Row>('SELECT * FROM credit_debts WHERE settlement_id = ?'),
     audits: db.prepare<[string], Row>('SELECT * FROM face_audits WHERE settlement_id = ? ORDER BY id'),
     staffActions: db.prepare<[string], Row>('SELECT * FROM staff_actions WHERE settlement_id = ? ORDER BY id'),
     refundHis: db.prepare<[string], Row>('SELECT * FROM refund_his_notices WHERE settlement_id = ?'),
+    // A call's reply goes with it (outbox_replies: ON DELETE CASCADE).
     remove: ['staff_actions', 'refund_his_notices', 'face_audits', 'credit_debts', 'his_notices', 'outbox', 'settlement_events'].map((t) => db.prepare(`DELETE FROM ${t} WHERE settlement_id = ?`)),
     removeSettlement: db.prepare('DELETE FROM settlements WHERE id = ?'),
   };
@@ -53,7 +61,7 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
       const byDay = new Map<string, string[]>();
       for (const v of due) {
         const line = JSON.stringify({
-          settlement: plain(sql.settlement.get(v.id) as Row),
+          settlement: plain(withoutRoom(sql.settlement.get(v.id) as Row)),
           events: sql.events.all(v.id).map(plain),
           calls: sql.calls.all(v.id).map(plain),
           hisNotices: sql.his.all(v.id).map(plain),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { createSealer } from './sealed';
+import { SEAL_DICTIONARY_V3 } from './seal-dictionary';
 
 it('seals and opens, compresses, and refuses tampering or the wrong key', () => {
   const sealer = createSealer(randomBytes(32));
@@ -17,18 +18,29 @@ it('seals and opens, compresses, and refuses tampering or the wrong key', () => 
   assert.throws(() => createSealer(randomBytes(32)).open(sealed));
 });
 
-it('opens values sealed before the dictionary (version 2) and the dictionary makes a small reply smaller', () => {
-  const key = randomBytes(32);
-  const sealer = createSealer(key);
-  const reply = JSON.stringify({ infcode: 0, output: { setlinfo: { setl_id: 'S1', mdtrt_id: 'M1', psn_no: 'P1', medfee_sumamt: 200, fund_pay_sumamt: 150, acct_pay: 30, psn_cash_pay: 20 } } });
-  // A version-2 value as the journal wrote them before: deflated without a dictionary, then sealed.
+/** A value as an older terminal sealed it: the version byte, then deflated (with that version's dictionary, if any) and encrypted. */
+function sealedAs(key: Buffer, version: number, plain: string, dictionary?: Buffer): Buffer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(reply))), cipher.final()]);
-  const v2 = Buffer.concat([Buffer.of(2), iv, cipher.getAuthTag(), body]);
+  const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(plain), dictionary ? { dictionary } : {})), cipher.final()]);
+  return Buffer.concat([Buffer.of(version), iv, cipher.getAuthTag(), body]);
+}
+
+it('opens values sealed by older versions (2 without a dictionary, 3 with field names), and each dictionary makes a reply smaller', () => {
+  const key = randomBytes(32);
+  const sealer = createSealer(key);
+  const reply = JSON.stringify({
+    infcode: 0, inf_refmsgid: '330100202612021115190000000031', refmsg_time: '20261202111519444', respond_time: '20261202111519445', err_msg: null, warn_msg: null, cainfo: null, signtype: null,
+    output: { setlinfo: { setl_id: 'S1', mdtrt_id: 'M1', psn_no: 'P1', medfee_sumamt: 200, fulamt_ownpay_amt: 0, overlmt_selfpay: 0, preselfpay_amt: 0, hifp_pay: 0, pool_prop_selfpay: 0, cvlserv_pay: 0, hifes_pay: 0, fund_pay_sumamt: 150, acct_pay: 30, psn_cash_pay: 20 } },
+  });
+  const v2 = sealedAs(key, 2, reply);
+  const v3 = sealedAs(key, 3, reply, SEAL_DICTIONARY_V3);
   assert.equal(sealer.open(v2), reply);
-  const v3 = sealer.seal(reply);
-  assert.equal(v3[0], 3);
   assert.equal(sealer.open(v3), reply);
-  assert.ok(v3.length < v2.length, `the dictionary helps (${v3.length} against ${v2.length} bytes)`);
+  const v4 = sealer.seal(reply);
+  assert.equal(v4[0], 4);
+  assert.equal(sealer.open(v4), reply);
+  assert.ok(v3.length < v2.length, `field names help (${v3.length} against ${v2.length} bytes)`);
+  assert.ok(v4.length < v3.length, `whole documents help more (${v4.length} against ${v3.length} bytes)`);
+  assert.throws(() => sealer.open(Buffer.concat([Buffer.of(9), v4.subarray(1)])), /unknown sealed-field version 9/);
 });

@@ -4,16 +4,23 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileDurably } from './durable-file';
-import { SEAL_DICTIONARY_V3 } from './seal-dictionary';
+import { SEAL_DICTIONARY_V3, SEAL_DICTIONARY_V4 } from './seal-dictionary';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 // 2: deflated before sealing. Raw platform replies are kept as received and are most of the journal;
 // JSON deflates to about a third, and ciphertext would not compress at all afterwards.
-// 3: deflated with a preset dictionary of field names (seal-dictionary.ts), what is written now.
-const VERSION = 3;
-const DEFLATED_VERSION = 2;
+// 3: deflated with a preset dictionary of field names (seal-dictionary.ts).
+// 4: deflated with a dictionary of whole documents (seal-dictionary.ts), what is written now. Every
+// older version stays readable: a journal holds values sealed by each terminal version it ran under.
+const VERSION = 4;
 const PLAIN_VERSION = 1;
-const dictionary = { dictionary: SEAL_DICTIONARY_V3 };
+const inflaters: Record<number, (body: Buffer) => Buffer> = {
+  [PLAIN_VERSION]: (body) => body,
+  2: (body) => inflateRawSync(body),
+  3: (body) => inflateRawSync(body, { dictionary: SEAL_DICTIONARY_V3 }),
+  4: (body) => inflateRawSync(body, { dictionary: SEAL_DICTIONARY_V4 }),
+};
+const dictionary = { dictionary: SEAL_DICTIONARY_V4 };
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -37,14 +44,15 @@ export function createSealer(key: Buffer): Sealer {
       return createHmac('sha256', key).update('lookup:').update(secret).digest('hex');
     },
     open(sealed) {
-      const version = sealed[0];
-      if (version !== VERSION && version !== DEFLATED_VERSION && version !== PLAIN_VERSION) throw new Error(`unknown sealed-field version ${version}`);
+      const version = sealed[0] ?? 0;
+      const inflate = inflaters[version];
+      if (!inflate) throw new Error(`unknown sealed-field version ${version}`);
       const iv = sealed.subarray(1, 1 + IV_BYTES);
       const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAuthTag(tag);
       const body = Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
-      return (version === VERSION ? inflateRawSync(body, dictionary) : version === DEFLATED_VERSION ? inflateRawSync(body) : body).toString('utf8');
+      return inflate(body).toString('utf8');
     },
   };
 }

@@ -131,6 +131,14 @@ const columns: Record<string, string> = {
   splitJson: 'split_json',
 };
 
+// Room (migration 11): zero bytes a new visit's row carries for what it is written later (the
+// platform's mdtrt_id, the split, the setl_id: ~270 bytes). A row that grows after insert no longer
+// fits the page it was packed into, and the page splits half empty (a quarter of the settlements'
+// pages were unused in a replay); with the room, the row is written at its final size and only
+// changes what the bytes hold. Under ROOM_KEPT_FROM bytes left, the room is dropped.
+const ROOM_BYTES = 272;
+const ROOM_KEPT_FROM = 24;
+
 function columnOf(key: string): string {
   const column = columns[key];
   if (!column) throw new Error(`not a settlement column: ${key}`);
@@ -140,16 +148,12 @@ function columnOf(key: string): string {
 export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { meta: MetaStore; outbox: OutboxStore; credit: CreditStore }) {
   const { meta, outbox, credit } = deps;
   const sql = {
-    insert: db.prepare(
-      `INSERT INTO settlements (id, service, state, sealed_context, created_at, updated_at) VALUES (@id, @service, @state, @sealed, @at, @at)`,
-    ),
     get: db.prepare<[string], SettlementRecord>('SELECT * FROM settlements WHERE id = ?'),
     byBill: db.prepare<[string], SettlementRecord>('SELECT * FROM settlements WHERE bill_id = ? ORDER BY created_at'),
     bySetlId: db.prepare<[string], { id: string }>('SELECT id FROM settlements WHERE setl_id = ?'),
     inStates: db.prepare<[string], SettlementRecord>(`SELECT * FROM settlements WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
     setState: db.prepare('UPDATE settlements SET state = ?, updated_at = ? WHERE id = ?'),
     setContext: db.prepare('UPDATE settlements SET sealed_context = ? WHERE id = ?'),
-    markDeferred: db.prepare('UPDATE settlements SET deferred = 1, slip_no = ? WHERE id = ?'),
     insertEvent: db.prepare('INSERT INTO settlement_events (settlement_id, at, from_state, to_state, note) VALUES (?, ?, ?, ?, ?)'),
     events: db.prepare<[string], SettlementEventRecord>('SELECT at, from_state, to_state, note FROM settlement_events WHERE settlement_id = ? ORDER BY id'),
     settledBetween: db.prepare<[string, string], SettlementRecord & { settled_at: string }>(
@@ -178,11 +182,26 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     ),
   };
 
-  /** The patch's columns only; prepared per write because which columns a patch sets varies. */
+  /**
+   * The patch's columns only; prepared per write because which columns a patch sets varies. The row's
+   * room gives up what the patch adds (each SET sees the row as it was), so the row keeps the size it
+   * was written at until the room is used up, then the room goes.
+   */
   function updateColumns(id: string, patch: SettlementPatch): void {
     const keys = Object.keys(patch);
     if (keys.length === 0) return;
-    db.prepare(`UPDATE settlements SET ${keys.map((k) => `${columnOf(k)} = @${k}`).join(', ')} WHERE id = @id`).run({ ...patch, id });
+    const grows = keys.map((k) => `coalesce(length(CAST(@${k} AS BLOB)), 0) - coalesce(length(CAST(${columnOf(k)} AS BLOB)), 0)`).join(' + ');
+    const room = `CASE WHEN length(room) - (${grows}) >= ${ROOM_KEPT_FROM} THEN zeroblob(length(room) - (${grows})) END`;
+    db.prepare(`UPDATE settlements SET ${keys.map((k) => `${columnOf(k)} = @${k}`).join(', ')}, room = ${room} WHERE id = @id`).run({ ...patch, id });
+  }
+
+  /** A new visit's row at the size it will grow to: what is known at open, and room for the rest. */
+  function insertRow(row: { id: string; service: string; state: string; sealed: Buffer; at: string; slipNo: string | null; patch: SettlementPatch }): void {
+    const keys = Object.keys(row.patch);
+    db.prepare(
+      `INSERT INTO settlements (id, service, state, sealed_context, created_at, updated_at, deferred, slip_no, room${keys.map((k) => `, ${columnOf(k)}`).join('')})
+       VALUES (@id, @service, @state, @sealed, @at, @at, @deferred, @slipNo, zeroblob(${ROOM_BYTES})${keys.map((k) => `, @${k}`).join('')})`,
+    ).run({ ...row.patch, id: row.id, service: row.service, state: row.state, sealed: row.sealed, at: row.at, deferred: row.slipNo === null ? 0 : 1, slipNo: row.slipNo });
   }
 
   /**
@@ -239,14 +258,14 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
         }): Queued => {
           if (open.billGuard && open.patch?.billId) open.billGuard(sql.byBill.all(open.patch.billId).map(rowToSettlement));
           const at = nowIso();
-          sql.insert.run({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at });
+          let slipNo: string | null = null;
           if (open.deferred) {
             // The slip number comes from its own counter in the same write, so it is never reused.
             const slip = Number(meta.value('slip_sequence') ?? '0') + 1;
             meta.set('slip_sequence', String(slip));
-            sql.markDeferred.run(`P${String(slip).padStart(6, '0')}`, open.id);
+            slipNo = `P${String(slip).padStart(6, '0')}`;
           }
-          if (open.patch) updateColumns(open.id, open.patch);
+          insertRow({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at, slipNo, patch: open.patch ?? {} });
           sql.insertEvent.run(open.id, at, null, open.state, 'opened');
           return open.call ? outbox.enqueue(open.id, open.call) : { outboxId: null, msgid: null };
         },

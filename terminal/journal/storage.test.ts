@@ -1,5 +1,7 @@
 // The journal under storage faults: a missing or wrong key, a damaged page, a truncated or lost WAL.
-// Each is refused at open with a message that says what to do, and the refused open writes nothing.
+// Each is refused at open with a message that says what to do, and the refused open writes nothing;
+// a damaged page, when the page walk runs after the start (a large journal, page-check.ts), is
+// reported by that walk instead, with the same restore command.
 import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -8,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openJournal, JournalRefused, type Journal } from './journal';
+import { checkPagesAfterStart } from './page-check';
+import { journalFiles } from './storage';
 import { formatMsgid } from '../insurance/msgid';
 
 const ID_NUMBER = '110101199003074518';
@@ -99,21 +103,64 @@ describe('journal storage checks', () => {
     again.close();
   });
 
-  it('refuses a database with a damaged page at start, and offers the restore command', () => {
+  it('refuses a database with a damaged page at start (the walk at open), and offers the restore command', () => {
+    journalWithDamagedPage();
+    assert.throws(() => open(), refusal('damaged', 'journal:restore', dataDir));
+  });
+
+  /**
+   * A journal of 40 visits with one page overwritten by random bytes: a page of the visits' event
+   * trail, which the checks at open do not read (they read the schema, meta, one sealed row and the
+   * sequence), so only a walk of every page can find it.
+   */
+  function journalWithDamagedPage(): void {
     const journal = open();
     for (let i = 0; i < 40; i++) visit(journal, `s${i}`);
     journal.close();
     const file = join(dataDir, 'journal.sqlite');
-    const pages = statSync(file).size / 4096;
-    assert.ok(pages >= 8, `enough pages to damage one in the middle (${pages})`);
+    const raw = new Database(file, { readonly: true });
+    const page = raw.prepare<[], { pageno: number }>(`SELECT pageno FROM dbstat WHERE name = 'settlement_events' ORDER BY pageno DESC LIMIT 1`).get()?.pageno;
+    raw.close();
+    assert.ok(page && page > 2, `a page of the event trail past the schema (${page})`);
     const fd = openSync(file, 'r+');
-    writeSync(fd, randomBytes(4096), 0, 4096, Math.floor(pages / 2) * 4096);
+    writeSync(fd, randomBytes(4096), 0, 4096, (page - 1) * 4096);
     closeSync(fd);
-    assert.throws(() => open(), refusal('damaged', 'journal:restore', dataDir));
+  }
+
+  it('with the page walk after the start, opens a journal with a damaged page and the walk reports it with the restore command', async () => {
+    journalWithDamagedPage();
+    openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, checkPages: false }).close();
+    const check = await checkPagesAfterStart(journalFiles(dataDir)).result;
+    assert.equal(check.ok, false, 'the walk finds the damaged page');
+    assert.ok(!check.ok && check.problems.length > 0);
+    assert.ok(!check.ok && check.message.includes('journal:restore') && check.message.includes(dataDir), !check.ok ? check.message : '');
+  });
+
+  it('the page walk after the start passes a sound journal, from a worker thread', async () => {
+    const journal = open();
+    for (let i = 0; i < 5; i++) visit(journal, `s${i}`);
+    // Walked while the journal is open and writing, as at a start.
+    const running = checkPagesAfterStart(journalFiles(dataDir));
+    visit(journal, 'during');
+    const check = await running.result;
+    journal.close();
+    assert.deepEqual({ ok: check.ok, where: check.ok ? check.where : null }, { ok: true, where: 'worker' });
+  });
+
+  it('without the page walk, still refuses a file SQLite cannot read at all, and writes nothing', () => {
+    const journal = open();
+    visit(journal, 's1');
+    journal.close();
+    const fd = openSync(join(dataDir, 'journal.sqlite'), 'r+');
+    writeSync(fd, randomBytes(100), 0, 100, 0);
+    closeSync(fd);
+    const before = snapshot(dataDir);
+    assert.throws(() => openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, checkPages: false }), refusal('damaged', 'journal:restore', dataDir));
+    assert.deepEqual(snapshot(dataDir), before, 'nothing was written');
   });
 
   /** A running journal's files copied mid-run (the WAL at `cut`), then its later mark: a WAL that lost its tail. */
-  function journalWithWalCut(): { wal: Buffer; full: string } {
+  async function journalWithWalCut(): Promise<{ wal: Buffer; full: string }> {
     const journal = open();
     for (let i = 0; i < 5; i++) visit(journal, `early${i}`);
     journal.openSettlement({ id: 'late', service: 'outpatient', state: 'presettled', context: { certno: ID_NUMBER } });
@@ -122,6 +169,8 @@ describe('journal storage checks', () => {
     journal.transition({ settlementId: 'late', from: ['presettled'], to: 'settle-pending', call: { step: 'settle', infno: '2207', input: {} } });
     journal.transition({ settlementId: 'late', from: ['settle-pending'], to: 'closed' });
     for (let i = 0; i < 3; i++) visit(journal, `after${i}`);
+    // The mark is written off the event loop; a platform call waits for it the same way.
+    await journal.highWaterSynced();
     // The files as a power cut leaves them: the database (never checkpointed yet), key and mark.
     const full = mkdtempSync(join(tmpdir(), 'journal-crashed-'));
     for (const f of ['journal.sqlite', 'journal.key', 'journal.hwm']) copyFileSync(join(dataDir, f), join(full, f));
@@ -129,8 +178,8 @@ describe('journal storage checks', () => {
     return { wal, full };
   }
 
-  it('refuses a truncated WAL that would bring a closed visit back open', () => {
-    const { wal, full } = journalWithWalCut();
+  it('refuses a truncated WAL that would bring a closed visit back open', async () => {
+    const { wal, full } = await journalWithWalCut();
     writeFileSync(join(full, 'journal.sqlite-wal'), wal);
     // What the truncated files hold: the late visit open again.
     const copy = mkdtempSync(join(tmpdir(), 'journal-peek-'));
@@ -143,8 +192,8 @@ describe('journal storage checks', () => {
     assert.deepEqual(snapshot(full), before, 'the damaged files are left as found');
   });
 
-  it('refuses a lost WAL rather than start empty over a folder that held a journal', () => {
-    const { full } = journalWithWalCut();
+  it('refuses a lost WAL rather than start empty over a folder that held a journal', async () => {
+    const { full } = await journalWithWalCut();
     assert.throws(() => open(full), refusal('lost', 'will not start empty', 'journal:restore'));
   });
 

@@ -10,7 +10,7 @@
 //                                  database that went back in time (a truncated or lost WAL, an old
 //                                  copy put in its place) is seen at the next start
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, openSync, readFileSync, rmSync, statSync, write } from 'node:fs';
 import { join } from 'node:path';
 import type { Sealer } from './sealed';
 import { writeFileDurably } from './durable-file';
@@ -79,8 +79,13 @@ const SEALED_COLUMNS: Array<[table: string, column: string]> = [
   ['face_enrolments', 'sealed'],
 ];
 
-/** Opens the database read-only (no checkpoint, nothing created but SQLite's shared-memory index) and checks it. */
-export function inspectJournal(files: JournalFiles): Found {
+/**
+ * Opens the database read-only (no checkpoint, nothing created but SQLite's shared-memory index) and
+ * checks it. `walkPages` adds SQLite's quick_check, which reads every page: milliseconds on a small
+ * journal, seconds on a year's (start-terminal runs it after the start instead, page-check.ts);
+ * without it a file SQLite cannot read at all (its header, its schema) is still refused here.
+ */
+export function inspectJournal(files: JournalFiles, options: { walkPages: boolean } = { walkPages: true }): Found {
   const empty: Found = { hasJournal: false, sequence: { settlementEvents: 0, outbox: 0 }, keyCheck: null, keyFingerprint: null, sampleSealed: null };
   if (!existsSync(files.db) || statSync(files.db).size === 0) return empty;
   let db: Database.Database | null = null;
@@ -90,8 +95,10 @@ export function inspectJournal(files: JournalFiles): Found {
   try {
     db = new Database(files.db, { readonly: true, fileMustExist: true });
     const tables = new Set(db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => r.name));
-    const problems = (db.pragma('quick_check', { simple: false }) as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((r) => r !== 'ok');
-    if (problems.length > 0) throw new JournalRefused('damaged', damagedMessage(files, problems.slice(0, 3).join('; ')));
+    if (options.walkPages) {
+      const problems = (db.pragma('quick_check', { simple: false }) as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) throw new JournalRefused('damaged', damagedMessage(files, problems.slice(0, 3).join('; ')));
+    }
     if (!tables.has('meta')) return empty;
     const meta = (key: string) => db!.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
     let sampleSealed: Buffer | null = null;
@@ -117,7 +124,7 @@ export function inspectJournal(files: JournalFiles): Found {
   }
 }
 
-function damagedMessage(files: JournalFiles, what: string): string {
+export function damagedMessage(files: JournalFiles, what: string): string {
   return `the journal ${files.db} is damaged (${what}). The terminal will not settle on a damaged journal. ${restoreHint(files.dataDir)}`;
 }
 
@@ -161,25 +168,91 @@ export function writeHighWater(files: JournalFiles, seq: Sequence, at: string): 
   writeFileDurably(files.hwm, encode(seq, at));
 }
 
-/** Raises the mark as the journal commits; never lowers it. */
+const grows = (seq: Sequence, than: Sequence): boolean => seq.settlementEvents > than.settlementEvents || seq.outbox > than.outbox;
+const highest = (a: Sequence, b: Sequence): Sequence => ({ settlementEvents: Math.max(a.settlementEvents, b.settlementEvents), outbox: Math.max(a.outbox, b.outbox) });
+const writeAt0 = (fd: number, bytes: Buffer) => new Promise<void>((resolve, reject) => write(fd, bytes, 0, bytes.length, 0, (err) => (err ? reject(err) : resolve())));
+const dataSync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+
+/**
+ * Raises the mark as the journal commits; never lowers it. The write and its sync run on libuv's
+ * threads, not the event loop: a commit no longer waits for a second sync, and the commits of
+ * several visits made while one mark write was on its way share the next. What must not leave
+ * before the mark covers it (a platform call) waits on `synced()`; a crash before the mark caught
+ * up leaves it low, which is safe (the check at start only refuses a database below its mark).
+ */
 export function highWaterKeeper(files: JournalFiles, start: Sequence, nowIso: () => string) {
-  let marked = { ...start };
+  let wanted = { ...start };
+  let onDisk = { ...start };
   let fd: number | null = null;
+  let flushing: Promise<void> | null = null;
+  let closed = false;
+
+  /** The one write on its way, or a new one; callbacks run after `flushing` is set. */
+  function startFlush(): Promise<void> {
+    if (flushing) return flushing;
+    const run = (async () => {
+      await Promise.resolve();
+      while (grows(wanted, onDisk) && !closed) {
+        const target = { ...wanted };
+        fd ??= openSync(files.hwm, 'r+');
+        await writeAt0(fd, encode(target, nowIso()));
+        // The file keeps its size, so only its data has to reach the disk: fdatasync skips the
+        // inode (mtime) write a full fsync would add.
+        await dataSync(fd);
+        onDisk = highest(onDisk, target);
+      }
+    })()
+      .catch((err: Error) => {
+        // Logged here and thrown again to whoever waits on synced() (a send); the next raise retries.
+        console.error(`journal high-water mark ${files.hwm} not written: ${err.message}`);
+        throw err;
+      })
+      .finally(() => {
+        flushing = null;
+        if (closed && fd !== null) {
+          closeSync(fd);
+          fd = null;
+        }
+      });
+    flushing = run;
+    run.catch(() => undefined);
+    return run;
+  }
+
   return {
-    /** Called after commits with what the database now holds; writes only when it grew. */
+    /** Called after commits with what the database now holds; schedules a write only when it grew. */
     raise(seq: Sequence): void {
-      if (seq.settlementEvents <= marked.settlementEvents && seq.outbox <= marked.outbox) return;
-      marked = { settlementEvents: Math.max(seq.settlementEvents, marked.settlementEvents), outbox: Math.max(seq.outbox, marked.outbox) };
-      fd ??= openSync(files.hwm, 'r+');
-      writeSync(fd, encode(marked, nowIso()), 0, HWM_BYTES, 0);
-      // The file keeps its size, so only its data has to reach the disk: fdatasync skips the inode
-      // (mtime) write that made the mark a second full fsync per commit (as SQLite syncs its WAL).
-      fdatasyncSync(fd);
+      if (closed || !grows(seq, wanted)) return;
+      wanted = highest(wanted, seq);
+      void startFlush();
     },
-    marked: () => ({ ...marked }),
+
+    /** Resolves once the mark on disk covers every commit raised so far; rejects if its write failed. */
+    async synced(): Promise<void> {
+      while (grows(wanted, onDisk)) {
+        if (closed) throw new Error('journal closed before its high-water mark was written');
+        await startFlush();
+      }
+    },
+
+    marked: () => ({ ...onDisk }),
+
+    /**
+     * Writes what is still owed synchronously. A write still on its way on libuv's threads holds
+     * the old file open: the final mark goes to a new file renamed over it, so the late write lands
+     * in the replaced inode and cannot lower the mark.
+     */
     close(): void {
-      if (fd !== null) closeSync(fd);
-      fd = null;
+      if (closed) return;
+      closed = true;
+      if (grows(wanted, onDisk) || flushing) {
+        writeFileDurably(files.hwm, encode(wanted, nowIso()));
+        onDisk = { ...wanted };
+      }
+      if (!flushing && fd !== null) {
+        closeSync(fd);
+        fd = null;
+      }
     },
   };
 }

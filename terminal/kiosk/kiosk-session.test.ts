@@ -5,6 +5,7 @@ import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SessionView } from '../api/schema';
 import { createKioskSession, type KioskSessionOptions } from './kiosk-session';
+import { userError } from '../common/user-errors';
 
 function sessionOn(overrides: Partial<KioskSessionOptions> = {}) {
   const views: SessionView[] = [];
@@ -34,6 +35,14 @@ describe('kiosk session results and failures', () => {
     assert.equal(session.begin('outpatient').ok, true);
     assert.equal(session.current().step, 'identify');
     assert.equal(session.historyPrinted('S1').ok, false);
+  });
+
+  it('takes no payment while the journal is being checked after the start, or was found damaged, and says which', () => {
+    for (const state of ['journal-checking', 'journal-damaged'] as const) {
+      const { session } = sessionOn({ engine: { journalHealth: () => ({ state, error: null, since: null }) } as never });
+      assert.deepEqual(session.begin('outpatient'), { ok: false, error: userError(state) });
+      assert.equal(session.current().step, 'idle');
+    }
   });
 
   it('records what a flow throws, with its cause, and sends the patient to the counter', async () => {

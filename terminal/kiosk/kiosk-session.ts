@@ -209,7 +209,7 @@ export function createKioskSession(options: KioskSessionOptions) {
       const why = await repayCredit({ current: () => view, repay: (id, code) => options.engine.repayCreditByCode(id, code), repaid: (r) => p.live() && historyRepaid(r) }, settlementId, payCode);
       return why ? refused(why) : accepted;
     } catch (err) {
-      const code = err instanceof CreditNotOwedError ? 'wrong-step' : err instanceof JournalWriteFailedError ? 'journal-write-failed' : 'internal';
+      const code = err instanceof CreditNotOwedError ? 'wrong-step' : err instanceof JournalWriteFailedError ? err.code : 'internal';
       failures.record({ context: 'credit repayment by code', step: view.step, code, shown: false }, err);
       return refused(code);
     }
@@ -304,7 +304,7 @@ export function createKioskSession(options: KioskSessionOptions) {
     } catch (err) {
       // The journal stopped writing since this pass began: nothing is opened, and the patient is told why.
       if (err instanceof JournalWriteFailedError) {
-        p.fail('bill-refused', 'journal-write-failed', err);
+        p.fail('bill-refused', err.code, err);
         return null;
       }
       if (!(err instanceof BillTakenError)) throw err;
@@ -449,8 +449,10 @@ export function createKioskSession(options: KioskSessionOptions) {
     failures: failures.list,
 
     begin(service: ServiceKind): SessionResult {
-      // A journal that cannot write what the platform answers takes no payment (the status bar says so).
-      if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
+      // A journal that cannot write what the platform answers, is still being checked after the
+      // start, or was found damaged takes no payment (the status bar says which).
+      const health = options.engine.journalHealth().state;
+      if (health !== 'ok') return refused(health);
       void startPass('begin', { ...idleSession(), step: 'identify', service });
       options.onIdentifyStep?.();
       return accepted;
@@ -461,7 +463,8 @@ export function createKioskSession(options: KioskSessionOptions) {
      * identifies. Whatever the screen showed before is dropped, as a fresh begin would.
      */
     beginDirected(directed: DirectedPayment, medType: string, certnoSha256?: string): SessionResult {
-      if (options.engine.journalHealth().state !== 'ok') return refused('journal-write-failed');
+      const health = options.engine.journalHealth().state;
+      if (health !== 'ok') return refused(health);
       void startPass('begin', { ...idleSession(), step: 'identify', service: serviceOfMedType(medType), directed }, certnoSha256 ?? null);
       options.onIdentifyStep?.();
       return accepted;

@@ -12,9 +12,18 @@ export class AlreadyInFlightError extends Error {
   }
 }
 
-export async function sendQueued(journal: Journal, platform: PlatformClient, row: OutboxRow): Promise<CallOutcome> {
-  if (row.status === 'in-flight' || journal.outboxRow(row.id)?.status === 'in-flight') throw new AlreadyInFlightError(row);
-  journal.markInFlight(row.id);
+/**
+ * Marks the row in flight and sends it. `armed`: the row was marked in flight by this process in
+ * the commit that queued it (the previous answer's, outbox.armNext) and has not been sent yet.
+ * Either way nothing leaves before the high-water mark on disk covers every commit so far.
+ */
+export async function sendQueued(journal: Journal, platform: PlatformClient, row: OutboxRow, opts: { armed?: boolean } = {}): Promise<CallOutcome> {
+  if (!opts.armed) {
+    if (row.status === 'in-flight' || journal.outboxRow(row.id)?.status === 'in-flight') throw new AlreadyInFlightError(row);
+    // Committed with the other visits' writes of this turn (group commit), and on disk before the send.
+    await journal.markInFlightGrouped(row.id);
+  }
+  await journal.highWaterSynced();
   return platform.call({ infno: row.infno, msgid: row.msgid, input: row.input, insuplcAdmdvs: row.insuplcAdmdvs ?? undefined });
 }
 
@@ -24,10 +33,10 @@ export async function sendQueued(journal: Journal, platform: PlatformClient, row
  */
 /** The outcome, and the row it was journaled as (a caller may forget a row that is no visit's record). */
 export async function callThroughOutbox(journal: Journal, platform: PlatformClient, call: NewCall): Promise<CallOutcome & { outboxId: number }> {
-  const { outboxId } = journal.enqueueCall(call);
+  const { outboxId } = journal.enqueueCall(call, { inFlight: true });
   const row = journal.outboxRow(outboxId);
   if (!row) throw new Error(`outbox row ${outboxId} vanished`);
-  const outcome = await sendQueued(journal, platform, row);
+  const outcome = await sendQueued(journal, platform, row, { armed: true });
   const status = outcome.kind === 'ok' ? 'done' : outcome.kind === 'rejected' ? 'rejected' : 'dead';
   // A read whose answer never came is not replayed later: the patient at the kiosk simply tries again.
   journal.recordOutcome({

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { amountChecks, checkSettlingAnswer, overchargeFen, type AmountCheck, type SettlingExpectation } from './answer-checks';
 import { createSettlementEngine, type EngineAlert, type SettlementEngine } from './engine';
-import { startSettlementRig, type SettlementRig } from '../testing/settlement.testkit';
+import { RIG_PLATFORM_TIMEOUT_MS, startSettlementRig, type SettlementRig } from '../testing/settlement.testkit';
 import { createMobilePayClient, withMobilePay } from '../insurance/mobile-pay';
 import { sm2KeysOf } from '../insurance/sm2';
 import { SIM_MOBILE_PAY } from '../sim/platform/mobile-pay';
@@ -59,8 +59,8 @@ describe('issue 11 item 4: a garbled 2207 answer through the engine', () => {
   const alerts: EngineAlert[] = [];
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 1_500 });
-    const mobile = createMobilePayClient({ baseUrl: rig.platform.url, timeoutMs: 1_500, orgCodg: 'H33010000001', ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
+    rig = await startSettlementRig();
+    const mobile = createMobilePayClient({ baseUrl: rig.platform.url, timeoutMs: RIG_PLATFORM_TIMEOUT_MS, orgCodg: 'H33010000001', ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
     engine = createSettlementEngine({ journal: rig.journal, platform: withMobilePay(rig.client, mobile), random: () => 0, onAlert: (a) => alerts.push(a) });
     employee = await rig.person('employee');
   });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createSettlementEngine, CreditNotOwedError, type SettlementEngine } from './engine';
-import { startSettlementRig, type SettlementRig } from '../testing/settlement.testkit';
+import { RIG_PLATFORM_TIMEOUT_MS, startSettlementRig, type SettlementRig } from '../testing/settlement.testkit';
 import { createMobilePayClient, withMobilePay } from '../insurance/mobile-pay';
 import { sm2KeysOf } from '../insurance/sm2';
 import { SIM_MOBILE_PAY } from '../sim/platform/mobile-pay';
@@ -25,8 +25,8 @@ describe('credit debt repaid at the kiosk by payment code', () => {
   let billNo = 0;
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 600 });
-    const mobile = createMobilePayClient({ baseUrl: rig.platform.url, timeoutMs: 600, orgCodg: 'H33010000001', ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
+    rig = await startSettlementRig();
+    const mobile = createMobilePayClient({ baseUrl: rig.platform.url, timeoutMs: RIG_PLATFORM_TIMEOUT_MS, orgCodg: 'H33010000001', ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
     platform = withMobilePay(rig.client, mobile);
     engine = createSettlementEngine({ journal: rig.journal, platform, random: () => 0 });
     employee = await rig.person('employee');

@@ -67,6 +67,8 @@ export interface EngineOptions {
   stepTimeoutMs?: number;
   /** Told when the journal's health changes (a write failed after a send; writes work again): for the status bar. */
   onJournalHealth?: (health: JournalHealth) => void;
+  /** The journal's page walk runs after the start: the engine begins in 'journal-checking' until journalChecked. */
+  journalChecking?: boolean;
   /** Told when a settling answer fails its amount check (the visit goes to staff): the terminal logs and shows it. */
   onAlert?: (alert: EngineAlert) => void;
   /**
@@ -92,22 +94,29 @@ export interface EngineAlert {
  * 'journal-write-failed': a call was sent and its answer could not be written (disk full, I/O error).
  * New visits are refused and nothing is sent until a write works again (probeJournal); the call is
  * then resolved by query, never resent.
+ * 'journal-checking': the journal's pages are still being walked after the start (a large journal,
+ * journal/page-check.ts): nothing new and nothing sent until the walk passes (journalChecked).
+ * 'journal-damaged': the walk found damage: nothing new and nothing sent until IT restores it.
  */
 export interface JournalHealth {
-  state: 'ok' | 'journal-write-failed';
-  /** The SQLite error, e.g. "SQLITE_FULL: database or disk is full". */
+  state: 'ok' | 'journal-write-failed' | 'journal-checking' | 'journal-damaged';
+  /** The SQLite error, e.g. "SQLITE_FULL: database or disk is full", or what the page walk found and the restore command. */
   error: string | null;
   since: string | null;
 }
 
-/** A new visit while the journal cannot write what the platform answers. */
+/** A new visit while the journal cannot write what the platform answers, or is not yet checked, or is damaged. */
 export class JournalWriteFailedError extends Error {
-  readonly code = 'journal-write-failed';
-  constructor(detail: string) {
-    super(`journal-write-failed: ${detail}`);
+  readonly code: 'journal-write-failed' | 'journal-checking' | 'journal-damaged';
+  constructor(detail: string, code: JournalWriteFailedError['code'] = 'journal-write-failed') {
+    super(`${code}: ${detail}`);
     this.name = 'JournalWriteFailedError';
+    this.code = code;
   }
 }
+
+/** The refusal a health other than 'ok' gives a new visit or a payment. */
+const heldBy = (health: JournalHealth) => new JournalWriteFailedError(health.error ?? health.state, health.state === 'ok' ? 'journal-write-failed' : health.state);
 
 /** A storage error from SQLite (better-sqlite3's SqliteError carries code SQLITE_*), not a refused transition. */
 const isStorageError = (err: unknown): err is Error & { code: string } => err instanceof Error && String((err as Error & { code?: unknown }).code ?? '').startsWith('SQLITE_');
@@ -129,7 +138,7 @@ export function createSettlementEngine(options: EngineOptions) {
   const unknownDeadlineMs = options.unknownOutcomeDeadlineMs ?? 6 * 3_600_000;
   const stepTimeoutMs = options.stepTimeoutMs ?? 120_000;
   const locks = new Map<string, Promise<unknown>>();
-  let journalHealth: JournalHealth = { state: 'ok', error: null, since: null };
+  let journalHealth: JournalHealth = options.journalChecking ? { state: 'journal-checking', error: null, since: now().toISOString() } : { state: 'ok', error: null, since: null };
   const setJournalHealth = (next: JournalHealth) => {
     journalHealth = next;
     options.onJournalHealth?.(next);
@@ -252,9 +261,11 @@ export function createSettlementEngine(options: EngineOptions) {
     const id = row.settlementId as string;
     // The state this call was sent from: the only one its answer may move the visit out of.
     const from = stateOf(id);
+    // A row this process marked in flight with the answer before it, and has not sent yet, goes now.
+    const wasArmed = armed.delete(row.id);
     // A row already in flight was sent and its answer never written (a journal write failed after
     // the send): its outcome is unknown, resolved as the table says (a settlement by query), never resent.
-    if (journal.outboxRow(row.id)?.status === 'in-flight') {
+    if (!wasArmed && journal.outboxRow(row.id)?.status === 'in-flight') {
       const next = onUnknown(row, from);
       journal.recordOutcome({
         outboxId: row.id,
@@ -268,9 +279,9 @@ export function createSettlementEngine(options: EngineOptions) {
       const verdict = await checkDeferredBill(row, from);
       if (verdict !== 'send') return verdict === 'moved';
     }
-    const outcome = await sendQueued(journal, platform, row);
+    const outcome = await sendQueued(journal, platform, row, { armed: wasArmed });
     try {
-      return recordAnswer(row, from, outcome);
+      return await recordAnswer(row, from, outcome);
     } catch (err) {
       if (!isStorageError(err)) throw err;
       // The platform may have done it and the journal does not know: stop new visits until writes work.
@@ -303,8 +314,26 @@ export function createSettlementEngine(options: EngineOptions) {
     return 'moved';
   }
 
-  /** Writes what an answer means, as the step table says. */
-  function recordAnswer(row: OutboxRow, from: SettlementState, outcome: Awaited<ReturnType<typeof sendQueued>>): boolean {
+  /**
+   * The calls marked in flight with the answer that queued them, not yet sent: the pump sends each
+   * next without a commit of its own. Held in memory only, so after a crash they are in flight like
+   * any call whose answer was lost, and resolved by query.
+   */
+  const armed = new Set<number>();
+  /** A call that may be armed: not a deferred capture's settle, whose HIS bill is claimed again before it goes. */
+  const mayArm = (id: string) => (step: string) => !(step === 'settle' && options.deferredSettleGuard && context(id).deferred);
+  /** Records an answer that moves the visit on, arming the call it queues when the pump goes on to send it. */
+  const recordAndArm = async (outcome: Parameters<Journal['recordOutcome']>[0]): Promise<void> => {
+    const id = outcome.then?.settlementId;
+    const { armed: next } = await journal.recordOutcomeGrouped(id ? { ...outcome, armNext: mayArm(id) } : outcome);
+    if (next !== null) armed.add(next);
+  };
+
+  /**
+   * Writes what an answer means, as the step table says: committed with the other visits' answers
+   * of the same turn (group commit), and acted on only once on disk.
+   */
+  async function recordAnswer(row: OutboxRow, from: SettlementState, outcome: Awaited<ReturnType<typeof sendQueued>>): Promise<boolean> {
     const id = row.settlementId as string;
     const spec = specOf(row);
     const env = stepEnv(row, from);
@@ -314,32 +343,32 @@ export function createSettlementEngine(options: EngineOptions) {
         then = spec.onOk(env, (outcome.output ?? {}) as Record<string, unknown>);
       } catch (err) {
         // An answer we cannot use (unbalanced split, missing id) is kept and handed to staff.
-        journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: transition(id, from, 'needs-staff', { note: (err as Error).message }) });
+        await journal.recordOutcomeGrouped({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, error: (err as Error).message, then: transition(id, from, 'needs-staff', { note: (err as Error).message }) });
         return false;
       }
-      journal.recordOutcome({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
+      await recordAndArm({ outboxId: row.id, status: 'done', rawResponse: outcome.rawResponse, then: then ?? undefined });
       const reason = (then?.context as SelfPayVisitContext | undefined)?.staffReason;
       if (reason && then && then.to !== 'settled') options.onAlert?.({ settlementId: id, ...reason });
       return true;
     }
     if (outcome.kind === 'rejected') {
       const then = onRefusedFor(spec, outcome.reason)(env, { reason: outcome.reason, errMsg: outcome.errMsg });
-      journal.recordOutcome({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: then ?? undefined });
+      await recordAndArm({ outboxId: row.id, status: 'rejected', error: outcome.errMsg, rawResponse: outcome.rawResponse, then: then ?? undefined });
       return true;
     }
     const error = `${outcome.reason}: ${outcome.detail}`;
     const next = spec.onUnknown(env);
     if (next !== 'resend') {
-      journal.recordOutcome({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next ?? undefined });
+      await recordAndArm({ outboxId: row.id, status: 'superseded', error, rawResponse: outcome.rawResponse, then: next ?? undefined });
       return true;
     }
     const attempts = journal.outboxRow(row.id)?.attempts ?? 0;
     if (spec.effect !== 'undo' && attempts >= maxAttempts) {
-      journal.recordOutcome({ outboxId: row.id, status: 'dead', error, rawResponse: outcome.rawResponse, then: transition(id, from, 'needs-staff', { note: `no answer after ${attempts} attempts` }) });
+      await journal.recordOutcomeGrouped({ outboxId: row.id, status: 'dead', error, rawResponse: outcome.rawResponse, then: transition(id, from, 'needs-staff', { note: `no answer after ${attempts} attempts` }) });
       return false;
     }
     const nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts, random)).toISOString();
-    journal.recordOutcome({ outboxId: row.id, status: 'unknown', error, rawResponse: outcome.rawResponse, nextAttemptAt });
+    await journal.recordOutcomeGrouped({ outboxId: row.id, status: 'unknown', error, rawResponse: outcome.rawResponse, nextAttemptAt });
     return false;
   }
 
@@ -425,6 +454,8 @@ export function createSettlementEngine(options: EngineOptions) {
      */
     probeJournal(): boolean {
       if (journalHealth.state === 'ok') return true;
+      // A write that works says nothing of a journal not yet walked, or found damaged.
+      if (journalHealth.state !== 'journal-write-failed') return false;
       try {
         journal.setMetaValue('journal_write_probe', now().toISOString());
       } catch (err) {
@@ -436,9 +467,18 @@ export function createSettlementEngine(options: EngineOptions) {
       return true;
     },
 
+    /**
+     * The page walk after the start ended (journalChecking): passed, the engine takes visits and sends
+     * (after the caller's recoverInFlight); failed, it stays shut with what was found, for staff.
+     */
+    journalChecked(check: { ok: true } | { ok: false; message: string }): void {
+      if (journalHealth.state !== 'journal-checking') return;
+      setJournalHealth(check.ok ? { state: 'ok', error: null, since: null } : { state: 'journal-damaged', error: check.message, since: now().toISOString() });
+    },
+
     /** Opens a visit for a bill and queues its first call; `pump` sends it. */
     open(input: { service: string; person: VisitPerson; bill: HisBill; usePersonalAccount: boolean; deferred?: boolean }): string {
-      if (journalHealth.state !== 'ok') throw new JournalWriteFailedError(journalHealth.error ?? 'journal write failed');
+      if (journalHealth.state !== 'ok') throw heldBy(journalHealth);
       const id = randomUUID();
       const ctx: VisitContext = {
         person: input.person,
@@ -595,7 +635,7 @@ export function createSettlementEngine(options: EngineOptions) {
     repayCreditByCode(settlementId: string, payAuthNo: string): Promise<CreditRepayResult> {
       if (!journal.settlement(settlementId)) return Promise.reject(new StaffActionError('no such visit'));
       // As for a new visit: no payment is taken while the journal cannot write what the centre answers.
-      if (journalHealth.state !== 'ok') return Promise.reject(new JournalWriteFailedError(journalHealth.error ?? 'journal write failed'));
+      if (journalHealth.state !== 'ok') return Promise.reject(heldBy(journalHealth));
       return exclusive(settlementId, async () => {
         const state = stateOf(settlementId);
         const debt = journal.credit.debtOf(settlementId);

@@ -18,7 +18,7 @@ describe('issue 11 item 7: a journal write that fails after a send', () => {
   let billNo = 0;
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 1_500 });
+    rig = await startSettlementRig();
     engine = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0 });
     person = await rig.person('employee');
     const bills = await rig.hisBills(person.idNo);
@@ -76,6 +76,29 @@ describe('issue 11 item 7: a journal write that fails after a send', () => {
     assert.equal(settle().attempts, 1, 'the 2207 was sent once: never again under its msgid');
     assert.deepEqual(rig.journal.callsOf(id).slice(-2).map((c) => `${c.infno}:${c.status}`), ['2207:done', '5203:done']);
     assert.equal(platformSide(id).settlements.length, 1);
+  });
+
+  it('a journal still being walked after the start takes no visit and sends nothing until the walk passes', async () => {
+    const id = engine.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true });
+    const held = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0, journalChecking: true });
+    assert.equal(held.journalHealth().state, 'journal-checking');
+    assert.throws(() => held.open({ service: 'outpatient', person, bill: freshBill(), usePersonalAccount: true }), (err: unknown) => err instanceof JournalWriteFailedError && err.code === 'journal-checking');
+    await held.pump(id);
+    assert.equal(rig.journal.nextOpenCall(id)?.attempts, 0, 'the queued 2201 was not sent');
+    assert.equal(held.probeJournal(), false, 'a write that works does not end the check');
+    assert.equal(held.journalHealth().state, 'journal-checking');
+    held.journalChecked({ ok: true });
+    assert.equal(held.journalHealth().state, 'ok');
+    assert.equal((await held.pump(id)).state, 'awaiting-confirm', 'sent once the walk passed');
+
+    const damaged = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0, journalChecking: true });
+    damaged.journalChecked({ ok: false, message: 'the journal is damaged (page 7); npm run journal:restore' });
+    assert.deepEqual({ ...damaged.journalHealth(), since: null }, { state: 'journal-damaged', error: 'the journal is damaged (page 7); npm run journal:restore', since: null });
+    damaged.journalChecked({ ok: true });
+    assert.equal(damaged.journalHealth().state, 'journal-damaged', 'only a walk under way can pass');
+    assert.equal(damaged.probeJournal(), false);
+    await assert.rejects(damaged.repayCreditByCode(id, 'code'), (err: unknown) => err instanceof JournalWriteFailedError && err.code === 'journal-damaged');
+    await engine.cancel(id, 'test done');
   });
 
   it('the outbox refuses to send a row that is in flight', async () => {

@@ -18,7 +18,7 @@ describe('issue 11 item 3: an unconfirmed visit is cancelled and undone after it
   let billNo = 0;
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 1_500 });
+    rig = await startSettlementRig();
     person = await rig.person('employee');
     bill = (await rig.hisBills(person.idNo))[0]!;
   });

@@ -34,8 +34,8 @@ export interface SettlementRig {
  * outcomes the test never meant. A test that wants a call to go unanswered says so with the
  * simulator's `timeout` fault (the request is held until this deadline) or a reset, not with a
  * short deadline; the only cost of a generous one is that each held request waits it out. A test
- * asking for less (the crash campaign's 150 ms, self-pay's 600 ms) gets this: its deadline is a
- * floor here, since none of them holds a request of the rig's client to provoke a timeout.
+ * asking for less gets this: its deadline is a floor here (the crash campaign's child, which does
+ * hold requests, has its own client with the plan's deadline).
  */
 export const RIG_PLATFORM_TIMEOUT_MS = 5_000;
 

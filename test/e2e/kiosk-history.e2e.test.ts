@@ -163,7 +163,7 @@ describe('past payments, card reads and offline on the real terminal core', () =
       await page.getByTestId('admin-refresh').click();
       await page.waitForTimeout(500);
     }
-    await page.getByTestId('queue-empty').waitFor({ timeout: 1_000 });
+    await page.getByTestId('queue-empty').waitFor();
     assert.equal(platform.ledger().settlements.filter((s) => s.psnNo === CARD_HOLDER_PSN && s.status === 'settled').length, 1, 'settled exactly once');
     await page.getByTestId('admin-exit').click();
     await page.getByTestId('screen-idle').waitFor();

@@ -39,7 +39,7 @@ describe('one HIS bill, two kiosks', () => {
         terminal: { id, msgidSlot: slot },
         platform: { mode: 'remote', baseUrl: platform.url, signer: { type: 'none' } },
         // The HIS simulator does not admit inpatients on the platform: the kiosk admits (2401) itself.
-        his: { mode: 'remote', baseUrl: his.url, timeoutMs: 2_000, registersAdmissions: false },
+        his: { mode: 'remote', baseUrl: his.url, timeoutMs: 10_000, registersAdmissions: false },
         admin: { pinScrypt: hashPin(PIN) },
         devices: [],
         settlement: { replayIntervalMs: 600_000 },

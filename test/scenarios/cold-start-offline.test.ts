@@ -29,7 +29,7 @@ it('starts cold with the platform unreachable, takes an ID card capture from the
   const port = Number(new URL(platform.url).port);
   const config = parseConfig({
     terminal: { institutionCode: simEnvelopeContext.fixmedins_code, areaCode: simEnvelopeContext.mdtrtarea_admvs },
-    platform: { mode: 'remote', baseUrl: platform.url, timeoutMs: 1_000 },
+    platform: { mode: 'remote', baseUrl: platform.url, timeoutMs: 5_000 },
     devices: [{ id: 'id-1', kind: 'id-card', pollMs: 50, transport: { type: 'serial', path: pty.hostPath } }],
     settlement: { replayIntervalMs: 200 },
   });

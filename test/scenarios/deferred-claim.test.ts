@@ -22,10 +22,10 @@ describe("an offline capture's bill is claimed again before its 2207", () => {
   let engine: SettlementEngine;
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 2_000 });
+    rig = await startSettlementRig();
     open.track(rig.platform);
     hisSim = await startHisSimulator({ fixturesDir });
-    his = createHisClient({ baseUrl: hisSim.url, timeoutMs: 2_000 });
+    his = createHisClient({ baseUrl: hisSim.url, timeoutMs: 10_000 });
     claims = createBillClaims({ his, journal: rig.journal, terminalId: 'KIOSK-1', ttlSeconds: 120, holdSeconds: 86_400 });
     engine = createSettlementEngine({ journal: rig.journal, platform: rig.client, his: claims.paidNotice(his), deferredSettleGuard: (billId) => claims.deferredSettle(billId), onChange: (v) => claims.onVisit(v), random: () => 0 });
   });

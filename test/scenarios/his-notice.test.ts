@@ -33,13 +33,13 @@ describe('telling the HIS, and one visit per bill', () => {
     await his?.close();
     his = null;
   };
-  const hisSaysPaid = async (billId: string) => (await createHisClient({ baseUrl: `http://127.0.0.1:${hisPort}`, timeoutMs: 2_000 }).bill(billId))?.paid ?? false;
+  const hisSaysPaid = async (billId: string) => (await createHisClient({ baseUrl: `http://127.0.0.1:${hisPort}`, timeoutMs: 10_000 }).bill(billId))?.paid ?? false;
 
   before(async () => {
     await startHis();
     terminal = await startTerminal({
       config: parseConfig({
-        his: { mode: 'remote', baseUrl: `http://127.0.0.1:${hisPort}`, timeoutMs: 500 },
+        his: { mode: 'remote', baseUrl: `http://127.0.0.1:${hisPort}`, timeoutMs: 5_000 },
         admin: { pinScrypt: hashPin(PIN) },
         devices: [],
         // The worker runs once at start and then only when staff forward: each step below is the test's.

@@ -28,10 +28,10 @@ describe('a journal that cannot write stops the kiosk taking payments, and says 
   const healths: JournalHealth[] = [];
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 2_000 });
+    rig = await startSettlementRig();
     open.track(rig.platform);
     his = await startHisSimulator({ fixturesDir });
-    const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 2_000 });
+    const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 10_000 });
     engine = createSettlementEngine({ journal: rig.journal, platform: rig.client, random: () => 0, onJournalHealth: (h) => healths.push(h) });
     session = createKioskSession({
       identity: { journal: rig.journal, platform: rig.client, ecBusinessType: '01301', ecDeviceType: 'SelfService' },

@@ -98,7 +98,7 @@ describe('offline capture by ID card', () => {
   });
 
   it('tells the HIS the replayed bill is paid and closes the visit', async () => {
-    const his = createHisClient({ baseUrl: terminal.simulators.hisUrl!, timeoutMs: 2_000 });
+    const his = createHisClient({ baseUrl: terminal.simulators.hisUrl!, timeoutMs: 10_000 });
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && !(await his.bill(CARD_HOLDER_BILL))?.paid) await new Promise((r) => setTimeout(r, 100));
     assert.equal((await his.bill(CARD_HOLDER_BILL))?.paid, true, 'the HIS no longer offers the bill');

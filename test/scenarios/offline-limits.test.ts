@@ -26,10 +26,10 @@ describe('offline limits: per terminal and by age', () => {
   let engine: SettlementEngine;
 
   before(async () => {
-    rig = await startSettlementRig({ timeoutMs: 2_000 });
+    rig = await startSettlementRig();
     open.track(rig.platform);
     his = await startHisSimulator({ fixturesDir });
-    const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 2_000 });
+    const hisClient = createHisClient({ baseUrl: his.url, timeoutMs: 10_000 });
     employeeBillFen = (await hisClient.pendingBills(EMPLOYEE.idNo))[0]!.totalFen;
     const reachability = trackReachability(rig.client);
     engine = createSettlementEngine({ journal: rig.journal, platform: reachability.client });

@@ -104,7 +104,7 @@ describe('queue events on the API', () => {
     const elsewhere = 'the settlement was cancelled (2208) at another window behind the terminal';
     open.expect({ kind: 'registration', psnNo: victim.psnNo, reason: elsewhere });
     open.expect({ kind: 'fee-line', psnNo: victim.psnNo, count: 2, reason: elsewhere });
-    const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: 2000 });
+    const client = createPlatformClient({ baseUrl: platform.url, context: simEnvelopeContext, timeoutMs: 5_000 });
     const cancel = await client.call({ infno: '2208', msgid: `${simEnvelopeContext.fixmedins_code}202601010000009998`, input: { data: { setl_id: victim.setlId, mdtrt_id: victim.mdtrtId, psn_no: victim.psnNo } }, insuplcAdmdvs: '330100' });
     assert.equal(cancel.kind, 'ok', JSON.stringify(cancel));
     await terminal.api.execute({ type: 'admin.reconcile', pin: PIN });

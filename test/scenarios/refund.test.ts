@@ -64,7 +64,7 @@ async function historyStatus(terminal: RunningTerminal, person: string, settleme
 }
 
 async function pendingBillIds(terminal: RunningTerminal, certno: string) {
-  const his = createHisClient({ baseUrl: terminal.simulators.hisUrl!, timeoutMs: 2_000 });
+  const his = createHisClient({ baseUrl: terminal.simulators.hisUrl!, timeoutMs: 10_000 });
   return (await his.pendingBills(certno)).map((b) => b.billId);
 }
 

@@ -20,7 +20,7 @@ import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit
 const open = nothingOpenAfterEach();
 
 test('after a restore from backup, open settlements are queried, not resent', async () => {
-  const rig = await startSettlementRig({ timeoutMs: 2_000 });
+  const rig = await startSettlementRig();
   open.track(rig.platform);
   try {
     const sent: string[] = [];

@@ -9,6 +9,12 @@ import type { TextKey } from './i18n';
 /** How long staff hold the title to open their doors, and how long the doors stay open. */
 export const staffPressMs = 1_500;
 const staffMenuMs = 15_000;
+/** What the bar says while the journal holds payments back. */
+const journalStatusText: Record<Exclude<NonNullable<TerminalStatus['journal']>['state'], 'ok'>, TextKey> = {
+  'journal-write-failed': 'journalStopped',
+  'journal-checking': 'journalChecking',
+  'journal-damaged': 'journalDamaged',
+};
 
 export function StatusBar(props: {
   status: TerminalStatus | null;
@@ -61,10 +67,10 @@ export function StatusBar(props: {
         <span className="dot" aria-hidden="true" />
         {connected ? t(online ? 'platformOnline' : 'platformOffline') : t('connecting')}
       </span>
-      {status?.journal?.state === 'journal-write-failed' && (
+      {status?.journal && status.journal.state !== 'ok' && (
         // The kiosk refuses every new payment meanwhile (the core's begin is refused with the same words).
-        <span className="journal-stopped" role="alert" data-testid="journal-status">
-          {t('journalStopped')}
+        <span className={status.journal.state === 'journal-checking' ? 'journal-checking' : 'journal-stopped'} role="alert" data-testid="journal-status" data-state={status.journal.state}>
+          {t(journalStatusText[status.journal.state])}
         </span>
       )}
       {status && <span className="terminal-id">{status.terminalId}</span>}

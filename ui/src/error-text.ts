@@ -52,6 +52,14 @@ const errorTexts = {
     zh: '本机暂停缴费：缴费记录写不进去（存储已满或出了故障）。请到人工窗口缴费。',
     en: 'This kiosk has stopped taking payments: it cannot write its payment records (storage full or failing). Please pay at the service desk.',
   },
+  'journal-checking': {
+    zh: '本机刚刚启动，正在检查缴费记录，请稍候一两分钟再缴费，或到人工窗口缴费。',
+    en: 'This kiosk has just started and is checking its payment records. Please wait a minute or two, or pay at the service desk.',
+  },
+  'journal-damaged': {
+    zh: '本机暂停缴费：缴费记录检查没有通过，已通知工作人员。请到人工窗口缴费。',
+    en: 'This kiosk has stopped taking payments: its payment records failed their check and staff have been told. Please pay at the service desk.',
+  },
   'card-mismatch-staff': {
     zh: '这张证件两次都没有核对上，请不要再试了。请到人工窗口，工作人员会帮您核对身份。您没有被扣费。',
     en: 'This card did not match twice, so please do not try again. Go to the service desk, where staff will check who you are. You have not been charged.',

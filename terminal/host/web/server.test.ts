@@ -48,7 +48,8 @@ async function connect(url: string, origin: string): Promise<Client> {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const next: Client['next'] = (predicate, timeoutMs = 2000) =>
+  // The deadline only turns a missing message into a failure; a loaded machine may be slow with it.
+  const next: Client['next'] = (predicate, timeoutMs = 20_000) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out waiting for a message')), timeoutMs);
       const check = (): void => {

@@ -11,7 +11,8 @@ import { createWebSocketClient, type SocketLike } from '../../../ui/src/terminal
 import { startWebHost } from './server';
 import { createScriptedApi } from '../../testing/scripted-api.testkit';
 
-function waitFor<T>(check: () => T | undefined, timeoutMs = 2000): Promise<T> {
+// The deadline only turns a hang into a failure: generous, for a machine busy with other work.
+function waitFor<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = (): void => {

@@ -29,7 +29,7 @@ describe('fault injection', () => {
 
   before(async () => {
     sim = await startPlatformSimulator({ fixturesDir, seed: 42 });
-    client = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 2000 });
+    client = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 5_000 });
     fast = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 250 });
   });
   after(() => sim.close());
@@ -270,7 +270,7 @@ describe('a fault plan given at start (the faults option)', () => {
   it('is in force from the first request, counts down, and a bad plan stops the start', async () => {
     const sim = await startPlatformSimulator({ fixturesDir, faults: { rules: [{ kind: 'wrong-infcode', infcode: 7, infnos: ['9001'], count: 1 }] } });
     try {
-      const client = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 2000 });
+      const client = createPlatformClient({ baseUrl: sim.url, context: testContext, timeoutMs: 5_000 });
       const signIn = () => client.call({ infno: '9001', msgid: msgid(), input: { signIn: { opter_no: 'K', mac: 'm', ip: 'i' } } });
       const first = await signIn();
       assert.ok(first.kind === 'unknown' && /infcode 7/.test(first.detail), JSON.stringify(first).slice(0, 300));

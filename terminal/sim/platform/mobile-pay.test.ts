@@ -19,7 +19,7 @@ const line = (fen: number) => ({ feedetlSn: '1', medListCodg: 'SELFPAY', detItem
 
 before(async () => {
   sim = await startPlatformSimulator({ fixturesDir, seed: 3 });
-  mp = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 2000, ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
+  mp = createMobilePayClient({ baseUrl: sim.url, timeoutMs: 5_000, ...SIM_MOBILE_PAY, signKeys: sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey) });
 });
 after(() => sim.close());
 
@@ -52,7 +52,7 @@ describe('simulated mobile-payment centre', () => {
   });
 
   it('pays by the e-voucher token from the person\'s own wallet, and refuses a token it never issued', async () => {
-    const platform = createPlatformClient({ baseUrl: sim.url, context: simEnvelopeContext, timeoutMs: 2000 });
+    const platform = createPlatformClient({ baseUrl: sim.url, context: simEnvelopeContext, timeoutMs: 5_000 });
     const decoded = await platform.decodeEcQr({ qrCode: sim.mintEcQr('employee'), businessType: '01301', deviceType: 'SelfService' });
     assert.ok(decoded.kind === 'ok');
     const ecToken = decoded.person.ecToken;

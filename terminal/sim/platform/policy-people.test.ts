@@ -240,7 +240,7 @@ describe('hospital level (医院等级)', () => {
     async function fundPaid(level: HospitalLevel | undefined): Promise<[number, HospitalLevel]> {
       const sim = await startPlatformSimulator({ fixturesDir, ...(level ? { hospitalLevel: level } : {}) });
       try {
-        const client = createPlatformClient({ baseUrl: sim.url, context: simEnvelopeContext, timeoutMs: 2000 });
+        const client = createPlatformClient({ baseUrl: sim.url, context: simEnvelopeContext, timeoutMs: 5_000 });
         const id = () => formatMsgid(simEnvelopeContext.fixmedins_code, new Date(2024, 0, 15, 9), ++seq);
         const area = { insuplcAdmdvs: p.insuplc_admdvs };
         const reg = await tx.registerOutpatient(client, id(), { data: { psn_no: p.psn_no, insutype: p.insutype, begntime: '', mdtrt_cert_type: '02', mdtrt_cert_no: p.certno, ipt_otp_no: 'LV', atddr_no: '', dr_name: '', dept_code: '', dept_name: '', caty: '' } }, area);

@@ -90,7 +90,7 @@ export interface CampaignOptions {
 export async function runCrashCampaign(opts: CampaignOptions): Promise<CampaignResult> {
   const started = Date.now();
   const random = seededRandom(opts.seed);
-  const rig = await startSettlementRig({ seed: opts.seed, timeoutMs: 150 });
+  const rig = await startSettlementRig({ seed: opts.seed });
   try {
     const people = [await rig.person('employee'), await rig.person('resident'), await rig.person('cross-region'), await rig.person('medical-aid')];
     const employeeBill = (await rig.hisBills(people[0]!.idNo))[0];
@@ -108,18 +108,20 @@ export async function runCrashCampaign(opts: CampaignOptions): Promise<CampaignR
       const proc = spawn(process.execPath, [child, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      // The kill clock starts when the child says it is ready (or has exited), told by its output
+      // as it comes rather than by polling for it.
+      let markReady!: () => void;
+      const ready = new Promise<void>((r) => (markReady = r));
+      proc.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('ready')) markReady();
+      });
       proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = once(proc, 'exit');
+      // A spawn error surfaces at `await exited` below; here it only ends the wait for readiness.
+      exited.then(markReady, markReady);
       if (killAfterMs !== null) {
-        await new Promise<void>((r) => {
-          const check = setInterval(() => {
-            if (stdout.includes('ready') || proc.exitCode !== null) {
-              clearInterval(check);
-              r();
-            }
-          }, 2);
-        });
+        await ready;
         await new Promise((r) => setTimeout(r, killAfterMs));
         if (proc.exitCode === null) {
           proc.kill('SIGKILL');

@@ -103,7 +103,7 @@ class Crash extends Error {
 /** tmpfs where there is one: the journal fsyncs every write, and a crash here is in-process anyway. */
 const scratchRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'recordOutcome', 'requeue', 'recordHisNotice', 'cachePerson', 'setMetaValue']);
+const JOURNAL_WRITES = new Set(['openSettlement', 'transition', 'enqueueCall', 'markInFlight', 'markInFlightGrouped', 'recordOutcome', 'recordOutcomeGrouped', 'requeue', 'recordHisNotice', 'cachePerson', 'setMetaValue']);
 /** The calls that commit something on the platform's books: what a gateway's undocumented infcode leaves unknown. */
 const COMMITTING = new Set(['2201', '2204', '2207', '2401', '2301', '2304']);
 
@@ -405,8 +405,8 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
             // A full disk refuses the write whole (SQLite rolls the transaction back).
             if (diskFullUntil[k] as number > clockMs) throw new DiskFull();
           }
-          if (options.bug === 'resend-unknown' && key === 'recordOutcome') args[0] = resendBlind(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
-          if (options.bug === 'fail-unknown' && key === 'recordOutcome') args[0] = failUnknown(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
+          if (options.bug === 'resend-unknown' && (key === 'recordOutcome' || key === 'recordOutcomeGrouped')) args[0] = resendBlind(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
+          if (options.bug === 'fail-unknown' && (key === 'recordOutcome' || key === 'recordOutcomeGrouped')) args[0] = failUnknown(target, args[0] as Parameters<Journal['recordOutcome']>[0]);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
       },
@@ -610,11 +610,20 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       const calls = journal.callsOf(v.id);
       // A settling answer a gateway garbled fails its check and is held for staff with the platform's
       // settlement standing and the code's charge kept: that is the check working, not money lost.
-      const heldOverGarble = v.state === 'needs-staff' && calls.some((c) => garbledMsgids.has(c.msgid));
+      const garbled = v.state === 'needs-staff' && calls.some((c) => garbledMsgids.has(c.msgid));
       const openingMsgids = new Set(calls.filter((c) => c.infno === '2201' || c.infno === '2401').map((c) => c.msgid));
       const platformVisits = ledger.visits.filter((pv) => openingMsgids.has(pv.msgid));
       for (const pv of platformVisits) visitOfMdtrt.set(pv.mdtrtId, v.id);
       const standing = ledger.settlements.filter((s) => s.status === 'settled' && platformVisits.some((pv) => pv.mdtrtId === s.mdtrtId));
+      // A genuine answer whose cash part moved after the code was charged (the person's other visit
+      // settled while a lost 6202 waited hours for its 6301) fails the amount check too: held for
+      // staff with the platform's setl_id in hand and the code keeping exactly the answer's cash.
+      const reason = v.state === 'needs-staff' ? (journal.settlementContext<{ staffReason?: { kind?: string; check?: string; setlId?: string } }>(v.id)?.staffReason ?? null) : null;
+      const chargeBatchOf = v.chrgBchno ?? '';
+      const keptByCode = orders.filter((o) => o.medOrgOrd.startsWith(`${chargeBatchOf}-`) && (o.ordStas === ORDER_PAID || o.refundedFen > 0)).reduce((sum, o) => sum + o.feeSumFen - o.refundedFen, 0);
+      const heldOverCashMove =
+        reason?.kind === 'amount-check' && reason.check === 'cash-differs-from-charged' && standing.length === 1 && standing[0]?.setlId === reason.setlId && standing[0]?.split.psnCashPayFen === keptByCode;
+      const heldOverGarble = garbled || heldOverCashMove;
       standingByBill.set(v.billId ?? '', [...(standingByBill.get(v.billId ?? '') ?? []), ...standing.map((s) => s.setlId)]);
       const paid = v.state === 'settled' || v.state === 'closed';
 

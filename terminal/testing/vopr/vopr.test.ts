@@ -1,4 +1,4 @@
-// The seeded whole-terminal simulation in `npm test`: a few hundred seeds pass their checks, a seed
+// The seeded whole-terminal simulation in `npm test`: a hundred seeds pass their checks, a seed
 // replays exactly, and a deliberately broken guard (a settlement whose answer never came written off
 // as failed instead of being asked about) is caught by a seed well within the 10,000 that
 // `npm run bench:sim` runs. (The blind resend this test first used no longer doubles anything on its
@@ -7,7 +7,10 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KNOWN_FINDINGS, reproduceLine, runSeed } from './simulator';
 
-const SEEDS = 300;
+// 100 seeds here, 10,000 in `npm run bench:sim`: 300 seeds took 150 s of the suite on a loaded
+// 2-core machine, and the asserts below scale with SEEDS, so each still says the seeds met every
+// kind of weather they are drawn for.
+const SEEDS = 100;
 
 it(`${SEEDS} seeds: nothing lost, nothing doubled, no patient charged for an unsettled bill, no visit stuck`, { timeout: 240_000 }, async () => {
   const failing: string[] = [];

@@ -20,6 +20,13 @@ const creditStatusText: Record<NonNullable<AdminOverview['credit']>['debts'][num
   repaid: 'creditRepaid',
 };
 
+/** What the journal row says while the journal holds payments back (the error carries the restore command when damaged). */
+const adminJournalText: Record<Exclude<NonNullable<TerminalStatus['journal']>['state'], 'ok'>, TextKey> = {
+  'journal-write-failed': 'adminJournalFailed',
+  'journal-checking': 'adminJournalChecking',
+  'journal-damaged': 'adminJournalDamaged',
+};
+
 export type StaffAction = { type: 'admin.retry' | 'admin.cancel'; settlementId: string; reason: string };
 
 const presetReasons: Record<StaffAction['type'], TextKey[]> = {
@@ -100,9 +107,9 @@ export function AdminScreen(props: {
         </div>
         <div className="row">
           <dt>{t('adminJournal')}</dt>
-          {status?.journal?.state === 'journal-write-failed' ? (
-            <dd className="bad" data-testid="admin-journal" data-state={status.journal.state}>
-              {fill(t('adminJournalFailed'), { since: time(status.journal.since), error: status.journal.error ?? '' })}
+          {status?.journal && status.journal.state !== 'ok' ? (
+            <dd className={status.journal.state === 'journal-checking' ? undefined : 'bad'} data-testid="admin-journal" data-state={status.journal.state}>
+              {fill(t(adminJournalText[status.journal.state]), { since: time(status.journal.since), error: status.journal.error ?? '' })}
             </dd>
           ) : (
             <dd className="ok" data-testid="admin-journal" data-state="ok">
