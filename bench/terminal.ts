@@ -13,6 +13,8 @@
 //   --keep            leave the two data folders for a look afterwards
 //   --restarts=n      starts of the core on each existing journal, in turns (3): the start-time row
 //   --no-year         the empty journal only (for a profile of the visits: node --cpu-prof)
+//   --cold-against=DIR  also cold-start another checkout's built web host (DIR/dist/web/cli.mjs, with
+//                     DIR's UI and fixtures; built there first) in the same turns: before/after in one run
 //
 // Cold start is timed for the built web host (dist/web/cli.mjs, built here first, as `npm run
 // start:web` runs it) beside the TypeScript source through tsx and a bare node process, in turns.
@@ -37,6 +39,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const VISITS = Number(args.get('visits') ?? 40);
 const YEAR = Number(args.get('year') ?? 200_000);
 const COLD_RUNS = args.has('no-cold') ? 0 : Number(args.get('cold') ?? 3);
+const COLD_AGAINST = args.get('cold-against') ? resolve(args.get('cold-against')!) : null;
 const RESTARTS = Number(args.get('restarts') ?? 3);
 const root = resolve(import.meta.dirname, '..');
 const fixturesDir = join(root, 'fixtures');
@@ -207,6 +210,11 @@ interface Figures {
   cold_host_ready_source_ms_p50?: number;
   cold_host_cpu_source_ms_p50?: number | null;
   node_bare_start_ms_p50?: number;
+  cold_page_ms_p50?: number;
+  cold_start_against_ms_p50?: number;
+  cold_host_ready_against_ms_p50?: number;
+  cold_host_cpu_against_ms_p50?: number | null;
+  cold_page_against_ms_p50?: number;
 }
 
 async function measure(label: string, dataDir: string, hisUrl: string): Promise<Figures> {
@@ -339,12 +347,16 @@ function cpuMsOf(pid: number): number | null {
 // How the web host starts: the built bundle as `npm run start:web` runs it, the TypeScript source
 // through tsx as it ran before (the same run's baseline), and a bare node process printing the same
 // line (the floor: what starting any node process costs on this machine right now).
-const HOSTS = {
-  bundle: (cfg: string, data: string) => [join(root, 'dist/web/cli.mjs'), '--config', cfg, '--data', data],
-  source: (cfg: string, data: string) => ['--import', 'tsx', join(root, 'terminal/host/web/cli.ts'), '--config', cfg, '--data', data],
+type HostKind = 'bundle' | 'source' | 'bare' | 'against';
+const HOSTS: Partial<Record<HostKind, (cfg: string, data: string) => string[]>> = {
+  bundle: (cfg, data) => [join(root, 'dist/web/cli.mjs'), '--config', cfg, '--data', data],
+  source: (cfg, data) => ['--import', 'tsx', join(root, 'terminal/host/web/cli.ts'), '--config', cfg, '--data', data],
   bare: () => ['-e', "console.log('terminal web host: none')"],
-} as const;
-type HostKind = keyof typeof HOSTS;
+  // Another checkout's build (--cold-against), in the same turns: its own data folder, the same config.
+  ...(COLD_AGAINST ? { against: (cfg: string, data: string) => [join(COLD_AGAINST, 'dist/web/cli.mjs'), '--config', cfg, '--data', `${data}-against`] } : {}),
+};
+const hostKinds = Object.keys(HOSTS) as HostKind[];
+type ColdByKind = Record<Exclude<HostKind, 'against'>, ColdFigures> & { against?: ColdFigures };
 
 interface ColdFigures {
   /** Process spawned to the attract screen in Chromium. */
@@ -353,20 +365,22 @@ interface ColdFigures {
   hostReady: number;
   /** CPU the host process had used when it listened (load moves this little; wall time a lot). */
   hostCpu: number | null;
+  /** Listening to the attract screen: the browser's part (the page, its script, the first round trips). */
+  page: number;
 }
 
 /** Web host process start to the attract screen in Chromium, `runs` times per kind, the kinds taking turns (so load falls on all alike); medians. */
-async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise<Record<HostKind, ColdFigures>> {
+async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise<ColdByKind> {
   const configFile = join(dataDir, '..', `bench-terminal-${Date.now()}.json`);
   writeFileSync(configFile, JSON.stringify(configFor(hisUrl)));
   const browser = await launchBrowser();
-  const seen = Object.fromEntries(Object.keys(HOSTS).map((k) => [k, { total: [] as number[], ready: [] as number[], cpu: [] as number[] }])) as Record<HostKind, { total: number[]; ready: number[]; cpu: number[] }>;
+  const seen = Object.fromEntries(hostKinds.map((k) => [k, { total: [] as number[], ready: [] as number[], cpu: [] as number[], page: [] as number[] }])) as Record<HostKind, { total: number[]; ready: number[]; cpu: number[]; page: number[] }>;
   try {
     for (let i = 0; i < runs; i++) {
-      for (const kind of Object.keys(HOSTS) as HostKind[]) {
+      for (const kind of hostKinds) {
         const page = await browser.newPage({ viewport: { width: 1080, height: 1500 } });
         const t0 = performance.now();
-        const child = spawn(process.execPath, HOSTS[kind](configFile, dataDir), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, HOSTS[kind]!(configFile, dataDir), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
         let errors = '';
         child.stderr.on('data', (c: Buffer) => (errors += c.toString()));
         const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.on('exit', () => r())));
@@ -380,13 +394,15 @@ async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise
             });
             child.on('exit', (code) => fail(new Error(`web host exited ${code}: ${errors.slice(0, 500)}`)));
           });
-          seen[kind].ready.push(performance.now() - t0);
+          const ready = performance.now() - t0;
+          seen[kind].ready.push(ready);
           const cpu = child.pid === undefined ? null : cpuMsOf(child.pid);
           if (cpu !== null) seen[kind].cpu.push(cpu);
           if (kind === 'bare') continue; // nothing to show: the floor is the process start alone
           await page.goto(url);
           await page.getByTestId('screen-idle').waitFor({ timeout: 120_000 });
           seen[kind].total.push(performance.now() - t0);
+          seen[kind].page.push(performance.now() - t0 - ready);
         } finally {
           child.kill('SIGTERM');
           await exited;
@@ -400,8 +416,8 @@ async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise
   }
   const med = (v: number[]) => (v.length === 0 ? NaN : round(percentile(v, 50)));
   return Object.fromEntries(
-    Object.entries(seen).map(([k, v]) => [k, { total: med(v.total), hostReady: med(v.ready), hostCpu: v.cpu.length === 0 ? null : med(v.cpu) }]),
-  ) as Record<HostKind, ColdFigures>;
+    Object.entries(seen).map(([k, v]) => [k, { total: med(v.total), hostReady: med(v.ready), hostCpu: v.cpu.length === 0 ? null : med(v.cpu), page: med(v.page) }]),
+  ) as ColdByKind;
 }
 
 /** The bundle `npm run start:web` runs, and the UI it serves, built before any start is timed. */
@@ -410,11 +426,13 @@ function buildForColdStart(): void {
     const r = spawnSync(args[0]!, args.slice(1), { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status ?? r.signal})`);
   };
-  if (!existsSync(join(root, 'dist/ui/index.html'))) run(['npm', 'run', 'build:ui']);
-  run([process.execPath, join(root, 'scripts/build-web.mjs')]);
+  for (const dir of COLD_AGAINST ? [root, COLD_AGAINST] : [root]) {
+    if (!existsSync(join(dir, 'dist/ui/index.html'))) run(['npm', '--prefix', dir, 'run', 'build:ui']);
+    run([process.execPath, join(dir, 'scripts/build-web.mjs')]);
+  }
 }
 
-function coldFields(cold: Record<HostKind, ColdFigures>): Partial<Figures> {
+function coldFields(cold: ColdByKind): Partial<Figures> {
   return {
     cold_start_ms_p50: cold.bundle.total,
     cold_host_ready_ms_p50: cold.bundle.hostReady,
@@ -423,14 +441,26 @@ function coldFields(cold: Record<HostKind, ColdFigures>): Partial<Figures> {
     cold_host_ready_source_ms_p50: cold.source.hostReady,
     cold_host_cpu_source_ms_p50: cold.source.hostCpu,
     node_bare_start_ms_p50: cold.bare.hostReady,
+    cold_page_ms_p50: cold.bundle.page,
+    ...(cold.against
+      ? { cold_start_against_ms_p50: cold.against.total, cold_host_ready_against_ms_p50: cold.against.hostReady, cold_host_cpu_against_ms_p50: cold.against.hostCpu, cold_page_against_ms_p50: cold.against.page }
+      : {}),
   };
 }
 
-function logCold(label: string, cold: Record<HostKind, ColdFigures>): void {
+function logCold(label: string, cold: ColdByKind): void {
   log(
     `${label}: cold start (spawn to the attract screen) ${cold.bundle.total} ms built, ${cold.source.total} ms from source (tsx) = ${round(cold.bundle.total / cold.source.total, 2)}x; ` +
-      `listening at ${cold.bundle.hostReady} / ${cold.source.hostReady} ms (CPU ${cold.bundle.hostCpu} / ${cold.source.hostCpu} ms); a bare node process ${cold.bare.hostReady} ms`,
+      `listening at ${cold.bundle.hostReady} / ${cold.source.hostReady} ms (CPU ${cold.bundle.hostCpu} / ${cold.source.hostCpu} ms); a bare node process ${cold.bare.hostReady} ms; ` +
+      `listening to the attract screen ${cold.bundle.page} ms`,
   );
+  const a = cold.against;
+  if (a)
+    log(
+      `${label}: against ${COLD_AGAINST}: cold start ${cold.bundle.total} ms here, ${a.total} ms there = ${round(cold.bundle.total / a.total, 2)}x; ` +
+        `listening at ${cold.bundle.hostReady} / ${a.hostReady} ms = ${round(cold.bundle.hostReady / a.hostReady, 2)}x (CPU ${cold.bundle.hostCpu} / ${a.hostCpu} ms = ${cold.bundle.hostCpu && a.hostCpu ? round(cold.bundle.hostCpu / a.hostCpu, 2) : '?'}x); ` +
+        `listening to the attract screen ${cold.bundle.page} / ${a.page} ms`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -473,6 +503,8 @@ async function main(): Promise<void> {
       cold_start_built_over_source: empty.cold_start_ms_p50 && empty.cold_start_source_ms_p50 ? round(empty.cold_start_ms_p50 / empty.cold_start_source_ms_p50, 2) : null,
       cold_host_cpu_ms: empty.cold_host_cpu_ms_p50 ?? null,
       node_bare_start_ms: empty.node_bare_start_ms_p50 ?? null,
+      cold_start_against_ms: empty.cold_start_against_ms_p50 ?? null,
+      cold_start_over_against: empty.cold_start_ms_p50 && empty.cold_start_against_ms_p50 ? round(empty.cold_start_ms_p50 / empty.cold_start_against_ms_p50, 2) : null,
     };
     if (args.has('no-year')) {
       console.log(JSON.stringify({ visits: VISITS, ...overhead, ...cold, empty, tmpfs, goals: { terminal_p95_under_150ms: empty.terminal_ms_p95 < 150, cold_start_under_2s: cold.cold_start_ms === null ? null : cold.cold_start_ms < 2000 } }));

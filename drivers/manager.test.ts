@@ -54,7 +54,7 @@ describe('device manager', () => {
       await sleep(50);
       return {
         scannerPair,
-        manager: createDeviceManager({
+        manager: await createDeviceManager({
           fixturesDir,
           devices: [
             { id: 'qr-serial', kind: 'qr-scanner', reconnect: fast, transport: { type: 'serial', path: scannerPair.hostPath, baudRate: 115200 } },
@@ -139,7 +139,7 @@ describe('device manager', () => {
 
   it('plays identify-step replays only when asked, a fresh code each time', async () => {
     let minted = 0;
-    const devices = createDeviceManager({
+    const devices = await createDeviceManager({
       fixturesDir,
       resolveTemplate: async () => `NHSAEC1.EC00000000000000000000000000E101.1700000000.${String(minted++).padStart(16, '0')}.${'0'.repeat(32)}`,
       devices: [
@@ -173,7 +173,7 @@ describe('device manager', () => {
     const code = 'NHSAEC1.EC0000000000ZY20240815001234';
     const frame = renderQrScene(await qrSymbol(code), { hard: false, seed: 5 });
     await writeFile(join(dir, 'qr.png'), PNG.sync.write(Object.assign(new PNG({ width: frame.width, height: frame.height }), { data: Buffer.from(frame.data) })));
-    const devices = createDeviceManager({ devices: [{ id: 'cam-1', kind: 'camera', source: { type: 'frames', files: ['qr.png'], fps: 20 } }], fixturesDir: dir });
+    const devices = await createDeviceManager({ devices: [{ id: 'cam-1', kind: 'camera', source: { type: 'frames', files: ['qr.png'], fps: 20 } }], fixturesDir: dir });
     const frames: { width: number; height: number }[] = [];
     const scans: ManagedScan[] = [];
     devices.onFrame((f) => frames.push({ width: f.width, height: f.height }));
@@ -194,7 +194,7 @@ describe('device manager', () => {
     const codes = ['NHSAEC1.EC0000000000ZY20240815000001', 'NHSAEC1.EC0000000000ZY20240815000002'];
     const [a, b] = await Promise.all(codes.map(async (c, i) => renderQrScene(await qrSymbol(c), { hard: false, seed: 11 + i })));
     // A long repeat window: only the step's reset can let the same code through again.
-    const devices = createDeviceManager({ devices: [{ id: 'cam-push', kind: 'camera', source: { type: 'push' }, repeatMs: 600_000 }, { id: 'cam-fixture', kind: 'camera', source: { type: 'frames', files: ['missing.png'] } }], fixturesDir });
+    const devices = await createDeviceManager({ devices: [{ id: 'cam-push', kind: 'camera', source: { type: 'push' }, repeatMs: 600_000 }, { id: 'cam-fixture', kind: 'camera', source: { type: 'frames', files: ['missing.png'] } }], fixturesDir });
     const scans: ManagedScan[] = [];
     devices.onScan((s) => scans.push(s));
     try {
@@ -220,7 +220,7 @@ describe('device manager', () => {
 
   it('vendor libraries: a ReadCardBas card is a card reader\'s card event, an EcQuery token comes on the identify step, a bad entry is one broken device', async () => {
     const lib = buildFakeVendorLibrary();
-    const devices = createDeviceManager({
+    const devices = await createDeviceManager({
       fixturesDir,
       devices: [
         { id: 'ss-vendor', kind: 'vendor-lib', library: lib.library, interface: 'read-card-bas', timeoutMs: 5000, pollMs: 50 },

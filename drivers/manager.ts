@@ -2,30 +2,29 @@
 // or a recorded fixture), opens them side by side so a missing or broken one never holds up the
 // others, keeps reconnecting with backoff (the shared lifecycle), and hands out health and typed
 // events per kind. `DeviceConfig` is the zod schema terminal/config embeds for its `devices` list.
+//
+// A device's modules (its codec, transport and the libraries under them: serialport's native
+// binding, @zxing/library, pngjs and jpeg-js, iconv-lite) are imported when an entry of that kind is
+// built, not with this file: the config's schema imports it at every start, and a terminal with no
+// camera need not evaluate a QR decoder before its first screen. Types stay static imports.
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { DeviceHealth } from '../terminal/common/vocabulary';
 import type { ByteTransport, RecordedChunk, TemplateResolver } from './transport/types';
 import { createListeners } from './transport/listeners';
-import { createSerialTransport } from './transport/serial';
-import { createReplayTransport, readRecording } from './transport/replay';
-import { createConversationTransport } from './transport/conversation';
-import { createHidTransport } from './transport/hid';
-import { createHidConversationTransport, createHidReplayTransport } from './transport/hid-replay';
-import { createQrScanner, type TimedScanEvent } from './qr-scanner/device';
+import type { TimedScanEvent } from './qr-scanner/device';
 import { classifyScan, type ScanKind } from './qr-scanner/codec';
-import { createIdCardReader, type IdCardEvent } from './id-card/device';
-import { samIdleAnswer, samRequestFramer } from './id-card/sim-reader';
-import { createCardReader, type CardReaderEvent, type PinResult } from './card-reader/device';
-import { readerIdleAnswer, readerRequestFramer } from './card-reader/sim-reader';
-import { createReceiptPrinter, type PrintResult } from './printer/device';
-import { createEscPosDecoder, encodeStatus, type PrintItem } from './printer/escpos';
-import { createFrameSource, playFixtureFrames, type CameraFrame, type FrameSource } from './camera/frame';
-import { createQrFramePipeline, type QrDecodeResult } from './camera/qr-decode';
+import type { IdCardEvent } from './id-card/device';
+import type { CardReaderEvent, PinResult } from './card-reader/device';
+import type { PrintResult } from './printer/device';
+import type { PrintItem } from './printer/escpos';
+import type { CameraFrame, FrameSource } from './camera/frame';
+import type { QrDecodeResult } from './camera/qr-decode';
 import { createHealthBook, describeError } from './device/lifecycle';
-import { createVendorLibDevice, vendorHealthKind, type EcVoucherEvent } from './vendor-lib/device';
+import type { EcVoucherEvent } from './vendor-lib/device';
 import type { StartWorker } from './vendor-lib/host';
 import { vendorLibFields, vendorLibIssues } from './vendor-lib/config';
+import { vendorHealthKind } from './vendor-lib/interface-names';
 
 const UsbId = z.number().int().min(0).max(0xffff);
 /** A serial device by its path, or by its USB-serial adapter's ids (found again wherever the OS
@@ -46,7 +45,8 @@ const serial = (defaultBaud: number) =>
     });
 
 /** The serial transport a parsed entry describes. */
-function serialTransport(t: { path?: string; vendorId?: number; productId?: number; serialNumber?: string; baudRate: number }) {
+async function serialTransport(t: { path?: string; vendorId?: number; productId?: number; serialNumber?: string; baudRate: number }): Promise<ByteTransport> {
+  const { createSerialTransport } = await import('./transport/serial');
   const usb = t.vendorId !== undefined && t.productId !== undefined ? { vendorId: t.vendorId, productId: t.productId, serialNumber: t.serialNumber } : undefined;
   return createSerialTransport({ path: t.path, usb, baudRate: t.baudRate });
 }
@@ -191,7 +191,8 @@ interface Managed {
   identifyStepReached?(): void;
 }
 
-export function createDeviceManager(opts: {
+/** Builds every entry (loading the modules of the kinds it names); nothing is opened until start(). */
+export async function createDeviceManager(opts: {
   /** Entries as written in the config file: each is validated here, so a bad one breaks only itself. */
   devices: readonly unknown[];
   fixturesDir: string;
@@ -201,7 +202,7 @@ export function createDeviceManager(opts: {
   /** How vendor libraries' processes are started: the Electron host gives utilityProcess; fork otherwise. */
   startVendorWorker?: StartWorker;
   now?: () => Date;
-}): DeviceManager {
+}): Promise<DeviceManager> {
   const now = opts.now ?? (() => new Date());
   const classify = opts.classify ?? ((text: string) => classifyScan(text));
   const healthListeners = createListeners<DeviceHealth>();
@@ -233,38 +234,42 @@ export function createDeviceManager(opts: {
       continue;
     }
     seen.add(parsed.data.id);
-    devices.push(buildDevice(parsed.data));
+    devices.push(await buildDevice(parsed.data));
   }
   for (const d of devices) d.onHealth(() => healthListeners.emit(replayAware(d)));
 
-  function buildDevice(config: ParsedConfig): Managed {
+  async function buildDevice(config: ParsedConfig): Promise<Managed> {
     const reconnect = config.reconnect;
     const recording = lazyRecording(config);
     switch (config.kind) {
       case 'qr-scanner': {
         const t = config.transport;
+        const { createQrScanner } = await import('./qr-scanner/device');
         const transport: ByteTransport =
           t.type === 'serial'
-            ? serialTransport(t)
+            ? await serialTransport(t)
             : t.type === 'hid'
-              ? createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: t.mode, reportId: t.reportId })
-              : lazyTransport(`replay:${t.fixture}`, async () =>
-                  t.hid
-                    ? createHidReplayTransport({ chunks: await recording(), mode: t.hid, speed: t.speed, resolve: opts.resolveTemplate })
-                    : createReplayTransport({ chunks: await recording(), speed: t.speed, resolve: opts.resolveTemplate }),
-                );
+              ? (await import('./transport/hid')).createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: t.mode, reportId: t.reportId })
+              : lazyTransport(`replay:${t.fixture}`, async () => {
+                  const hid = t.hid;
+                  return hid
+                    ? (await import('./transport/hid-replay')).createHidReplayTransport({ chunks: await recording(), mode: hid, speed: t.speed, resolve: opts.resolveTemplate })
+                    : (await import('./transport/replay')).createReplayTransport({ chunks: await recording(), speed: t.speed, resolve: opts.resolveTemplate });
+                });
         const device = createQrScanner({ id: config.id, transport, suffix: config.suffix, staleFrameMs: config.staleFrameMs, classify, reconnect, now });
         device.onScan((e) => scans.emit({ ...e, deviceId: config.id, source: 'qr-scanner' }));
         return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth };
       }
       case 'id-card': {
         const t = config.transport;
+        const { createIdCardReader } = await import('./id-card/device');
         const transport =
           t.type === 'serial'
-            ? serialTransport(t)
-            : lazyTransport(`replay:${t.fixture}`, async () =>
-                createConversationTransport({ chunks: await recording(), framer: samRequestFramer, idle: samIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed }),
-              );
+            ? await serialTransport(t)
+            : lazyTransport(`replay:${t.fixture}`, async () => {
+                const [{ createConversationTransport }, { samIdleAnswer, samRequestFramer }] = await Promise.all([import('./transport/conversation'), import('./id-card/sim-reader')]);
+                return createConversationTransport({ chunks: await recording(), framer: samRequestFramer, idle: samIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed });
+              });
         const device = createIdCardReader({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
         device.onEvent((e) => idCards.emit({ ...e, deviceId: config.id }));
         return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth };
@@ -272,23 +277,25 @@ export function createDeviceManager(opts: {
       case 'card-reader': {
         const t = config.transport;
         // Serial and HID readers differ only in the transport: the reader's frame codec is the same.
+        const { createCardReader } = await import('./card-reader/device');
         const transport =
           t.type === 'serial'
-            ? serialTransport(t)
+            ? await serialTransport(t)
             : t.type === 'hid'
-              ? createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: 'framed', reportId: t.reportId, reportSize: t.reportSize })
-              : lazyTransport(`replay:${t.fixture}`, async () =>
-                  t.hid
-                    ? createHidConversationTransport({ chunks: await recording(), framer: readerRequestFramer, idle: readerIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed })
-                    : createConversationTransport({ chunks: await recording(), framer: readerRequestFramer, idle: readerIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed }),
-                );
+              ? (await import('./transport/hid')).createHidTransport({ vendorId: t.vendorId, productId: t.productId, path: t.path, mode: 'framed', reportId: t.reportId, reportSize: t.reportSize })
+              : lazyTransport(`replay:${t.fixture}`, async () => {
+                  const { readerIdleAnswer, readerRequestFramer } = await import('./card-reader/sim-reader');
+                  const played = { chunks: await recording(), framer: readerRequestFramer, idle: readerIdleAnswer, resolve: opts.resolveTemplate, speed: t.speed };
+                  return t.hid ? (await import('./transport/hid-replay')).createHidConversationTransport(played) : (await import('./transport/conversation')).createConversationTransport(played);
+                });
         const device = createCardReader({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
         device.onEvent((e) => cards.emit({ ...e, deviceId: config.id }));
         return { id: config.id, kind: config.kind, config, start: device.start, stop: device.stop, health: device.health, onHealth: device.onHealth, readPin: device.readPin };
       }
       case 'printer': {
         const t = config.transport;
-        const transport = t.type === 'serial' ? serialTransport(t) : createSimPrinterTransport();
+        const { createReceiptPrinter } = await import('./printer/device');
+        const transport = t.type === 'serial' ? await serialTransport(t) : (await import('./printer/sim-transport')).createSimPrinterTransport();
         const device = createReceiptPrinter({ id: config.id, transport, pollMs: config.pollMs, reconnect, now });
         return {
           id: config.id,
@@ -308,6 +315,7 @@ export function createDeviceManager(opts: {
       case 'camera':
         return createCamera(config);
       case 'vendor-lib': {
+        const { createVendorLibDevice } = await import('./vendor-lib/device');
         const device = createVendorLibDevice({ ...config, reconnect, now, startWorker: opts.startVendorWorker });
         // A card read through the library is a card reader's event: identity takes it unchanged.
         device.onEvent((e) => (e.type === 'ec-voucher' || e.type === 'ec-error' ? ecVouchers.emit({ ...e, deviceId: config.id }) : cards.emit({ ...e, deviceId: config.id })));
@@ -321,14 +329,16 @@ export function createDeviceManager(opts: {
     let chunks: Promise<RecordedChunk[]> | null = null;
     return () => {
       if (!('transport' in config) || config.transport.type !== 'replay') return Promise.reject(new Error('not a replay device'));
-      chunks ??= readRecording(join(opts.fixturesDir, config.transport.fixture));
+      const file = join(opts.fixturesDir, config.transport.fixture);
+      chunks ??= import('./transport/replay').then((m) => m.readRecording(file));
       // A failed read is retried at the next open (hospital IT may be copying the file in).
       chunks.catch(() => (chunks = null));
       return chunks;
     };
   }
 
-  function createCamera(config: Extract<ParsedConfig, { kind: 'camera' }>): Managed {
+  async function createCamera(config: Extract<ParsedConfig, { kind: 'camera' }>): Promise<Managed> {
+    const [{ createFrameSource, playFixtureFrames }, { createQrFramePipeline }] = await Promise.all([import('./camera/frame'), import('./camera/qr-decode')]);
     const book = createHealthBook(config.id, 'camera');
     let source: FrameSource | null = null;
     let stop: AbortController | null = null;
@@ -519,38 +529,6 @@ function lazyTransport(description: string, make: () => Promise<ByteTransport>):
     async write(bytes) {
       if (!inner) throw new Error(`${description} not open`);
       await inner.write(bytes);
-    },
-    onData: data.add,
-    onClose: closed.add,
-  };
-}
-
-/** An ESC/POS printer in-process: answers status (paper in, cover shut) and prints into the void. */
-export function createSimPrinterTransport(): ByteTransport {
-  const data = createListeners<Uint8Array>();
-  const closed = createListeners<Error | null>();
-  let open = false;
-  let decoder = createEscPosDecoder();
-  const state = { coverOpen: false, paperOut: false, paperNearEnd: false };
-  return {
-    description: 'sim-printer',
-    async open() {
-      open = true;
-      decoder = createEscPosDecoder();
-    },
-    async close() {
-      if (!open) return;
-      open = false;
-      closed.emit(null);
-    },
-    async write(bytes) {
-      if (!open) throw new Error('sim-printer not open');
-      for (const input of decoder.push(bytes)) {
-        if (input.type === 'status-request') {
-          const answer = Uint8Array.of(encodeStatus(input.n, state));
-          setImmediate(() => open && data.emit(answer));
-        }
-      }
     },
     onData: data.add,
     onClose: closed.add,

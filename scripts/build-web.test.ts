@@ -12,7 +12,7 @@ import { buildWeb } from './build-web.mjs';
 
 interface Metafile {
   inputs: Record<string, unknown>;
-  outputs: Record<string, { imports: Array<{ path: string; external?: boolean }> }>;
+  outputs: Record<string, { imports: Array<{ path: string; kind: string; external?: boolean }>; inputs: Record<string, unknown> }>;
 }
 interface Built {
   cli: string;
@@ -23,6 +23,17 @@ interface Built {
 const root = join(import.meta.dirname, '..');
 const externalsOf = (m: Metafile) => new Set(Object.values(m.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
 const inputsOf = (m: Metafile) => Object.keys(m.inputs);
+/** The output files a start loads: the entry and what it imports statically, transitively. */
+function startGraph(m: Metafile, entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (out: string) => {
+    if (seen.has(out) || !m.outputs[out]) return;
+    seen.add(out);
+    for (const i of m.outputs[out].imports) if (!i.external && i.kind === 'import-statement') visit(i.path);
+  };
+  visit(entry);
+  return [...seen];
+}
 
 describe('npm run build:web', () => {
   let built: Built;
@@ -34,6 +45,20 @@ describe('npm run build:web', () => {
     assert.ok(!externalsOf(built.metafiles.cli).has('onnxruntime-node'), 'the host imports onnxruntime-node at start');
     assert.deepEqual(inputsOf(built.metafiles.cli).filter((f) => /protobufjs|face-pipeline|onnx-session/.test(f)), []);
     assert.ok(externalsOf(built.metafiles.worker).has('onnxruntime-node'), 'the face worker should load onnxruntime-node');
+  });
+
+  it('leaves the device libraries out of the start: they load when a configured device or a camera step needs them', () => {
+    const m = built.metafiles.cli;
+    const graph = startGraph(m, built.cli);
+    const atStart = graph.flatMap((out) => Object.keys(m.outputs[out]!.inputs));
+    const externalAtStart = graph.flatMap((out) => m.outputs[out]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
+    assert.deepEqual(externalAtStart.filter((p) => /serialport|node-hid/.test(p)), [], 'a native device binding loads at start');
+    assert.ok(atStart.some((f) => f.endsWith('terminal/host/web/cli.ts')), `the start graph should hold the entry: ${atStart.length} inputs`);
+    assert.deepEqual(atStart.filter((f) => /@zxing|zxing-wasm|iconv-lite|pngjs|jpeg-js|node_modules\/serialport|@serialport/.test(f)), []);
+    // zod's messages in English only (the terminal never switches its language); the others are ~300 KB.
+    assert.deepEqual(atStart.filter((f) => /zod\/v4\/locales\/(?!en\.js)/.test(f)), []);
+    // Still in the build, as chunks beside cli.mjs.
+    assert.ok(inputsOf(built.metafiles.cli).some((f) => f.includes('@zxing/library')));
   });
 
   it('starts from dist/web on the embedded defaults and serves the UI', async () => {

@@ -69,7 +69,7 @@ describe('card reader over HID', () => {
     assert.ok(hid.kind === 'card-reader' && hid.transport.type === 'hid' && hid.transport.reportSize === 64);
     assert.equal(DeviceConfig.safeParse({ id: 'ss', kind: 'card-reader', transport: { type: 'replay', fixture: 'x.jsonl', hid: 'keyboard' } }).success, false);
 
-    const manager = createDeviceManager({
+    const manager = await createDeviceManager({
       fixturesDir,
       devices: [{ id: 'ss-hid', kind: 'card-reader', pollMs: 30, transport: { type: 'replay', fixture: 'devices/card-reader-hid/insert-read-remove.jsonl', hid: 'framed', playOn: 'start' } }],
     });

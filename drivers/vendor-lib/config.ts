@@ -1,7 +1,7 @@
 // The `vendor-lib` entry of a terminal's devices list: which library file, which interface it
 // implements, how long a call may take. The manager embeds these fields in its DeviceConfig.
 import { z } from 'zod';
-import { VENDOR_INTERFACES } from './interfaces';
+import { VENDOR_INTERFACES } from './interface-names';
 
 /** A C identifier: it goes into a koffi prototype. */
 const Symbol = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a C function name');

@@ -11,6 +11,7 @@ import { backoffDelay, type BackoffOptions } from '../transport/backoff';
 import { createHealthBook, describeError } from '../device/lifecycle';
 import { createLibraryHost, VendorCallError, type LibraryHost, type StartWorker } from './host';
 import type { CallArgs } from './protocol';
+import { vendorHealthKind } from './interface-names';
 import { defaultSymbol, ecInData, encodeText, parseEcQuery, parseReadCardBas, type EcRequest, type EcVoucher, type VendorEncoding, type VendorInterface } from './interfaces';
 
 export type EcVoucherEvent =
@@ -59,12 +60,7 @@ export interface VendorLibOptions {
   startWorker?: StartWorker;
 }
 
-const HEALTH_KIND: Record<VendorInterface, DeviceHealth['kind']> = { 'read-card-bas': 'card-reader', 'ec-query': 'qr-scanner', 'ec-trans': 'qr-scanner' };
-
-/** The health kind a vendor library shows as: the device it stands for (the API's kinds, so screens need nothing new). */
-export function vendorHealthKind(iface: unknown): DeviceHealth['kind'] {
-  return typeof iface === 'string' && iface in HEALTH_KIND ? HEALTH_KIND[iface as VendorInterface] : 'card-reader';
-}
+export { vendorHealthKind };
 
 export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
   const now = opts.now ?? (() => new Date());
@@ -99,7 +95,7 @@ export function createVendorLibDevice(opts: VendorLibOptions): VendorLibDevice {
     return opts.request;
   }
 
-  const book = createHealthBook(opts.id, HEALTH_KIND[iface]);
+  const book = createHealthBook(opts.id, vendorHealthKind(iface));
   // Errors name what went wrong and where, never what the card or code said.
   const { setState, recordError } = book;
   let running = false;

@@ -15,8 +15,9 @@
 import iconv from 'iconv-lite';
 import { parseCardBaseInfo, type SocialSecurityCard } from '../card-reader/codec';
 
-export const VENDOR_INTERFACES = ['read-card-bas', 'ec-query', 'ec-trans'] as const;
-export type VendorInterface = (typeof VENDOR_INTERFACES)[number];
+import type { VendorInterface } from './interface-names';
+
+export { VENDOR_INTERFACES, type VendorInterface } from './interface-names';
 export type VendorEncoding = 'gbk' | 'utf-8';
 
 /** Output buffer sizes the vendors' documents ask for (1024 for card data, 8192 for e-voucher JSON). */

@@ -73,7 +73,7 @@ export async function startDevices(opts: {
     payCode: patterns.payCode.map((p) => new RegExp(p)),
     hospitalBarcode: patterns.hospitalBarcode?.map((p) => new RegExp(p)),
   });
-  const manager = createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify, startVendorWorker: opts.startVendorWorker });
+  const manager = await createDeviceManager({ devices: opts.config.devices, fixturesDir: opts.fixturesDir, resolveTemplate: opts.resolveTemplate, classify, startVendorWorker: opts.startVendorWorker });
   manager.onScan(opts.onScan);
   if (opts.onCameraFrame) manager.onFrame(opts.onCameraFrame);
   manager.onIdCard((event) => {

@@ -30,7 +30,6 @@ import { configCheck, type JournalUpkeep } from '../staff/config-check';
 import { simFaultPlans } from './sim-faults';
 import { executeRehearsal } from './rehearsal-commands';
 import { createRehearsal } from '../sim/rehearsal';
-import { decodeImage } from '../../drivers/camera/frame';
 import { startDevices, type RunningDevices, type StartVendorWorker } from './devices';
 import { userError } from '../common/user-errors';
 import { createInRoomRequests, type InRoomRequests } from '../kiosk/in-room-requests';
@@ -45,7 +44,7 @@ import { createPayLinkPush } from './pay-link-push';
 import { createAlertWatch, type AlertRule } from '../staff/alerts';
 import { join } from 'node:path';
 import { createLogger, errorFields, type Logger } from './logger';
-import { createMetrics, startMetricsServer, type TerminalMetrics } from './metrics';
+import type { TerminalMetrics } from './metrics';
 import { trackHisReachability } from './reachability';
 import { setErrorSink } from '../common/report-error';
 import { openStates } from '../common/settlement-states';
@@ -405,6 +404,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     }
     let metricsServer: { url: string } | null = null;
     if (config.metrics.port !== null) {
+      // prom-client (with @opentelemetry/api under it) loads only where metrics are configured.
+      const { createMetrics, startMetricsServer } = await import('./metrics');
       const m = createMetrics({
         terminalId: config.terminal.id,
         version: options.version ?? 'dev',
@@ -639,6 +640,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
             const step = session.current().step;
             const forQr = step === 'identify' && hasHostCamera;
             if (step !== 'face' && !forQr) return ok();
+            // Imported here, not at start: the image decoders (pngjs, jpeg-js) serve only a camera step.
+            const { decodeImage } = await import('../../drivers/camera/frame');
             let frame;
             try {
               frame = decodeImage(Buffer.from(command.jpegBase64, 'base64'));

@@ -7,7 +7,8 @@ import { startPlatformSimulator } from '../sim/platform/server';
 import { simEnvelopeContext } from '../sim/platform/context';
 import { createPlatformClient } from './client';
 import { createCsbSigner, createSm2EnvelopeSigner, createTifSigner, csbSignature, type EnvelopeSigner } from './signer';
-import { publicPointOf, sm2KeysOf, sm2Sign, sm2Verify } from './sm2';
+import { sm2 } from 'sm-crypto-v2';
+import { generateSm2Keys, publicPointOf, sm2KeysOf, sm2Sign, sm2Verify } from './sm2';
 import { fixturesDir, nextMsgid } from '../testing/platform.testkit';
 
 describe('SM2 with SM3', () => {
@@ -28,6 +29,17 @@ describe('SM2 with SM3', () => {
     const sig = sm2Sign(Buffer.from('abc'), keys);
     assert.ok(sm2Verify(Buffer.from('abc'), sig, sm2KeysOf(publicKey).pub));
     assert.ok(!sm2Verify(Buffer.from('abc'), sig, sm2KeysOf(generateKeyPairSync('ec', { namedCurve: 'SM2' }).publicKey).pub), 'another key does not verify it');
+  });
+
+  it('makes keys whose public point is the library\'s d*G (ours skips its big base-point table), and that sign and verify', () => {
+    const hexOf = (p: { x: bigint; y: bigint }) => '04' + p.x.toString(16).padStart(64, '0') + p.y.toString(16).padStart(64, '0');
+    const n = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+    for (const d of [1n, 2n, n - 1n]) assert.equal(hexOf(publicPointOf(d)), sm2.getPublicKeyFromPrivateKey(d.toString(16).padStart(64, '0')));
+    const keys = generateSm2Keys();
+    assert.ok(keys.d >= 1n && keys.d < n);
+    assert.notEqual(keys.d, generateSm2Keys().d);
+    assert.equal(hexOf(keys.pub), sm2.getPublicKeyFromPrivateKey(keys.d.toString(16).padStart(64, '0')));
+    assert.ok(sm2Verify(Buffer.from('abc'), sm2Sign(Buffer.from('abc'), keys), keys.pub));
   });
 });
 

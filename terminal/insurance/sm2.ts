@@ -71,10 +71,11 @@ export function sm2KeysOf(key: Sm2KeySource): Sm2Keys {
   return { pub: pointOf(spki.subarray(spki.length - 65)) };
 }
 
-/** A new key pair, made without Node's crypto (sm-crypto-v2 draws from crypto.getRandomValues). */
+/** A new key pair, made without Node's crypto: the scalar from crypto.getRandomValues (as
+ * sm-crypto-v2's own keygen draws it: 48 bytes reduced into [1, n-1], no bias worth the name). */
 export function generateSm2Keys(): Required<Sm2Keys> {
-  const pair = sm2.generateKeyPairHex();
-  const d = BigInt('0x' + pair.privateKey);
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(48));
+  const d = (toBig(bytes) % (N - 1n)) + 1n;
   return { d, pub: publicPointOf(d) };
 }
 
@@ -84,9 +85,25 @@ export function sm2PublicKeyPem(pub: Point): string {
   return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PUBLIC KEY-----\n`;
 }
 
+/** The curve's generator G, uncompressed (GB/T 32918.5). */
+const G_HEX =
+  '04' +
+  '32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7' +
+  'bc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0';
+
+/**
+ * G as a point of our own with a small precompute window. The library's own G builds a table of
+ * ~4,000 points (8-bit window, ~150 ms of CPU) at its first use: a key made or read at start need
+ * not pay that before the first screen. Signing and verifying keep the library's G, whose table is
+ * then built at the first of them (the first 一码付 call), as before, once per process.
+ */
+let smallWindowG: ReturnType<typeof sm2.precomputePublicKey> | null = null;
+
 export function publicPointOf(d: bigint): Point {
   if (d < 1n || d >= N) throw new Error('bad SM2 private key');
-  return pointOf(Buffer.from(sm2.getPublicKeyFromPrivateKey(hex32(d)), 'hex'));
+  smallWindowG ??= sm2.precomputePublicKey(G_HEX, 4);
+  const { x, y } = smallWindowG.multiply(d).toAffine();
+  return { x, y };
 }
 
 /** SM3 (GB/T 32905) of some bytes. */

@@ -147,11 +147,15 @@ function readOptionalJson(dir: string, file: string, fallback: unknown): unknown
   return existsSync(join(dir, 'platform', file)) ? readJson(dir, file) : fallback;
 }
 
+// Each schema here checks one file once: zod's compiled fast path (code generated and compiled per
+// object schema at its first parse) costs more at start than it could save on a single pass.
+const once = { jitless: true } as const;
+
 export function loadFixtures(fixturesDir: string): SimFixtures {
-  const config = Config.parse(readJson(fixturesDir, 'config.json'));
+  const config = Config.parse(readJson(fixturesDir, 'config.json'), once);
   const { people, familyBindings } = z
     .object({ people: z.array(Person), familyBindings: z.array(z.object({ payer: z.string(), relatives: z.array(z.string()) })).default([]) })
-    .parse(readJson(fixturesDir, 'people.json'));
+    .parse(readJson(fixturesDir, 'people.json'), once);
   const known = new Set(people.map((p) => p.psn_no));
   for (const b of familyBindings) {
     for (const psnNo of [b.payer, ...b.relatives]) if (!known.has(psnNo)) throw new Error(`familyBindings names psn_no ${psnNo}, who is not in people.json`);
@@ -162,7 +166,7 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
       areaPolicies: z.record(z.string().regex(/^\d{6}$/), z.record(z.string(), Policy)).default({}),
       catalogue: z.record(z.string(), CatalogueEntry),
     })
-    .parse(readJson(fixturesDir, 'policies.json'));
+    .parse(readJson(fixturesDir, 'policies.json'), once);
   const toPolicies = (byInsutype: Record<string, z.infer<typeof Policy>>) => {
     const policies = new Map<string, PoolPolicy & { name: string }>();
     for (const [insutype, p] of Object.entries(byInsutype)) {
@@ -192,7 +196,7 @@ export function loadFixtures(fixturesDir: string): SimFixtures {
     for (const c of p.coverages) if (!policies.has(c)) throw new Error(`person ${p.key} has coverage ${c} without a policy`);
     if (!validCertno(p.certno)) throw new Error(`person ${p.key} has a certno with a bad GB11643 check digit`);
   }
-  const rawAreas = z.object({ areas: z.record(z.string().regex(/^\d{6}$/), Area) }).parse(readOptionalJson(fixturesDir, 'areas.json', { areas: {} })).areas;
+  const rawAreas = z.object({ areas: z.record(z.string().regex(/^\d{6}$/), Area) }).parse(readOptionalJson(fixturesDir, 'areas.json', { areas: {} }), once).areas;
   const areas = new Map(Object.entries(rawAreas).map(([code, a]) => [code, { name: a.name, ...(a.unfiledInpatient ? { unfiledInpatient: a.unfiledInpatient } : {}), catalogue: new Map(Object.entries(a.catalogue)) }]));
   return { config, people, familyBindings, policies, areaPolicies, catalogue: new Map(Object.entries(raw.catalogue)), areas };
 }
