@@ -8,7 +8,7 @@ import { serveConversationOnPort } from '../../drivers/transport/conversation';
 import { samIdleAnswer, samRequestFramer } from '../../drivers/id-card/sim-reader';
 
 /** The next session view that is one of `steps` (or passes the test), or an error after `timeoutMs`. */
-export function nextStep(terminal: RunningTerminal, steps: SessionView['step'][] | ((s: SessionView) => boolean), timeoutMs = 15_000): Promise<SessionView> {
+export function nextStep(terminal: RunningTerminal, steps: SessionView['step'][] | ((s: SessionView) => boolean), timeoutMs = 30_000): Promise<SessionView> {
   const wanted = typeof steps === 'function' ? steps : (s: SessionView) => steps.includes(s.step);
   const what = typeof steps === 'function' ? 'the awaited session view' : `none of ${steps.join('/')}`;
   return new Promise((done, fail) => {
