@@ -185,6 +185,16 @@ export function createKioskSession(options: KioskSessionOptions) {
         .then(() => undefined)
         // A visit that moved on meanwhile (confirmed elsewhere, expired) has nothing left to release here.
         .catch((err: unknown) => void (err instanceof StaleTransitionError || failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err)));
+    } else if ((view.step === 'loading-bill' || view.step === 'presettling') && view.settlementId) {
+      // Left while the visit was still being registered and pre-settled: released as soon as it
+      // reaches the split (its pump finishes first), not held until the unconfirmed-step timeout.
+      const left = view.settlementId;
+      const step = view.step;
+      released = options.engine
+        .pump(left)
+        .then((v) => (v.state === 'awaiting-confirm' ? options.engine.cancel(left, `patient left before the split (${event})`) : undefined))
+        .then(() => undefined)
+        .catch((err: unknown) => void (err instanceof StaleTransitionError || failures.record({ context: 'releasing the visit left before the split', step, code: null, shown: false }, err)));
     }
     pass.abort.abort();
     pass = openPass(directedCertnoSha256);
