@@ -222,10 +222,16 @@ export function openJournal(options: JournalOptions) {
   return journal;
 }
 
+/**
+ * What raises the mark itself or writes nothing: close raises it last, the grouped writes after
+ * their group's commit (group-commit.ts), and highWaterSynced only waits for it.
+ */
+const NOT_FOLLOWED_BY_MARK = new Set(['close', 'highWaterSynced', 'recordOutcomeGrouped', 'markInFlightGrouped']);
+
 /** Every journal function raises the high-water mark after it returns (cheap: one indexed read). */
 function followedByMark<T extends Record<string, unknown>>(after: () => void, journal: T): T {
   for (const [name, member] of Object.entries(journal)) {
-    if (typeof member !== 'function' || name === 'close' || name === 'highWaterSynced' || name === 'recordOutcomeGrouped' || name === 'markInFlightGrouped') continue;
+    if (typeof member !== 'function' || NOT_FOLLOWED_BY_MARK.has(name)) continue;
     const fn = member as (...args: unknown[]) => unknown;
     (journal as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const result = fn(...args);

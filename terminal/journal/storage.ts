@@ -259,6 +259,5 @@ export function highWaterKeeper(files: JournalFiles, start: Sequence, nowIso: ()
   };
 }
 
-export function behind(db: Sequence, mark: Sequence): boolean {
-  return db.settlementEvents < mark.settlementEvents || db.outbox < mark.outbox;
-}
+/** The database holds less than its mark says it once committed. */
+export const behind = (db: Sequence, mark: Sequence): boolean => grows(mark, db);

@@ -176,25 +176,19 @@ export function createKioskSession(options: KioskSessionOptions) {
     // A patient left at the confirm step (a new begin, a bedside start, a reset): the visit is
     // cancelled now rather than holding its bill until the step timeout. It is released once, here:
     // a second cancel was refused as stale and logged as a failure on every reset at the split.
+    // Left while the visit was still being registered and pre-settled: released as soon as its
+    // pump brings it to the split.
     let released = Promise.resolve();
-    if (view.step === 'confirm' && view.settlementId) {
-      const left = view.settlementId;
-      const step = view.step;
-      released = options.engine
-        .cancel(left, `patient left the confirm step (${event})`)
+    const left = view.settlementId;
+    const step = view.step;
+    const atSplit = step === 'confirm';
+    if (left && (atSplit || step === 'loading-bill' || step === 'presettling')) {
+      const where = atSplit ? 'at the split' : 'before the split';
+      const cancel = () => options.engine.cancel(left, `patient left ${atSplit ? 'the confirm step' : 'before the split'} (${event})`);
+      released = (atSplit ? cancel() : options.engine.pump(left).then((v) => (v.state === 'awaiting-confirm' ? cancel() : undefined)))
         .then(() => undefined)
         // A visit that moved on meanwhile (confirmed elsewhere, expired) has nothing left to release here.
-        .catch((err: unknown) => void (err instanceof StaleTransitionError || failures.record({ context: 'releasing the visit left at the split', step, code: null, shown: false }, err)));
-    } else if ((view.step === 'loading-bill' || view.step === 'presettling') && view.settlementId) {
-      // Left while the visit was still being registered and pre-settled: released as soon as it
-      // reaches the split (its pump finishes first), not held until the unconfirmed-step timeout.
-      const left = view.settlementId;
-      const step = view.step;
-      released = options.engine
-        .pump(left)
-        .then((v) => (v.state === 'awaiting-confirm' ? options.engine.cancel(left, `patient left before the split (${event})`) : undefined))
-        .then(() => undefined)
-        .catch((err: unknown) => void (err instanceof StaleTransitionError || failures.record({ context: 'releasing the visit left before the split', step, code: null, shown: false }, err)));
+        .catch((err: unknown) => void (err instanceof StaleTransitionError || failures.record({ context: `releasing the visit left ${where}`, step, code: null, shown: false }, err)));
     }
     pass.abort.abort();
     pass = openPass(directedCertnoSha256);

@@ -619,10 +619,11 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       // settled while a lost 6202 waited hours for its 6301) fails the amount check too: held for
       // staff with the platform's setl_id in hand and the code keeping exactly the answer's cash.
       const reason = v.state === 'needs-staff' ? (journal.settlementContext<{ staffReason?: { kind?: string; check?: string; setlId?: string } }>(v.id)?.staffReason ?? null) : null;
-      const chargeBatchOf = v.chrgBchno ?? '';
-      const keptByCode = orders.filter((o) => o.medOrgOrd.startsWith(`${chargeBatchOf}-`) && (o.ordStas === ORDER_PAID || o.refundedFen > 0)).reduce((sum, o) => sum + o.feeSumFen - o.refundedFen, 0);
+      // What the visit's payment code still holds: paid, less what was refunded.
+      const chargeBatch = v.chrgBchno ?? '';
+      const charged = orders.filter((o) => o.medOrgOrd.startsWith(`${chargeBatch}-`) && (o.ordStas === ORDER_PAID || o.refundedFen > 0)).reduce((sum, o) => sum + o.feeSumFen - o.refundedFen, 0);
       const heldOverCashMove =
-        reason?.kind === 'amount-check' && reason.check === 'cash-differs-from-charged' && standing.length === 1 && standing[0]?.setlId === reason.setlId && standing[0]?.split.psnCashPayFen === keptByCode;
+        reason?.kind === 'amount-check' && reason.check === 'cash-differs-from-charged' && standing.length === 1 && standing[0]?.setlId === reason.setlId && standing[0]?.split.psnCashPayFen === charged;
       const heldOverGarble = garbled || heldOverCashMove;
       standingByBill.set(v.billId ?? '', [...(standingByBill.get(v.billId ?? '') ?? []), ...standing.map((s) => s.setlId)]);
       const paid = v.state === 'settled' || v.state === 'closed';
@@ -649,8 +650,6 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       }
 
       // No patient charged by code for a bill that did not settle, and none charged twice.
-      const chargeBatch = v.chrgBchno ?? '';
-      const charged = orders.filter((o) => o.medOrgOrd.startsWith(`${chargeBatch}-`) && (o.ordStas === ORDER_PAID || o.refundedFen > 0)).reduce((sum, o) => sum + o.feeSumFen - o.refundedFen, 0);
       const cashFen = v.splitJson ? (JSON.parse(v.splitJson) as Split).cashFen : 0;
       if (charged > 0 && !paid && !heldOverGarble) failures.push(`visit ${short(v.id)} is ${v.state} but its payment code kept ${fenToYuan(charged)} yuan`);
       if (charged > 0 && paid && charged !== cashFen) failures.push(`visit ${short(v.id)} charged ${fenToYuan(charged)} yuan by code for a cash part of ${fenToYuan(cashFen)}`);
