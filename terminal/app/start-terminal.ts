@@ -9,6 +9,7 @@ import { createHisClient } from '../his/client';
 import { openJournal } from '../journal/journal';
 import { journalFiles } from '../journal/storage';
 import { checkPagesAfterStart, walkPagesAtOpen } from '../journal/page-check';
+import { closedCleanSinceWalk, readWalkStamp, stampCleanClose, walkIsStale, writeWalkStamp } from '../journal/walk-stamp';
 import { lockDataFolder } from '../journal/data-lock';
 import { createSettlementEngine, StaffActionError, type JournalHealth } from '../settlement/engine';
 import { StaffActionRefused, StaleTransitionError } from '../journal/journal';
@@ -87,6 +88,12 @@ export interface RunningTerminal {
    * settles when the terminal is closed first.
    */
   journalChecked: Promise<'ok' | 'journal-damaged'>;
+  /**
+   * The large journal's page walk after the start: the same as journalChecked when it holds payments;
+   * in the background after a clean close ('journal-damaged' then stops payments too); 'not walked'
+   * when the journal was walked at open or its last walk, clean since, is under a day old.
+   */
+  journalWalked: Promise<'ok' | 'journal-damaged' | 'not walked'>;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -147,10 +154,31 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     // left in flight, HIS claims, the platform watch, backups, retention, reconciliation) starts
     // only then.
     const files = journalFiles(options.dataDir);
-    const walkAfterStart = !walkPagesAtOpen(files, options.pageWalkAtOpenMaxBytes);
-    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now, checkPages: !walkAfterStart });
-    stops.push(() => journal.close());
-    let journalPassed = !walkAfterStart;
+    const largeJournal = !walkPagesAtOpen(files, options.pageWalkAtOpenMaxBytes);
+    // A large journal closed cleanly since its last walk passed opens to payments at once; its walk
+    // runs in the background when a day old (walk-stamp.ts). Otherwise payments wait for the walk.
+    const stamp = largeJournal ? readWalkStamp(files, (why) => logger.warn('journal walk stamp unreadable: the walk holds payments', { component: 'journal', why })) : null;
+    const walkHoldsPayments = largeJournal && !closedCleanSinceWalk(files, stamp);
+    const startedAt = options.now?.() ?? new Date();
+    const walkInBackground = largeJournal && !walkHoldsPayments && walkIsStale(stamp!.walkedAt!, startedAt);
+    const walkAfterStart = walkHoldsPayments || walkInBackground;
+    // Before the journal's first write: a crash from here on leaves no clean close.
+    let walkedAt: string | null = largeJournal && !walkHoldsPayments ? stamp!.walkedAt : null;
+    writeWalkStamp(files, { walkedAt, closedClean: null });
+    /** A write failed or damage was found since the start: the close is not stamped clean. */
+    let journalTrouble = false;
+    let journalClosed = false;
+    // Runs after journal.close (stops run in reverse).
+    stops.push(() => {
+      if (journalClosed && !journalTrouble) stampCleanClose(files, walkedAt, (options.now?.() ?? new Date()).toISOString());
+    });
+    const journal = openJournal({ dataDir: options.dataDir, institutionCode: config.terminal.institutionCode, msgidSlot: config.terminal.msgidSlot, formatMsgid, now: options.now, checkPages: !largeJournal });
+    if (!largeJournal) walkedAt = startedAt.toISOString();
+    stops.push(() => {
+      journal.close();
+      journalClosed = true;
+    });
+    let journalPassed = !walkHoldsPayments;
     const whenPassed: Array<[what: string, run: () => void]> = [];
     /** Runs `run` once the journal passed its page walk (now, for a journal walked at open). */
     const afterJournalPassed = (what: string, run: () => void) => {
@@ -176,7 +204,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       return entry.kind === 'camera' && entry.source?.type === 'push';
     });
     let lastPrint: TerminalStatus['lastPrint'] = null;
-    let journalHealth: JournalHealth = walkAfterStart ? { state: 'journal-checking', error: null, since: (options.now?.() ?? new Date()).toISOString() } : { state: 'ok', error: null, since: null };
+    let journalHealth: JournalHealth = walkHoldsPayments ? { state: 'journal-checking', error: null, since: (options.now?.() ?? new Date()).toISOString() } : { state: 'ok', error: null, since: null };
     const status = (): TerminalStatus => ({
       terminalId: config.terminal.id,
       platformOnline: reachability.online(),
@@ -219,9 +247,11 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       },
       onJournalHealth: (health) => {
         journalHealth = health;
+        // A failed write may be the disk itself: the next start walks the pages before payments.
+        if (health.state === 'journal-write-failed' || health.state === 'journal-damaged') journalTrouble = true;
         emitStatus();
       },
-      journalChecking: walkAfterStart,
+      journalChecking: walkHoldsPayments,
       // A settling answer that failed its check: the visit is in the staff queue; the log says why (no patient data).
       onAlert: (a) => console.error(`ALERT settlement ${a.settlementId}: settling answer not believed (${a.check}): ${a.detail}`),
     });
@@ -487,18 +517,30 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
     stops.push(() => {
       closing = true;
     });
-    upkeep.quickCheck = pageWalk ? 'running after the start' : undefined;
-    const journalChecked: RunningTerminal['journalChecked'] = !pageWalk
-      ? Promise.resolve('ok')
+    upkeep.quickCheck = pageWalk ? (walkHoldsPayments ? 'running after the start' : 'running in the background (closed cleanly since the last walk)') : largeJournal ? `not run: closed cleanly since the last walk, ${walkedAt ?? ''}` : undefined;
+    /** Records the walk's verdict in the stamp; a stamp that cannot be written only means the next start walks again. */
+    const recordWalk = (passed: boolean) => {
+      walkedAt = passed ? (options.now?.() ?? new Date()).toISOString() : null;
+      try {
+        writeWalkStamp(files, { walkedAt, closedClean: null });
+      } catch (err) {
+        logger.warn('journal walk stamp not written: the next start walks again', { component: 'journal', ...errorFields(err) });
+      }
+    };
+    const walked: RunningTerminal['journalWalked'] = !pageWalk
+      ? Promise.resolve('not walked')
       : pageWalk.result.then((check) => {
           if (closing) return new Promise<never>(() => {});
           if (!check.ok) {
+            journalTrouble = true;
+            recordWalk(false);
             upkeep.quickCheck = `DAMAGED: ${check.problems.slice(0, 3).join('; ')}`;
-            logger.error('journal damaged: found by the page walk after the start; no payment is taken and nothing is sent', { component: 'journal', ms: check.ms, problems: check.problems.slice(0, 5), hint: check.message });
+            logger.error(`journal damaged: found by the page walk ${walkHoldsPayments ? 'after the start' : 'in the background'}; no payment is taken and nothing is sent`, { component: 'journal', ms: check.ms, problems: check.problems.slice(0, 5), hint: check.message });
             engine.journalChecked({ ok: false, message: check.message });
             return 'journal-damaged';
           }
-          logger.info('journal pages checked after the start; payments open', { component: 'journal', ms: check.ms, where: check.where });
+          recordWalk(true);
+          logger.info(walkHoldsPayments ? 'journal pages checked after the start; payments open' : 'journal pages checked in the background', { component: 'journal', ms: check.ms, where: check.where });
           upkeep.quickCheck = `ok after ${check.ms} ms`;
           journalPassed = true;
           for (const [what, run] of whenPassed.splice(0)) {
@@ -520,6 +562,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
           logger.error('journal page walk: passing on its result failed', { component: 'journal', ...errorFields(err) });
           return engine.journalHealth().state === 'ok' ? 'ok' : 'journal-damaged';
         });
+    const journalChecked: RunningTerminal['journalChecked'] = walkHoldsPayments ? (walked as Promise<'ok' | 'journal-damaged'>) : Promise.resolve('ok');
 
     /** The nurse's bedside commands: the nurses' PIN (or the admin's), checked here, not by the screen. */
     async function executeBedside(command: Extract<Command, { type: 'bedside.list' | 'bedside.begin' }>): Promise<CommandResult> {
@@ -736,6 +779,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       alertCounts: () => alertWatch.alertCounts(),
       metrics: metricsServer,
       journalChecked,
+      journalWalked: walked,
       logger,
       async close() {
         for (const stop of stops.reverse()) await stop();

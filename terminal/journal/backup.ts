@@ -8,6 +8,7 @@
 // still had open is marked "may have been sent" so the engine asks the platform before anything is
 // sent again, and the high-water mark is reset to the backup's.
 import Database from 'better-sqlite3';
+import { walkStampFile } from './walk-stamp';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { lockDataFolder } from './data-lock';
@@ -72,7 +73,8 @@ export function restoreJournal(options: RestoreOptions): RestoreResult {
     checkBackup(files, source);
     const suffix = `set-aside-${stamp(now())}`;
     const setAside: string[] = [];
-    for (const f of [files.db, `${files.db}-wal`, `${files.db}-shm`, files.hwm]) {
+    // The walk stamp goes too: a restored file is walked before it takes payments (walk-stamp.ts).
+    for (const f of [files.db, `${files.db}-wal`, `${files.db}-shm`, files.hwm, walkStampFile(files)]) {
       if (!existsSync(f)) continue;
       const aside = `${f}.${suffix}`;
       renameSync(f, aside);

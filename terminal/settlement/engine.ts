@@ -472,8 +472,9 @@ export function createSettlementEngine(options: EngineOptions) {
      * (after the caller's recoverInFlight); failed, it stays shut with what was found, for staff.
      */
     journalChecked(check: { ok: true } | { ok: false; message: string }): void {
-      if (journalHealth.state !== 'journal-checking') return;
-      setJournalHealth(check.ok ? { state: 'ok', error: null, since: null } : { state: 'journal-damaged', error: check.message, since: now().toISOString() });
+      // Damage found by a walk in the background (after a clean close) stops a terminal already taking payments.
+      if (!check.ok && journalHealth.state !== 'journal-damaged') setJournalHealth({ state: 'journal-damaged', error: check.message, since: now().toISOString() });
+      else if (check.ok && journalHealth.state === 'journal-checking') setJournalHealth({ state: 'ok', error: null, since: null });
     },
 
     /** Opens a visit for a bill and queues its first call; `pump` sends it. */

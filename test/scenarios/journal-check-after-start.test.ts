@@ -7,6 +7,8 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { journalFiles } from '../../terminal/journal/storage';
+import { readWalkStamp, stampCleanClose, WALK_AGAIN_AFTER_MS } from '../../terminal/journal/walk-stamp';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -72,11 +74,17 @@ describe('the journal walked after the start', () => {
   after(async () => {
     for (const stop of stops.reverse()) await stop();
   });
-  const start = async (dataDir: string): Promise<RunningTerminal> => {
-    const terminal = await startTerminal({ config: parseConfig({ devices: [] }), dataDir, fixturesDir, pageWalkAtOpenMaxBytes: 0 });
+  const start = async (dataDir: string, now?: () => Date): Promise<RunningTerminal> => {
+    const terminal = await startTerminal({ config: parseConfig({ devices: [] }), dataDir, fixturesDir, pageWalkAtOpenMaxBytes: 0, now });
     stops.push(() => terminal.close());
     return terminal;
   };
+  const journalState = async (terminal: RunningTerminal) => {
+    const status = await terminal.api.execute({ type: 'status.get' });
+    assert.ok(status.ok);
+    return status.status.journal?.state;
+  };
+  const stamp = (dataDir: string) => readWalkStamp(journalFiles(dataDir), (why) => assert.fail(why));
 
   it('a sound journal opens to payments once its walk passes', async () => {
     const { dataDir } = journalFolder(false);
@@ -123,5 +131,62 @@ describe('the journal walked after the start', () => {
     const entry = JSON.parse(log[0]!) as { level: string; problems?: string[]; hint?: string };
     assert.equal(entry.level, 'error');
     assert.ok((entry.problems?.length ?? 0) > 0 && entry.hint?.includes('journal:restore'), log[0]);
+  });
+
+  it('closed cleanly since its walk passed, it opens to payments at once; open or crashed, the next start walks first', async () => {
+    const { dataDir } = journalFolder(false);
+    const first = await start(dataDir);
+    assert.equal(await first.journalChecked, 'ok');
+    assert.ok(stamp(dataDir)?.walkedAt, 'the pass is recorded');
+    assert.equal(stamp(dataDir)?.closedClean, null, 'while the terminal runs there is no clean close: a kill -9 now leaves none');
+    await first.close();
+    assert.ok(stamp(dataDir)?.closedClean, 'the close is stamped');
+
+    const second = await start(dataDir);
+    assert.equal(await journalState(second), 'ok', 'payments open at once, no walk waited on');
+    assert.equal(await second.journalWalked, 'not walked', 'a walk under a day old is not run again');
+    assert.equal(stamp(dataDir)?.closedClean, null, 'the start cleared the clean close before its first write');
+    await second.close();
+
+    // Anything else writing the file since (a tool, a restore, a crash's leftovers) changes it under the stamp.
+    const raw = new Database(join(dataDir, 'journal.sqlite'));
+    raw.prepare(`INSERT INTO meta (key, value) VALUES ('touched', 'by hand')`).run();
+    raw.close();
+    const third = await start(dataDir);
+    assert.equal(await third.journalWalked, 'ok');
+    assert.equal(await third.journalChecked, 'ok');
+    await third.close();
+    const held = readFileSync(join(dataDir, 'logs', 'terminal.log'), 'utf8').match(/journal pages checked after the start; payments open/g) ?? [];
+    assert.equal(held.length, 2, 'the first start and the one after the file changed held payments for the walk; the clean restart did not');
+  });
+
+  it('a day after its last walk, a cleanly closed journal is walked in the background; damage found there stops payments', async () => {
+    const { dataDir } = journalFolder(false);
+    const first = await start(dataDir);
+    assert.equal(await first.journalChecked, 'ok');
+    await first.close();
+    const walkedAt = stamp(dataDir)!.walkedAt;
+    const dayLater = () => new Date(Date.parse(walkedAt!) + WALK_AGAIN_AFTER_MS + 60_000);
+
+    const sound = await start(dataDir, dayLater);
+    assert.equal(await journalState(sound), 'ok', 'payments open while the walk runs');
+    assert.equal(await sound.journalWalked, 'ok');
+    assert.ok(Date.parse(stamp(dataDir)!.walkedAt!) > Date.parse(walkedAt!), 'the new pass is recorded');
+    await sound.close();
+    assert.match(readFileSync(join(dataDir, 'logs', 'terminal.log'), 'utf8'), /journal pages checked in the background/);
+
+    // A page gone bad on the disk with the file's size and times as the clean close left them.
+    const walkedBefore = stamp(dataDir)!.walkedAt;
+    damageAPage(dataDir);
+    stampCleanClose(journalFiles(dataDir), new Date(Date.parse(walkedBefore!) - 2 * WALK_AGAIN_AFTER_MS).toISOString(), new Date().toISOString());
+    const damaged = await start(dataDir, dayLater);
+    assert.equal(await damaged.journalChecked, 'ok', 'it opened to payments');
+    assert.equal(await damaged.journalWalked, 'journal-damaged');
+    assert.equal(await journalState(damaged), 'journal-damaged');
+    const begun = await damaged.api.execute({ type: 'session.begin', service: 'outpatient' });
+    assert.deepEqual(begun.ok ? null : begun.error, userError('journal-damaged'));
+    await damaged.close();
+    assert.equal(stamp(dataDir)?.walkedAt, null, 'no clean pass on record');
+    assert.equal(stamp(dataDir)?.closedClean, null, 'a journal found damaged is not stamped clean');
   });
 });
