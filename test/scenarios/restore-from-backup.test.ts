@@ -16,6 +16,8 @@ import { restoreJournal, listBackups } from '../../terminal/journal/backup';
 import { JournalRefused } from '../../terminal/journal/journal';
 import { lockDataFolder } from '../../terminal/journal/data-lock';
 import { nothingOpenAfterEach } from '../../terminal/testing/open-things.testkit';
+import { stampCleanClose, walkStampFile } from '../../terminal/journal/walk-stamp';
+import { journalFiles } from '../../terminal/journal/storage';
 
 const open = nothingOpenAfterEach();
 
@@ -70,6 +72,8 @@ test('after a restore from backup, open settlements are queried, not resent', as
     assert.equal(platformSideOf(rig.platform.ledger(), regA).settled.length, 1);
     assert.equal(platformSideOf(rig.platform.ledger(), regB).settled.length, 1);
     rig.journal.close();
+    // As a terminal's clean close leaves it: a restore must not let the restored file skip its walk.
+    stampCleanClose(journalFiles(rig.dataDir), new Date().toISOString(), new Date().toISOString());
 
     // The journal is lost; the documented restore: the files set aside, the backup in place, the mark reset.
     const restored = restoreJournal({ dataDir: rig.dataDir, from: backups });
@@ -77,6 +81,7 @@ test('after a restore from backup, open settlements are queried, not resent', as
     assert.equal(restored.reopenedCalls, 2, 'A in flight, and B queued: both may have reached the platform');
     assert.ok(restored.setAside.some((f) => /journal\.sqlite\.set-aside-/.test(f)), restored.setAside.join(', '));
     assert.ok(restored.setAside.every((f) => existsSync(f)), 'set aside, not deleted');
+    assert.ok(!existsSync(walkStampFile(journalFiles(rig.dataDir))), 'no clean close on record: the restored journal is walked before payments');
     const hwm = JSON.parse(readFileSync(join(rig.dataDir, 'journal.hwm'), 'utf8')) as { settlementEvents: number };
     assert.equal(hwm.settlementEvents, restored.sequence.settlementEvents);
 
