@@ -503,7 +503,8 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       const daily = scheduleDailyReconciliation({
         at: config.settlement.reconcileAt,
         now: options.now ?? (() => new Date()),
-        last: () => admin.overview().reconciliation,
+        // Only the last run's date: the whole overview opens every visit settled today (a second on a busy day).
+        last: () => admin.lastReconciliation(),
         run: (date) => admin.reconcile(date),
       });
       stops.push(() => daily.stop());

@@ -120,6 +120,11 @@ export function createAdmin(deps: AdminDeps) {
     return totals;
   }
 
+  function lastReconciliation(): Reconciliation | null {
+    const last = journal.metaValue('last_reconciliation');
+    return last ? (JSON.parse(last) as Reconciliation) : null;
+  }
+
   return {
     overview(): AdminOverview {
       /** 信用就医: what patients owe the hospital, newest first, by visit and bill (no name, no ID number). */
@@ -128,11 +133,11 @@ export function createAdmin(deps: AdminDeps) {
         const outstanding = journal.credit.debts().filter((d) => d.status === 'owed' || d.status === 'reserved').reduce((s, d) => s + d.amountFen, 0);
         return { outstandingFen: outstanding, debts: debts.map((d) => ({ settlementId: d.settlementId, billId: journal.settlement(d.settlementId)?.billId ?? null, status: d.status, amountFen: d.amountFen, createdAt: d.createdAt })) };
       };
-      const last = journal.metaValue('last_reconciliation');
       // The worker's own count is as of its last run; staff see the queue as it is now.
       const replayState = { ...replay.state(), queuedVisits: engine.visitsWithQueuedCalls().length };
-      return { queue: queue(), settled: settledToday(), replay: replayState, today: today(), reconciliation: last ? (JSON.parse(last) as Reconciliation) : null, credit: credit() };
+      return { queue: queue(), settled: settledToday(), replay: replayState, today: today(), reconciliation: lastReconciliation(), credit: credit() };
     },
+    lastReconciliation,
     // A settled visit has nothing left on the platform: its retry is the HIS notice (of a refund, for a refunded one).
     retry: (settlementId: string, reason: string) => {
       const state = journal.settlement(settlementId)?.state;
