@@ -41,13 +41,14 @@ export function later<P extends object>(load: () => Promise<ComponentType<P>>): 
   return component;
 }
 
-/** Fetches every later chunk while the kiosk waits on the attract screen (idle time, not the first paint's). */
+/** Fetches every later chunk while the kiosk waits on the attract screen (idle time after the first paint). */
 export function preloadLater(): void {
   if (preloadStarted) return;
   preloadStarted = true;
   const start = () => {
     for (const component of everyLater) component.preload().catch(() => undefined);
   };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 2_000 });
-  else setTimeout(start, 0);
+  // A second after the first screen: its paint and the renderer's own start-up work go first, and
+  // nobody taps within a second of the kiosk starting.
+  setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(start, { timeout: 2_000 }) : start()), 1_000);
 }
