@@ -40,6 +40,8 @@ const ROUNDS = Number(args.get('rounds') ?? (SHORT ? 2 : 5));
 const BASELINE_VISITS = Number(args.get('baseline') ?? (SHORT ? 200 : 2_000));
 const KILLS = Number(args.get('kills') ?? (SHORT ? 20 : 1_000));
 const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
+// How many visits the replay worker sends at once (its pool); the terminal's own default unless given.
+const REPLAY_CONCURRENCY = args.has('concurrency') ? Number(args.get('concurrency')) : undefined;
 // The retention year: the issue's 500 settlements a day, the configured retention (180 days by default).
 const YEAR_PER_DAY = Number(args.get('year-per-day') ?? (SHORT ? 20 : 500));
 // A year of data (issue 15): about 200,000 closed visits, against an empty journal in the same run.
@@ -132,7 +134,7 @@ async function replayVersusSimulator() {
         engine.open({ service: 'outpatient', person, bill: billFor(template, queuedSoFar, 'Q'), usePersonalAccount: true, deferred: true });
       }
       // ...then the platform is back and the replay worker drains them.
-      const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: 4 });
+      const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: REPLAY_CONCURRENCY });
       const t1 = performance.now();
       worker.start();
       const drained = await worker.waitForDrain(30 * 60_000);
@@ -170,6 +172,7 @@ async function replayVersusSimulator() {
       replay_per_s: round(replayPerS, 1),
       sim_per_s: round(simPerS, 1),
       replay_vs_sim: round(replayPerS / simPerS),
+      replay_concurrency: REPLAY_CONCURRENCY ?? 'default',
       db_bytes_per_1000: Math.round((bytes / QUEUED) * 1000),
       retention_year: year,
       retention_bytes_per_settlement: year?.bytes_per_settlement ?? null,
