@@ -266,10 +266,11 @@ export const TerminalConfig = z.object({
       replayIntervalMs: z.number().int().positive().default(5_000),
       /**
        * How many queued visits the replay worker sends at once after an outage. More overlap their
-       * round trips and share each journal commit (bench:journal: 8 replayed at 1.1-1.3x the
-       * simulator's own rate where 4 gave 0.3-0.8x, 2026-12-02), but every terminal of the hospital
-       * drains at once after a shared outage and the platform's limits are not published: 4 until
-       * the platform's operator says more is welcome.
+       * round trips and share each journal commit (bench:journal on a loaded machine, 2026-12-02:
+       * 8 replayed at 0.60-1.31x the simulator's own rate, median of four 1.14x, where 4 gave
+       * 0.30-0.84x, median 0.58x; 16 no better than 4), but every terminal of the hospital drains at
+       * once after a shared outage and the platform's limits are not published: 4 until the
+       * platform's operator says more is welcome.
        */
       replayConcurrency: z.number().int().min(1).max(32).default(4),
       /** Local time after which the day is reconciled with the platform (3201). */
