@@ -267,8 +267,8 @@ export const TerminalConfig = z.object({
       /**
        * How many queued visits the replay worker sends at once after an outage. More overlap their
        * round trips and share each journal commit (bench:journal on a loaded machine, 2026-12-02:
-       * 8 replayed at 0.60-1.31x the simulator's own rate, median of four 1.14x, where 4 gave
-       * 0.30-0.84x, median 0.58x; 16 no better than 4), but every terminal of the hospital drains at
+       * 8 replayed at 0.60-1.31x the simulator's own rate, median of five 1.08x, where 4 gave
+       * 0.30-0.84x, median 0.58x, and 16 0.54-1.02x), but every terminal of the hospital drains at
        * once after a shared outage and the platform's limits are not published: 4 until the
        * platform's operator says more is welcome.
        */
