@@ -105,9 +105,14 @@ function run(command, commandArgs, { capture = false } = {}) {
 const fixed = {};
 const checks = [];
 if (args.includes('--checks')) {
+  // tsc keeps what it learnt in dist/ (per worktree, gitignored): a run after a small change
+  // re-checks what changed and what depends on it, ~1/3 of a cold check's CPU when nothing did
+  // (8.8 s against 27.0 s user, 2026-12-02, load ~10). It records every file's hash, so a stale
+  // record costs a full check, never a missed error.
+  const checkArgs = { typecheck: ['--', '--incremental', '--tsBuildInfoFile', 'dist/typecheck.tsbuildinfo'], lint: [] };
   for (const script of ['typecheck', 'lint']) {
     checks.push(
-      run('npm', ['run', '-s', script], { capture: true }).then((r) => {
+      run('npm', ['run', '-s', script, ...checkArgs[script]], { capture: true }).then((r) => {
         fixed[script] = r.ms;
         process.stderr.write(`${r.output}run-tests: ${script} ${r.status === 0 ? 'passed' : `FAILED (${r.status})`} in ${seconds(r.ms)} s\n`);
         return r.status;
