@@ -153,15 +153,16 @@ const cpuSeconds = childCpuSeconds();
 if (timings) {
   const { files: perFile } = JSON.parse(readFileSync(timingsFile, 'utf8'));
   const rows = Object.entries(perFile)
-    .map(([file, t]) => ({ file: relative(root, file), ms: t.ms, passed: t.passed }))
+    .map(([file, t]) => ({ file: relative(root, file), ms: t.ms, testsMs: t.testsMs, passed: t.passed }))
     .sort((a, b) => b.ms - a.ms);
   const sum = rows.reduce((n, r) => n + r.ms, 0);
+  const outsideTests = rows.reduce((n, r) => n + Math.max(0, r.ms - r.testsMs), 0);
   console.error(`run-tests: slowest files of ${rows.length} (wall s, share of the summed file time)`);
   for (const r of rows.slice(0, 25)) {
     console.error(`${seconds(r.ms).padStart(7)}  ${((100 * r.ms) / sum).toFixed(1).padStart(5)} %  ${r.file}${r.passed ? '' : '  (failed)'}`);
   }
   const fixedText = Object.entries(fixed).map(([k, v]) => `${k} ${seconds(v)}`).join(', ');
-  console.error(`run-tests: files summed ${seconds(sum)} s, runner wall ${seconds(tests.ms)} s at ${concurrency} at a time, CPU ${cpuSeconds.toFixed(1)} s${fixedText ? ' with the checks' : ''}${fixedText ? `; checks: ${fixedText} s` : ''}`);
-  writeFileSync(timingsFile, `${JSON.stringify({ concurrency, wallMs: tests.ms, cpuSeconds, fixedMs: fixed, sumMs: sum, files: rows }, null, 1)}\n`);
+  console.error(`run-tests: files summed ${seconds(sum)} s, runner wall ${seconds(tests.ms)} s at ${concurrency} at a time, CPU ${cpuSeconds.toFixed(1)} s${fixedText ? ' with the checks' : ''}; outside any test (start, imports, exit) ${seconds(outsideTests)} s of the files' time${fixedText ? `; checks: ${fixedText} s` : ''}`);
+  writeFileSync(timingsFile, `${JSON.stringify({ concurrency, wallMs: tests.ms, cpuSeconds, fixedMs: fixed, sumMs: sum, outsideTestsMs: outsideTests, files: rows }, null, 1)}\n`);
 }
 process.exit(tests.status !== 0 ? tests.status : (checkStatuses.find((s) => s !== 0) ?? 0));
