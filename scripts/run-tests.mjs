@@ -130,22 +130,12 @@ if (args.includes('--checks')) {
 
 const timings = args.includes('--timings');
 const timingsFile = join(root, 'test-output', 'file-timings.json');
-const reporters = [];
-if (timings) {
-  mkdirSync(join(root, 'test-output'), { recursive: true });
-  // Naming a reporter drops the default one, so the default (spec on a terminal, TAP otherwise)
-  // is named again for the console.
-  reporters.push(`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout');
-  reporters.push('--test-reporter=./scripts/file-timings-reporter.mjs', `--test-reporter-destination=${timingsFile}`);
-}
+if (timings) mkdirSync(join(root, 'test-output'), { recursive: true });
 const tests = await run(process.execPath, [
   '--import',
   'tsx',
-  '--test',
-  `--test-concurrency=${concurrency}`,
-  '--test-timeout=300000',
-  ...reporters,
-  ...files,
+  join(root, 'scripts', 'run-files.mjs'),
+  JSON.stringify({ files: files.map((f) => join(root, f)), concurrency, timeout: 300_000, timingsFile: timings ? timingsFile : null }),
 ]);
 const checkStatuses = await Promise.all(checks);
 // Everything this run started: the tests and, with --checks, typecheck, lint and build:ui.
