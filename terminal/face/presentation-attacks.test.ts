@@ -20,7 +20,27 @@ const people: { photo: Frame; box: Box; reference: Float32Array }[] = [];
 before(async () => {
   if (skip) return;
   pipeline = await FacePipeline.open(DEFAULT_FACE_CONFIG);
-  verifier = { verify: (f, r, o) => pipeline.verify(f, r, o), observe: (f) => pipeline.analyse(f) };
+  // A held-still attack cycles three noise draws over 34 frames, so most frames are ones the
+  // models have already seen. The pipeline keeps no state between frames and the CPU models give
+  // the same numbers for the same pixels, so each distinct question is asked of the models once
+  // and the check still sees every frame's answer in order (a third of the inference time).
+  const verified = new Map<Frame, Map<string, ReturnType<FaceCheckVerifier['verify']>>>();
+  const observed = new Map<Frame, ReturnType<FaceCheckVerifier['observe']>>();
+  const referenceIds = new Map<Float32Array, number>();
+  verifier = {
+    verify: (f, r, o) => {
+      const byQuestion = verified.get(f) ?? new Map<string, ReturnType<FaceCheckVerifier['verify']>>();
+      verified.set(f, byQuestion);
+      if (!referenceIds.has(r)) referenceIds.set(r, referenceIds.size);
+      const key = `${referenceIds.get(r)}:${JSON.stringify(o ?? {})}`;
+      if (!byQuestion.has(key)) byQuestion.set(key, pipeline.verify(f, r, o));
+      return byQuestion.get(key)!;
+    },
+    observe: (f) => {
+      if (!observed.has(f)) observed.set(f, pipeline.analyse(f));
+      return observed.get(f)!;
+    },
+  };
   for (const name of ['sample1.jpg', 'sample6.jpg']) {
     const photo = loadSamplePhoto(name);
     for (const box of await pipeline.detect(photo)) {
