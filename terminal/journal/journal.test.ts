@@ -172,6 +172,41 @@ describe('settlement journal', () => {
     assert.equal(seen.size, 15);
   });
 
+  it('keeps the msgid clock with the calls: no msgid repeats after the newest call is forgotten, a restart, or a floor an older terminal left', () => {
+    const at = new Date('2026-11-23T04:00:00Z');
+    const seen = new Set<string>();
+    const take = (msgid: string) => {
+      assert.equal(seen.has(msgid), false, `msgid ${msgid} repeated`);
+      seen.add(msgid);
+    };
+    const first = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, now: () => at });
+    for (let i = 0; i < 3; i++) {
+      const probe = first.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+      take(probe.msgid);
+      first.recordOutcome({ outboxId: probe.outboxId, status: 'done' });
+      // The newest call goes: its place on the clock must not go with it.
+      assert.equal(first.forgetFinishedCall(probe.outboxId), true);
+    }
+    first.close();
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    assert.equal((db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n, 0);
+    // An older terminal's clock, written to meta with every call it queued, ahead of these calls.
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'msgid_clock'`).run(JSON.stringify({ second: Math.floor(at.getTime() / 1000) + 5, count: 7 }));
+    db.close();
+    const second = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, now: () => at });
+    const after = second.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+    take(after.msgid);
+    assert.equal(after.msgid.slice(-4), '0008', 'the floor an older terminal left is where the clock stands');
+    const before = second.metaValue('msgid_clock');
+    for (let i = 0; i < 3; i++) take(second.enqueueCall({ step: 'probe', infno: '9001', input: {} }).msgid);
+    assert.equal(second.metaValue('msgid_clock'), before, 'a queued call writes no meta row');
+    second.close();
+    const third = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, now: () => at });
+    take(third.enqueueCall({ step: 'probe', infno: '9001', input: {} }).msgid);
+    third.close();
+    assert.equal(seen.size, 8);
+  });
+
   it('keeps two terminals of one hospital apart by their slot, and never wraps within a second', () => {
     const at = new Date('2026-11-23T04:00:00Z');
     const kioskA = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, msgidSlot: '01', now: () => at });

@@ -30,7 +30,7 @@ import { metaStore } from './meta';
 import { backupDatabase } from './backup';
 import { retentionStore } from './retention';
 import { msgidClock, type MsgidClockOptions } from './msgid-clock';
-import { outboxStore, type CallOutcome } from './outbox';
+import { newestTickOf, outboxStore, type CallOutcome } from './outbox';
 import { settlementStore, type Queued, type TransitionRequest } from './settlements';
 import { hisNoticeStore, type HisNoticeAttempt } from './his-notices';
 import { creditStore } from './credit';
@@ -118,7 +118,7 @@ export function openJournal(options: JournalOptions) {
 
   const ctx: JournalContext = { db, sealer, now, nowIso: () => now().toISOString() };
   const meta = metaStore(db);
-  const clock = msgidClock(meta, options);
+  const clock = msgidClock(meta, newestTickOf(db), options);
   const outbox = outboxStore(ctx, clock);
   const credit = creditStore(db, ctx.nowIso);
   const settlements = settlementStore(ctx, { meta, outbox, credit });
@@ -153,7 +153,7 @@ export function openJournal(options: JournalOptions) {
     ...faceStore(ctx).journal,
     ...personCache(ctx).journal,
     ...faceAuditStore(ctx).journal,
-    ...retentionStore(ctx, options.dataDir).journal,
+    ...retentionStore(ctx, options.dataDir, () => clock.holdFloor()).journal,
     ...alertStore(ctx).journal,
     ...staffActionStore(ctx).journal,
 
