@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openJournal, StaleTransitionError } from './journal';
+import { NEW_JOURNAL_PAGE_SIZE, openJournal, StaleTransitionError } from './journal';
 import { migrations } from './migrations';
 import { createKeyFile, createSealer, readKeyFile } from './sealed';
 import { auditEvent } from '../face/decision';
@@ -26,7 +26,25 @@ describe('settlement journal', () => {
     const db = new Database(join(dataDir, 'journal.sqlite'));
     assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('page_size', { simple: true }), NEW_JOURNAL_PAGE_SIZE);
+    assert.equal(db.pragma('auto_vacuum', { simple: true }), 2, 'incremental, set after the page size');
     db.close();
+  });
+
+  it('keeps the page size of a journal made before', () => {
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    db.pragma('page_size = 4096');
+    db.pragma('journal_mode = WAL');
+    for (const m of migrations.slice(0, 11)) db.exec(m);
+    db.pragma('user_version = 11');
+    db.close();
+    const journal = open();
+    journal.openSettlement({ id: 'v1', service: 'outpatient', state: 'register-pending', context: {}, call: { step: 'register', infno: '2201', input: {} } });
+    journal.close();
+    const again = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+    assert.equal(again.pragma('page_size', { simple: true }), 4096);
+    assert.equal(again.pragma('user_version', { simple: true }), migrations.length);
+    again.close();
   });
 
   it('answers the reads made on every settlement from an index, not by walking every visit (a year is 200,000)', () => {
