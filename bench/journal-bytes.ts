@@ -2,14 +2,17 @@
 // against the simulator (as bench:journal's replay), then the file measured as it lies on disk
 // (database + WAL, freelist pages counted since they are in the file) and broken down by SQLite's
 // dbstat per table and index: payload, unused space in its pages, pages. --visits=N (300).
-// --keep leaves the data folder for a look with sqlite3.
+// Then --frame-visits=N (50) more visits replayed one at a time, each commit's WAL frames read from
+// the WAL and put down to the table or index that owns the page (wal-frames.ts): what one visit's
+// steps write and sync. --keep leaves the data folder for a look with sqlite3.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createSettlementEngine } from '../terminal/settlement/engine';
 import { createReplayWorker } from '../terminal/settlement/replay-worker';
-import { startSettlementRig } from '../terminal/testing/settlement.testkit';
+import { startSettlementRig, type SettlementRig } from '../terminal/testing/settlement.testkit';
 import type { HisBill } from '../terminal/his/client';
+import { frameRecorder, type StepFrames } from './wal-frames';
 
 export interface ObjectBytes {
   name: string;
@@ -51,6 +54,35 @@ function billFor(template: HisBill, i: number, prefix: string): HisBill {
   return { ...template, billId, items: template.items.map((item, n) => ({ ...item, feedetlSn: `${billId}-${n}` })) };
 }
 
+/**
+ * More visits queued offline and replayed one at a time through a journal whose every function
+ * notes the WAL frames its commit added. The grouped writes are made plain commits (one visit at a
+ * time, a group is one write) so that each commit is seen by the call that made it.
+ */
+async function framesPerStep(rig: SettlementRig, template: HisBill, person: Person, n: number): Promise<StepFrames[]> {
+  const dbFile = join(rig.dataDir, 'journal.sqlite');
+  const label = (name: string, args: unknown[]): string => {
+    const arg = args[0] as { then?: { to?: string }; status?: string; deferred?: boolean } | undefined;
+    if (name === 'recordOutcome') return `answer ${arg?.status ?? ''}${arg?.then?.to ? ` -> ${arg.then.to}` : ''}`;
+    if (name === 'openSettlement') return `open${arg?.deferred ? ' (offline, call queued)' : ''}`;
+    return name;
+  };
+  const recorder = frameRecorder(rig.journal, `${dbFile}-wal`, label);
+  const measured = recorder.journal;
+  measured.recordOutcomeGrouped = (outcome) => Promise.resolve(measured.recordOutcome(outcome));
+  measured.markInFlightGrouped = (outboxId) => Promise.resolve(measured.markInFlight(outboxId));
+  const engine = createSettlementEngine({ journal: measured, platform: rig.client });
+  for (let i = 0; i < n; i++) engine.open({ service: 'outpatient', person, bill: billFor(template, i, 'F'), usePersonalAccount: true, deferred: true });
+  const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: 1 });
+  worker.start();
+  const drained = await worker.waitForDrain(30 * 60_000);
+  await worker.stop();
+  if (!drained) throw new Error('the measured visits did not drain');
+  return recorder.summary(dbFile);
+}
+
+type Person = Awaited<ReturnType<SettlementRig['person']>>;
+
 async function main() {
   const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
   const visits = Number(args.get('visits') ?? 300);
@@ -68,18 +100,24 @@ async function main() {
     if (!drained) throw new Error('replay did not drain');
     const settled = rig.journal.settlementsIn(['settled']).length;
     if (settled !== visits) throw new Error(`replayed ${settled} of ${visits}`);
+    const frames = await framesPerStep(rig, template, person, Number(args.get('frame-visits') ?? 50));
+    console.log('WAL frames per commit, by step (one visit at a time), and the tables and indexes they belong to:');
+    for (const f of frames) console.log(`  ${f.step.padEnd(34)} x${String(f.commits).padStart(4)}  ${String(f.frames).padStart(5)} frames: ${Object.entries(f.by).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const perVisit = frames.reduce((sum, f) => sum + f.frames * f.commits, 0) / Number(args.get('frame-visits') ?? 50);
+    console.log(`  a visit: ${Math.round(perVisit * 10) / 10} frames over ${frames.reduce((n, f) => n + f.commits, 0) / Number(args.get('frame-visits') ?? 50)} commits`);
+    const settledAll = rig.journal.settlementsIn(['settled']).length;
     // Closed the way bench:journal measures it: the WAL checkpointed into the file by the close.
     rig.journal.close();
     const m = measureJournalBytes(join(rig.dataDir, 'journal.sqlite'));
     const total = m.file_bytes + m.wal_bytes;
-    console.log(`${visits} visits: file ${m.file_bytes} + WAL ${m.wal_bytes} bytes = ${Math.round(total / visits)} bytes a settlement; page ${m.page_size}, freelist ${m.freelist_pages} pages (counted: they are in the file)`);
+    console.log(`${settledAll} visits: file ${m.file_bytes} + WAL ${m.wal_bytes} bytes = ${Math.round(total / settledAll)} bytes a settlement; page ${m.page_size}, freelist ${m.freelist_pages} pages (counted: they are in the file)`);
     console.log('object                           pages   payload    unused  bytes/visit(pages)');
     for (const o of m.objects) {
-      console.log(`${o.name.padEnd(32)} ${String(o.pages).padStart(5)} ${String(o.payload).padStart(9)} ${String(o.unused).padStart(9)} ${String(Math.round((o.pages * m.page_size) / visits)).padStart(8)}`);
+      console.log(`${o.name.padEnd(32)} ${String(o.pages).padStart(5)} ${String(o.payload).padStart(9)} ${String(o.unused).padStart(9)} ${String(Math.round((o.pages * m.page_size) / settledAll)).padStart(8)}`);
     }
     if (args.has('keep')) console.log(`kept: ${rig.dataDir}`);
     rig.journal = { close() {} } as typeof rig.journal;
-    console.log(JSON.stringify({ visits, bytes_per_settlement: Math.round(total / visits), ...m }));
+    console.log(JSON.stringify({ visits, bytes_per_settlement: Math.round(total / settledAll), wal_frames_per_visit: Math.round(perVisit * 10) / 10, wal_frames_by_step: frames, ...m }));
   } finally {
     await rig.close();
   }

@@ -16,7 +16,7 @@
 // year and the campaigns.
 // The last line is one JSON object with the figures. The run exits 1 when a visit was lost or
 // settled twice, so a script (or CI) cannot mistake a broken journal for a slow one.
-import { closeSync, fsyncSync, mkdtempSync, openSync, statSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, statSync, writeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +31,7 @@ import type { HisBill } from '../terminal/his/client';
 import { runFaultCampaign } from './fault-campaign';
 import { retentionYear, yearOfData } from './journal-retention';
 import { parseConfig } from '../terminal/config/config';
+import { walWatcher } from './wal-frames';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const SHORT = args.has('short') || process.env.BENCH_SHORT === '1';
@@ -69,12 +70,17 @@ async function appendVersusFsync() {
   const journal = openJournal({ dataDir: dir, institutionCode: 'H33010000001', formatMsgid });
   const input = { data: { psn_no: '33000000000000000001', note: 'x'.repeat(400) } };
   const appendMs: number[] = [];
+  // The pages each append's commit put in the WAL (and synced), read from the WAL between appends.
+  const framesOf = walWatcher(join(dir, 'journal.sqlite-wal'));
+  let frames = 0;
   for (let i = 0; i < APPENDS; i++) {
     const t = performance.now();
     journal.openSettlement({ id: `s${i}`, service: 'outpatient', state: 'register-pending', context: { i }, call: { step: 'register', infno: '2201', input } });
     appendMs.push(performance.now() - t);
+    frames += framesOf().length;
   }
   journal.close();
+  const pageSize = readFileSync(join(dir, 'journal.sqlite')).readUInt16BE(16);
   // The same bytes a row carries, written and fsynced by hand: the floor any durable append sits on.
   const fd = openSync(join(dir, 'bare.bin'), 'a');
   const bytes = Buffer.alloc(JSON.stringify(input).length + 200, 1);
@@ -86,7 +92,16 @@ async function appendVersusFsync() {
     fsyncMs.push(performance.now() - t);
   }
   closeSync(fd);
-  return { append_p50_ms: round(pct(appendMs, 50)), append_p99_ms: round(pct(appendMs, 99)), fsync_p50_ms: round(pct(fsyncMs, 50)), fsync_p99_ms: round(pct(fsyncMs, 99)) };
+  return {
+    append_p50_ms: round(pct(appendMs, 50)),
+    append_p99_ms: round(pct(appendMs, 99)),
+    fsync_p50_ms: round(pct(fsyncMs, 50)),
+    fsync_p99_ms: round(pct(fsyncMs, 99)),
+    wal_frames_per_append: round(frames / APPENDS, 2),
+    // A frame is the page and its 24-byte header.
+    wal_bytes_per_append: Math.round((frames / APPENDS) * ((pageSize === 1 ? 65536 : pageSize) + 24)),
+    page_size: pageSize === 1 ? 65536 : pageSize,
+  };
 }
 
 async function replayVersusSimulator() {
@@ -206,7 +221,7 @@ async function replayVersusSimulator() {
 }
 
 const append = want('append') ? await appendVersusFsync() : null;
-if (append) log(`append p50 ${append.append_p50_ms} ms p99 ${append.append_p99_ms} ms; bare write+fsync p50 ${append.fsync_p50_ms} ms p99 ${append.fsync_p99_ms} ms`);
+if (append) log(`append p50 ${append.append_p50_ms} ms p99 ${append.append_p99_ms} ms (${append.wal_frames_per_append} WAL frames, ${append.wal_bytes_per_append} bytes, page ${append.page_size}); bare write+fsync p50 ${append.fsync_p50_ms} ms p99 ${append.fsync_p99_ms} ms`);
 // The retention year and the year of data start from the replay's journal.
 const replay = want('replay') || want('retention') || want('year') ? await replayVersusSimulator() : null;
 let crash: Awaited<ReturnType<typeof runCrashCampaign>> | null = null;

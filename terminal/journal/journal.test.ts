@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openJournal, StaleTransitionError } from './journal';
+import { NEW_JOURNAL_PAGE_SIZE, openJournal, StaleTransitionError } from './journal';
 import { migrations } from './migrations';
 import { createKeyFile, createSealer, readKeyFile } from './sealed';
 import { journalFiles, readHighWater } from './storage';
@@ -27,7 +27,25 @@ describe('settlement journal', () => {
     const db = new Database(join(dataDir, 'journal.sqlite'));
     assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('page_size', { simple: true }), NEW_JOURNAL_PAGE_SIZE);
+    assert.equal(db.pragma('auto_vacuum', { simple: true }), 2, 'incremental, set after the page size');
     db.close();
+  });
+
+  it('keeps the page size of a journal made before', () => {
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    db.pragma('page_size = 4096');
+    db.pragma('journal_mode = WAL');
+    for (const m of migrations.slice(0, 11)) db.exec(m);
+    db.pragma('user_version = 11');
+    db.close();
+    const journal = open();
+    journal.openSettlement({ id: 'v1', service: 'outpatient', state: 'register-pending', context: {}, call: { step: 'register', infno: '2201', input: {} } });
+    journal.close();
+    const again = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+    assert.equal(again.pragma('page_size', { simple: true }), 4096);
+    assert.equal(again.pragma('user_version', { simple: true }), migrations.length);
+    again.close();
   });
 
   it('answers the reads made on every settlement from an index, not by walking every visit (a year is 200,000)', () => {
@@ -171,6 +189,41 @@ describe('settlement journal', () => {
       journal.close();
     }
     assert.equal(seen.size, 15);
+  });
+
+  it('keeps the msgid clock with the calls: no msgid repeats after the newest call is forgotten, a restart, or a floor an older terminal left', () => {
+    const at = new Date('2026-11-23T04:00:00Z');
+    const seen = new Set<string>();
+    const take = (msgid: string) => {
+      assert.equal(seen.has(msgid), false, `msgid ${msgid} repeated`);
+      seen.add(msgid);
+    };
+    const first = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, now: () => at });
+    for (let i = 0; i < 3; i++) {
+      const probe = first.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+      take(probe.msgid);
+      first.recordOutcome({ outboxId: probe.outboxId, status: 'done' });
+      // The newest call goes: its place on the clock must not go with it.
+      assert.equal(first.forgetFinishedCall(probe.outboxId), true);
+    }
+    first.close();
+    const db = new Database(join(dataDir, 'journal.sqlite'));
+    assert.equal((db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n, 0);
+    // An older terminal's clock, written to meta with every call it queued, ahead of these calls.
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'msgid_clock'`).run(JSON.stringify({ second: Math.floor(at.getTime() / 1000) + 5, count: 7 }));
+    db.close();
+    const second = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, now: () => at });
+    const after = second.enqueueCall({ step: 'probe', infno: '9001', input: {} });
+    take(after.msgid);
+    assert.equal(after.msgid.slice(-4), '0008', 'the floor an older terminal left is where the clock stands');
+    const before = second.metaValue('msgid_clock');
+    for (let i = 0; i < 3; i++) take(second.enqueueCall({ step: 'probe', infno: '9001', input: {} }).msgid);
+    assert.equal(second.metaValue('msgid_clock'), before, 'a queued call writes no meta row');
+    second.close();
+    const third = openJournal({ dataDir, institutionCode: 'H44030500001', formatMsgid, now: () => at });
+    take(third.enqueueCall({ step: 'probe', infno: '9001', input: {} }).msgid);
+    third.close();
+    assert.equal(seen.size, 8);
   });
 
   it('keeps two terminals of one hospital apart by their slot, and never wraps within a second', () => {

@@ -1,6 +1,12 @@
-// The msgid clock: every platform call's msgid, fixed when the call is queued and persisted in the
-// meta table, so that a replay after a crash or an outage sends the same msgid as the first try and
-// no two calls of this terminal ever share one.
+// The msgid clock: every platform call's msgid, fixed when the call is queued and persisted with the
+// call, so that a replay after a crash or an outage sends the same msgid as the first try and no two
+// calls of this terminal ever share one.
+//
+// Where the clock stands is read, inside the transaction that queues a call, from what is committed:
+// the newest call's tick (outbox.clock, migration 12) or the floor in meta, whichever is higher. The
+// clock used to be written to meta with every call: one more page in every commit that queued one
+// (bench:journal-bytes' frames). The floor is written only when the newest call is about to be
+// deleted (a finished probe forgotten, retention), so the clock never goes back.
 import type { MetaStore } from './meta';
 
 export interface MsgidClockOptions {
@@ -15,28 +21,53 @@ export interface MsgidClockOptions {
   msgidSlot?: string;
 }
 
-export function msgidClock(meta: MetaStore, options: MsgidClockOptions) {
+/** One msgid's place on the clock as an integer, stored with its call: second * 10,000 + count. */
+const TICKS_A_SECOND = 10_000;
+const FLOOR_KEY = 'msgid_clock';
+
+/** The newest call's tick, or null (no call, or one queued before migration 12: the floor covers it). */
+export type NewestTick = () => number | null;
+
+export function msgidClock(meta: MetaStore, newestTick: NewestTick, options: MsgidClockOptions) {
   const slot = options.msgidSlot ?? '';
   if (!/^\d{0,2}$/.test(slot)) throw new Error('msgidSlot is at most 2 digits');
   const perSecond = 10 ** (4 - slot.length);
 
+  /** The floor: what an older terminal wrote with every call, or the tick of a newest call since deleted. */
+  function floor(): number {
+    const last = JSON.parse(meta.value(FLOOR_KEY) ?? '{"second":0,"count":0}') as { second: number; count: number };
+    return last.second * TICKS_A_SECOND + last.count;
+  }
+
+  const current = (): number => Math.max(floor(), newestTick() ?? 0);
+
   return {
+    /**
+     * Before the newest call is deleted, its tick goes to the floor (in the same transaction), so the
+     * clock reads no lower after it.
+     */
+    holdFloor(): void {
+      const tick = current();
+      if (tick > floor()) meta.set(FLOOR_KEY, JSON.stringify({ second: Math.floor(tick / TICKS_A_SECOND), count: tick % TICKS_A_SECOND }));
+    },
+
     /**
      * A msgid never repeats for this terminal: within one second the counter runs up to the slot's
      * capacity, and past it the msgid takes the next second (a burst borrows time; it never wraps).
-     * Called inside the transaction that queues the call, so the clock and the call commit together.
+     * Called inside the transaction that queues the call, whose row keeps the tick: the clock and the
+     * call commit together.
      */
-    next(at: Date): string {
-      const last = JSON.parse(meta.value('msgid_clock') ?? '{"second":0,"count":0}') as { second: number; count: number };
+    next(at: Date): { msgid: string; tick: number } {
+      const tick = current();
+      const last = { second: Math.floor(tick / TICKS_A_SECOND), count: tick % TICKS_A_SECOND };
       let second = Math.max(Math.floor(at.getTime() / 1000), last.second);
       let count = second === last.second ? last.count + 1 : 0;
       if (count >= perSecond) {
         second += 1;
         count = 0;
       }
-      meta.set('msgid_clock', JSON.stringify({ second, count }));
       const sequence = slot === '' ? count : Number(slot) * perSecond + count;
-      return options.formatMsgid(options.institutionCode, new Date(second * 1000), sequence);
+      return { msgid: options.formatMsgid(options.institutionCode, new Date(second * 1000), sequence), tick: second * TICKS_A_SECOND + count };
     },
   };
 }

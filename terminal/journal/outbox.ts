@@ -78,11 +78,17 @@ export function rowToOutbox(r: OutboxRecord, sealer: Sealer): OutboxRow {
 /** The statuses of a call that is still owed an answer: what the sender and replay worker pick up. */
 const OPEN = `status IN ('pending','in-flight','unknown')`;
 
+/** The newest call's msgid tick (msgid-clock.ts): the clock reads where it stands from here. */
+export function newestTickOf(db: JournalContext['db']): () => number | null {
+  const newest = db.prepare<[], { clock: number | null }>('SELECT clock FROM outbox ORDER BY id DESC LIMIT 1');
+  return () => newest.get()?.clock ?? null;
+}
+
 export function outboxStore({ db, sealer, now, nowIso, sequenceMoved }: JournalContext, clock: MsgidClock) {
   const sql = {
     insert: db.prepare(
-      `INSERT INTO outbox (settlement_id, step, infno, msgid, insuplc_admdvs, sealed_input, status, created_at, updated_at)
-       VALUES (@settlementId, @step, @infno, @msgid, @insuplcAdmdvs, @sealedInput, 'pending', @at, @at)`,
+      `INSERT INTO outbox (settlement_id, step, infno, msgid, insuplc_admdvs, sealed_input, status, created_at, updated_at, clock)
+       VALUES (@settlementId, @step, @infno, @msgid, @insuplcAdmdvs, @sealedInput, 'pending', @at, @at, @tick)`,
     ),
     get: db.prepare<[number], OutboxRecord>('SELECT * FROM outbox WHERE id = ?'),
     callsOf: db.prepare<[string], OutboxRecord>('SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id'),
@@ -111,6 +117,7 @@ export function outboxStore({ db, sealer, now, nowIso, sequenceMoved }: JournalC
     resolve: db.prepare(`UPDATE outbox SET status = 'done', updated_at = ? WHERE id = ? AND settlement_id = ?`),
     // created_at restarts too: a staff retry opens a new window for the unknown-outcome deadline.
     // Only a call of no visit that has its outcome: a visit's calls are its record, an open call still counts.
+    newest: db.prepare<[], { id: number }>('SELECT id FROM outbox ORDER BY id DESC LIMIT 1'),
     forgetFinished: db.prepare(`DELETE FROM outbox WHERE id = ? AND settlement_id IS NULL AND status IN ('done','rejected','dead')`),
     requeueDead: db.prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, created_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'`),
   };
@@ -118,8 +125,9 @@ export function outboxStore({ db, sealer, now, nowIso, sequenceMoved }: JournalC
   /** Queues a call inside the caller's transaction; the msgid clock moves in the same write. */
   function enqueue(settlementId: string | null, call: NewCall): { outboxId: number; msgid: string } {
     const at = now();
-    const msgid = clock.next(at);
+    const { msgid, tick } = clock.next(at);
     const info = sql.insert.run({
+      tick,
       settlementId,
       step: call.step,
       infno: call.infno,
@@ -183,9 +191,10 @@ export function outboxStore({ db, sealer, now, nowIso, sequenceMoved }: JournalC
        * Drops a finished call that belongs to no visit. The idle platform watch probes every few
        * seconds: kept, its sign-ins alone would grow the journal by ~17,000 rows a day.
        */
-      forgetFinishedCall(outboxId: number): boolean {
+      forgetFinishedCall: db.transaction((outboxId: number): boolean => {
+        if (sql.newest.get()?.id === outboxId) clock.holdFloor();
         return sql.forgetFinished.run(outboxId).changes > 0;
-      },
+      }),
 
       outboxRow(id: number): OutboxRow | null {
         const row = sql.get.get(id);

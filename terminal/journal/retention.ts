@@ -21,7 +21,11 @@ const plain = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k,
 /** A visit's row without its room (zero bytes held for growth, settlements.ts): nothing to archive. */
 const withoutRoom = ({ room: _room, ...row }: Row): Row => row;
 
-export function retentionStore(ctx: JournalContext, dataDir: string) {
+/** A call's msgid tick (migration 12) is the clock's, not the visit's record: not archived. */
+const withoutTick = ({ clock: _clock, ...row }: Row): Row => row;
+
+/** holdClockFloor: the msgid clock keeps the newest call's tick before calls are deleted (msgid-clock.ts). */
+export function retentionStore(ctx: JournalContext, dataDir: string, holdClockFloor: () => void) {
   const { db } = ctx;
   const sql = {
     due: db.prepare<[string, number], { id: string; created_at: string }>(
@@ -63,7 +67,7 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
         const line = JSON.stringify({
           settlement: plain(withoutRoom(sql.settlement.get(v.id) as Row)),
           events: sql.events.all(v.id).map(plain),
-          calls: sql.calls.all(v.id).map(plain),
+          calls: sql.calls.all(v.id).map(withoutTick).map(plain),
           hisNotices: sql.his.all(v.id).map(plain),
           credit: sql.credit.all(v.id).map(plain),
           faceAudits: sql.audits.all(v.id).map(plain),
@@ -83,6 +87,7 @@ export function retentionStore(ctx: JournalContext, dataDir: string) {
         files.add(file);
       }
       db.transaction(() => {
+        holdClockFloor();
         for (const v of due) {
           for (const stmt of sql.remove) stmt.run(v.id);
           sql.removeSettlement.run(v.id);

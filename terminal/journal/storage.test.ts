@@ -120,10 +120,11 @@ describe('journal storage checks', () => {
     const file = join(dataDir, 'journal.sqlite');
     const raw = new Database(file, { readonly: true });
     const page = raw.prepare<[], { pageno: number }>(`SELECT pageno FROM dbstat WHERE name = 'settlement_events' ORDER BY pageno DESC LIMIT 1`).get()?.pageno;
+    const pageSize = raw.pragma('page_size', { simple: true }) as number;
     raw.close();
     assert.ok(page && page > 2, `a page of the event trail past the schema (${page})`);
     const fd = openSync(file, 'r+');
-    writeSync(fd, randomBytes(4096), 0, 4096, (page - 1) * 4096);
+    writeSync(fd, randomBytes(pageSize), 0, pageSize, (page - 1) * pageSize);
     closeSync(fd);
   }
 

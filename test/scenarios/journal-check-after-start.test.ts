@@ -52,10 +52,11 @@ function damageAPage(dataDir: string): void {
   const file = join(dataDir, 'journal.sqlite');
   const raw = new Database(file, { readonly: true });
   const page = raw.prepare<[], { pageno: number }>(`SELECT pageno FROM dbstat WHERE name = 'face_audits_at'`).get()?.pageno;
+  const pageSize = raw.pragma('page_size', { simple: true }) as number;
   raw.close();
   assert.ok(page && page > 1, `the index has a page of its own (${page})`);
   const fd = openSync(file, 'r+');
-  writeSync(fd, Buffer.alloc(4096, 0xff), 0, 4096, (page - 1) * 4096);
+  writeSync(fd, Buffer.alloc(pageSize, 0xff), 0, pageSize, (page - 1) * pageSize);
   closeSync(fd);
 }
 
