@@ -22,7 +22,7 @@ export interface SettlementRow {
   setlId: string | null;
   splitJson: string | null;
   /**
-   * How the cash part is paid, as the patient chose at the confirm (migration 12): the staff
+   * How the cash part is paid, as the patient chose at the confirm (migration 13): the staff
    * overview totals today's cash by it without opening each visit's sealed context. Null for a visit
    * not confirmed yet, an offline capture, and visits written before the column.
    */
