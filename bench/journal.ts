@@ -40,6 +40,8 @@ const ROUNDS = Number(args.get('rounds') ?? (SHORT ? 2 : 5));
 const BASELINE_VISITS = Number(args.get('baseline') ?? (SHORT ? 200 : 2_000));
 const KILLS = Number(args.get('kills') ?? (SHORT ? 20 : 1_000));
 const FAULT_ROUNDS = Number(args.get('fault-rounds') ?? (SHORT ? 1 : 3));
+// How many visits the replay worker sends at once (its pool); the terminal's own default unless given.
+const REPLAY_CONCURRENCY = args.has('concurrency') ? Number(args.get('concurrency')) : undefined;
 // The retention year: the issue's 500 settlements a day, the configured retention (180 days by default).
 const YEAR_PER_DAY = Number(args.get('year-per-day') ?? (SHORT ? 20 : 500));
 // A year of data (issue 15): about 200,000 closed visits, against an empty journal in the same run.
@@ -118,12 +120,22 @@ async function replayVersusSimulator() {
     const dbFile = join(rig.dataDir, 'journal.sqlite');
     let baselineSeconds = 0;
     let seconds = 0;
+    // CPU (user + system, this process: the simulator's share included on both sides) per visit:
+    // less moved by other load on the machine than the rates, which wait on it.
+    let baselineCpuUs = 0;
+    let cpuUs = 0;
+    const cpuSince = (from: NodeJS.CpuUsage) => {
+      const d = process.cpuUsage(from);
+      return d.user + d.system;
+    };
     let queuedSoFar = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const baselineFrom = Math.floor((BASELINE_VISITS * round) / ROUNDS);
       const baselineTo = Math.floor((BASELINE_VISITS * (round + 1)) / ROUNDS);
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       for (let i = baselineFrom; i < baselineTo; i++) await baselineVisit(i);
+      baselineCpuUs += cpuSince(c0);
       baselineSeconds += (performance.now() - t0) / 1000;
 
       // Offline capture: visits journaled while the platform is unreachable...
@@ -132,10 +144,12 @@ async function replayVersusSimulator() {
         engine.open({ service: 'outpatient', person, bill: billFor(template, queuedSoFar, 'Q'), usePersonalAccount: true, deferred: true });
       }
       // ...then the platform is back and the replay worker drains them.
-      const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: 4 });
+      const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: REPLAY_CONCURRENCY });
       const t1 = performance.now();
+      const c1 = process.cpuUsage();
       worker.start();
       const drained = await worker.waitForDrain(30 * 60_000);
+      cpuUs += cpuSince(c1);
       seconds += (performance.now() - t1) / 1000;
       await worker.stop();
       if (!drained) throw new Error('replay did not drain');
@@ -146,6 +160,9 @@ async function replayVersusSimulator() {
     if (settled !== QUEUED) throw new Error(`replayed ${settled} of ${QUEUED}`);
     const replayPerS = QUEUED / seconds;
     log(`replay: ${round(replayPerS, 1)} settlements/s over ${QUEUED}`);
+    const simCpuMs = baselineCpuUs / 1000 / BASELINE_VISITS;
+    const replayCpuMs = cpuUs / 1000 / QUEUED;
+    log(`CPU per visit: replay ${round(replayCpuMs, 2)} ms, simulator alone ${round(simCpuMs, 2)} ms`);
     rig.journal.close();
     let year: ReturnType<typeof retentionYear> | null = null;
     if (want('retention')) {
@@ -170,6 +187,10 @@ async function replayVersusSimulator() {
       replay_per_s: round(replayPerS, 1),
       sim_per_s: round(simPerS, 1),
       replay_vs_sim: round(replayPerS / simPerS),
+      replay_concurrency: REPLAY_CONCURRENCY ?? 'default',
+      replay_cpu_ms_per_visit: round(replayCpuMs, 2),
+      sim_cpu_ms_per_visit: round(simCpuMs, 2),
+      replay_cpu_over_sim: round(replayCpuMs / simCpuMs),
       db_bytes_per_1000: Math.round((bytes / QUEUED) * 1000),
       retention_year: year,
       retention_bytes_per_settlement: year?.bytes_per_settlement ?? null,

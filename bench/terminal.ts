@@ -399,7 +399,9 @@ async function coldStart(dataDir: string, hisUrl: string, runs: number): Promise
   const seen = Object.fromEntries(hostKinds.map((k) => [k, { total: [] as number[], ready: [] as number[], cpu: [] as number[], page: [] as number[] }])) as Record<HostKind, { total: number[]; ready: number[]; cpu: number[]; page: number[] }>;
   try {
     for (let i = 0; i < runs; i++) {
-      for (const kind of hostKinds) {
+      // The order turns around every round: a kind always run right after another's teardown (a
+      // renderer and a host still exiting) would carry that load in every one of its figures.
+      for (const kind of i % 2 === 0 ? hostKinds : [...hostKinds].reverse()) {
         const page = await browser.newPage({ viewport: { width: 1080, height: 1500 } });
         const t0 = performance.now();
         const child = spawn(process.execPath, HOSTS[kind]!(configFile, dataDir), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,6 +8,7 @@
 // a configured device or a camera step needs it; a terminal without them never parses them. The
 // chunks sit in the same folder as cli.mjs, so paths made from import.meta.url stay the same.
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { NATIVE_EXTERNALS } from './build-electron.mjs';
 
@@ -32,6 +33,24 @@ const zodEnglishOnly = {
   },
 };
 
+// zod's JSON Schema conversion (to and from: ~70 KB) and its `z.compile` fast-path compiler (~47 KB)
+// are reachable only through zod's namespaces, so they cannot be tree-shaken; the terminal calls
+// neither, yet V8 compiled them at every start. In the bundle each of those modules is a stub with
+// the same export names, every function throwing if anything ever calls it.
+const zodUnusedModules = /[\\/]node_modules[\\/]zod[\\/]v4[\\/](core[\\/](compile|to-json-schema|json-schema-processors|json-schema-generator)|classic[\\/]from-json-schema)\.js$/;
+const zodWithoutJsonSchema = {
+  name: 'zod-without-json-schema',
+  setup(b) {
+    b.onLoad({ filter: zodUnusedModules }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names = [...source.matchAll(/^export (?:const|let|function|class|async function) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+      const stub = (name) =>
+        `export function ${name}() { throw new Error('zod: ${name} is left out of this bundle (scripts/build-web.mjs)'); }`;
+      return { contents: names.map(stub).join('\n'), loader: 'js' };
+    });
+  },
+};
+
 export async function buildWeb(outdir = 'dist/web') {
   const options = {
     bundle: true,
@@ -46,7 +65,7 @@ export async function buildWeb(outdir = 'dist/web') {
     external: NATIVE_EXTERNALS,
     banner: { js: requireShim },
     metafile: true,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, zodWithoutJsonSchema],
   };
   // Chunks of an earlier build would pile up under new hashes.
   rmSync(new URL(outdir, `file://${root}/`), { recursive: true, force: true });

@@ -57,6 +57,10 @@ describe('npm run build:web', () => {
     assert.deepEqual(atStart.filter((f) => /@zxing|zxing-wasm|iconv-lite|pngjs|jpeg-js|node_modules\/serialport|@serialport/.test(f)), []);
     // zod's messages in English only (the terminal never switches its language); the others are ~300 KB.
     assert.deepEqual(atStart.filter((f) => /zod\/v4\/locales\/(?!en\.js)/.test(f)), []);
+    // zod's JSON Schema conversion and z.compile are stubs: the terminal calls neither.
+    const zodUnused = Object.entries(m.outputs[built.cli]!.inputs as Record<string, { bytesInOutput: number }>).filter(([f]) => /zod\/v4\/(core\/(compile|to-json-schema|json-schema-processors)|classic\/from-json-schema)\.js$/.test(f));
+    assert.equal(zodUnused.length, 4, 'the four modules are still resolved, as stubs');
+    for (const [f, v] of zodUnused) assert.ok(v.bytesInOutput < 8_000, `${f}: ${v.bytesInOutput} bytes in cli.mjs`);
     // Still in the build, as chunks beside cli.mjs.
     assert.ok(inputsOf(built.metafiles.cli).some((f) => f.includes('@zxing/library')));
   });

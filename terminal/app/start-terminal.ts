@@ -280,6 +280,7 @@ export async function startTerminal(options: StartOptions): Promise<RunningTermi
       online: reachability.online,
       probe: probePlatform,
       intervalMs: config.settlement.replayIntervalMs,
+      concurrency: config.settlement.replayConcurrency,
       onState: (state) => {
         emitStatus();
         queueEvents.replay(state);

@@ -17,6 +17,13 @@ describe('terminal config', () => {
     assert.equal(device.transport.type, 'replay');
   });
 
+  it("keeps the replay's pool at 4 visits unless the hospital sets it, within 1-32", () => {
+    assert.equal(parseConfig({}).settlement.replayConcurrency, 4);
+    assert.equal(parseConfig({ settlement: { replayConcurrency: 8 } }).settlement.replayConcurrency, 8);
+    assert.throws(() => parseConfig({ settlement: { replayConcurrency: 0 } }), ConfigError);
+    assert.throws(() => parseConfig({ settlement: { replayConcurrency: 64 } }), ConfigError);
+  });
+
   it('takes a remote platform and a serial scanner', () => {
     const config = parseConfig({
       platform: { mode: 'remote', baseUrl: 'https://gateway.example/fsi', timeoutMs: 5000 },

@@ -10,4 +10,9 @@ export interface JournalContext {
   now: () => Date;
   /** now() as stored: every timestamp in the journal is an ISO string. */
   nowIso: () => string;
+  /**
+   * Told at each insert into settlement_events or outbox, the two sequences the high-water mark
+   * covers: the mark is read and raised after a journal call only when one of them may have moved.
+   */
+  sequenceMoved: () => void;
 }

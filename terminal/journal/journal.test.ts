@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { openJournal, StaleTransitionError } from './journal';
 import { migrations } from './migrations';
 import { createKeyFile, createSealer, readKeyFile } from './sealed';
+import { journalFiles, readHighWater } from './storage';
 import { auditEvent } from '../face/decision';
 import { parseFaceConfig } from '../face/face-config';
 
@@ -191,6 +192,31 @@ describe('settlement journal', () => {
     assert.notEqual(last.slice(12, 26), [...seen][0]!.slice(12, 26), '250 in one second borrowed the following seconds');
     kioskA.close();
     kioskB.close();
+  });
+
+  it('has the high-water mark on disk cover every event and call written, through each kind of write, before a send may go', async () => {
+    const journal = open();
+    const files = journalFiles(dataDir);
+    const covered = async (events: number, calls: number, what: string) => {
+      await journal.highWaterSynced();
+      assert.deepEqual(readHighWater(files), { settlementEvents: events, outbox: calls }, what);
+    };
+    const { outboxId } = journal.openSettlement({ id: 's1', service: 'outpatient', state: 'register-pending', context: { n: 1 }, call: { step: 'register', infno: '2201', input: {} } });
+    await covered(1, 1, 'open: its event and call');
+    // Reads in between (the context, the call) leave the mark where it is.
+    journal.settlementContext('s1');
+    journal.nextOpenCall('s1');
+    await covered(1, 1, 'reads');
+    const answered = await journal.recordOutcomeGrouped({ outboxId: outboxId!, status: 'done', rawResponse: '{}', then: { settlementId: 's1', from: ['register-pending'], to: 'fees-pending', call: { step: 'fees', infno: '2204', input: {} } }, armNext: () => true });
+    assert.equal(typeof answered.armed, 'number');
+    await covered(2, 2, 'a grouped answer that queues the next call');
+    journal.transition({ settlementId: 's1', from: ['fees-pending'], to: 'needs-staff', note: 'check' });
+    await covered(3, 2, 'a transition with no call');
+    journal.enqueueCall({ step: 'probe', infno: '9001', input: {} }, { inFlight: true });
+    await covered(3, 3, "a call of no visit");
+    assert.throws(() => journal.transition({ settlementId: 's1', from: ['wrong'], to: 'closed', call: { step: 'x', infno: '1', input: {} } }), StaleTransitionError);
+    await covered(3, 3, 'a refused write moves nothing');
+    journal.close();
   });
 
   it('records an outcome and the transition it causes atomically', () => {

@@ -78,7 +78,7 @@ export function rowToOutbox(r: OutboxRecord, sealer: Sealer): OutboxRow {
 /** The statuses of a call that is still owed an answer: what the sender and replay worker pick up. */
 const OPEN = `status IN ('pending','in-flight','unknown')`;
 
-export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: MsgidClock) {
+export function outboxStore({ db, sealer, now, nowIso, sequenceMoved }: JournalContext, clock: MsgidClock) {
   const sql = {
     insert: db.prepare(
       `INSERT INTO outbox (settlement_id, step, infno, msgid, insuplc_admdvs, sealed_input, status, created_at, updated_at)
@@ -128,6 +128,7 @@ export function outboxStore({ db, sealer, now, nowIso }: JournalContext, clock: 
       sealedInput: sealer.seal(JSON.stringify(call.input)),
       at: at.toISOString(),
     });
+    sequenceMoved();
     return { outboxId: Number(info.lastInsertRowid), msgid };
   }
 

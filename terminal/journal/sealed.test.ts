@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import { createSealer } from './sealed';
+import { createSealer, noncePool } from './sealed';
 import { SEAL_DICTIONARY_V3 } from './seal-dictionary';
 
 it('seals and opens, compresses, and refuses tampering or the wrong key', () => {
@@ -43,4 +43,32 @@ it('opens values sealed by older versions (2 without a dictionary, 3 with field 
   assert.ok(v3.length < v2.length, `field names help (${v3.length} against ${v2.length} bytes)`);
   assert.ok(v4.length < v3.length, `whole documents help more (${v4.length} against ${v3.length} bytes)`);
   assert.throws(() => sealer.open(Buffer.concat([Buffer.of(9), v4.subarray(1)])), /unknown sealed-field version 9/);
+});
+
+it('gives every seal a nonce of its own, across the nonce pool\'s refills', () => {
+  const sealer = createSealer(randomBytes(32));
+  const nonces = new Set<string>();
+  // Past three refills of the pool (341 nonces each).
+  for (let i = 0; i < 1_200; i++) nonces.add(sealer.seal('x').subarray(1, 13).toString('hex'));
+  assert.equal(nonces.size, 1_200);
+});
+
+it('cuts nonces from fresh pool bytes only, and refills the pool rather than rewinding it', () => {
+  let fills = 0;
+  // Each fill writes bytes no earlier fill wrote (a counter), so a rewound pool would show up as a repeat.
+  const next = noncePool((pool) => {
+    for (let i = 0; i < pool.length; i += 4) pool.writeUInt32BE(fills * pool.length + i, i);
+    fills++;
+  });
+  const first = next();
+  assert.equal(fills, 1);
+  const seen = new Set([first.toString('hex')]);
+  for (let i = 1; i < 341; i++) seen.add(next().toString('hex'));
+  assert.equal(fills, 1, 'one fill gives 341 nonces of 12 bytes');
+  assert.equal(seen.size, 341);
+  const afterRefill = next();
+  assert.equal(fills, 2);
+  assert.equal(seen.has(afterRefill.toString('hex')), false);
+  // The nonce handed out is a copy: the pool's next fill does not change it.
+  assert.equal(first.readUInt32BE(0), 0);
 });

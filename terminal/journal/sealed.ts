@@ -1,7 +1,7 @@
 // Seals patient data at rest (names, ID numbers, raw platform messages that carry them) with
 // AES-256-GCM under a key kept in its own file beside, not inside, the database: a copied journal
 // alone reveals no one.
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomFillSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileDurably } from './durable-file';
 import { SEAL_DICTIONARY_V3, SEAL_DICTIONARY_V4 } from './seal-dictionary';
@@ -24,6 +24,26 @@ const dictionary = { dictionary: SEAL_DICTIONARY_V4 };
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+// Nonces are cut from a pool of random bytes filled by one call, then moved past: one randomBytes
+// call per seal cost about as much as the deflate. Each nonce is bytes of the pool not handed out
+// before (GCM under one key must never see a nonce twice), and the pool is refilled, never rewound.
+const NONCE_POOL_BYTES = 4096 - (4096 % IV_BYTES);
+
+export function noncePool(fill: (pool: Buffer) => void = (pool) => randomFillSync(pool)): () => Buffer {
+  const pool = Buffer.alloc(NONCE_POOL_BYTES);
+  let offset = NONCE_POOL_BYTES;
+  return () => {
+    if (offset === NONCE_POOL_BYTES) {
+      fill(pool);
+      offset = 0;
+    }
+    // A copy: the pool's bytes are overwritten at the next fill.
+    const nonce = Buffer.from(pool.subarray(offset, offset + IV_BYTES));
+    offset += IV_BYTES;
+    return nonce;
+  };
+}
+
 export interface Sealer {
   seal(plain: string): Buffer;
   open(sealed: Buffer): string;
@@ -33,9 +53,10 @@ export interface Sealer {
 
 export function createSealer(key: Buffer): Sealer {
   if (key.length !== 32) throw new Error('journal key must be 32 bytes');
+  const nextNonce = noncePool();
   return {
     seal(plain) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = nextNonce();
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(plain, 'utf8'), dictionary)), cipher.final()]);
       return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]);

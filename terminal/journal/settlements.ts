@@ -2,11 +2,14 @@
 // finish it, plus settlement_events, the trail of every state change. A state change is checked
 // against the state the caller saw (TransitionRequest.from) inside the same transaction that writes
 // it and queues its platform calls, so two actors cannot both move one visit.
+import type Database from 'better-sqlite3';
 import type { JournalContext } from './context';
 import type { CreditReservation, CreditStore } from './credit';
 import type { MetaStore } from './meta';
 import type { NewCall, OutboxStore } from './outbox';
 import { personalValuesIn, redactPersonalData } from '../common/redact';
+import { finalStates } from '../common/settlement-states';
+import { contextCache } from './context-cache';
 
 export interface SettlementRow {
   id: string;
@@ -148,13 +151,17 @@ const columns: Record<string, string> = {
 const ROOM_BYTES = 272;
 const ROOM_KEPT_FROM = 24;
 
+// Enough for every visit a replay has in hand (its pool is a few visits) with room to spare.
+const CONTEXTS_KEPT = 64;
+const FINAL: ReadonlySet<string> = new Set(finalStates);
+
 function columnOf(key: string): string {
   const column = columns[key];
   if (!column) throw new Error(`not a settlement column: ${key}`);
   return column;
 }
 
-export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { meta: MetaStore; outbox: OutboxStore; credit: CreditStore }) {
+export function settlementStore({ db, sealer, nowIso, sequenceMoved }: JournalContext, deps: { meta: MetaStore; outbox: OutboxStore; credit: CreditStore }) {
   const { meta, outbox, credit } = deps;
   const sql = {
     get: db.prepare<[string], SettlementRecord>('SELECT * FROM settlements WHERE id = ?'),
@@ -163,7 +170,7 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     inStates: db.prepare<[string], SettlementRecord>(`SELECT * FROM settlements WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at`),
     setState: db.prepare('UPDATE settlements SET state = ?, updated_at = ? WHERE id = ?'),
     setContext: db.prepare('UPDATE settlements SET sealed_context = ? WHERE id = ?'),
-    insertEvent: db.prepare('INSERT INTO settlement_events (settlement_id, at, from_state, to_state, note) VALUES (?, ?, ?, ?, ?)'),
+    event: db.prepare<[string, string, string | null, string, string | null]>('INSERT INTO settlement_events (settlement_id, at, from_state, to_state, note) VALUES (?, ?, ?, ?, ?)'),
     events: db.prepare<[string], SettlementEventRecord>('SELECT at, from_state, to_state, note FROM settlement_events WHERE settlement_id = ? ORDER BY id'),
     settledBetween: db.prepare<[string, string], SettlementRecord & { settled_at: string }>(
       `SELECT s.*, e.at AS settled_at FROM settlements s
@@ -191,26 +198,61 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     ),
   };
 
+  function insertEvent(settlementId: string, at: string, fromState: string | null, toState: string, note: string | null): void {
+    sql.event.run(settlementId, at, fromState, toState, note);
+    sequenceMoved();
+  }
+
+  // The patch-shaped statements, prepared once per set of columns (a handful: each step sets its
+  // own few), not at every write; a new statement is ~2 % of a replay's CPU.
+  const updates = new Map<string, Database.Statement>();
+  const inserts = new Map<string, Database.Statement>();
+  function preparedFor(statements: Map<string, Database.Statement>, keys: string[], sqlOf: () => string): Database.Statement {
+    const shape = keys.join(',');
+    let statement = statements.get(shape);
+    if (!statement) {
+      statement = db.prepare(sqlOf());
+      statements.set(shape, statement);
+    }
+    return statement;
+  }
+
+  const contexts = contextCache(CONTEXTS_KEPT);
+  /** The visit's context as JSON, opened from the row's sealed bytes unless they are the bytes last opened or sealed. */
+  function contextJson(id: string, sealed: Buffer): string {
+    return contexts.plain(id, sealed, (bytes) => sealer.open(bytes));
+  }
+  function sealContext(id: string, context: unknown): Buffer {
+    const plain = JSON.stringify(context);
+    const sealed = sealer.seal(plain);
+    contexts.remember(id, sealed, plain);
+    return sealed;
+  }
+
   /**
-   * The patch's columns only; prepared per write because which columns a patch sets varies. The row's
+   * The patch's columns only; a statement per set of columns because which columns a patch sets varies. The row's
    * room gives up what the patch adds (each SET sees the row as it was), so the row keeps the size it
    * was written at until the room is used up, then the room goes.
    */
   function updateColumns(id: string, patch: SettlementPatch): void {
     const keys = Object.keys(patch);
     if (keys.length === 0) return;
-    const grows = keys.map((k) => `coalesce(length(CAST(@${k} AS BLOB)), 0) - coalesce(length(CAST(${columnOf(k)} AS BLOB)), 0)`).join(' + ');
-    const room = `CASE WHEN length(room) - (${grows}) >= ${ROOM_KEPT_FROM} THEN zeroblob(length(room) - (${grows})) END`;
-    db.prepare(`UPDATE settlements SET ${keys.map((k) => `${columnOf(k)} = @${k}`).join(', ')}, room = ${room} WHERE id = @id`).run({ ...patch, id });
+    const update = preparedFor(updates, keys, () => {
+      const grows = keys.map((k) => `coalesce(length(CAST(@${k} AS BLOB)), 0) - coalesce(length(CAST(${columnOf(k)} AS BLOB)), 0)`).join(' + ');
+      const room = `CASE WHEN length(room) - (${grows}) >= ${ROOM_KEPT_FROM} THEN zeroblob(length(room) - (${grows})) END`;
+      return `UPDATE settlements SET ${keys.map((k) => `${columnOf(k)} = @${k}`).join(', ')}, room = ${room} WHERE id = @id`;
+    });
+    update.run({ ...patch, id });
   }
 
   /** A new visit's row at the size it will grow to: what is known at open, and room for the rest. */
   function insertRow(row: { id: string; service: string; state: string; sealed: Buffer; at: string; slipNo: string | null; patch: SettlementPatch }): void {
     const keys = Object.keys(row.patch);
-    db.prepare(
+    const insert = preparedFor(inserts, keys, () =>
       `INSERT INTO settlements (id, service, state, sealed_context, created_at, updated_at, deferred, slip_no, room${keys.map((k) => `, ${columnOf(k)}`).join('')})
        VALUES (@id, @service, @state, @sealed, @at, @at, @deferred, @slipNo, zeroblob(${ROOM_BYTES})${keys.map((k) => `, @${k}`).join('')})`,
-    ).run({ ...row.patch, id: row.id, service: row.service, state: row.state, sealed: row.sealed, at: row.at, deferred: row.slipNo === null ? 0 : 1, slipNo: row.slipNo });
+    );
+    insert.run({ ...row.patch, id: row.id, service: row.service, state: row.state, sealed: row.sealed, at: row.at, deferred: row.slipNo === null ? 0 : 1, slipNo: row.slipNo });
   }
 
   /**
@@ -219,8 +261,8 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
    * and nothing is written.
    */
   /** The visit's sealed context (its person among it), for redacting a note before it is stored unsealed. */
-  function contextOf(row: { sealed_context: Buffer | null } | undefined): unknown {
-    return row?.sealed_context ? JSON.parse(sealer.open(row.sealed_context)) : null;
+  function contextOf(row: { id: string; sealed_context: Buffer | null } | undefined): unknown {
+    return row?.sealed_context ? JSON.parse(contextJson(row.id, row.sealed_context)) : null;
   }
 
   function applyTransition(req: TransitionRequest): Queued {
@@ -229,14 +271,15 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
     if (state === null || !req.from.includes(state)) throw new StaleTransitionError(req.settlementId, req.from, state);
     sql.setState.run(req.to, nowIso(), req.settlementId);
     if (req.patch) updateColumns(req.settlementId, req.patch);
-    sql.insertEvent.run(req.settlementId, nowIso(), state, req.to, req.note ? redactPersonalData(req.note, personalValuesIn(contextOf(current))) : null);
-    if (req.context !== undefined) sql.setContext.run(sealer.seal(JSON.stringify(req.context)), req.settlementId);
+    insertEvent(req.settlementId, nowIso(), state, req.to, req.note ? redactPersonalData(req.note, personalValuesIn(contextOf(current))) : null);
+    if (req.context !== undefined) sql.setContext.run(sealContext(req.settlementId, req.context), req.settlementId);
+    if (FINAL.has(req.to)) contexts.forget(req.settlementId);
     if (req.credit) credit.reserve(req.settlementId, req.credit);
     if (req.creditRepaid) {
       // Already repaid (staff marked it while the code was charged): the charge still stands, so the
       // event says so for staff to give it back, rather than the write failing with the money moved.
       const marked = credit.markRepaid(req.settlementId, req.creditRepaid.note);
-      if (!marked) sql.insertEvent.run(req.settlementId, nowIso(), req.to, req.to, 'ALERT: the debt was already marked repaid; this payment by code is a second one, staff to refund it');
+      if (!marked) insertEvent(req.settlementId, nowIso(), req.to, req.to, 'ALERT: the debt was already marked repaid; this payment by code is a second one, staff to refund it');
     }
     if (req.resolvesOutboxId !== undefined) outbox.resolve(req.resolvesOutboxId, req.settlementId);
     const first = req.call ? outbox.enqueue(req.settlementId, req.call) : { outboxId: null, msgid: null };
@@ -274,8 +317,8 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
             meta.set('slip_sequence', String(slip));
             slipNo = `P${String(slip).padStart(6, '0')}`;
           }
-          insertRow({ id: open.id, service: open.service, state: open.state, sealed: sealer.seal(JSON.stringify(open.context)), at, slipNo, patch: open.patch ?? {} });
-          sql.insertEvent.run(open.id, at, null, open.state, 'opened');
+          insertRow({ id: open.id, service: open.service, state: open.state, sealed: sealContext(open.id, open.context), at, slipNo, patch: open.patch ?? {} });
+          insertEvent(open.id, at, null, open.state, 'opened');
           return open.call ? outbox.enqueue(open.id, open.call) : { outboxId: null, msgid: null };
         },
       ),
@@ -290,7 +333,8 @@ export function settlementStore({ db, sealer, nowIso }: JournalContext, deps: { 
       settlementContext<T>(id: string): T | null {
         const row = sql.get.get(id);
         if (!row || !row.sealed_context) return null;
-        return JSON.parse(sealer.open(row.sealed_context)) as T;
+        // Parsed at each read: every caller gets an object of its own, whatever it does with it.
+        return JSON.parse(contextJson(id, row.sealed_context)) as T;
       },
 
       settlementsByBill(billId: string): SettlementRow[] {

@@ -144,9 +144,11 @@ export function openOrderRevokes(calls: OutboxRow[]): NewCall[] {
 
 /** What the payment code was charged for this visit (fen), or null when the cash was not paid by code. */
 export function chargedByCodeFen(env: Pick<VisitEnv, 'ctx' | 'calls'>): number | null {
+  // The visit's own choice first: the calls are read (each input opened from its seal) only for a
+  // visit that chose the code, not at every settlement's answer.
+  if (env.ctx.selfPay?.method !== 'pay-code') return null;
   const paid = env.calls().some((c) => (c.step === 'cash-pay' || c.step === 'cash-query') && c.status === 'done');
-  if (!paid || env.ctx.selfPay?.method !== 'pay-code') return null;
-  return env.ctx.selfPay.cashFen;
+  return paid ? env.ctx.selfPay.cashFen : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The kiosk: a status bar and one screen chosen purely by SessionView.step, plus what is the
 // kiosk's own business: the visit's language, elderly mode, voice prompts, the offline banner and
 // the idle timeout that sends an absent patient's session back to the attract screen.
-import { useCallback, useMemo, useState, type ComponentType } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useState, type ComponentType } from 'react';
 import type { Command, SessionStep } from '../../terminal/api/schema';
 import { otherLang, translate, type TextKey } from './i18n';
 import { errorText } from './error-text';
@@ -17,19 +17,22 @@ import { useVoice } from './use-voice';
 import { promptForSession } from './voice-prompts';
 import type { ScreenProps } from './screens/props';
 import { Attract } from './screens/Attract';
-import { Identify } from './screens/Identify';
-import { Progress } from './screens/Progress';
-import { Confirm } from './screens/Confirm';
-import { Receipt } from './screens/Receipt';
-import { Pending } from './screens/Pending';
-import { ErrorScreen } from './screens/ErrorScreen';
-import { History } from './screens/History';
-import { Face } from './screens/Face';
-import { AdminMode } from './admin/AdminMode';
-import { BedsideMode } from './bedside/BedsideMode';
-import { RehearsalPanel } from './rehearsal/RehearsalPanel';
 import { useRehearsalPeople } from './rehearsal/use-rehearsal';
 import { rehearsalText } from './rehearsal/rehearsal-text';
+import { later, preloadLater } from './later';
+
+// Only the attract screen is in the first script; the rest are chunks fetched once it shows (later.tsx).
+const Identify = later(() => import('./screens/Identify').then((m) => m.Identify));
+const Progress = later(() => import('./screens/Progress').then((m) => m.Progress));
+const Confirm = later(() => import('./screens/Confirm').then((m) => m.Confirm));
+const Receipt = later(() => import('./screens/Receipt').then((m) => m.Receipt));
+const Pending = later(() => import('./screens/Pending').then((m) => m.Pending));
+const ErrorScreen = later(() => import('./screens/ErrorScreen').then((m) => m.ErrorScreen));
+const History = later(() => import('./screens/History').then((m) => m.History));
+const Face = later(() => import('./screens/Face').then((m) => m.Face));
+const AdminMode = later(() => import('./admin/AdminMode').then((m) => m.AdminMode));
+const BedsideMode = later(() => import('./bedside/BedsideMode').then((m) => m.BedsideMode));
+const RehearsalPanel = later(() => import('./rehearsal/RehearsalPanel').then((m) => m.RehearsalPanel));
 
 const screens: Record<SessionStep, ComponentType<ScreenProps>> = {
   idle: Attract,
@@ -92,6 +95,10 @@ export function App({ client }: { client: TerminalClient }) {
   const rehearsal = rehearsalPeople ? <RehearsalPanel people={rehearsalPeople} execute={(c) => client.execute(c)} step={step} lang={lang} /> : null;
 
   const Screen = session ? screens[session.step] : null;
+  // The attract screen is up: fetch the other screens' chunks before anyone taps.
+  useEffect(() => {
+    if (step === 'idle') preloadLater();
+  }, [step]);
   const offline = terminal.connected && status?.platformOnline === false;
   // A screen that explains the outage itself (the offline bill to confirm, the slip just taken, a
   // pending payment) has no banner above it saying something else.
@@ -117,29 +124,37 @@ export function App({ client }: { client: TerminalClient }) {
             {errorText(lang, terminal.commandError)}
           </p>
         )}
-        {staff === 'bedside' ? (
-          <BedsideMode run={run} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
-        ) : staff === 'admin' ? (
-          <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff}>
-            {rehearsal && (
-              <>
-                {rehearsal}
-                <button type="button" className="secondary rehearsal-toggle" data-testid="rehearsal-toggle" aria-pressed={rehearsalShown} onClick={() => setRehearsalShown(!rehearsalShown)}>
-                  {rehearsalText(lang, rehearsalShown ? 'close' : 'open')}
-                </button>
-              </>
-            )}
-          </AdminMode>
-        ) : Screen && session ? (
-          <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} submit={actWhenFree} setElderly={prefs.setElderly} />
-        ) : (
-          <section className="screen progress" data-testid="screen-connecting">
-            <div className="spinner" aria-hidden="true" />
-            <h1>{t('connecting')}</h1>
-          </section>
-        )}
+        <Suspense
+          fallback={
+            <section className="screen progress" data-testid="screen-loading">
+              <div className="spinner" aria-hidden="true" />
+            </section>
+          }
+        >
+          {staff === 'bedside' ? (
+            <BedsideMode run={run} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff} />
+          ) : staff === 'admin' ? (
+            <AdminMode run={run} status={status} connected={terminal.connected} t={t} lang={lang} busy={terminal.busy || !terminal.connected} onExit={leaveStaff}>
+              {rehearsal && (
+                <>
+                  {rehearsal}
+                  <button type="button" className="secondary rehearsal-toggle" data-testid="rehearsal-toggle" aria-pressed={rehearsalShown} onClick={() => setRehearsalShown(!rehearsalShown)}>
+                    {rehearsalText(lang, rehearsalShown ? 'close' : 'open')}
+                  </button>
+                </>
+              )}
+            </AdminMode>
+          ) : Screen && session ? (
+            <Screen session={session} status={status} t={t} lang={lang} elderly={prefs.elderly} busy={terminal.busy || !terminal.connected} run={act} submit={actWhenFree} setElderly={prefs.setElderly} />
+          ) : (
+            <section className="screen progress" data-testid="screen-connecting">
+              <div className="spinner" aria-hidden="true" />
+              <h1>{t('connecting')}</h1>
+            </section>
+          )}
+        </Suspense>
       </main>
-      {!staff && rehearsalShown && rehearsal}
+      {!staff && rehearsalShown && <Suspense fallback={null}>{rehearsal}</Suspense>}
       {idle.phase.kind === 'warning' && <IdleWarning secondsLeft={idle.phase.secondsLeft} t={t} onStay={idle.stay} />}
       <audio ref={audio} data-testid="voice" preload="auto" hidden />
     </div>

@@ -7,10 +7,13 @@ import type { TextKey } from '../i18n';
 import { createWedgeCapture } from '../wedge';
 import type { ScreenProps } from './props';
 import { DirectedSummary } from './DirectedSummary';
-import { PayLinkQr } from '../PayLinkQr';
 import { CredentialList, credentialLines, usable } from './CredentialList';
 import { errorText } from '../error-text';
 import { useCameraFrames } from '../use-camera-frames';
+import { later } from '../later';
+
+// The QR encoder is only for a doctor's pay link: its own chunk.
+const PayLinkQr = later(() => import('../PayLinkQr').then((m) => m.PayLinkQr));
 
 const scannerText: Record<DeviceHealth['state'] | 'missing', TextKey> = {
   ready: 'scannerReady',
