@@ -332,10 +332,10 @@ function fillYear(dataDir: string, count: number): { rows: number; ms: number; b
     // A visit's instant: spread evenly over the year, strictly before now.
     const at = (_column: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', (${yearAgo} + seq.i * ${Math.floor((365 * 86_400_000 - 3_600_000) / count)}) / 1000.0, 'unixepoch')`;
     db.exec(`
-      INSERT INTO settlements (id, service, state, psn_no, insutype, insuplc_admdvs, bill_id, total_fen, mdtrt_id, chrg_bchno, setl_id, split_json, sealed_context, created_at, updated_at, deferred, slip_no)
+      INSERT INTO settlements (id, service, state, psn_no, insutype, insuplc_admdvs, bill_id, total_fen, mdtrt_id, chrg_bchno, setl_id, split_json, pay_method, sealed_context, created_at, updated_at, deferred, slip_no)
       SELECT 'Y' || seq.i, s.service, s.state,
              CASE WHEN seq.i % 2000 = 0 THEN s.psn_no ELSE printf('9%019d', seq.i) END,
-             s.insutype, s.insuplc_admdvs, 'YB' || seq.i, s.total_fen, 'YM' || seq.i, 'YC' || seq.i, 'YS' || seq.i, s.split_json, s.sealed_context,
+             s.insutype, s.insuplc_admdvs, 'YB' || seq.i, s.total_fen, 'YM' || seq.i, 'YC' || seq.i, 'YS' || seq.i, s.split_json, s.pay_method, s.sealed_context,
              ${at('s.created_at')}, ${at('s.updated_at')}, s.deferred, NULL
       FROM seq JOIN tpl ON tpl.k = seq.i % ${t} JOIN settlements s ON s.id = tpl.id;
       INSERT INTO settlement_events (settlement_id, at, from_state, to_state, note)

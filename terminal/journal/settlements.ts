@@ -24,6 +24,12 @@ export interface SettlementRow {
   chrgBchno: string | null;
   setlId: string | null;
   splitJson: string | null;
+  /**
+   * How the cash part is paid, as the patient chose at the confirm (migration 13): the staff
+   * overview totals today's cash by it without opening each visit's sealed context. Null for a visit
+   * not confirmed yet, an offline capture, and visits written before the column.
+   */
+  payMethod: 'cashier' | 'pay-code' | 'credit' | null;
   /** Captured while the platform was unreachable. */
   deferred: boolean;
   /** The short number on an offline capture's pending slip. */
@@ -32,7 +38,7 @@ export interface SettlementRow {
   updatedAt: string;
 }
 
-export type SettlementPatch = Partial<Pick<SettlementRow, 'psnNo' | 'insutype' | 'insuplcAdmdvs' | 'billId' | 'totalFen' | 'mdtrtId' | 'chrgBchno' | 'setlId' | 'splitJson'>>;
+export type SettlementPatch = Partial<Pick<SettlementRow, 'psnNo' | 'insutype' | 'insuplcAdmdvs' | 'billId' | 'totalFen' | 'mdtrtId' | 'chrgBchno' | 'setlId' | 'splitJson' | 'payMethod'>>;
 
 export interface TransitionRequest {
   settlementId: string;
@@ -81,6 +87,7 @@ interface SettlementRecord {
   chrg_bchno: string | null;
   setl_id: string | null;
   split_json: string | null;
+  pay_method?: string | null;
   sealed_context: Buffer | null;
   deferred: number;
   slip_no: string | null;
@@ -102,6 +109,7 @@ export function rowToSettlement(r: SettlementRecord): SettlementRow {
     chrgBchno: r.chrg_bchno ?? null,
     setlId: r.setl_id ?? null,
     splitJson: r.split_json ?? null,
+    payMethod: r.pay_method === 'cashier' || r.pay_method === 'pay-code' || r.pay_method === 'credit' ? r.pay_method : null,
     deferred: r.deferred === 1,
     slipNo: r.slip_no ?? null,
     createdAt: r.created_at,
@@ -132,6 +140,7 @@ const columns: Record<string, string> = {
   chrgBchno: 'chrg_bchno',
   setlId: 'setl_id',
   splitJson: 'split_json',
+  payMethod: 'pay_method',
 };
 
 // Room (migration 11): zero bytes a new visit's row carries for what it is written later (the

@@ -524,12 +524,12 @@ export function createSettlementEngine(options: EngineOptions) {
           // It is pre-settled again before the charge (2206 commits nothing): the split on screen may be
           // stale, and a code charged for a cash part 2207 no longer makes is money nobody can place.
           const charging: SelfPayVisitContext = { ...withChoice, selfPay: { ...selfPay, presettleBeforeCharge: true } };
-          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'presettle-pending', note: 'patient confirmed paying the cash part by code; pre-settling again before the charge', context: charging, call: preSettleCall(charging, mdtrtIdOf(settlementId)) });
+          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'presettle-pending', note: 'patient confirmed paying the cash part by code; pre-settling again before the charge', context: charging, patch: { payMethod: selfPay.method }, call: preSettleCall(charging, mdtrtIdOf(settlementId)) });
         } else {
           // Credit is the hospital's own arrangement: no platform call, only the debt, checked against
           // the limits in the same write as the confirm (CreditLimitError refuses both).
           const credit = selfPay.method === 'credit' && payment?.credit ? { ...payment.credit, psnNo: ctx.person.psnNo, fen: cashFen } : undefined;
-          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'settle-pending', note: selfPay.method === 'credit' ? 'patient confirmed; cash part on credit' : 'patient confirmed', context: withChoice, credit, call: settleCall(withChoice, mdtrtIdOf(settlementId)) });
+          journal.transition({ settlementId, from: ['awaiting-confirm'], to: 'settle-pending', note: selfPay.method === 'credit' ? 'patient confirmed; cash part on credit' : 'patient confirmed', context: withChoice, patch: { payMethod: selfPay.method }, credit, call: settleCall(withChoice, mdtrtIdOf(settlementId)) });
         }
         options.onChange?.(view(settlementId));
       }).then(() => pump(settlementId));

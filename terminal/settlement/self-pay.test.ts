@@ -89,6 +89,7 @@ describe('self-paid part in the same step', () => {
     assert.equal(debt?.status, 'owed');
     assert.equal(debt?.amountFen, settled.split?.cashFen);
     assert.deepEqual(rig.journal.callsOf(id).slice(calls).map((c) => c.infno), ['2207'], 'only the settlement itself went to the platform');
+    assert.equal(rig.journal.settlement(id)?.payMethod, 'credit', 'the method is on the row, for the staff totals');
   });
 
   it('credit over the per-patient limit is refused before anything is sent, and the visit still waits', async () => {
@@ -98,6 +99,7 @@ describe('self-paid part in the same step', () => {
     assert.equal(engine.view(id).state, 'awaiting-confirm');
     assert.equal(rig.journal.callsOf(id).length, calls);
     assert.equal(rig.journal.credit.debtOf(id), null);
+    assert.equal(rig.journal.settlement(id)?.payMethod, null, 'a refused confirm records no method');
   });
 
   it('pay code by the 医保码\'s token (一码付): 6201 and 6202 for the cash part, then 2207', async () => {
@@ -108,6 +110,7 @@ describe('self-paid part in the same step', () => {
     assert.equal(settled.state, 'settled');
     assert.deepEqual(steps(id).slice(-3), ['6201:done', '6202:done', '2207:done']);
     assert.equal(wallet(`psn:${EMPLOYEE_PSN}`), before - cash);
+    assert.equal(rig.journal.settlement(id)?.payMethod, 'pay-code');
   });
 
   it('a pay-code confirm is pre-settled again first: a split that moved since it was shown charges nothing and goes back to the patient', async () => {

@@ -112,7 +112,7 @@ export function createAdmin(deps: AdminDeps) {
       totals.accountFen += split.personalAccountFen + split.familyAccountFen;
       totals.cashFen += split.cashFen;
       // Credit is owed, not cash in hand; a visit with no choice recorded (an offline capture) pays at the cashier.
-      const method = journal.settlementContext<SelfPayVisitContext>(row.id)?.selfPay?.method ?? 'cashier';
+      const method = row.payMethod ?? journal.settlementContext<SelfPayVisitContext>(row.id)?.selfPay?.method ?? 'cashier';
       if (method === 'pay-code') totals.payCodeFen += split.cashFen;
       else if (method === 'credit') totals.creditFen += split.cashFen;
       else totals.atCashierFen += split.cashFen;
