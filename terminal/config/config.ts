@@ -266,9 +266,9 @@ export const TerminalConfig = z.object({
       replayIntervalMs: z.number().int().positive().default(5_000),
       /**
        * How many queued visits the replay worker sends at once after an outage. More overlap their
-       * round trips and share each journal commit (bench:journal on a loaded machine, 2026-12-02:
-       * 8 replayed at 0.60-1.31x the simulator's own rate, median of five 1.08x, where 4 gave
-       * 0.30-0.84x, median 0.58x, and 16 0.54-1.02x), but every terminal of the hospital drains at
+       * round trips and share each journal commit (bench:journal, 2026-12-02: on a quiet machine 8
+       * replayed at 0.61-0.62x the simulator's own rate where 4 gave 0.45-0.53x; at load 12-24, 8
+       * at a median of 1.08x, 4 at 0.58x, 16 at 0.75x), but every terminal of the hospital drains at
        * once after a shared outage and the platform's limits are not published: 4 until the
        * platform's operator says more is welcome.
        */
