@@ -71,14 +71,18 @@ async function framesPerStep(rig: SettlementRig, template: HisBill, person: Pers
   const measured = recorder.journal;
   measured.recordOutcomeGrouped = (outcome) => Promise.resolve(measured.recordOutcome(outcome));
   measured.markInFlightGrouped = (outboxId) => Promise.resolve(measured.markInFlight(outboxId));
-  const engine = createSettlementEngine({ journal: measured, platform: rig.client });
-  for (let i = 0; i < n; i++) engine.open({ service: 'outpatient', person, bill: billFor(template, i, 'F'), usePersonalAccount: true, deferred: true });
-  const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: 1 });
+  await replayOffline(createSettlementEngine({ journal: measured, platform: rig.client }), { template, person, count: n, prefix: 'F', concurrency: 1 });
+  return recorder.summary(dbFile);
+}
+
+/** `count` visits captured offline (bills numbered from `prefix`), then replayed `concurrency` at a time until the queue drains. */
+async function replayOffline(engine: ReturnType<typeof createSettlementEngine>, o: { template: HisBill; person: Person; count: number; prefix: string; concurrency: number }): Promise<void> {
+  for (let i = 0; i < o.count; i++) engine.open({ service: 'outpatient', person: o.person, bill: billFor(o.template, i, o.prefix), usePersonalAccount: true, deferred: true });
+  const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: o.concurrency });
   worker.start();
   const drained = await worker.waitForDrain(30 * 60_000);
   await worker.stop();
-  if (!drained) throw new Error('the measured visits did not drain');
-  return recorder.summary(dbFile);
+  if (!drained) throw new Error(`the ${o.prefix} visits did not drain`);
 }
 
 type Person = Awaited<ReturnType<SettlementRig['person']>>;
@@ -91,20 +95,15 @@ async function main() {
     const person = await rig.person('employee');
     const template = (await rig.hisBills(person.idNo))[0];
     if (!template) throw new Error('no employee bill');
-    const engine = createSettlementEngine({ journal: rig.journal, platform: rig.client });
-    for (let i = 0; i < visits; i++) engine.open({ service: 'outpatient', person, bill: billFor(template, i, 'Q'), usePersonalAccount: true, deferred: true });
-    const worker = createReplayWorker({ engine, online: () => true, probe: async () => true, intervalMs: 50, concurrency: 4 });
-    worker.start();
-    const drained = await worker.waitForDrain(30 * 60_000);
-    await worker.stop();
-    if (!drained) throw new Error('replay did not drain');
+    await replayOffline(createSettlementEngine({ journal: rig.journal, platform: rig.client }), { template, person, count: visits, prefix: 'Q', concurrency: 4 });
     const settled = rig.journal.settlementsIn(['settled']).length;
     if (settled !== visits) throw new Error(`replayed ${settled} of ${visits}`);
-    const frames = await framesPerStep(rig, template, person, Number(args.get('frame-visits') ?? 50));
+    const frameVisits = Number(args.get('frame-visits') ?? 50);
+    const frames = await framesPerStep(rig, template, person, frameVisits);
     console.log('WAL frames per commit, by step (one visit at a time), and the tables and indexes they belong to:');
     for (const f of frames) console.log(`  ${f.step.padEnd(34)} x${String(f.commits).padStart(4)}  ${String(f.frames).padStart(5)} frames: ${Object.entries(f.by).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    const perVisit = frames.reduce((sum, f) => sum + f.frames * f.commits, 0) / Number(args.get('frame-visits') ?? 50);
-    console.log(`  a visit: ${Math.round(perVisit * 10) / 10} frames over ${frames.reduce((n, f) => n + f.commits, 0) / Number(args.get('frame-visits') ?? 50)} commits`);
+    const perVisit = frames.reduce((sum, f) => sum + f.frames * f.commits, 0) / frameVisits;
+    console.log(`  a visit: ${Math.round(perVisit * 10) / 10} frames over ${frames.reduce((n, f) => n + f.commits, 0) / frameVisits} commits`);
     const settledAll = rig.journal.settlementsIn(['settled']).length;
     // Closed the way bench:journal measures it: the WAL checkpointed into the file by the close.
     rig.journal.close();

@@ -16,7 +16,7 @@
 // year and the campaigns.
 // The last line is one JSON object with the figures. The run exits 1 when a visit was lost or
 // settled twice, so a script (or CI) cannot mistake a broken journal for a slow one.
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, statSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, statSync, writeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +31,7 @@ import type { HisBill } from '../terminal/his/client';
 import { runFaultCampaign } from './fault-campaign';
 import { retentionYear, yearOfData } from './journal-retention';
 import { parseConfig } from '../terminal/config/config';
-import { walWatcher } from './wal-frames';
+import { pageSizeOf, walWatcher } from './wal-frames';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const SHORT = args.has('short') || process.env.BENCH_SHORT === '1';
@@ -80,7 +80,7 @@ async function appendVersusFsync() {
     frames += framesOf().length;
   }
   journal.close();
-  const pageSize = readFileSync(join(dir, 'journal.sqlite')).readUInt16BE(16);
+  const pageSize = pageSizeOf(join(dir, 'journal.sqlite'));
   // The same bytes a row carries, written and fsynced by hand: the floor any durable append sits on.
   const fd = openSync(join(dir, 'bare.bin'), 'a');
   const bytes = Buffer.alloc(JSON.stringify(input).length + 200, 1);
@@ -99,8 +99,8 @@ async function appendVersusFsync() {
     fsync_p99_ms: round(pct(fsyncMs, 99)),
     wal_frames_per_append: round(frames / APPENDS, 2),
     // A frame is the page and its 24-byte header.
-    wal_bytes_per_append: Math.round((frames / APPENDS) * ((pageSize === 1 ? 65536 : pageSize) + 24)),
-    page_size: pageSize === 1 ? 65536 : pageSize,
+    wal_bytes_per_append: Math.round((frames / APPENDS) * (pageSize + 24)),
+    page_size: pageSize,
   };
 }
 

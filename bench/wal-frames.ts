@@ -46,6 +46,16 @@ export function walWatcher(walFile: string) {
   };
 }
 
+/** The database's page size, as SQLite reads it (the header's 1 meaning 65,536 included). */
+export function pageSizeOf(dbFile: string): number {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db.pragma('page_size', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
 /** Page number -> the table or index it belongs to, as the database stands now (WAL included). */
 export function pageOwners(dbFile: string): (page: number) => string {
   const db = new Database(dbFile, { readonly: true });

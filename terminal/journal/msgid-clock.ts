@@ -25,6 +25,14 @@ export interface MsgidClockOptions {
 const TICKS_A_SECOND = 10_000;
 const FLOOR_KEY = 'msgid_clock';
 
+/** The clock's place as meta has always kept it, and as a tick. */
+interface Place {
+  second: number;
+  count: number;
+}
+const tickOf = (place: Place): number => place.second * TICKS_A_SECOND + place.count;
+const placeOf = (tick: number): Place => ({ second: Math.floor(tick / TICKS_A_SECOND), count: tick % TICKS_A_SECOND });
+
 /** The newest call's tick, or null (no call, or one queued before migration 12: the floor covers it). */
 export type NewestTick = () => number | null;
 
@@ -35,8 +43,7 @@ export function msgidClock(meta: MetaStore, newestTick: NewestTick, options: Msg
 
   /** The floor: what an older terminal wrote with every call, or the tick of a newest call since deleted. */
   function floor(): number {
-    const last = JSON.parse(meta.value(FLOOR_KEY) ?? '{"second":0,"count":0}') as { second: number; count: number };
-    return last.second * TICKS_A_SECOND + last.count;
+    return tickOf(JSON.parse(meta.value(FLOOR_KEY) ?? '{"second":0,"count":0}') as Place);
   }
 
   const current = (): number => Math.max(floor(), newestTick() ?? 0);
@@ -48,7 +55,7 @@ export function msgidClock(meta: MetaStore, newestTick: NewestTick, options: Msg
      */
     holdFloor(): void {
       const tick = current();
-      if (tick > floor()) meta.set(FLOOR_KEY, JSON.stringify({ second: Math.floor(tick / TICKS_A_SECOND), count: tick % TICKS_A_SECOND }));
+      if (tick > floor()) meta.set(FLOOR_KEY, JSON.stringify(placeOf(tick)));
     },
 
     /**
@@ -58,8 +65,7 @@ export function msgidClock(meta: MetaStore, newestTick: NewestTick, options: Msg
      * call commit together.
      */
     next(at: Date): { msgid: string; tick: number } {
-      const tick = current();
-      const last = { second: Math.floor(tick / TICKS_A_SECOND), count: tick % TICKS_A_SECOND };
+      const last = placeOf(current());
       let second = Math.max(Math.floor(at.getTime() / 1000), last.second);
       let count = second === last.second ? last.count + 1 : 0;
       if (count >= perSecond) {
@@ -67,7 +73,7 @@ export function msgidClock(meta: MetaStore, newestTick: NewestTick, options: Msg
         count = 0;
       }
       const sequence = slot === '' ? count : Number(slot) * perSecond + count;
-      return { msgid: options.formatMsgid(options.institutionCode, new Date(second * 1000), sequence), tick: second * TICKS_A_SECOND + count };
+      return { msgid: options.formatMsgid(options.institutionCode, new Date(second * 1000), sequence), tick: tickOf({ second, count }) };
     },
   };
 }

@@ -43,7 +43,7 @@ export function walkStampFile(files: JournalFiles): string {
 
 function facts(file: string): FileFacts | null {
   if (!existsSync(file)) return null;
-  const s = statSync(file, { bigint: false });
+  const s = statSync(file);
   return { bytes: s.size, changedMs: s.ctimeMs, inode: s.ino };
 }
 
